@@ -1,0 +1,252 @@
+/// Writes JSON text into a byte buffer, one token at a time.
+///
+/// Use it to stream large documents: write some values, move ``bytes`` out with
+/// ``takeBytes()`` to a file, go on. Containers are tracked so commas, colons and (with
+/// ``Style/pretty``) newlines and indentation are placed correctly. Strings are written as UTF-8
+/// with only `"`, `\` and control characters escaped. Non-finite numbers have no JSON form and are
+/// written as `null`; integral numbers below 2^53 in magnitude are written without a fraction.
+///
+/// ```swift
+/// var writer = JSONWriter(style: .pretty)
+/// writer.beginObject()
+/// writer.key("scope"); writer.string("CN-GD")
+/// writer.endObject()
+/// ```
+public struct JSONWriter: Sendable {
+    /// How the text is laid out.
+    public enum Style: Sendable {
+        /// No whitespace at all.
+        case compact
+        /// One member or element per line, indented by two spaces per level.
+        case pretty
+    }
+
+    /// The text written so far (and not yet taken).
+    public private(set) var bytes: [UInt8] = []
+    public let style: Style
+
+    /// For each open container: whether it has an element yet.
+    private var hasElement: [Bool] = []
+    /// Set after a key, so the next value follows it directly.
+    private var afterKey = false
+
+    public init(style: Style = .pretty, reservingCapacity capacity: Int = 0) {
+        self.style = style
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Returns the text written so far and empties the buffer (its capacity is kept).
+    public mutating func takeBytes() -> [UInt8] {
+        let taken = bytes
+        bytes.removeAll(keepingCapacity: true)
+        return taken
+    }
+
+    /// Appends already-encoded JSON text as one value. The caller guarantees it is valid JSON.
+    public mutating func rawValue(_ encoded: some Sequence<UInt8>) {
+        beforeValue()
+        bytes.append(contentsOf: encoded)
+    }
+
+    public mutating func beginObject() {
+        beforeValue()
+        bytes.append(UInt8(ascii: "{"))
+        hasElement.append(false)
+    }
+
+    public mutating func endObject() {
+        closeContainer(UInt8(ascii: "}"))
+    }
+
+    public mutating func beginArray() {
+        beforeValue()
+        bytes.append(UInt8(ascii: "["))
+        hasElement.append(false)
+    }
+
+    public mutating func endArray() {
+        closeContainer(UInt8(ascii: "]"))
+    }
+
+    /// Writes an object key; the next call writes its value.
+    public mutating func key(_ key: String) {
+        separate()
+        appendString(key)
+        bytes.append(UInt8(ascii: ":"))
+        if case .pretty = style { bytes.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
+    public mutating func string(_ value: String) {
+        beforeValue()
+        appendString(value)
+    }
+
+    public mutating func number(_ value: Double) {
+        beforeValue()
+        appendNumber(value)
+    }
+
+    public mutating func integer(_ value: Int) {
+        beforeValue()
+        appendInteger(value)
+    }
+
+    public mutating func bool(_ value: Bool) {
+        beforeValue()
+        appendASCII(value ? "true" : "false")
+    }
+
+    public mutating func null() {
+        beforeValue()
+        appendASCII("null")
+    }
+
+    /// Writes a number, or `null` when it is absent.
+    public mutating func number(_ value: Double?) {
+        if let value { number(value) } else { null() }
+    }
+
+    /// Writes a string, or `null` when it is absent.
+    public mutating func string(_ value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
+    /// Writes a whole value.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let flag): bool(flag)
+        case .number(let number): self.number(number)
+        case .string(let text): string(text)
+        case .array(let elements):
+            beginArray()
+            for element in elements { self.value(element) }
+            endArray()
+        case .object(let object):
+            beginObject()
+            for member in object.members {
+                key(member.key)
+                self.value(member.value)
+            }
+            endObject()
+        }
+    }
+
+    /// Ends the document with a newline (pretty style only).
+    public mutating func finish() {
+        if case .pretty = style { bytes.append(0x0A) }
+    }
+
+    /// Encodes one value as a complete document.
+    public static func encode(_ value: JSONValue, style: Style = .pretty) -> [UInt8] {
+        var writer = JSONWriter(style: style)
+        writer.value(value)
+        writer.finish()
+        return writer.bytes
+    }
+
+    // MARK: - Layout
+
+    private mutating func beforeValue() {
+        if afterKey {
+            afterKey = false
+        } else {
+            separate()
+        }
+    }
+
+    private mutating func separate() {
+        guard let last = hasElement.indices.last else { return }
+        if hasElement[last] { bytes.append(UInt8(ascii: ",")) }
+        hasElement[last] = true
+        newline()
+    }
+
+    private mutating func newline() {
+        guard case .pretty = style else { return }
+        bytes.append(0x0A)
+        for _ in 0..<hasElement.count { bytes.append(0x20); bytes.append(0x20) }
+    }
+
+    private mutating func closeContainer(_ byte: UInt8) {
+        let hadElements = hasElement.removeLast()
+        if hadElements { newline() }
+        bytes.append(byte)
+    }
+
+    // MARK: - Tokens
+
+    private mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendInteger(_ value: Int) {
+        if value == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
+            var index = scratch.count
+            while magnitude > 0 {
+                index -= 1
+                scratch[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            if value < 0 {
+                index -= 1
+                scratch[index] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[index...]))
+        }
+    }
+
+    private mutating func appendNumber(_ value: Double) {
+        guard value.isFinite else {
+            appendASCII("null")
+            return
+        }
+        if value == value.rounded(.towardZero) && value.magnitude < 9_007_199_254_740_992 {
+            if value == 0 && value.sign == .minus {
+                appendInteger(0)
+            } else {
+                appendInteger(Int(value))
+            }
+            return
+        }
+        // Swift prints the shortest text that reads back as the same Double; its forms
+        // ("0.25", "1e-07", "1.5e+20") are all valid JSON numbers.
+        var text = value.description
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                runStart = index + 1
+                bytes.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case 0x08: bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(UInt8(ascii: "f"))
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                }
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

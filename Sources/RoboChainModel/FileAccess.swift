@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reading files and directories through POSIX calls, with the system's reason on failure.
+public enum FileAccess {
+    /// Why a file could not be read.
+    public struct Problem: Swift.Error, Sendable {
+        /// The system's explanation (`strerror`).
+        public var reason: String
+        /// Whether the file does not exist.
+        public var isMissing: Bool
+    }
+
+    /// Reads a whole file.
+    ///
+    /// - Parameter path: The file's path.
+    /// - Returns: Its bytes, or the problem.
+    public static func readFile(_ path: String) -> Result<[UInt8], Problem> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(currentProblem()) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return .failure(currentProblem()) }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            return .failure(Problem(reason: "it is a directory", isMissing: false))
+        }
+        var bytes: [UInt8] = []
+        var capacity = max(Int(status.st_size), 0) + 1
+        var failure: Int32 = 0
+        while true {
+            let previous = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                _ = buffer.initialize(fromContentsOf: previous)
+                count = previous.count
+                while count < capacity {
+                    let got = read(descriptor, buffer.baseAddress! + count, capacity - count)
+                    if got < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if got == 0 { break }
+                    count += got
+                }
+            }
+            if failure != 0 {
+                return .failure(Problem(reason: String(cString: strerror(failure)), isMissing: false))
+            }
+            if bytes.count < capacity { return .success(bytes) }
+            capacity *= 2
+        }
+    }
+
+    /// Whether `path` names a directory (following links).
+    public static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether something exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+
+    /// `directory/name`, without doubling a slash.
+    public static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    static func currentProblem() -> Problem {
+        let code = errno
+        return Problem(reason: String(cString: strerror(code)), isMissing: code == ENOENT)
+    }
+}

@@ -1,0 +1,130 @@
+/// Where something was read: a file and, where known, a 1-based line.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+
+    public init(file: String, line: Int? = nil) {
+        self.file = file
+        self.line = line
+    }
+
+    /// `file:line`, or `file` when the line is unknown.
+    public var description: String {
+        line.map { "\(file):\($0)" } ?? file
+    }
+}
+
+/// The kinds of element a model holds, named as in messages.
+public enum ElementKind: String, Sendable, CaseIterable {
+    case region, segment, component, firm
+}
+
+/// Why a model could not be loaded (SPEC §1.3). Loading collects every problem it finds;
+/// several come back as ``several(_:)``.
+public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+    /// The model path or one of its files cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The path is neither a `.yaml`/`.yml`/`.json` file nor a directory.
+    case unsupportedFormat(path: String)
+    /// A file breaks the syntax of its format.
+    case syntax(SourceLocation, problem: String)
+    /// A required file of a CSV model is missing.
+    case missingFile(path: String)
+    /// A CSV file's header lacks a required column.
+    case missingColumn(SourceLocation, column: String)
+    /// An element lacks a required field (`element` describes it, e.g. "firm 'ubtech'").
+    case missingField(SourceLocation, element: String, field: String)
+    /// A field has a value of the wrong type or form.
+    case invalidValue(SourceLocation, element: String, field: String, problem: String)
+    /// An id does not match `[A-Za-z0-9][A-Za-z0-9._-]*`.
+    case invalidID(SourceLocation, kind: ElementKind, id: String)
+    /// Two elements of one kind share an id.
+    case duplicateID(SourceLocation, kind: ElementKind, id: String, first: SourceLocation)
+    /// A reference names an element that does not exist.
+    case unknownReference(SourceLocation, element: String, field: String, kind: ElementKind, id: String)
+    /// `requires` is not acyclic; the ids go round the cycle, the first repeated at the end.
+    case requiresCycle(SourceLocation, cycle: [String])
+    /// Region parents form a cycle; the ids go round it, the first repeated at the end.
+    case regionCycle(SourceLocation, cycle: [String])
+    /// One component's `requires` lists a child twice.
+    case duplicateRequirement(SourceLocation, component: String, child: String)
+    /// A firm supplies one component twice.
+    case duplicateSupply(SourceLocation, firm: String, component: String)
+    /// A `requires` weight outside (0, 1].
+    case weightOutOfRange(SourceLocation, component: String, child: String, weight: Double)
+    /// A supply share outside [0, 1].
+    case shareOutOfRange(SourceLocation, firm: String, component: String, share: Double)
+    /// The given weights of one component's `requires` sum to more than 1 (+1e-6).
+    case weightsExceedOne(SourceLocation, component: String, sum: Double)
+    /// More problems were found than are kept; this many more are not listed.
+    case moreProblems(count: Int)
+    /// More than one problem, in the order found.
+    case several([ModelError])
+
+    /// The individual problems (one, unless this is ``several(_:)``).
+    public var problems: [ModelError] {
+        if case .several(let errors) = self { return errors.flatMap(\.problems) }
+        return [self]
+    }
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "cannot read '\(path)': \(reason)"
+        case .unsupportedFormat(let path):
+            return "'\(path)' is not a model: expected a .yaml, .yml or .json file, or a directory of CSV files"
+        case .syntax(let location, let problem):
+            return "\(location): \(problem)"
+        case .missingFile(let path):
+            return "missing file '\(path)' (a CSV model needs regions.csv, components.csv, firms.csv and supplies.csv)"
+        case .missingColumn(let location, let column):
+            return "\(location): the header has no column '\(column)'"
+        case .missingField(let location, let element, let field):
+            return "\(location): \(element) has no '\(field)'"
+        case .invalidValue(let location, let element, let field, let problem):
+            return "\(location): '\(field)' of \(element) \(problem)"
+        case .invalidID(let location, let kind, let id):
+            return "\(location): invalid \(kind.rawValue) id '\(id)': ids match [A-Za-z0-9][A-Za-z0-9._-]*"
+        case .duplicateID(let location, let kind, let id, let first):
+            return "\(location): duplicate \(kind.rawValue) id '\(id)' (first defined at \(first))"
+        case .unknownReference(let location, let element, let field, let kind, let id):
+            return "\(location): '\(field)' of \(element) names unknown \(kind.rawValue) '\(id)'"
+        case .requiresCycle(let location, let cycle):
+            return "\(location): 'requires' has a cycle: \(cycle.joined(separator: " → "))"
+        case .regionCycle(let location, let cycle):
+            return "\(location): region parents form a cycle: \(cycle.joined(separator: " → "))"
+        case .duplicateRequirement(let location, let component, let child):
+            return "\(location): component '\(component)' requires '\(child)' more than once"
+        case .duplicateSupply(let location, let firm, let component):
+            return "\(location): firm '\(firm)' supplies component '\(component)' more than once"
+        case .weightOutOfRange(let location, let component, let child, let weight):
+            return "\(location): weight \(Self.format(weight)) of '\(component)' requiring '\(child)' is outside (0, 1]"
+        case .shareOutOfRange(let location, let firm, let component, let share):
+            return "\(location): share \(Self.format(share)) of firm '\(firm)' in component '\(component)' is outside [0, 1]"
+        case .weightsExceedOne(let location, let component, let sum):
+            return "\(location): the weights given in the requires of component '\(component)' sum to \(Self.format(sum)), more than 1"
+        case .moreProblems(let count):
+            return "… and \(count) more problems"
+        case .several(let errors):
+            return errors.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    private static func format(_ value: Double) -> String {
+        let rounded = (value * 1e9).rounded() / 1e9
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
+    }
+}
+
+/// Something in a model file that was accepted but is probably a mistake (an unknown key).
+public struct ModelWarning: Sendable, Equatable, CustomStringConvertible {
+    public var location: SourceLocation
+    public var message: String
+
+    public init(_ location: SourceLocation, _ message: String) {
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(location): \(message)" }
+}

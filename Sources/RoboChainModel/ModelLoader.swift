@@ -1,0 +1,139 @@
+import RoboChainJSON
+import Yams
+
+/// A model as loaded, with the warnings its files gave.
+public struct LoadedModel: Sendable {
+    public var model: ChainModel
+    /// Things accepted but probably mistakes, such as unknown keys.
+    public var warnings: [ModelWarning]
+    /// The form the model was read from.
+    public var format: ModelFormat
+}
+
+/// The forms a model can take on disk (SPEC §1.1–1.2).
+public enum ModelFormat: String, Sendable {
+    case yaml, json, csv
+}
+
+/// Loads models from YAML, JSON or a CSV directory, checking every rule of SPEC §1.3.
+public enum ModelLoader {
+    /// Loads the model at `path`: a `.yaml`, `.yml` or `.json` file, or a directory of CSV files.
+    ///
+    /// - Parameter path: The file or directory.
+    /// - Returns: The model and its warnings.
+    /// - Throws: ``ModelError`` with every problem found (file, line and id in each message).
+    public static func load(path: String) throws(ModelError) -> LoadedModel {
+        if FileAccess.isDirectory(path) {
+            return try loadCSV(directory: path)
+        }
+        let lowered = path.lowercased()
+        let format: ModelFormat
+        if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
+            format = .yaml
+        } else if lowered.hasSuffix(".json") {
+            format = .json
+        } else if !FileAccess.exists(path) {
+            throw .unreadable(path: path, reason: "No such file or directory")
+        } else {
+            throw .unsupportedFormat(path: path)
+        }
+        let bytes: [UInt8]
+        switch FileAccess.readFile(path) {
+        case .success(let contents): bytes = contents
+        case .failure(let problem): throw .unreadable(path: path, reason: problem.reason)
+        }
+        return format == .yaml ? try loadYAML(bytes, file: path) : try loadJSON(bytes, file: path)
+    }
+
+    /// Loads a model from YAML text.
+    ///
+    /// - Parameters:
+    ///   - bytes: UTF-8 YAML text.
+    ///   - file: The name to use in messages.
+    /// - Throws: ``ModelError``.
+    public static func loadYAML(_ bytes: [UInt8], file: String) throws(ModelError) -> LoadedModel {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .syntax(SourceLocation(file: file, line: firstInvalidUTF8Line(bytes)), problem: "the file is not valid UTF-8")
+        }
+        let root: Yams.Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ModelError.syntax(SourceLocation(file: file, line: 1), problem: "the file is empty")
+            }
+            root = node
+        } catch let error as ModelError {
+            throw error
+        } catch let error as YamlError {
+            throw describe(error, file: file)
+        } catch {
+            throw .syntax(SourceLocation(file: file), problem: "\(error)")
+        }
+        var reader = TreeModelReader<Yams.Node>(file: file)
+        reader.read(root)
+        return LoadedModel(model: try reader.builder.build(), warnings: reader.builder.warnings, format: .yaml)
+    }
+
+    /// Loads a model from YAML text given as a string.
+    public static func loadYAML(_ text: String, file: String = "model.yaml") throws(ModelError) -> LoadedModel {
+        try loadYAML(Array(text.utf8), file: file)
+    }
+
+    /// Loads a model from JSON text (the structure of SPEC §1.1).
+    ///
+    /// - Throws: ``ModelError``.
+    public static func loadJSON(_ bytes: [UInt8], file: String) throws(ModelError) -> LoadedModel {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw .syntax(SourceLocation(file: file, line: error.line), problem: "invalid JSON: \(error)")
+        }
+        return try loadJSON(value, file: file)
+    }
+
+    /// Builds a model from an already parsed JSON value (as a plugin receives it).
+    ///
+    /// - Throws: ``ModelError``.
+    public static func loadJSON(_ value: JSONValue, file: String) throws(ModelError) -> LoadedModel {
+        var reader = TreeModelReader<LocatedJSON>(file: file)
+        reader.read(LocatedJSON(value: value, enclosingLine: value.objectValue?.line ?? 0))
+        return LoadedModel(model: try reader.builder.build(), warnings: reader.builder.warnings, format: .json)
+    }
+
+    /// Loads a model from a directory of CSV files (SPEC §1.2).
+    ///
+    /// - Throws: ``ModelError``.
+    public static func loadCSV(directory: String) throws(ModelError) -> LoadedModel {
+        var reader = CSVModelReader(directory: directory)
+        reader.read()
+        return LoadedModel(model: try reader.builder.build(), warnings: reader.builder.warnings, format: .csv)
+    }
+
+    private static func describe(_ error: YamlError, file: String) -> ModelError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return .syntax(SourceLocation(file: file, line: mark.line), problem: "YAML: \(prefix)\(problem) (column \(mark.column))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let line = context.mark.line
+            return .syntax(SourceLocation(file: file, line: line),
+                problem: "YAML: a mapping has the key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) more than once")
+        case .reader(let problem, _, _, _):
+            return .syntax(SourceLocation(file: file), problem: "YAML: \(problem)")
+        default:
+            return .syntax(SourceLocation(file: file), problem: "YAML: \(error)")
+        }
+    }
+
+    private static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            if String(validating: bytes[start..<index], as: UTF8.self) == nil { return line }
+            line += 1
+            start = index + 1
+        }
+        return line
+    }
+}
