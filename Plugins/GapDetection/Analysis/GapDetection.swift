@@ -1,0 +1,151 @@
+import RoboChainAnalysis
+import RoboChainJSON
+import RoboChainModel
+
+/// Gap detection (SPEC §3): where the chain has no local or no domestic supplier.
+///
+/// For scope S, national scope N and threshold τ, every component gets at most one finding,
+/// the first that holds: `unsupplied` (no supplier at all; info), `foreign-only` (no supplier
+/// within N, a 卡脖子 candidate; critical), `no-local-supplier` (none within S, a 补链 gap; high),
+/// `single-local-source` (exactly one within S; medium), `low-local-share` (D(c) < τ; low).
+/// `foreign-only` and `no-local-supplier` findings list recruitment candidates (招商): the
+/// suppliers outside S, those within N first, then by share descending, then by firm id.
+/// Findings are ordered by severity, then value weight descending, then component id.
+///
+/// - Complexity: O(regions × depth + components + links) for the supply counts, plus the value
+///   weights of ``ChainMeasures/forEachRootValueWeights(model:cost:_:)``, the dependents of
+///   ``ChainMeasures/dependentCounts(model:)`` (O(edges × assemblies / 64)), and
+///   O(f log f) to sort f findings.
+public struct GapDetection: Analysis {
+    public let name = "gap-detection"
+    public let version = "1.0.0"
+    public let summary =
+        "Finds components with no supplier in the scope (补链) or in the country (卡脖子), single local sources and low local shares, with recruitment candidates (招商)."
+    public let options = [
+        OptionDeclaration(name: "threshold", type: .number, defaultValue: .number(0.3),
+            help: "Direct local share below which a component with two or more local suppliers is flagged low-local-share."),
+        OptionDeclaration(name: "candidates", type: .integer, defaultValue: .integer(5),
+            help: "Most recruitment candidates listed per foreign-only or no-local-supplier finding."),
+    ]
+
+    public init() {}
+
+    /// The finding kinds, most severe first, with their severity and map badge.
+    static let kinds: [(kind: String, severity: Severity, badge: String, border: String, meaning: String)] = [
+        ("foreign-only", .critical, "卡脖子", "#67001f", "no supplier in the country (choke point)"),
+        ("no-local-supplier", .high, "补链", "#d6604d", "no supplier in the scope (gap to fill)"),
+        ("single-local-source", .medium, "单一", "#f4a582", "one supplier in the scope"),
+        ("low-local-share", .low, "低", "#92c5de", "local share below the threshold"),
+        ("unsupplied", .info, "无数据", "#878787", "no supplier in the model (data gap)"),
+    ]
+
+    public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
+        let model = request.model
+        let threshold = request.options.number("threshold") ?? 0.3
+        let candidateLimit = request.options.integer("candidates") ?? 5
+        guard candidateLimit >= 0 else {
+            throw .invalidOption(analysis: name, option: "candidates", problem: "must be 0 or more, not \(candidateLimit)")
+        }
+        let supply = LocalSupply(model: model, scope: request.scope)
+        let cost = CostStructure(model: model)
+        let valueWeight = ChainMeasures.maximumValueWeights(model: model, cost: cost)
+        let dependents = ChainMeasures.dependentCounts(model: model)
+        let scopeName = Wording.region(request.scope, in: model)
+        let nationName = Wording.region(supply.nationalScope, in: model)
+
+        var found: [(component: Int, kind: Int)] = []
+        for component in 0..<model.components.count {
+            let suppliers = model.supplies.supplierCount(of: component)
+            let kind: Int
+            if suppliers == 0 {
+                kind = 4
+            } else if supply.domesticSuppliers[component] == 0 {
+                kind = 0
+            } else if supply.localSuppliers[component] == 0 {
+                kind = 1
+            } else if supply.localSuppliers[component] == 1 {
+                kind = 2
+            } else if supply.directShare[component] < threshold {
+                kind = 3
+            } else {
+                continue
+            }
+            found.append((component, kind))
+        }
+        found.sort { left, right in
+            if left.kind != right.kind { return left.kind < right.kind }
+            let leftWeight = valueWeight[left.component]
+            let rightWeight = valueWeight[right.component]
+            if leftWeight != rightWeight { return leftWeight > rightWeight }
+            return model.components.ids[left.component] < model.components.ids[right.component]
+        }
+
+        var findings: [Finding] = []
+        findings.reserveCapacity(found.count)
+        var annotations: [String: Annotation] = [:]
+        for (component, kindNumber) in found {
+            let kind = Self.kinds[kindNumber]
+            let id = model.components.ids[component]
+            let suppliers = model.supplies.supplierCount(of: component)
+            let local = Int(supply.localSuppliers[component])
+            let candidates = kindNumber <= 1 ? recruitmentCandidates(component, model, supply, limit: candidateLimit) : []
+            let message = sentence(
+                kind: kind.kind, component: component, model: model, supply: supply, threshold: threshold,
+                scopeName: scopeName, nationName: nationName, candidates: candidates)
+            var details = JSONObject()
+            details.append("localSuppliers", .number(Double(local)))
+            details.append("suppliers", .number(Double(suppliers)))
+            details.append("dependents", .number(Double(dependents[component])))
+            details.append("valueWeight", .number(valueWeight[component]))
+            details.append("candidates", .array(candidates.map { .string(model.firms.ids[$0]) }))
+            findings.append(Finding(kind: kind.kind, severity: kind.severity, message: message, component: id, details: details))
+            annotations[id] = Annotation(badge: kind.badge, tooltip: message, border: kind.border)
+        }
+        let legend = Self.kinds.map { LegendEntry(label: "\($0.kind): \($0.meaning)", border: $0.border, badge: $0.badge) }
+        return AnalysisResult(
+            analysis: name, scope: request.scopeID, findings: findings, annotations: annotations, legend: legend)
+    }
+
+    /// The firms outside the scope that supply `component`: those within the country first, then
+    /// by share descending (absent counts as 0), then by firm id; at most `limit`.
+    func recruitmentCandidates(_ component: Int, _ model: ChainModel, _ supply: LocalSupply, limit: Int) -> [Int] {
+        var outside: [(firm: Int, domestic: Bool, share: Double)] = []
+        for link in model.supplies.links(supplying: component) {
+            let firm = model.supplies.firm(of: Int(link))
+            guard !supply.isLocal(firm: firm, in: model) else { continue }
+            outside.append((firm, supply.isDomestic(firm: firm, in: model), model.supplies.share(of: Int(link)) ?? 0))
+        }
+        outside.sort { left, right in
+            if left.domestic != right.domestic { return left.domestic }
+            if left.share != right.share { return left.share > right.share }
+            return model.firms.ids[left.firm] < model.firms.ids[right.firm]
+        }
+        return outside.prefix(limit).map(\.firm)
+    }
+
+    private func sentence(
+        kind: String, component: Int, model: ChainModel, supply: LocalSupply, threshold: Double, scopeName: String,
+        nationName: String, candidates: [Int]
+    ) -> String {
+        let name = model.components.names[component]
+        let suppliers = model.supplies.supplierCount(of: component)
+        let firstCandidates = candidates.prefix(3).map { model.firms.names[$0] }.joined(separator: ", ")
+        switch kind {
+        case "unsupplied":
+            return "\(name) has no supplier in the model: a data gap to research."
+        case "foreign-only":
+            return "No supplier of \(name) is in \(nationName): all \(Wording.count(suppliers, "supplier")) are abroad (卡脖子 candidate)"
+                + (firstCandidates.isEmpty ? "." : "; e.g. \(firstCandidates).")
+        case "no-local-supplier":
+            return "No supplier of \(name) is in \(scopeName); \(Wording.count(Int(supply.domesticSuppliers[component]), "supplier")) elsewhere in \(nationName) (补链 gap)"
+                + (firstCandidates.isEmpty ? "." : "; recruitment candidates: \(firstCandidates).")
+        case "single-local-source":
+            let local = model.supplies.links(supplying: component).map { model.supplies.firm(of: Int($0)) }
+                .first { supply.isLocal(firm: $0, in: model) }
+            let firmName = local.map { model.firms.names[$0] } ?? "one firm"
+            return "\(name) has a single supplier in \(scopeName), \(firmName), out of \(Wording.count(suppliers, "supplier"))."
+        default:
+            return "Suppliers in \(scopeName) provide \(Wording.percent(supply.direct(component))) of \(name), below the \(Wording.percent(threshold)) threshold."
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import RoboChainAnalysis
+import RoboChainJSON
+import RoboChainModel
+
+/// Localisation share (SPEC §2): how much of each part, segment and whole robot is supplied
+/// from within a region.
+///
+/// For scope S: the direct share D(c) of each component's supply links from firms within S; the
+/// rolled-up share R(c), mixing an assembly's own value added with its parts' shares by cost
+/// weight; for each root (whole product) the share of each segment, weighting each component by
+/// its value weight in that root and its own value added; and each segment's coverage, the
+/// fraction of its components with a supplier within S.
+///
+/// Result keys: `components` ({id: {localSuppliers, suppliers, direct, rolledUp}}), `segments`
+/// ({rootId: {segmentId: share}}), `coverage` ({segmentId: fraction}) and `roots` ({rootId: R}).
+/// Null where the SPEC says null; segments are listed in display order, components and roots in
+/// model order. A segment with no components has `null` coverage.
+///
+/// - Complexity: O(regions × depth + components + edges + links) plus the per-root value
+///   weights of ``ChainMeasures/forEachRootValueWeights(model:cost:_:)``.
+public struct LocalisationShare: Analysis {
+    public let name = "localisation-share"
+    public let version = "1.0.0"
+    public let summary =
+        "Computes how much of each component, segment and whole product is supplied from within the scope (direct and rolled-up local shares, segment shares, coverage)."
+    public let options: [OptionDeclaration] = []
+
+    public init() {}
+
+    public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
+        let model = request.model
+        let components = model.components
+        let supply = LocalSupply(model: model, scope: request.scope)
+        let cost = CostStructure(model: model)
+        let rolled = ChainMeasures.rolledUpShares(model: model, supply: supply, cost: cost)
+        let segmentOrder = model.segments.displayOrder
+
+        var componentsObject = JSONObject()
+        componentsObject.members.reserveCapacity(components.count)
+        var annotations: [String: Annotation] = [:]
+        annotations.reserveCapacity(components.count)
+        let scopeName = model.regions.names[request.scope]
+        for component in 0..<components.count {
+            let direct = supply.direct(component)
+            let rolledUp = rolled[component].isNaN ? nil : rolled[component]
+            let suppliers = model.supplies.supplierCount(of: component)
+            let local = Int(supply.localSuppliers[component])
+            componentsObject.append(components.ids[component], .object(JSONObject([
+                .init("localSuppliers", .number(Double(local))),
+                .init("suppliers", .number(Double(suppliers))),
+                .init("direct", .number(direct)),
+                .init("rolledUp", .number(rolledUp)),
+            ])))
+            var tooltip = "Local share in \(scopeName): \(Wording.percent(direct)) (\(local) of \(Wording.count(suppliers, "supplier")))"
+            if !components.isLeaf(component) { tooltip += "; rolled up \(Wording.percent(rolledUp))" }
+            annotations[components.ids[component]] = Annotation(
+                fill: Self.colour(for: direct), badge: Wording.percent(direct), tooltip: tooltip)
+        }
+
+        var segmentsObject = JSONObject()
+        let ownShare = cost.ownShare
+        var numerator = [Double](repeating: 0, count: model.segments.count)
+        var denominator = [Double](repeating: 0, count: model.segments.count)
+        var segmentShares: [Int: JSONObject] = [:]
+        ChainMeasures.forEachRootValueWeights(model: model, cost: cost) { root, reached, value in
+            for segment in 0..<numerator.count {
+                numerator[segment] = 0
+                denominator[segment] = 0
+            }
+            for position in reached {
+                let component = Int(position)
+                let direct = supply.directShare[component]
+                guard !direct.isNaN else { continue }
+                let weighted = value[component] * ownShare[component]
+                let segment = components.segment(of: component)
+                numerator[segment] += weighted * direct
+                denominator[segment] += weighted
+            }
+            var shares = JSONObject()
+            for segment in segmentOrder {
+                shares.append(model.segments.ids[segment],
+                    .number(denominator[segment] > 0 ? numerator[segment] / denominator[segment] : nil))
+            }
+            segmentShares[root] = shares
+        }
+        for root in components.roots {
+            segmentsObject.append(components.ids[Int(root)], .object(segmentShares[Int(root)] ?? JSONObject()))
+        }
+
+        var segmentTotal = [Int](repeating: 0, count: model.segments.count)
+        var segmentLocal = [Int](repeating: 0, count: model.segments.count)
+        for component in 0..<components.count {
+            let segment = components.segment(of: component)
+            segmentTotal[segment] += 1
+            if supply.localSuppliers[component] > 0 { segmentLocal[segment] += 1 }
+        }
+        var coverage = JSONObject()
+        for segment in segmentOrder {
+            coverage.append(model.segments.ids[segment],
+                .number(segmentTotal[segment] > 0 ? Double(segmentLocal[segment]) / Double(segmentTotal[segment]) : nil))
+        }
+
+        var roots = JSONObject()
+        for root in components.roots {
+            let share = rolled[Int(root)]
+            roots.append(components.ids[Int(root)], .number(share.isNaN ? nil : share))
+        }
+
+        let legend = [0.0, 0.25, 0.5, 0.75, 1.0].map { LegendEntry(label: "local share \(Wording.percent($0))", fill: Self.colour(for: $0)) }
+            + [LegendEntry(label: "no supplier in the model", fill: Self.colour(for: nil))]
+        return AnalysisResult(
+            analysis: name, scope: request.scopeID, annotations: annotations, legend: legend,
+            extra: JSONObject([
+                .init("components", .object(componentsObject)),
+                .init("segments", .object(segmentsObject)),
+                .init("coverage", .object(coverage)),
+                .init("roots", .object(roots)),
+            ]))
+    }
+
+    /// The colour scale of local shares: dark red (0 %) through amber to pale green (100 %),
+    /// getting lighter as the share grows, so it also reads in grey print; light grey for none.
+    static func colour(for share: Double?) -> String {
+        guard let share, share.isFinite else { return "#e0e0e0" }
+        let stops: [(Double, (Double, Double, Double))] = [
+            (0.0, (178, 24, 43)), (0.25, (230, 97, 1)), (0.5, (253, 184, 99)), (0.75, (217, 239, 139)), (1.0, (229, 245, 224)),
+        ]
+        let clamped = min(max(share, 0), 1)
+        var index = 0
+        while index < stops.count - 2 && clamped > stops[index + 1].0 { index += 1 }
+        let (lowPosition, low) = stops[index]
+        let (highPosition, high) = stops[index + 1]
+        let fraction = (clamped - lowPosition) / (highPosition - lowPosition)
+        func channel(_ a: Double, _ b: Double) -> String {
+            let value = Int((a + (b - a) * fraction).rounded())
+            let hex = String(value, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }
+        return "#" + channel(low.0, high.0) + channel(low.1, high.1) + channel(low.2, high.2)
+    }
+}

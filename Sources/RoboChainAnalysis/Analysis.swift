@@ -1,0 +1,63 @@
+import RoboChainModel
+
+/// An analysis of a chain model: the unit `robochain analyze --with NAME` runs.
+///
+/// Conform a type to write one. The built-in analyses (`gap-detection`, `localisation-share`)
+/// are written against this protocol alone; ``PluginMain`` in the SDK turns any conforming type
+/// into a protocol-1 executable that `robochain` can run as an external plugin.
+///
+/// ```swift
+/// struct SupplierCount: Analysis {
+///     let name = "supplier-count"
+///     let version = "1.0.0"
+///     let summary = "How many firms supply each component"
+///     let options: [OptionDeclaration] = []
+///
+///     func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
+///         let model = request.model
+///         var result = AnalysisResult(analysis: name, scope: request.scopeID)
+///         result.metrics = ["components": Double(model.components.count)]
+///         return result
+///     }
+/// }
+/// ```
+public protocol Analysis: Sendable {
+    /// The name used with `--with`: lowercase words joined by hyphens.
+    var name: String { get }
+    /// The version, for `robochain plugins list` (semantic versioning suggested).
+    var version: String { get }
+    /// One sentence saying what the analysis computes.
+    var summary: String { get }
+    /// The options the analysis accepts, with their types and defaults.
+    var options: [OptionDeclaration] { get }
+
+    /// Runs the analysis.
+    ///
+    /// - Parameter request: The model, the scope and the option values (every declared option
+    ///   is present, with its default where the user set none).
+    /// - Returns: The result: findings, metrics, annotations for the map, and any other keys.
+    /// - Throws: ``AnalysisError`` when the analysis cannot run (e.g. an option value it rejects).
+    func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult
+}
+
+/// What an analysis runs on.
+public struct AnalysisRequest: Sendable {
+    /// The whole model.
+    public let model: ChainModel
+    /// The scope: a region index into `model.regions`.
+    public let scope: Int
+    /// The option values, typed by the analysis' declarations.
+    public let options: OptionValues
+
+    public init(model: ChainModel, scope: Int, options: OptionValues) {
+        self.model = model
+        self.scope = scope
+        self.options = options
+    }
+
+    /// The scope's region id.
+    public var scopeID: String { model.regions.ids[scope] }
+
+    /// The national scope: the scope's root region (its country).
+    public var nationalScope: Int { model.regions.nationalScope(of: scope) }
+}

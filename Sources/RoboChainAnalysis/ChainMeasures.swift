@@ -1,0 +1,310 @@
+import RoboChainModel
+
+/// Where each component's suppliers are, for one scope: the supply side of SPEC §2.
+///
+/// For every component: how many suppliers it has within the scope S ("local"), within the
+/// national scope N ("domestic"), and its direct share D(c) — the weight of its supply links from
+/// firms within S over the weight of all its links. Link weights: if no link of c has a share, each
+/// weighs 1; otherwise a link with a share weighs that share, and the links without one split
+/// `max(0, 1 − Σ given shares)` equally; if the total is 0, every link weighs 1 instead.
+///
+/// - Complexity: O(regions × depth + components + links), one pass over the links.
+public struct LocalSupply: Sendable {
+    /// The scope S, a region index.
+    public let scope: Int
+    /// The national scope N: the root of S.
+    public let nationalScope: Int
+    /// For each region: whether it is within S.
+    public let regionIsLocal: [Bool]
+    /// For each region: whether it is within N.
+    public let regionIsDomestic: [Bool]
+    /// For each component: its suppliers within S.
+    public let localSuppliers: [Int32]
+    /// For each component: its suppliers within N.
+    public let domesticSuppliers: [Int32]
+    /// For each component: D(c), or NaN when it has no supplier. Prefer ``direct(_:)``.
+    public let directShare: [Double]
+
+    /// Computes the measures for `scope`.
+    public init(model: ChainModel, scope: Int) {
+        self.scope = scope
+        nationalScope = model.regions.nationalScope(of: scope)
+        regionIsLocal = model.regions.withinFlags(scope: scope)
+        regionIsDomestic = model.regions.withinFlags(scope: nationalScope)
+        let components = model.components.count
+        var local = [Int32](repeating: 0, count: components)
+        var domestic = [Int32](repeating: 0, count: components)
+        var direct = [Double](repeating: .nan, count: components)
+        let supplies = model.supplies
+        let firms = model.firms
+        for component in 0..<components {
+            let links = supplies.links(supplying: component)
+            guard !links.isEmpty else { continue }
+            var givenCount = 0
+            var givenSum = 0.0
+            for link in links {
+                if let share = supplies.share(of: Int(link)) {
+                    givenCount += 1
+                    givenSum += share
+                }
+            }
+            let missingWeight = givenCount == 0 || givenCount == links.count
+                ? 1.0 : max(0, 1 - givenSum) / Double(links.count - givenCount)
+            var localCount: Int32 = 0
+            var domesticCount: Int32 = 0
+            var total = 0.0
+            var localWeight = 0.0
+            for link in links {
+                let region = firms.region(of: supplies.firm(of: Int(link)))
+                let weight = givenCount == 0 ? 1 : (supplies.share(of: Int(link)) ?? missingWeight)
+                total += weight
+                if regionIsLocal[region] {
+                    localCount += 1
+                    localWeight += weight
+                }
+                if regionIsDomestic[region] { domesticCount += 1 }
+            }
+            local[component] = localCount
+            domestic[component] = domesticCount
+            direct[component] = total > 0 ? localWeight / total : Double(localCount) / Double(links.count)
+        }
+        localSuppliers = local
+        domesticSuppliers = domestic
+        directShare = direct
+    }
+
+    /// D(c), or `nil` when the component has no supplier.
+    @inlinable
+    public func direct(_ component: Int) -> Double? {
+        let share = directShare[component]
+        return share.isNaN ? nil : share
+    }
+
+    /// Whether a firm is within the scope.
+    @inlinable
+    public func isLocal(firm: Int, in model: ChainModel) -> Bool {
+        regionIsLocal[model.firms.region(of: firm)]
+    }
+
+    /// Whether a firm is within the national scope.
+    @inlinable
+    public func isDomestic(firm: Int, in model: ChainModel) -> Bool {
+        regionIsDomestic[model.firms.region(of: firm)]
+    }
+}
+
+/// The cost structure of the chain (SPEC §2 "edge weights"): the effective weight of every
+/// `requires` edge and each assembler's own value added.
+///
+/// For an assembly c: if no edge of c has a weight, each of its n children weighs 1/n; otherwise
+/// given weights stand and the missing ones split `max(0, 1 − Σ given)` equally. W(c) is the sum,
+/// and own(c) = 1 − W(c) (own = 1 for a leaf).
+///
+/// - Complexity: O(components + edges).
+public struct CostStructure: Sendable {
+    /// The effective weight of each requirement edge.
+    public let edgeWeight: [Double]
+    /// own(c) for each component.
+    public let ownShare: [Double]
+
+    public init(model: ChainModel) {
+        let components = model.components
+        var edgeWeight = [Double](repeating: 0, count: components.requirementCount)
+        var ownShare = [Double](repeating: 1, count: components.count)
+        for component in 0..<components.count {
+            let edges = components.requirements(of: component)
+            guard !edges.isEmpty else { continue }
+            var givenCount = 0
+            var givenSum = 0.0
+            for edge in edges {
+                if let weight = components.weight(ofRequirement: edge) {
+                    givenCount += 1
+                    givenSum += weight
+                }
+            }
+            let missingWeight = givenCount == 0
+                ? 1 / Double(edges.count)
+                : (givenCount == edges.count ? 0 : max(0, 1 - givenSum) / Double(edges.count - givenCount))
+            var total = 0.0
+            for edge in edges {
+                let weight = components.weight(ofRequirement: edge) ?? missingWeight
+                edgeWeight[edge] = weight
+                total += weight
+            }
+            ownShare[component] = 1 - total
+        }
+        self.edgeWeight = edgeWeight
+        self.ownShare = ownShare
+    }
+}
+
+/// Algorithms over the `requires` graph that the SPEC §2–3 measures need.
+public enum ChainMeasures {
+    /// The rolled-up share R(c) of every component (SPEC §2), NaN where it is null.
+    ///
+    /// For a leaf R(c) = D(c). For an assembly, num = own(c)·D(c) [if D(c) is not null and
+    /// own(c) > 0] + Σ w_k·R(k) [over children with R(k) not null], den = the same with D(c) and R(k)
+    /// replaced by 1, and R(c) = num ÷ den, or D(c) when den = 0. One pass, leaves first.
+    ///
+    /// - Complexity: O(components + edges).
+    public static func rolledUpShares(model: ChainModel, supply: LocalSupply, cost: CostStructure) -> [Double] {
+        let components = model.components
+        var rolled = [Double](repeating: .nan, count: components.count)
+        for position in components.topologicalOrder {
+            let component = Int(position)
+            let direct = supply.directShare[component]
+            let edges = components.requirements(of: component)
+            if edges.isEmpty {
+                rolled[component] = direct
+                continue
+            }
+            var numerator = 0.0
+            var denominator = 0.0
+            let own = cost.ownShare[component]
+            if !direct.isNaN && own > 0 {
+                numerator += own * direct
+                denominator += own
+            }
+            for edge in edges {
+                let childShare = rolled[components.child(ofRequirement: edge)]
+                guard !childShare.isNaN else { continue }
+                let weight = cost.edgeWeight[edge]
+                numerator += weight * childShare
+                denominator += weight
+            }
+            rolled[component] = denominator > 0 ? numerator / denominator : direct
+        }
+        return rolled
+    }
+
+    /// Visits every root r with the value weights V_r of the components it reaches (SPEC §2):
+    /// V_r(r) = 1 and V_r(k) = Σ over parents p of V_r(p)·w(p, k).
+    ///
+    /// For each root: a depth-first search collects the components it reaches, they are put in
+    /// topological order (parents first), and the weights flow down each edge once.
+    ///
+    /// - Parameters:
+    ///   - model: The model.
+    ///   - cost: Its cost structure.
+    ///   - body: Called once per root with the root, the components it reaches (the root
+    ///     included, parents before children) and a table of V_r indexed by component; only the
+    ///     entries of the reached components are meaningful.
+    /// - Complexity: O(Σ over roots of (reached + their edges) × log reached).
+    public static func forEachRootValueWeights(
+        model: ChainModel, cost: CostStructure,
+        _ body: (_ root: Int, _ reached: [Int32], _ valueWeight: [Double]) -> Void
+    ) {
+        let components = model.components
+        var rank = [Int32](repeating: 0, count: components.count)
+        let order = components.topologicalOrder
+        for (position, component) in order.enumerated() {
+            rank[Int(component)] = Int32(order.count - 1 - position)  // parents first
+        }
+        var value = [Double](repeating: 0, count: components.count)
+        var seen = [Bool](repeating: false, count: components.count)
+        var reached: [Int32] = []
+        var stack: [Int32] = []
+        for root in components.roots {
+            reached.removeAll(keepingCapacity: true)
+            stack.append(root)
+            seen[Int(root)] = true
+            while let component = stack.popLast() {
+                reached.append(component)
+                for edge in components.requirements(of: Int(component)) {
+                    let child = components.child(ofRequirement: edge)
+                    if !seen[child] {
+                        seen[child] = true
+                        stack.append(Int32(child))
+                    }
+                }
+            }
+            reached.sort { rank[Int($0)] < rank[Int($1)] }
+            for component in reached { value[Int(component)] = 0 }
+            value[Int(root)] = 1
+            for component in reached {
+                let weight = value[Int(component)]
+                guard weight != 0 else { continue }
+                for edge in components.requirements(of: Int(component)) {
+                    value[components.child(ofRequirement: edge)] += weight * cost.edgeWeight[edge]
+                }
+            }
+            body(Int(root), reached, value)
+            for component in reached { seen[Int(component)] = false }
+        }
+    }
+
+    /// valueWeight(c) = max over roots r of V_r(c) (SPEC §2), for every component.
+    ///
+    /// - Complexity: as ``forEachRootValueWeights(model:cost:_:)``.
+    public static func maximumValueWeights(model: ChainModel, cost: CostStructure) -> [Double] {
+        var maximum = [Double](repeating: 0, count: model.components.count)
+        forEachRootValueWeights(model: model, cost: cost) { _, reached, value in
+            for component in reached {
+                maximum[Int(component)] = max(maximum[Int(component)], value[Int(component)])
+            }
+        }
+        return maximum
+    }
+
+    /// The number of distinct components that require each component, directly or
+    /// transitively (its ancestors in the `requires` graph; SPEC §3 `dependents`).
+    ///
+    /// Word-parallel transitive closure in blocks: the assemblies (the only possible ancestors) are
+    /// numbered in topological order, parents first, and taken 1,024 at a time; one pass over the
+    /// components after the block's first member ORs each component's parents' bit sets into its
+    /// own and counts the bits. No walk per component.
+    ///
+    /// - Complexity: O(edges × assemblies / 64) time, O(assemblies × 16) words of memory.
+    public static func dependentCounts(model: ChainModel) -> [Int32] {
+        let components = model.components
+        let count = components.count
+        let parentsFirst = Array(components.topologicalOrder.reversed())
+        var assemblyNumber = [Int32](repeating: -1, count: count)
+        var assemblies = 0
+        for component in parentsFirst where !components.isLeaf(Int(component)) {
+            assemblyNumber[Int(component)] = Int32(assemblies)
+            assemblies += 1
+        }
+        var dependents = [Int32](repeating: 0, count: count)
+        let words = 16
+        let blockSize = words * 64
+        var bits: [UInt64] = []
+        var accumulator = [UInt64](repeating: 0, count: words)
+        var blockStart = 0
+        var firstPosition = 0
+        while blockStart < assemblies {
+            let blockEnd = min(blockStart + blockSize, assemblies)
+            bits = [UInt64](repeating: 0, count: (assemblies - blockStart) * words)
+            while firstPosition < count && assemblyNumber[Int(parentsFirst[firstPosition])] != Int32(blockStart) {
+                firstPosition += 1
+            }
+            for index in firstPosition..<count {
+                let component = Int(parentsFirst[index])
+                for word in 0..<words { accumulator[word] = 0 }
+                var any = false
+                for parent in components.parents(of: component) {
+                    let number = Int(assemblyNumber[Int(parent)])
+                    guard number >= blockStart else { continue }
+                    any = true
+                    let base = (number - blockStart) * words
+                    for word in 0..<words { accumulator[word] |= bits[base + word] }
+                    if number < blockEnd {
+                        let bit = number - blockStart
+                        accumulator[bit >> 6] |= 1 << UInt64(bit & 63)
+                    }
+                }
+                guard any else { continue }
+                var total = 0
+                for word in 0..<words { total += accumulator[word].nonzeroBitCount }
+                dependents[component] += Int32(total)
+                let number = Int(assemblyNumber[component])
+                if number >= blockStart {
+                    let base = (number - blockStart) * words
+                    for word in 0..<words { bits[base + word] = accumulator[word] }
+                }
+            }
+            blockStart = blockEnd
+        }
+        return dependents
+    }
+}

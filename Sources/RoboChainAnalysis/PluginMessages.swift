@@ -1,0 +1,497 @@
+import RoboChainJSON
+import RoboChainModel
+
+/// The plugin protocol version this library speaks (SPEC §5).
+public let pluginProtocolVersion = 1
+
+// MARK: - Results and responses
+
+extension AnalysisResult {
+    /// Writes the result as a JSON object.
+    ///
+    /// Keys in order: `protocol` (when `asResponse`), `analysis`, `scope`, `findings`, `metrics`,
+    /// the extra keys, then `annotations` and `legend` (when `includeMap`).
+    ///
+    /// - Parameters:
+    ///   - writer: Where to write.
+    ///   - asResponse: Whether to write the `protocol` key, as a plugin's response has.
+    ///   - includeMap: Whether to write `annotations` and `legend` (used by `render`; `analyze`
+    ///     shows the result without them).
+    public func write(to writer: inout JSONWriter, asResponse: Bool = false, includeMap: Bool = false) {
+        writer.beginObject()
+        if asResponse {
+            writer.key("protocol")
+            writer.integer(pluginProtocolVersion)
+        }
+        writer.key("analysis")
+        writer.string(analysis)
+        if let scope {
+            writer.key("scope")
+            writer.string(scope)
+        }
+        if let findings {
+            writer.key("findings")
+            writer.beginArray()
+            for finding in findings { finding.write(to: &writer) }
+            writer.endArray()
+        }
+        if let metrics {
+            writer.key("metrics")
+            writer.beginObject()
+            for (name, value) in metrics.sorted(by: { $0.key < $1.key }) {
+                writer.key(name)
+                writer.number(value)
+            }
+            writer.endObject()
+        }
+        for member in extra.members {
+            writer.key(member.key)
+            writer.value(member.value)
+        }
+        if includeMap, let annotations {
+            writer.key("annotations")
+            writer.beginObject()
+            for (component, annotation) in annotations.sorted(by: { $0.key < $1.key }) {
+                writer.key(component)
+                annotation.write(to: &writer)
+            }
+            writer.endObject()
+        }
+        if includeMap, let legend {
+            writer.key("legend")
+            writer.beginArray()
+            for entry in legend { entry.write(to: &writer) }
+            writer.endArray()
+        }
+        writer.endObject()
+    }
+
+    /// Reads a plugin's response (SPEC §5) and checks it.
+    ///
+    /// - Parameters:
+    ///   - json: The parsed standard output of the plugin.
+    ///   - analysis: The name the plugin was run as; the response must carry it.
+    /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming the bad key.
+    public static func decodeResponse(_ json: JSONValue, analysis: String) throws(AnalysisError) -> AnalysisResult {
+        let message = "response"
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: message, path: "", problem: "must be one JSON object, found \(json.typeDescription)")
+        }
+        guard let version = object["protocol"] else {
+            throw .malformedMessage(message: message, path: "protocol", problem: "is missing (expected \(pluginProtocolVersion))")
+        }
+        guard version == .number(Double(pluginProtocolVersion)) else {
+            throw .malformedMessage(message: message, path: "protocol",
+                problem: "is \(JSONWriter.encode(version, style: .compact).asText), but this robochain speaks protocol \(pluginProtocolVersion)")
+        }
+        guard let name = object["analysis"]?.stringValue else {
+            throw .malformedMessage(message: message, path: "analysis", problem: "must be the analysis name as a string")
+        }
+        guard name == analysis else {
+            throw .malformedMessage(message: message, path: "analysis", problem: "is '\(name)', expected '\(analysis)'")
+        }
+        var result = AnalysisResult(analysis: name)
+        for member in object.members {
+            switch member.key {
+            case "protocol", "analysis":
+                continue
+            case "scope" where member.value.stringValue != nil:
+                result.scope = member.value.stringValue
+            case "findings":
+                guard case .array(let elements) = member.value else {
+                    throw .malformedMessage(message: message, path: "findings", problem: "must be a list")
+                }
+                var findings: [Finding] = []
+                findings.reserveCapacity(elements.count)
+                for (index, element) in elements.enumerated() {
+                    findings.append(try Finding.decode(element, path: "findings[\(index)]"))
+                }
+                result.findings = findings
+            case "metrics":
+                guard case .object(let metricsObject) = member.value else {
+                    throw .malformedMessage(message: message, path: "metrics", problem: "must be an object of numbers")
+                }
+                var metrics: [String: Double] = [:]
+                for metric in metricsObject.members {
+                    guard let value = metric.value.numberValue else {
+                        throw .malformedMessage(message: message, path: "metrics.\(metric.key)",
+                            problem: "must be a number, found \(metric.value.typeDescription)")
+                    }
+                    metrics[metric.key] = value
+                }
+                result.metrics = metrics
+            case "legend":
+                guard case .array(let elements) = member.value else {
+                    throw .malformedMessage(message: message, path: "legend", problem: "must be a list")
+                }
+                var legend: [LegendEntry] = []
+                for (index, element) in elements.enumerated() {
+                    legend.append(try LegendEntry.decode(element, path: "legend[\(index)]"))
+                }
+                result.legend = legend
+            case "annotations":
+                guard case .object(let annotationsObject) = member.value else {
+                    throw .malformedMessage(message: message, path: "annotations", problem: "must be an object keyed by component id")
+                }
+                var annotations: [String: Annotation] = [:]
+                for entry in annotationsObject.members {
+                    annotations[entry.key] = try Annotation.decode(entry.value, path: "annotations.\(entry.key)")
+                }
+                result.annotations = annotations
+            default:
+                result.extra.append(member.key, member.value)
+            }
+        }
+        return result
+    }
+}
+
+extension Finding {
+    /// Writes the finding: `component`, `firm`, `kind`, `severity`, `message`, then the details.
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        if let component {
+            writer.key("component")
+            writer.string(component)
+        }
+        if let firm {
+            writer.key("firm")
+            writer.string(firm)
+        }
+        writer.key("kind")
+        writer.string(kind)
+        writer.key("severity")
+        writer.string(severity.rawValue)
+        writer.key("message")
+        writer.string(message)
+        for member in details.members {
+            writer.key(member.key)
+            writer.value(member.value)
+        }
+        writer.endObject()
+    }
+
+    static func decode(_ json: JSONValue, path: String) throws(AnalysisError) -> Finding {
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: "response", path: path, problem: "must be an object, found \(json.typeDescription)")
+        }
+        func text(_ key: String, required: Bool) throws(AnalysisError) -> String? {
+            guard let value = object[key], !value.isNull else {
+                if required { throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "is missing") }
+                return nil
+            }
+            guard let string = value.stringValue else {
+                throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "must be a string, found \(value.typeDescription)")
+            }
+            return string
+        }
+        let kind = try text("kind", required: true)!
+        let severityText = try text("severity", required: true)!
+        guard let severity = Severity(rawValue: severityText) else {
+            throw .malformedMessage(message: "response", path: "\(path).severity",
+                problem: "is '\(severityText)'; expected one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let message = try text("message", required: true)!
+        let component = try text("component", required: false)
+        let firm = try text("firm", required: false)
+        guard component != nil || firm != nil else {
+            throw .malformedMessage(message: "response", path: path, problem: "names neither a 'component' nor a 'firm'")
+        }
+        var details = JSONObject()
+        for member in object.members where !["kind", "severity", "message", "component", "firm"].contains(member.key) {
+            details.append(member.key, member.value)
+        }
+        return Finding(kind: kind, severity: severity, message: message, component: component, firm: firm, details: details)
+    }
+}
+
+extension Annotation {
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        for (key, value) in [("fill", fill), ("badge", badge), ("tooltip", tooltip), ("border", border)] {
+            guard let value else { continue }
+            writer.key(key)
+            writer.string(value)
+        }
+        writer.endObject()
+    }
+
+    static func decode(_ json: JSONValue, path: String) throws(AnalysisError) -> Annotation {
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: "response", path: path, problem: "must be an object, found \(json.typeDescription)")
+        }
+        var annotation = Annotation()
+        for member in object.members {
+            guard let text = member.value.stringValue else {
+                if member.value.isNull { continue }
+                throw .malformedMessage(message: "response", path: "\(path).\(member.key)",
+                    problem: "must be a string, found \(member.value.typeDescription)")
+            }
+            switch member.key {
+            case "fill", "border":
+                guard Annotation.isColour(text) else {
+                    throw .malformedMessage(message: "response", path: "\(path).\(member.key)", problem: "must be a colour #rrggbb, found '\(text)'")
+                }
+                if member.key == "fill" { annotation.fill = text } else { annotation.border = text }
+            case "badge": annotation.badge = text
+            case "tooltip": annotation.tooltip = text
+            default: continue
+            }
+        }
+        return annotation
+    }
+}
+
+extension LegendEntry {
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        for (key, value) in [("label", label), ("fill", fill), ("border", border), ("badge", badge)] {
+            guard let value else { continue }
+            writer.key(key)
+            writer.string(value)
+        }
+        writer.endObject()
+    }
+
+    static func decode(_ json: JSONValue, path: String) throws(AnalysisError) -> LegendEntry {
+        guard case .object(let object) = json, let label = object["label"]?.stringValue else {
+            throw .malformedMessage(message: "response", path: path, problem: "must be an object with a 'label' string")
+        }
+        var entry = LegendEntry(label: label)
+        for key in ["fill", "border"] {
+            guard let value = object[key], !value.isNull else { continue }
+            guard let text = value.stringValue, Annotation.isColour(text) else {
+                throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "must be a colour #rrggbb")
+            }
+            if key == "fill" { entry.fill = text } else { entry.border = text }
+        }
+        entry.badge = object["badge"]?.stringValue
+        return entry
+    }
+}
+
+// MARK: - Requests
+
+/// The message `robochain` writes to a plugin's standard input (SPEC §5).
+public struct PluginRequest: Sendable {
+    /// The analysis to run.
+    public var analysis: String
+    /// The scope, a region index into `model.regions`.
+    public var scope: Int
+    /// Every declared option, with its default where the user set none.
+    public var options: OptionValues
+    public var model: ChainModel
+
+    public init(analysis: String, scope: Int, options: OptionValues, model: ChainModel) {
+        self.analysis = analysis
+        self.scope = scope
+        self.options = options
+        self.model = model
+    }
+
+    /// Writes the request without the model, then the model from already-encoded JSON.
+    ///
+    /// Encoding a large model once and sharing it between plugins saves the work per plugin.
+    /// - Parameter encodedModel: The model as written by ``ChainModel/writeJSON(to:)``.
+    public func encode(encodedModel: [UInt8]) -> [UInt8] {
+        var writer = JSONWriter(style: .compact, reservingCapacity: encodedModel.count + 256)
+        writer.beginObject()
+        writer.key("protocol")
+        writer.integer(pluginProtocolVersion)
+        writer.key("analysis")
+        writer.string(analysis)
+        writer.key("scope")
+        writer.string(model.regions.ids[scope])
+        writer.key("options")
+        writer.value(.object(options.json))
+        writer.key("model")
+        writer.rawValue(encodedModel)
+        writer.endObject()
+        writer.finish()
+        return writer.bytes
+    }
+
+    /// Reads a request, as a plugin does.
+    ///
+    /// - Parameters:
+    ///   - bytes: The JSON text read from standard input.
+    ///   - declarations: The options the plugin declares, to type the values.
+    /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)``, also for a model that
+    ///   does not load (with the model's own message).
+    public static func decode(_ bytes: [UInt8], declarations: [OptionDeclaration]) throws(AnalysisError) -> PluginRequest {
+        let message = "request"
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw .malformedMessage(message: message, path: "", problem: "is not JSON: \(error)")
+        }
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: message, path: "", problem: "must be a JSON object")
+        }
+        guard object["protocol"] == .number(Double(pluginProtocolVersion)) else {
+            throw .malformedMessage(message: message, path: "protocol", problem: "must be \(pluginProtocolVersion)")
+        }
+        guard let analysis = object["analysis"]?.stringValue else {
+            throw .malformedMessage(message: message, path: "analysis", problem: "must be a string")
+        }
+        guard let scopeID = object["scope"]?.stringValue else {
+            throw .malformedMessage(message: message, path: "scope", problem: "must be a region id")
+        }
+        guard let modelJSON = object["model"], modelJSON.objectValue != nil else {
+            throw .malformedMessage(message: message, path: "model", problem: "must be the model as an object")
+        }
+        let model: ChainModel
+        do {
+            model = try ModelLoader.loadJSON(modelJSON, file: "request.model").model
+        } catch {
+            throw .malformedMessage(message: message, path: "model", problem: "is not a valid model: \(error)")
+        }
+        guard let scope = model.regions.index(of: scopeID) else {
+            throw .malformedMessage(message: message, path: "scope", problem: "names unknown region '\(scopeID)'")
+        }
+        var overrides: [String: OptionValue] = [:]
+        if let optionsJSON = object["options"] {
+            guard case .object(let optionsObject) = optionsJSON else {
+                throw .malformedMessage(message: message, path: "options", problem: "must be an object")
+            }
+            for member in optionsObject.members {
+                guard let declaration = declarations.first(where: { $0.name == member.key }) else { continue }
+                guard let value = OptionValue.fromJSON(member.value, as: declaration.type) else {
+                    throw .malformedMessage(message: message, path: "options.\(member.key)",
+                        problem: "must be a \(declaration.type.rawValue), found \(member.value.typeDescription)")
+                }
+                overrides[member.key] = value
+            }
+        }
+        let options = try OptionValues(declarations: declarations, overrides: overrides, analysis: analysis)
+        return PluginRequest(analysis: analysis, scope: scope, options: options, model: model)
+    }
+}
+
+// MARK: - Manifests
+
+/// A plugin's `plugin.json` (SPEC §5).
+public struct PluginManifest: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var protocolVersion: Int
+    /// The executable, relative to the plugin's directory.
+    public var executable: String
+    public var description: String
+    public var options: [OptionDeclaration]
+
+    public init(
+        name: String, version: String, protocolVersion: Int = pluginProtocolVersion, executable: String,
+        description: String, options: [OptionDeclaration]
+    ) {
+        self.name = name
+        self.version = version
+        self.protocolVersion = protocolVersion
+        self.executable = executable
+        self.description = description
+        self.options = options
+    }
+
+    /// The manifest of an analysis, run by `executable`.
+    public init(analysis: some Analysis, executable: String) {
+        self.init(name: analysis.name, version: analysis.version, executable: executable,
+            description: analysis.summary, options: analysis.options)
+    }
+
+    /// Whether `name` is a valid analysis name: lowercase letters, digits and hyphens, starting with a letter.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first >= 0x61 && first <= 0x7A else { return false }
+        return name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+    }
+
+    /// The manifest as JSON.
+    public var json: JSONValue {
+        var optionsObject = JSONObject()
+        for option in options {
+            optionsObject.append(option.name, [
+                "type": .string(option.type.rawValue), "default": option.defaultValue.json, "help": .string(option.help),
+            ])
+        }
+        return .object(JSONObject([
+            .init("name", .string(name)), .init("version", .string(version)),
+            .init("protocol", .number(Double(protocolVersion))), .init("executable", .string(executable)),
+            .init("description", .string(description)), .init("options", .object(optionsObject)),
+        ]))
+    }
+
+    /// Reads and checks a manifest.
+    ///
+    /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming the bad key.
+    public static func decode(_ bytes: [UInt8]) throws(AnalysisError) -> PluginManifest {
+        let message = "plugin.json"
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw .malformedMessage(message: message, path: "", problem: "is not JSON: \(error)")
+        }
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: message, path: "", problem: "must be a JSON object")
+        }
+        func text(_ key: String, required: Bool = true) throws(AnalysisError) -> String {
+            guard let value = object[key] else {
+                if required { throw .malformedMessage(message: message, path: key, problem: "is missing") }
+                return ""
+            }
+            guard let string = value.stringValue else {
+                throw .malformedMessage(message: message, path: key, problem: "must be a string, found \(value.typeDescription)")
+            }
+            return string
+        }
+        let name = try text("name")
+        guard isValidName(name) else {
+            throw .malformedMessage(message: message, path: "name",
+                problem: "is '\(name)'; a name is lowercase letters, digits and hyphens, starting with a letter")
+        }
+        let version = try text("version")
+        guard let protocolNumber = object["protocol"]?.numberValue, protocolNumber == protocolNumber.rounded() else {
+            throw .malformedMessage(message: message, path: "protocol", problem: "must be a whole number")
+        }
+        guard Int(protocolNumber) == pluginProtocolVersion else {
+            throw .malformedMessage(message: message, path: "protocol",
+                problem: "is \(Int(protocolNumber)); this robochain supports protocol \(pluginProtocolVersion) only")
+        }
+        let executable = try text("executable")
+        guard !executable.isEmpty, !executable.hasPrefix("/") else {
+            throw .malformedMessage(message: message, path: "executable", problem: "must be a path relative to the plugin's directory")
+        }
+        let description = try text("description", required: false)
+        var options: [OptionDeclaration] = []
+        if let optionsJSON = object["options"] {
+            guard case .object(let optionsObject) = optionsJSON else {
+                throw .malformedMessage(message: message, path: "options", problem: "must be an object keyed by option name")
+            }
+            for member in optionsObject.members {
+                let path = "options.\(member.key)"
+                guard case .object(let option) = member.value else {
+                    throw .malformedMessage(message: message, path: path, problem: "must be an object with 'type' and 'default'")
+                }
+                guard let typeText = option["type"]?.stringValue, let type = OptionType(rawValue: typeText) else {
+                    throw .malformedMessage(message: message, path: "\(path).type",
+                        problem: "must be one of \(OptionType.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard let defaultJSON = option["default"] else {
+                    throw .malformedMessage(message: message, path: "\(path).default", problem: "is missing")
+                }
+                guard let defaultValue = OptionValue.fromJSON(defaultJSON, as: type) else {
+                    throw .malformedMessage(message: message, path: "\(path).default",
+                        problem: "must be a \(type.rawValue), found \(defaultJSON.typeDescription)")
+                }
+                options.append(OptionDeclaration(name: member.key, type: type, defaultValue: defaultValue,
+                    help: option["help"]?.stringValue ?? ""))
+            }
+        }
+        return PluginManifest(name: name, version: version, protocolVersion: Int(protocolNumber), executable: executable,
+            description: description, options: options)
+    }
+}
+
+extension [UInt8] {
+    var asText: String { String(decoding: self, as: UTF8.self) }
+}

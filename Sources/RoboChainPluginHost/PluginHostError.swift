@@ -1,0 +1,25 @@
+/// Why the plugin host could not do what was asked.
+public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+    /// `--with` names no available analysis.
+    case unknownAnalysis(name: String, available: [String])
+    /// The same analysis was chosen twice.
+    case repeatedAnalysis(name: String)
+    /// `--option` is malformed, names an option no chosen analysis declares, or has a value of
+    /// the wrong type.
+    case invalidOption(argument: String, problem: String)
+    /// A plugin directory could not be used.
+    case unusablePlugin(directory: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownAnalysis(let name, let available):
+            "unknown analysis '\(name)'; available: \(available.joined(separator: ", "))"
+        case .repeatedAnalysis(let name):
+            "the analysis '\(name)' is chosen more than once"
+        case .invalidOption(let argument, let problem):
+            "--option '\(argument)': \(problem)"
+        case .unusablePlugin(let directory, let reason):
+            "plugin '\(directory)' skipped: \(reason)"
+        }
+    }
+}

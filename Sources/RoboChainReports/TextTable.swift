@@ -1,0 +1,107 @@
+/// A terminal text style (ANSI SGR), applied only when colour is on.
+public enum TextStyle: String, Sendable {
+    case bold = "1"
+    case dim = "2"
+    case red = "31"
+    case boldRed = "1;31"
+    case green = "32"
+    case yellow = "33"
+    case cyan = "36"
+
+    func apply(_ text: String, colour: Bool) -> String {
+        colour ? "\u{1B}[\(rawValue)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// One cell of a table: text and an optional style.
+struct Cell {
+    var text: String
+    var style: TextStyle?
+
+    init(_ text: String, _ style: TextStyle? = nil) {
+        self.text = text
+        self.style = style
+    }
+}
+
+/// A table laid out in aligned columns for a terminal, counting wide (CJK) characters as two
+/// columns; or as a Markdown pipe table.
+struct TextTable {
+    enum Alignment { case left, right }
+
+    var header: [String]
+    var alignments: [Alignment]
+    var rows: [[Cell]] = []
+
+    init(_ columns: [(String, Alignment)]) {
+        header = columns.map(\.0)
+        alignments = columns.map(\.1)
+    }
+
+    mutating func add(_ cells: [Cell]) {
+        rows.append(cells)
+    }
+
+    /// Aligned columns separated by two spaces; the header in bold when colour is on.
+    func render(colour: Bool) -> String {
+        var widths = header.map(DisplayWidth.of)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(cell.text)) }
+        }
+        func line(_ cells: [Cell], headerStyle: Bool) -> String {
+            var parts: [String] = []
+            for (index, cell) in cells.enumerated() {
+                let padding = String(repeating: " ", count: widths[index] - DisplayWidth.of(cell.text))
+                let isLast = index == cells.count - 1
+                let padded = alignments[index] == .right ? padding + cell.text : cell.text + (isLast ? "" : padding)
+                let style = headerStyle ? TextStyle.bold : cell.style
+                parts.append(style.map { $0.apply(padded, colour: colour) } ?? padded)
+            }
+            return parts.joined(separator: "  ")
+        }
+        var lines = [line(header.map { Cell($0) }, headerStyle: true)]
+        lines += rows.map { line($0, headerStyle: false) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown pipe table; `|` in cells escaped, line breaks flattened.
+    func markdown() -> String {
+        func escape(_ text: String) -> String {
+            text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
+        }
+        var lines = ["| " + header.map(escape).joined(separator: " | ") + " |"]
+        lines.append("|" + alignments.map { $0 == .right ? " ---: |" : " --- |" }.joined())
+        for row in rows {
+            lines.append("| " + row.map { escape($0.text) }.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// How many terminal columns text takes: East Asian wide and full-width characters take two,
+/// combining marks none (a compact form of Unicode's East Asian Width, UAX #11).
+enum DisplayWidth {
+    static func of(_ text: String) -> Int {
+        var width = 0
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: continue
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+                0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
+                0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+                width += 2
+            default:
+                width += value < 0x20 ? 0 : 1
+            }
+        }
+        return width
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import RoboChainAnalysis
+import RoboChainModel
+import RoboChainPluginHost
+import RoboChainReports
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// The options `analyze` and `render` share: which analyses, on what scope, with which options.
+struct AnalysisSelection: ParsableArguments {
+    @Option(name: .customLong("with"), help: ArgumentHelp("An analysis to run (repeat for several).", valueName: "name"))
+    var analyses: [String] = []
+
+    @Option(help: ArgumentHelp("The region to analyse (default: the model's home).", valueName: "region"))
+    var scope: String?
+
+    @Option(
+        name: .customLong("option"),
+        help: ArgumentHelp(
+            "An analysis option: KEY=VALUE for every chosen analysis that declares KEY, or NAME.KEY=VALUE for one.",
+            valueName: "key=value"))
+    var options: [String] = []
+
+    @Option(help: ArgumentHelp("Seconds an external plugin may run before it is killed.", valueName: "seconds"))
+    var timeout: Double = 120
+
+    func validate() throws {
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
+    /// The scope: `--scope`, or the model's home.
+    func resolveScope(in model: ChainModel) throws -> Int {
+        if let scope {
+            guard let index = model.regions.index(of: scope) else {
+                let ids = model.regions.ids
+                let shown = ids.prefix(40).joined(separator: ", ") + (ids.count > 40 ? " and \(ids.count - 40) more" : "")
+                throw ValidationError("unknown scope '\(scope)'; the model's regions are: \(shown)")
+            }
+            return index
+        }
+        guard let home = model.home else {
+            throw ValidationError("the model names no home region; give one with --scope REGION")
+        }
+        return home
+    }
+
+    /// The chosen analyses with their option values.
+    func jobs(from catalog: AnalysisCatalog) throws -> [AnalysisJob] {
+        do {
+            let chosen = try catalog.select(analyses)
+            let values = try OptionAssignment.assign(options, to: chosen.map { ($0.name, $0.options) })
+            return zip(chosen, values).map { AnalysisJob(analysis: $0, options: $1) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Run analyses on a model.",
+        discussion: """
+            Runs each analysis named with --with on MODEL for the scope (default: the model's home \
+            region) and prints the results. Built in: gap-detection (options threshold, number, \
+            default 0.3; candidates, integer, default 5) and localisation-share. External plugins \
+            are found in ROBOCHAIN_PLUGIN_PATH and ~/.robochain/plugins; see 'robochain plugins list'.
+
+            Formats: table (for a terminal; coloured when standard output is one), markdown (for a \
+            report), csv (one row per finding or component), json (the result object; an array of \
+            them for several analyses). Without --format, an --output file's extension picks \
+            (.json, .csv, .md), else table. --output writes the file atomically.
+
+            Exit status: 0 (findings are not failures), 64 bad usage, 65 invalid model, 70 an \
+            analysis failed (the others' results are still printed), 1 output not writable.
+
+            Examples:
+              robochain analyze Models/guangdong-robots.yaml --with gap-detection
+              robochain analyze Models/guangdong-robots.yaml --with gap-detection --with localisation-share --format markdown --output report.md
+              robochain analyze chain-csv/ --with gap-detection --scope CN-GD-SZ --option threshold=0.5 --format json
+            """)
+
+    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    var model: String
+
+    @OptionGroup var selection: AnalysisSelection
+
+    @Option(help: ArgumentHelp("Output format: table, json, csv or markdown.", valueName: "format"))
+    var format: OutputFormat?
+
+    @Option(help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func validate() throws {
+        guard !selection.analyses.isEmpty else {
+            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share)")
+        }
+    }
+
+    /// The format: --format, else the output file's extension, else table.
+    var resolvedFormat: OutputFormat {
+        if let format { return format }
+        let lowered = output?.lowercased() ?? ""
+        if lowered.hasSuffix(".json") { return .json }
+        if lowered.hasSuffix(".csv") { return .csv }
+        if lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown") { return .markdown }
+        return .table
+    }
+
+    func run() throws {
+        let catalog = AnalysisCatalog.builtIn
+        let jobs = try selection.jobs(from: catalog)
+        let loaded = try loadModel(model)
+        let scope = try selection.resolveScope(in: loaded.model)
+        let outcomes = AnalysisRunner.run(jobs, model: loaded.model, scope: scope)
+        let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
+        var usageFailure: String?
+        var failed = false
+        for case .failure(let failure) in outcomes {
+            if failure.isUsageError { usageFailure = failure.cause } else { failed = true }
+        }
+        if let usageFailure { throw ValidationError(usageFailure) }
+        let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour
+        let bytes = ResultReport(model: loaded.model, scope: scope, entries: entries).render(resolvedFormat, colour: colour)
+        try emit(bytes, to: output)
+        for case .failure(let failure) in outcomes { printError("error: \(failure)") }
+        if failed { throw ExitStatus.pluginFailure }
+    }
+}
+
+enum Environment {
+    /// Whether NO_COLOR is set (https://no-color.org).
+    static var noColour: Bool {
+        guard let value = getenv("NO_COLOR") else { return false }
+        return value.pointee != 0
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

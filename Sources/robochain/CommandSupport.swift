@@ -1,0 +1,81 @@
+import ArgumentParser
+import RoboChainModel
+import RoboChainReports
+
+/// The exit statuses of SPEC §4.
+enum ExitStatus {
+    static let usage = ExitCode(64)
+    static let invalidModel = ExitCode(65)
+    static let pluginFailure = ExitCode(70)
+    static let failure = ExitCode(1)
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    var standardError = StandardError()
+    print(text, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ text: String) {
+        FileOutputStream.standardError(Array(text.utf8))
+    }
+}
+
+enum FileOutputStream {
+    static func standardError(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Glibc.write(descriptor, buffer, count) }
+#elseif canImport(Darwin)
+import Darwin
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(descriptor, buffer, count) }
+#endif
+
+/// Loads the model or exits 65 with every problem on standard error. Warnings go to standard error.
+func loadModel(_ path: String, printWarnings: Bool = true) throws -> LoadedModel {
+    do {
+        let loaded = try ModelLoader.load(path: path)
+        if printWarnings {
+            for warning in loaded.warnings.prefix(20) { printError("warning: \(warning)") }
+            if loaded.warnings.count > 20 { printError("warning: … and \(loaded.warnings.count - 20) more warnings") }
+        }
+        return loaded
+    } catch {
+        reportInvalidModel(error, path: path)
+        throw ExitStatus.invalidModel
+    }
+}
+
+/// Prints a model's problems: the first 50 and how many more.
+func reportInvalidModel(_ error: ModelError, path: String) {
+    let problems = error.problems
+    printError("error: invalid model '\(path)' (\(problems.count == 1 ? "1 problem" : "\(problems.count) problems")):")
+    for problem in problems.prefix(50) { printError("  \(problem)") }
+    if problems.count > 50 { printError("  … and \(problems.count - 50) more") }
+}
+
+/// Writes output to a file (atomically) or to standard output; exits 1 if the file cannot be written.
+func emit(_ bytes: [UInt8], to path: String?) throws {
+    guard let path else {
+        OutputFile.writeStandardOutput(bytes)
+        return
+    }
+    do {
+        try OutputFile.write(bytes, to: path)
+    } catch {
+        printError("error: \(error)")
+        throw ExitStatus.failure
+    }
+}

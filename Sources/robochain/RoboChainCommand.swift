@@ -1,0 +1,25 @@
+import ArgumentParser
+
+@main
+struct RoboChainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "robochain",
+        abstract: "Map an industry chain and find where it is weak.",
+        discussion: """
+            RoboChain holds a model of an industry chain — components, the parts each requires with \
+            their cost weights, the firms that supply them and the regions they are in — and runs \
+            analyses on it: gap detection (补链, 卡脖子) and localisation share are built in; more \
+            come as plugins. It draws the chain map with Graphviz.
+
+            MODEL is a .yaml, .yml or .json file, or a directory of CSV files.
+
+            Exit status: 0 success (findings are not failures), 64 bad usage, 65 invalid model, \
+            70 a failing analysis or plugin, 1 anything else (e.g. an unwritable output file).
+
+            Examples:
+              robochain validate Models/guangdong-robots.yaml
+              robochain analyze Models/guangdong-robots.yaml --with gap-detection --with localisation-share
+            """,
+        version: "0.1.0",
+        subcommands: [ValidateCommand.self, AnalyzeCommand.self])
+}

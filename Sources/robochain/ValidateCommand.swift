@@ -1,0 +1,29 @@
+import ArgumentParser
+import RoboChainModel
+import RoboChainReports
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a model and summarise it.",
+        discussion: """
+            Loads MODEL and checks every rule of the model format: ids, references, cycles in \
+            'requires' and in region parents, duplicates, weights in (0, 1] summing to at most 1, \
+            shares in [0, 1], required fields and files. On success prints a summary — regions, \
+            segments with their component counts, roots, firms, supply links — and warnings such \
+            as components with no supplier; exit status 0. On failure prints every problem with \
+            its file, line and id; exit status 65.
+
+            Examples:
+              robochain validate Models/guangdong-robots.yaml
+              robochain validate path/to/csv-model-directory
+            """)
+
+    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    var model: String
+
+    func run() throws {
+        let loaded = try loadModel(model, printWarnings: false)
+        OutputFile.writeStandardOutput(Array(ModelSummary.text(loaded, path: model).utf8))
+    }
+}
