@@ -33,15 +33,41 @@ let package = Package(
         .target(
             name: "RoboChainPluginHost",
             dependencies: ["RoboChainAnalysis", "RoboChainModel", "GapDetection", "LocalisationShare"]),
+        // The C binding to Graphviz (libgvc); a shim header, no copied headers.
+        .systemLibrary(
+            name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]),
+        // The chain map: a deterministic DOT document, laid out and rendered by Graphviz in process.
+        .target(
+            name: "RoboChainRendering",
+            dependencies: ["CGraphviz", "RoboChainModel", "RoboChainAnalysis", "RoboChainJSON"]),
         // Reports: table, Markdown, CSV and JSON output; the validate summary; atomic output files.
         .target(name: "RoboChainReports", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
         // The command-line tool: parses arguments and calls the libraries.
         .executableTarget(
             name: "robochain",
             dependencies: [
-                "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports",
+                "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "RoboChainModelTests", dependencies: ["RoboChainModel"]),
+        // Helpers for the tests: running the built binary, golden files, temporary directories.
+        .target(name: "RoboChainTestSupport", path: "Sources/RoboChainTestSupport"),
+        .testTarget(name: "RoboChainJSONTests", dependencies: ["RoboChainJSON"]),
+        .testTarget(name: "RoboChainModelTests", dependencies: ["RoboChainModel", "RoboChainJSON", "RoboChainTestSupport"]),
+        .testTarget(
+            name: "RoboChainAnalysisTests",
+            dependencies: [
+                "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "GapDetection", "LocalisationShare",
+                "RoboChainPluginHost", "RoboChainTestSupport", "robochain",
+            ]),
+        .testTarget(
+            name: "RoboChainPluginHostTests",
+            dependencies: ["RoboChainPluginHost", "RoboChainAnalysis", "RoboChainModel", "RoboChainTestSupport", "robochain"]),
+        .testTarget(
+            name: "RoboChainRenderingTests",
+            dependencies: ["RoboChainRendering", "RoboChainModel", "RoboChainAnalysis", "RoboChainTestSupport", "robochain"]),
+        .testTarget(
+            name: "RoboChainCLITests",
+            dependencies: ["RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain"]),
     ]
 )

@@ -11,17 +11,19 @@ struct CSVModelReader {
     /// A CSV file of the model: its name, whether it must exist, its required and optional columns.
     struct Table {
         let name: String
+        /// The kind of element the file defines (nil for the link files).
+        let kind: ElementKind?
         let isRequired: Bool
         let required: [String]
         let optional: [String]
     }
 
-    static let regions = Table(name: "regions.csv", isRequired: true, required: ["id", "name"], optional: ["parent", "source", "note"])
-    static let segments = Table(name: "segments.csv", isRequired: false, required: ["id", "name"], optional: ["order", "source", "note"])
-    static let components = Table(name: "components.csv", isRequired: true, required: ["id", "name", "segment"], optional: ["source", "note"])
-    static let requires = Table(name: "requires.csv", isRequired: false, required: ["parent", "child"], optional: ["weight", "source", "note"])
-    static let firms = Table(name: "firms.csv", isRequired: true, required: ["id", "name", "region"], optional: ["source", "note"])
-    static let supplies = Table(name: "supplies.csv", isRequired: true, required: ["firm", "component"], optional: ["share", "product", "source", "note"])
+    static let regions = Table(name: "regions.csv", kind: .region, isRequired: true, required: ["id", "name"], optional: ["parent", "source", "note"])
+    static let segments = Table(name: "segments.csv", kind: .segment, isRequired: false, required: ["id", "name"], optional: ["order", "source", "note"])
+    static let components = Table(name: "components.csv", kind: .component, isRequired: true, required: ["id", "name", "segment"], optional: ["source", "note"])
+    static let requires = Table(name: "requires.csv", kind: nil, isRequired: false, required: ["parent", "child"], optional: ["weight", "source", "note"])
+    static let firms = Table(name: "firms.csv", kind: .firm, isRequired: true, required: ["id", "name", "region"], optional: ["source", "note"])
+    static let supplies = Table(name: "supplies.csv", kind: nil, isRequired: true, required: ["firm", "component"], optional: ["share", "product", "source", "note"])
 
     /// The files of a CSV model, in reading order.
     static let tables = [regions, segments, components, requires, firms, supplies]
@@ -46,6 +48,7 @@ struct CSVModelReader {
                 } else {
                     builder.report(.unreadable(path: path, reason: problem.reason))
                 }
+                if problem.isMissing == false || table.isRequired, let kind = table.kind { builder.markIncomplete(kind) }
             }
         }
         if let bytes = contents[Self.firms.name], let supplies = contents[Self.supplies.name] {
@@ -65,6 +68,10 @@ struct CSVModelReader {
 
     private mutating func readTable(_ table: Table, _ bytes: [UInt8]) {
         let path = FileAccess.join(directory, table.name)
+        let problemsBefore = builder.problemCount
+        defer {
+            if builder.problemCount > problemsBefore, let kind = table.kind { builder.markIncomplete(kind) }
+        }
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             builder.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)"))
             return
@@ -178,8 +185,10 @@ struct CSVModelReader {
         case Self.components.name:
             guard let id = required("id", of: "a component") else { return }
             let element = "component '\(id)'"
+            let name = required("name", of: element) ?? ""
+            guard let segment = required("segment", of: element) else { return }
             builder.addComponent(
-                id: id, name: required("name", of: element) ?? "", segment: required("segment", of: element) ?? "",
+                id: id, name: name, segment: segment,
                 source: text("source", of: element), note: text("note", of: element), at: location)
         case Self.requires.name:
             guard let parent = required("parent", of: "a requirement"), let child = required("child", of: "requirement of '\(parent)'") else {
@@ -192,8 +201,10 @@ struct CSVModelReader {
         case Self.firms.name:
             guard let id = required("id", of: "a firm") else { return }
             let element = "firm '\(id)'"
+            let name = required("name", of: element) ?? ""
+            guard let region = required("region", of: element) else { return }
             builder.addFirm(
-                id: id, name: required("name", of: element) ?? "", region: required("region", of: element) ?? "",
+                id: id, name: name, region: region,
                 source: text("source", of: element), note: text("note", of: element), at: location)
         case Self.supplies.name:
             guard let firm = required("firm", of: "a supply link"), let component = required("component", of: "a supply link of firm '\(firm)'") else {

@@ -83,6 +83,9 @@ public struct ModelBuilder: Sendable {
 
     private var problems: [ModelError] = []
     private var omittedProblems = 0
+    /// Kinds some of whose elements could not be read: references to them are not reported as
+    /// unknown, since the reading problem already was.
+    private var incompleteKinds: Set<ElementKind> = []
     /// Warnings reported by the loader (e.g. unknown keys); they do not stop a build.
     public private(set) var warnings: [ModelWarning] = []
 
@@ -218,6 +221,12 @@ public struct ModelBuilder: Sendable {
         }
     }
 
+    /// Notes that some elements of `kind` could not be read (their problem already reported), so
+    /// that references to them do not also come back as "unknown".
+    public mutating func markIncomplete(_ kind: ElementKind) {
+        incompleteKinds.insert(kind)
+    }
+
     /// Records a warning.
     public mutating func warn(_ warning: ModelWarning) {
         warnings.append(warning)
@@ -225,6 +234,9 @@ public struct ModelBuilder: Sendable {
 
     /// Whether a problem has been recorded so far (reading can then skip costly work).
     public var hasProblems: Bool { !problems.isEmpty }
+
+    /// How many problems have been recorded so far.
+    public var problemCount: Int { problems.count + omittedProblems }
 
     private mutating func intern(_ location: SourceLocation?) -> Location {
         guard let location else { return .unknown }
@@ -278,6 +290,13 @@ public struct ModelBuilder: Sendable {
         }
 
         mutating func report(_ problem: ModelError) {
+            if case .unknownReference(let location, let element, let field, let kind, let id) = problem {
+                if builder.incompleteKinds.contains(kind) { return }
+                if id.isEmpty {
+                    report(.missingField(location, element: element, field: field))
+                    return
+                }
+            }
             if problems.count < ModelBuilder.problemLimit { problems.append(problem) } else { omitted += 1 }
         }
 
@@ -411,7 +430,7 @@ public struct ModelBuilder: Sendable {
                         lastParentOfChild[Int(child)] = Int32(component)
                     }
                     let weight = requirementWeight[edge]
-                    if !weight.isNaN { sum += weight }
+                    if weight > 0 && weight <= 1 { sum += weight }  // out-of-range weights are reported already
                 }
                 if sum > 1 + 1e-6 {
                     report(.weightsExceedOne(at(requirementLocation[Int(requirementStart[component])]),

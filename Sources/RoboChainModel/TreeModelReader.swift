@@ -67,10 +67,11 @@ struct TreeModelReader<Node: ModelTreeNode> {
     }
 
     private mutating func readRegion(_ node: Node, _ index: Int) {
-        guard var fields = record(node, "region #\(index + 1)") else { return }
-        guard let id = requiredString(&fields, "id", of: "region #\(index + 1)") else { return }
+        guard var fields = record(node, "region #\(index + 1)", kind: .region),
+            let id = requiredString(&fields, "id", of: "region #\(index + 1)", kind: .region)
+        else { return }
         let element = "region '\(id)'"
-        let name = requiredString(&fields, "name", of: element) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: .region) ?? ""
         let parent = string(&fields, "parent", of: element)
         builder.addRegion(
             id: id, name: name, parent: parent, source: string(&fields, "source", of: element),
@@ -79,10 +80,11 @@ struct TreeModelReader<Node: ModelTreeNode> {
     }
 
     private mutating func readSegment(_ node: Node, _ index: Int) {
-        guard var fields = record(node, "segment #\(index + 1)") else { return }
-        guard let id = requiredString(&fields, "id", of: "segment #\(index + 1)") else { return }
+        guard var fields = record(node, "segment #\(index + 1)", kind: .segment),
+            let id = requiredString(&fields, "id", of: "segment #\(index + 1)", kind: .segment)
+        else { return }
         let element = "segment '\(id)'"
-        let name = requiredString(&fields, "name", of: element) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: .segment) ?? ""
         var order: Int?
         if let value = number(&fields, "order", of: element) {
             if value == value.rounded(), abs(value) < 1e9 {
@@ -98,11 +100,12 @@ struct TreeModelReader<Node: ModelTreeNode> {
     }
 
     private mutating func readComponent(_ node: Node, _ index: Int) {
-        guard var fields = record(node, "component #\(index + 1)") else { return }
-        guard let id = requiredString(&fields, "id", of: "component #\(index + 1)") else { return }
+        guard var fields = record(node, "component #\(index + 1)", kind: .component),
+            let id = requiredString(&fields, "id", of: "component #\(index + 1)", kind: .component)
+        else { return }
         let element = "component '\(id)'"
-        let name = requiredString(&fields, "name", of: element) ?? ""
-        let segment = requiredString(&fields, "segment", of: element) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: .component) ?? ""
+        guard let segment = requiredString(&fields, "segment", of: element, kind: .component) else { return }
         builder.addComponent(
             id: id, name: name, segment: segment, source: string(&fields, "source", of: element),
             note: string(&fields, "note", of: element), at: location(node))
@@ -112,8 +115,8 @@ struct TreeModelReader<Node: ModelTreeNode> {
                 continue
             }
             let entryElement = "a requirement of \(element)"
-            guard var entryFields = record(entry, entryElement),
-                let child = requiredString(&entryFields, "component", of: entryElement)
+            guard var entryFields = record(entry, entryElement, kind: nil),
+                let child = requiredString(&entryFields, "component", of: entryElement, kind: nil)
             else { continue }
             let edge = "requirement '\(id)' → '\(child)'"
             builder.addRequirement(
@@ -126,11 +129,12 @@ struct TreeModelReader<Node: ModelTreeNode> {
     }
 
     private mutating func readFirm(_ node: Node, _ index: Int) {
-        guard var fields = record(node, "firm #\(index + 1)") else { return }
-        guard let id = requiredString(&fields, "id", of: "firm #\(index + 1)") else { return }
+        guard var fields = record(node, "firm #\(index + 1)", kind: .firm),
+            let id = requiredString(&fields, "id", of: "firm #\(index + 1)", kind: .firm)
+        else { return }
         let element = "firm '\(id)'"
-        let name = requiredString(&fields, "name", of: element) ?? ""
-        let region = requiredString(&fields, "region", of: element) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: .firm) ?? ""
+        guard let region = requiredString(&fields, "region", of: element, kind: .firm) else { return }
         builder.addFirm(
             id: id, name: name, region: region, source: string(&fields, "source", of: element),
             note: string(&fields, "note", of: element), at: location(node))
@@ -140,8 +144,8 @@ struct TreeModelReader<Node: ModelTreeNode> {
                 continue
             }
             let entryElement = "a supply link of \(element)"
-            guard var entryFields = record(entry, entryElement),
-                let component = requiredString(&entryFields, "component", of: entryElement)
+            guard var entryFields = record(entry, entryElement, kind: nil),
+                let component = requiredString(&entryFields, "component", of: entryElement, kind: nil)
             else { continue }
             let link = "supply of '\(component)' by firm '\(id)'"
             builder.addSupply(
@@ -180,9 +184,11 @@ struct TreeModelReader<Node: ModelTreeNode> {
         }
     }
 
-    private mutating func record(_ node: Node, _ element: String) -> Fields? {
+    /// The fields of a record that must be a mapping; `kind` is marked incomplete if it is not.
+    private mutating func record(_ node: Node, _ element: String, kind: ElementKind?) -> Fields? {
         guard let entries = node.entries else {
             builder.report(.syntax(location(node), problem: "\(element) must be a mapping, found \(node.kindDescription)"))
+            if let kind { builder.markIncomplete(kind) }
             return nil
         }
         var seen = Set<String>()
@@ -201,12 +207,16 @@ struct TreeModelReader<Node: ModelTreeNode> {
         return text
     }
 
-    private mutating func requiredString(_ fields: inout Fields, _ key: String, of element: String) -> String? {
+    /// A required text field; when it is missing or not text, `kind` is marked incomplete.
+    private mutating func requiredString(_ fields: inout Fields, _ key: String, of element: String, kind: ElementKind?) -> String? {
         guard fields.node(key).map({ !$0.isNull }) ?? false else {
             builder.report(.missingField(location(fields.node), element: element, field: key))
+            if let kind { builder.markIncomplete(kind) }
             return nil
         }
-        return string(&fields, key, of: element)
+        let text = string(&fields, key, of: element)
+        if text == nil, let kind { builder.markIncomplete(kind) }
+        return text
     }
 
     private mutating func number(_ fields: inout Fields, _ key: String, of element: String) -> Double? {

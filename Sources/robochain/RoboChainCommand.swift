@@ -21,5 +21,5 @@ struct RoboChainCommand: ParsableCommand {
               robochain analyze Models/guangdong-robots.yaml --with gap-detection --with localisation-share
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, AnalyzeCommand.self])
+        subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self])
 }

@@ -1,0 +1,100 @@
+import RoboChainJSON
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let value = try JSONParser.parse(#"{"a": [1, -2.5e3, true, false, null], "b": {"c": "x\"y\\z\n\u00e9\ud83e\udd16"}}"#)
+        #expect(value == [
+            "a": [1, -2500, true, false, nil],
+            "b": ["c": "x\"y\\z\né🤖"],
+        ])
+    }
+
+    @Test func keepsMemberOrderAndLines() throws {
+        let value = try JSONParser.parse("{\n\"z\": 1,\n\"a\": {\n\"k\": 2}}")
+        let object = try #require(value.objectValue)
+        #expect(object.keys == ["z", "a"])
+        #expect(object.line == 1)
+        #expect(object["a"]?.objectValue?.line == 3)
+    }
+
+    @Test func numbersAreCorrectlyRounded() throws {
+        #expect(try JSONParser.parse("0.1") == .number(0.1))
+        #expect(try JSONParser.parse("12345678901234567890") == .number(12345678901234567890))
+        #expect(try JSONParser.parse("-0.000001") == .number(-0.000001))
+    }
+
+    @Test(arguments: [
+        ("", "line 1, column 1: expected a JSON value, found the end of the text"),
+        ("{\"a\" 1}", "line 1, column 6: expected ':' after the key \"a\", found '1'"),
+        ("[1,]", "line 1, column 4: expected a JSON value, found ']'"),
+        ("[1] [2]", "line 1, column 5: unexpected '[' after the JSON value"),
+        ("\"abc", "line 1, column 5: unterminated string"),
+        ("01", "line 1, column 2: invalid number: leading zero"),
+        ("\"\\x\"", "line 1, column 3: invalid escape \\'x' in a string"),
+        ("\"\\ud800\"", "line 1, column 8: unpaired UTF-16 surrogate in a \\u escape"),
+        ("\n\n  nul", "line 3, column 3: expected a JSON value, found 'n'"),
+        ("\"a\u{01}b\"", "line 1, column 3: unescaped control character in a string"),
+    ])
+    func rejectsMalformedText(text: String, message: String) {
+        #expect(throws: JSONError.self) { try JSONParser.parse(text) }
+        do {
+            _ = try JSONParser.parse(text)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONError.syntax(line: 1, column: 2, problem: "invalid UTF-8 in a string")) {
+            try JSONParser.parse([0x22, 0xC3, 0x28, 0x22])
+        }
+    }
+
+    @Test func limitsNesting() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONError.tooDeep(line: 1, column: 513, limit: 512)) { try JSONParser.parse(deep) }
+    }
+
+    @Test func skipsAByteOrderMark() throws {
+        #expect(try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array("[]".utf8)) == .array([]))
+    }
+}
+
+@Suite struct JSONWriterTests {
+    @Test func writesPrettyText() {
+        let value: JSONValue = ["name": "广东 \"GD\"\n", "values": [1, 0.25, nil, true], "empty": [:], "none": []]
+        let text = String(decoding: JSONWriter.encode(value), as: UTF8.self)
+        #expect(text == """
+            {
+              "name": "广东 \\"GD\\"\\n",
+              "values": [
+                1,
+                0.25,
+                null,
+                true
+              ],
+              "empty": {},
+              "none": []
+            }
+
+            """)
+    }
+
+    @Test func writesCompactTextAndNumbers() {
+        let value: JSONValue = [1e-7, 1.5e20, -0.0, .number(.nan), .number(.infinity), 123456789012, .number(0.1 + 0.2)]
+        let text = String(decoding: JSONWriter.encode(value, style: .compact), as: UTF8.self)
+        #expect(text == "[1e-07,1.5e+20,0,null,null,123456789012,0.30000000000000004]")
+    }
+
+    @Test func escapesControlCharacters() {
+        let text = String(decoding: JSONWriter.encode("a\u{01}\t\\", style: .compact), as: UTF8.self)
+        #expect(text == #""a\u0001\t\\""#)
+    }
+
+    @Test func roundTrips() throws {
+        let value: JSONValue = ["a": ["b": [1, 2, ["c": "d"]]], "e": "é🤖", "f": -3.75]
+        #expect(try JSONParser.parse(JSONWriter.encode(value)) == value)
+        #expect(try JSONParser.parse(JSONWriter.encode(value, style: .compact)) == value)
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import RoboChainModel
+import RoboChainTestSupport
+import Testing
+
+/// The CSV directory form: RFC 4180 quoting, byte-order marks, empty cells, short rows, blank lines.
+@Suite struct CSVFormatTests {
+    @Test func quotedNamesWithCommasQuotesAndNewlines() throws {
+        let directory = try CSVFixture.write(firms: """
+            id,name,region
+            acme,"Acme, Inc. ""the best""
+            Shenzhen branch",CN-GD
+
+            """)
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.firms.names == ["Acme, Inc. \"the best\"\nShenzhen branch"])
+    }
+
+    @Test func byteOrderMarkAndCRLF() throws {
+        let directory = try CSVFixture.write(regions: "\u{FEFF}id,name,parent\r\nCN,China 中国,\r\nCN-GD,Guangdong 广东,CN\r\n")
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.regions.ids == ["CN", "CN-GD"])
+        #expect(model.regions.names == ["China 中国", "Guangdong 广东"])
+        #expect(model.regions.parent(of: 1) == 0)
+    }
+
+    @Test func emptyCellsAreAbsentValues() throws {
+        let directory = try CSVFixture.write(
+            requires: "parent,child,weight\nrobot,hand,\n", supplies: "firm,component,share,product\nacme,hand,,\n")
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.components.weight(ofRequirement: 0) == nil)
+        #expect(model.supplies.share(of: 0) == nil)
+        #expect(model.supplies.products[0] == nil)
+    }
+
+    @Test func shortRowsHaveEmptyTrailingCells() throws {
+        // The CN row stops before its (empty) parent cell, as spreadsheets write it.
+        let directory = try CSVFixture.write(regions: "id,name,parent\nCN,China\nCN-GD,Guangdong,CN\n")
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.regions.parent(of: 0) == nil)
+    }
+
+    @Test func shortRowMissingARequiredCell() throws {
+        let directory = try CSVFixture.write(firms: "id,name,region\nacme,Acme\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == ["\(directory.path)/firms.csv:2: firm 'acme' has no 'region'"])
+    }
+
+    @Test func longRowIsAnError() throws {
+        let directory = try CSVFixture.write(firms: "id,name,region\nacme,Acme,CN-GD,extra\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == ["\(directory.path)/firms.csv:2: the row has 4 fields but the header has 3"])
+    }
+
+    @Test func blankLinesAndATrailingBlankLineAreSkipped() throws {
+        let directory = try CSVFixture.write(components: "id,name,segment\n\nrobot,Robot,body\n\nhand,Hand,limbs\n\n\n")
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.components.ids == ["robot", "hand"])
+    }
+
+    @Test func lineNumbersCountNewlinesInsideQuotes() throws {
+        let directory = try CSVFixture.write(firms: "id,name,region\nacme,\"Acme\nWest\",CN-GD\nbeta,Beta,XX\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == ["\(directory.path)/firms.csv:4: 'region' of firm 'beta' names unknown region 'XX'"])
+    }
+
+    @Test func columnsInAnyOrderWithExtraColumns() throws {
+        let directory = try CSVFixture.write(
+            firms: "Region , ID,name,website\nCN-GD,acme,Acme,https://acme.example\n",
+            supplies: "component,firm,share,product,source\nhand,acme,0.5,Hand X,annual report 2024\n")
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.firms.ids == ["acme"])
+        #expect(model.supplies.products[0] == "Hand X")
+        #expect(model.supplies.sources[0] == "annual report 2024")
+    }
+
+    @Test func unterminatedQuote() throws {
+        let directory = try CSVFixture.write(firms: "id,name,region\nacme,\"Acme,CN-GD\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == ["\(directory.path)/firms.csv:2: a quoted field opened on this line is never closed"])
+    }
+
+    @Test func textAfterAClosingQuote() throws {
+        let directory = try CSVFixture.write(firms: "id,name,region\nacme,\"Acme\" Inc,CN-GD\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == [
+            "\(directory.path)/firms.csv:2: unexpected text after a closing quote (a quote inside a quoted field is written \"\")",
+        ])
+    }
+
+    @Test func numbersMustBeNumbers() throws {
+        let directory = try CSVFixture.write(supplies: "firm,component,share\nacme,hand,half\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == [
+            "\(directory.path)/supplies.csv:2: 'share' of supply of 'hand' by firm 'acme' must be a number, found 'half'",
+        ])
+    }
+
+    @Test func utf16IsRejectedWithAHint() throws {
+        let directory = try CSVFixture.write()
+        defer { directory.remove() }
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in "id,name\n".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        try Data(bytes).write(to: directory.url.appendingPathComponent("regions.csv"))
+        #expect(CSVFixture.problems(directory).first == "\(directory.path)/regions.csv:1: the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)")
+    }
+
+    @Test func invalidUTF8IsNamed() throws {
+        let directory = try CSVFixture.write()
+        defer { directory.remove() }
+        try Data(Array("id,name,region\nacme,".utf8) + [0xC3, 0x28] + Array(",CN-GD\n".utf8))
+            .write(to: directory.url.appendingPathComponent("firms.csv"))
+        #expect(CSVFixture.problems(directory) == ["\(directory.path)/firms.csv:2: 'name' of firm 'acme' is not valid UTF-8"])
+    }
+
+    @Test func segmentsFileIsOptionalAndOrdered() throws {
+        let directory = try CSVFixture.write(segments: "id,name,order\nlimbs,Limbs 肢体,2\nbody,Whole robots 整机,1\n")
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.segments.isDeclared)
+        #expect(model.segments.displayOrder.map { model.segments.ids[$0] } == ["body", "limbs"])
+        let derived = try CSVFixture.write()
+        defer { derived.remove() }
+        let plain = try ModelLoader.loadCSV(directory: derived.path).model
+        #expect(!plain.segments.isDeclared)
+        #expect(plain.segments.ids == ["body", "limbs"])
+        #expect(plain.segments.names == ["body", "limbs"])
+    }
+}
