@@ -1,0 +1,1 @@
+// The chain map: DOT document and Graphviz rendering (being written).
