@@ -3,6 +3,9 @@ import RoboChainJSON
 /// The type of an analysis option (SPEC §5).
 public enum OptionType: String, Sendable, CaseIterable {
     case number, integer, string, boolean
+
+    /// The type with its article, for messages: "a number", "an integer".
+    public var withArticle: String { self == .integer ? "an integer" : "a \(rawValue)" }
 }
 
 /// A typed option value.
@@ -119,7 +122,7 @@ public struct OptionValues: Sendable, Equatable {
             }
             guard value.type == declarations[index].type else {
                 throw .invalidOption(analysis: analysis, option: name,
-                    problem: "must be a \(declarations[index].type.rawValue), not \(value.type.rawValue) '\(value)'")
+                    problem: "must be \(declarations[index].type.withArticle), not \(value.type.withArticle) '\(value)'")
             }
             entries[index].value = value
         }

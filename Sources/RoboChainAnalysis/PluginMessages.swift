@@ -359,7 +359,7 @@ public struct PluginRequest: Sendable {
                 guard let declaration = declarations.first(where: { $0.name == member.key }) else { continue }
                 guard let value = OptionValue.fromJSON(member.value, as: declaration.type) else {
                     throw .malformedMessage(message: message, path: "options.\(member.key)",
-                        problem: "must be a \(declaration.type.rawValue), found \(member.value.typeDescription)")
+                        problem: "must be \(declaration.type.withArticle), found \(member.value.typeDescription)")
                 }
                 overrides[member.key] = value
             }
@@ -481,7 +481,7 @@ public struct PluginManifest: Sendable, Equatable {
                 }
                 guard let defaultValue = OptionValue.fromJSON(defaultJSON, as: type) else {
                     throw .malformedMessage(message: message, path: "\(path).default",
-                        problem: "must be a \(type.rawValue), found \(defaultJSON.typeDescription)")
+                        problem: "must be \(type.withArticle), found \(defaultJSON.typeDescription)")
                 }
                 options.append(OptionDeclaration(name: member.key, type: type, defaultValue: defaultValue,
                     help: option["help"]?.stringValue ?? ""))

@@ -43,7 +43,7 @@ public enum OptionAssignment {
                 declared = true
                 guard let value = OptionValue.parse(text, as: declaration.type) else {
                     throw .invalidOption(argument: argument,
-                        problem: "'\(text)' is not a \(declaration.type.rawValue) (option '\(key)' of '\(analyses[target].name)')")
+                        problem: "'\(text)' is not \(declaration.type.withArticle) (option '\(key)' of '\(analyses[target].name)')")
                 }
                 overrides[target][key] = value
             }

@@ -76,8 +76,11 @@ struct AnalyzeCommand: ParsableCommand {
 
             Examples:
               robochain analyze Models/guangdong-robots.yaml --with gap-detection
-              robochain analyze Models/guangdong-robots.yaml --with gap-detection --with localisation-share --format markdown --output report.md
-              robochain analyze chain-csv/ --with gap-detection --scope CN-GD-SZ --option threshold=0.5 --format json
+              robochain analyze Models/guangdong-robots.yaml \\
+                  --with gap-detection --with localisation-share \\
+                  --format markdown --output report.md
+              robochain analyze chain-csv/ --with gap-detection --scope CN-GD-SZ \\
+                  --option threshold=0.5 --format json
             """)
 
     @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
@@ -108,6 +111,10 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try reportingUsageErrors(of: Self.self) { try analyze() }
+    }
+
+    private func analyze() throws {
         let catalog = AnalysisCatalog.builtIn
         let jobs = try selection.jobs(from: catalog)
         let loaded = try loadModel(model)

@@ -10,6 +10,26 @@ enum ExitStatus {
     static let failure = ExitCode(1)
 }
 
+/// Reports a usage error found while running (after parsing) the way swift-argument-parser
+/// reports one found while parsing — the message, the command's usage, where to find help — and
+/// returns exit status 64 to throw.
+func usageFailure(_ message: String, command: ParsableCommand.Type) -> ExitCode {
+    let name = command.configuration.commandName ?? "\(command)"
+    printError("Error: \(message)")
+    printError("Usage: \(RoboChainCommand.usageString(for: command))")
+    printError("  See 'robochain \(name) --help' for more information.")
+    return ExitStatus.usage
+}
+
+/// Runs `body`, turning a `ValidationError` thrown inside into ``usageFailure(_:command:)``.
+func reportingUsageErrors(of command: ParsableCommand.Type, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ValidationError {
+        throw usageFailure(error.message, command: command)
+    }
+}
+
 /// Writes a line to standard error.
 func printError(_ text: String) {
     var standardError = StandardError()

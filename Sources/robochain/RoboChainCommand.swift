@@ -18,7 +18,8 @@ struct RoboChainCommand: ParsableCommand {
 
             Examples:
               robochain validate Models/guangdong-robots.yaml
-              robochain analyze Models/guangdong-robots.yaml --with gap-detection --with localisation-share
+              robochain analyze Models/guangdong-robots.yaml \\
+                  --with gap-detection --with localisation-share
             """,
         version: "0.1.0",
         subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self])

@@ -1,0 +1,195 @@
+import Foundation
+import RoboChainJSON
+import RoboChainTestSupport
+import Testing
+
+/// End-to-end: the built `robochain`, its standard output, standard error and exit status.
+@Suite struct ValidateCommandTests {
+    @Test func validatesTheGuangdongModel() throws {
+        let result = try CommandRunner.robochain(["validate", "Models/guangdong-robots.yaml"])
+        #expect(result.exitStatus == 0)
+        #expect(result.standardError == "")
+        #expect(Golden.mismatch(result.standardOutput, name: "validate-guangdong.txt") == nil)
+    }
+
+    @Test func reportsEveryProblemWithExit65() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let path = try directory.write("""
+            regions:
+              - {id: CN, name: China}
+              - {id: CN, name: China again}
+            components:
+              - {id: robot, name: Robot, segment: body, requires: [{component: hand, weight: 1.5}]}
+            firms:
+              - {id: acme, name: Acme, region: CN-XX}
+            """, to: "bad.yaml")
+        let result = try CommandRunner.robochain(["validate", path])
+        #expect(result.exitStatus == 65)
+        #expect(result.standardOutput == "")
+        #expect(result.standardError == """
+            error: invalid model '\(path)' (4 problems):
+              \(path):3: duplicate region id 'CN' (first defined at \(path):2)
+              \(path):5: 'requires' of component 'robot' names unknown component 'hand'
+              \(path):5: weight 1.5 of 'robot' requiring 'hand' is outside (0, 1]
+              \(path):7: 'region' of firm 'acme' names unknown region 'CN-XX'
+
+            """)
+    }
+
+    @Test func missingModelIsExit65() throws {
+        let result = try CommandRunner.robochain(["validate", "no/such/model.yaml"])
+        #expect(result.exitStatus == 65)
+        #expect(result.standardError == """
+            error: invalid model 'no/such/model.yaml' (1 problem):
+              cannot read 'no/such/model.yaml': No such file or directory
+
+            """)
+    }
+
+    @Test func warnsAboutComponentsWithoutSuppliers() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let path = try directory.write("""
+            regions: [{id: CN, name: China}]
+            components: [{id: robot, name: Robot, segment: body, requires: [hand]}, {id: hand, name: Hand, segment: limbs}]
+            firms: [{id: acme, name: Acme, region: CN, supplies: [robot]}, {id: idle, name: Idle, region: CN}]
+            """, to: "m.yaml")
+        let result = try CommandRunner.robochain(["validate", path])
+        #expect(result.exitStatus == 0)
+        #expect(result.standardOutput.hasSuffix("""
+            warnings:
+              1 component has no supplier: hand
+              1 firm supplies nothing: idle
+
+            """))
+    }
+}
+
+@Suite struct AnalyzeCommandTests {
+    static let both = ["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--with", "localisation-share"]
+
+    @Test func tableForAPerson() throws {
+        let result = try CommandRunner.robochain(Self.both)
+        #expect(result.exitStatus == 0)
+        #expect(result.standardError == "")
+        #expect(!result.standardOutput.contains("\u{1B}["), "no colour when standard output is not a terminal")
+        #expect(Golden.mismatch(result.standardOutput, name: "analyze-guangdong-table.txt") == nil)
+    }
+
+    @Test func markdownForAReport() throws {
+        let result = try CommandRunner.robochain(Self.both + ["--format", "markdown"])
+        #expect(result.exitStatus == 0)
+        #expect(Golden.mismatch(result.standardOutput, name: "analyze-guangdong.md") == nil)
+    }
+
+    @Test func csvOneRowPerFindingOrComponent() throws {
+        let result = try CommandRunner.robochain(Self.both + ["--format", "csv"])
+        #expect(result.exitStatus == 0)
+        #expect(Golden.mismatch(result.standardOutput, name: "analyze-guangdong.csv") == nil)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.first == "analysis,scope,component,firm,name,segment,kind,severity,localSuppliers,suppliers,direct,rolledUp,valueWeight,dependents,candidates,value,message")
+    }
+
+    @Test func jsonIsTheResultObjectOrAnArray() throws {
+        let one = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--format", "json"])
+        #expect(one.exitStatus == 0)
+        let object = try #require(try JSONParser.parse(one.standardOutput).objectValue)
+        #expect(object.keys == ["analysis", "scope", "findings"])
+        #expect(object["analysis"] == "gap-detection" && object["scope"] == "CN-GD")
+        let finding = try #require(object["findings"]?.arrayValue?.first?.objectValue)
+        #expect(Set(finding.keys) == ["component", "kind", "severity", "message", "localSuppliers", "suppliers", "dependents",
+            "valueWeight", "candidates"])
+
+        let two = try CommandRunner.robochain(Self.both + ["--format", "json"])
+        let array = try #require(try JSONParser.parse(two.standardOutput).arrayValue)
+        #expect(array.count == 2)
+        #expect(array[1].objectValue?.keys == ["analysis", "scope", "components", "segments", "coverage", "roots"])
+    }
+
+    @Test func outputFileIsWrittenAndItsExtensionPicksTheFormat() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("gaps.json").path
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", path])
+        #expect(result.exitStatus == 0)
+        #expect(result.standardOutput == "")
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(try JSONParser.parse(Array(written)).objectValue?["analysis"] == "gap-detection")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(leftovers == ["gaps.json"], "no temporary file is left behind")
+    }
+
+    @Test func unwritableOutputIsExit1() throws {
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection",
+            "--output", "/nonexistent-directory/gaps.json"])
+        #expect(result.exitStatus == 1)
+        #expect(result.standardError.hasPrefix("error: cannot write '/nonexistent-directory/gaps.json': "))
+    }
+
+    @Test func optionsAreTypedAndScoped() throws {
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection",
+            "--option", "threshold=0.9", "--option", "gap-detection.candidates=1", "--format", "json"])
+        #expect(result.exitStatus == 0)
+        let findings = try #require(try JSONParser.parse(result.standardOutput).objectValue?["findings"]?.arrayValue)
+        #expect(findings.allSatisfy { ($0.objectValue?["candidates"]?.arrayValue?.count ?? 0) <= 1 })
+        let lowShare = findings.filter { $0.objectValue?["kind"] == "low-local-share" }
+        #expect(lowShare.count > 1, "a higher threshold flags more low shares")
+    }
+
+    @Test(arguments: [
+        (["--with", "gap-detection", "--scope", "XX"], "Error: unknown scope 'XX'; the model's regions are: CN, CN-GD,"),
+        (["--with", "gap-finder"], "Error: unknown analysis 'gap-finder'; available: gap-detection, localisation-share"),
+        (["--with", "gap-detection", "--option", "thresold=0.5"],
+            "Error: --option 'thresold=0.5': no chosen analysis has an option 'thresold'; valid: gap-detection.threshold (number, default 0.3), gap-detection.candidates (integer, default 5)"),
+        (["--with", "gap-detection", "--option", "candidates=many"],
+            "Error: --option 'candidates=many': 'many' is not an integer (option 'candidates' of 'gap-detection')"),
+        (["--with", "localisation-share", "--option", "threshold=0.5"],
+            "Error: --option 'threshold=0.5': no chosen analysis has an option 'threshold'; the chosen analyses declare no options"),
+        (["--with", "gap-detection", "--option", "candidates=-2"],
+            "Error: option 'candidates' of 'gap-detection' must be 0 or more, not -2"),
+        ([String](), "Error: choose at least one analysis with --with NAME"),
+        (["--with", "gap-detection", "--format", "xml"], "Error: The value 'xml' is invalid for '--format <format>'"),
+    ])
+    func usageErrorsAreExit64WithTheChoices(arguments: [String], message: String) throws {
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml"] + arguments)
+        #expect(result.exitStatus == 64)
+        #expect(result.standardOutput == "")
+        #expect(result.standardError.hasPrefix(message), "\(result.standardError)")
+        #expect(result.standardError.contains("See 'robochain analyze --help' for more information."))
+    }
+
+    @Test func csvModelWithoutHomeNeedsAScope() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        try directory.write("id,name,parent\nCN,China,\n", to: "regions.csv")
+        try directory.write("id,name,segment\nhand,Hand,limbs\n", to: "components.csv")
+        try directory.write("id,name,region\nacme,Acme,CN\n", to: "firms.csv")
+        try directory.write("firm,component\nacme,hand\n", to: "supplies.csv")
+        let without = try CommandRunner.robochain(["analyze", directory.path, "--with", "gap-detection"])
+        #expect(without.exitStatus == 64)
+        #expect(without.standardError.hasPrefix("Error: the model names no home region; give one with --scope REGION"))
+        let with = try CommandRunner.robochain(["analyze", directory.path, "--with", "gap-detection", "--scope", "CN", "--format", "json"])
+        #expect(with.exitStatus == 0)
+    }
+
+    @Test func invalidModelIsExit65() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let path = try directory.write("regions: [\n", to: "broken.yaml")
+        let result = try CommandRunner.robochain(["analyze", path, "--with", "gap-detection"])
+        #expect(result.exitStatus == 65)
+        #expect(result.standardError.hasPrefix("error: invalid model '\(path)' (1 problem):\n  \(path):2: YAML:"))
+    }
+}
+
+@Suite struct HelpTests {
+    @Test(arguments: ["robochain", "validate", "analyze"])
+    func helpIsCompleteWithExamples(command: String) throws {
+        let arguments = command == "robochain" ? ["--help"] : [command, "--help"]
+        let result = try CommandRunner.robochain(arguments)
+        #expect(result.exitStatus == 0)
+        #expect(result.standardOutput.contains("Examples:"))
+        #expect(Golden.mismatch(result.standardOutput, name: "help-\(command).txt") == nil)
+    }
+}
