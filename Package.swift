@@ -8,6 +8,11 @@ let package = Package(
         .executable(name: "robochain", targets: ["robochain"]),
         .library(name: "RoboChainModel", targets: ["RoboChainModel"]),
         .library(name: "RoboChainJSON", targets: ["RoboChainJSON"]),
+        .library(name: "RoboChainAnalysis", targets: ["RoboChainAnalysis"]),
+        // The Swift SDK for plugins: `PluginMain.run(MyAnalysis())` makes a protocol-1 executable.
+        .library(name: "RoboChainPluginSDK", targets: ["RoboChainPluginSDK"]),
+        .executable(name: "robochain-gap-detection", targets: ["robochain-gap-detection"]),
+        .executable(name: "robochain-localisation-share", targets: ["robochain-localisation-share"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -29,10 +34,26 @@ let package = Package(
         .target(
             name: "LocalisationShare", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"],
             path: "Plugins/LocalisationShare/Analysis"),
+        // The Swift SDK for external plugins.
+        .target(name: "RoboChainPluginSDK", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
+        // The built-in analyses built as external plugins, to prove the SDK gives the same results.
+        .executableTarget(
+            name: "robochain-gap-detection", dependencies: ["GapDetection", "RoboChainPluginSDK"],
+            path: "Plugins/GapDetection/Executable"),
+        .executableTarget(
+            name: "robochain-localisation-share", dependencies: ["LocalisationShare", "RoboChainPluginSDK"],
+            path: "Plugins/LocalisationShare/Executable"),
+        // Two glibc extensions spawning needs (pipe2, posix_spawn_file_actions_addchdir_np).
+        .target(name: "CSpawn"),
+        // Child processes run in isolation: own process group, concurrent pipes, timeouts, limits.
+        .target(name: "RoboChainProcess", dependencies: ["CSpawn"]),
         // The plugin host: the registry of built-ins, external plugins, option assignment, running.
         .target(
             name: "RoboChainPluginHost",
-            dependencies: ["RoboChainAnalysis", "RoboChainModel", "GapDetection", "LocalisationShare"]),
+            dependencies: [
+                "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainReports", "RoboChainProcess",
+                "GapDetection", "LocalisationShare",
+            ]),
         // The C binding to Graphviz (libgvc); a shim header, no copied headers.
         .systemLibrary(
             name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc",
@@ -51,7 +72,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
-        .target(name: "RoboChainTestSupport", path: "Sources/RoboChainTestSupport"),
+        .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
         .testTarget(name: "RoboChainJSONTests", dependencies: ["RoboChainJSON"]),
         .testTarget(name: "RoboChainModelTests", dependencies: ["RoboChainModel", "RoboChainJSON", "RoboChainTestSupport"]),
         .testTarget(
@@ -62,12 +83,17 @@ let package = Package(
             ]),
         .testTarget(
             name: "RoboChainPluginHostTests",
-            dependencies: ["RoboChainPluginHost", "RoboChainAnalysis", "RoboChainModel", "RoboChainTestSupport", "robochain"]),
+            dependencies: [
+                "RoboChainPluginHost", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainProcess",
+                "RoboChainTestSupport", "robochain",
+                "robochain-gap-detection", "robochain-localisation-share",
+            ]),
         .testTarget(
             name: "RoboChainRenderingTests",
             dependencies: ["RoboChainRendering", "RoboChainModel", "RoboChainAnalysis", "RoboChainTestSupport", "robochain"]),
         .testTarget(
             name: "RoboChainCLITests",
-            dependencies: ["RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain"]),
+            dependencies: ["RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain"],
+            exclude: ["Golden"]),
     ]
 )

@@ -155,7 +155,7 @@ public struct JSONParser {
         guard depth <= Self.maximumDepth else {
             throw .tooDeep(line: line, column: column(at: position), limit: Self.maximumDepth)
         }
-        var object = JSONObject(line: line)
+        var object = JSONObject([], line: line)
         position += 1
         skipWhitespace()
         if position < end, peek() == UInt8(ascii: "}") {

@@ -83,7 +83,13 @@ public struct JSONObject: Sendable, Equatable {
     /// It is not part of equality.
     public var line: Int
 
-    public init(_ members: [Member] = [], line: Int = 0) {
+    /// An empty object.
+    public init() {
+        self.init([])
+    }
+
+    /// An object with these members.
+    public init(_ members: [Member], line: Int = 0) {
         self.members = members
         self.line = line
     }
@@ -112,6 +118,13 @@ public struct JSONObject: Sendable, Equatable {
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members == rhs.members
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// An object with these members, in order: `["kind": "gap", "count": 3]`.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements.map { Member($0.0, $0.1) })
     }
 }
 

@@ -6,6 +6,8 @@ public struct AvailableAnalysis: Sendable {
     public enum Origin: Sendable {
         /// Compiled into `robochain`.
         case builtIn(any Analysis)
+        /// An executable run through protocol 1.
+        case external(ExternalPlugin)
     }
 
     public let origin: Origin
@@ -23,22 +25,62 @@ public struct AvailableAnalysis: Sendable {
         options = analysis.options
     }
 
+    /// An external plugin.
+    public init(external plugin: ExternalPlugin) {
+        origin = .external(plugin)
+        name = plugin.manifest.name
+        version = plugin.manifest.version
+        summary = plugin.manifest.description
+        options = plugin.manifest.options
+    }
+
     /// `built-in`, or the plugin's directory.
     public var source: String {
         switch origin {
         case .builtIn: "built-in"
+        case .external(let plugin): plugin.directory
+        }
+    }
+
+    /// The protocol version it speaks.
+    public var protocolVersion: Int {
+        switch origin {
+        case .builtIn: pluginProtocolVersion
+        case .external(let plugin): plugin.manifest.protocolVersion
         }
     }
 }
 
-/// Every analysis available to a command: the built-ins, then external plugins.
+/// Every analysis available to a command: the built-ins, then external plugins (SPEC §5).
 public struct AnalysisCatalog: Sendable {
-    /// The analyses, built-ins first.
+    /// The analyses, built-ins first, then plugins in the order found.
     public private(set) var analyses: [AvailableAnalysis]
+    /// Plugin directories not used, with the reason (bad manifest, clashing name, …).
+    public private(set) var skipped: [SkippedPlugin]
 
     /// The built-in analyses only.
     public static var builtIn: AnalysisCatalog {
-        AnalysisCatalog(analyses: BuiltinAnalyses.all.map { AvailableAnalysis(builtIn: $0) })
+        AnalysisCatalog(analyses: BuiltinAnalyses.all.map { AvailableAnalysis(builtIn: $0) }, skipped: [])
+    }
+
+    /// The built-ins and the plugins found through the environment. A name is used once: a
+    /// built-in wins, then the first plugin found; a later one is skipped with the reason.
+    ///
+    /// - Parameter environment: The process environment (`ROBOCHAIN_PLUGIN_PATH`, `HOME`).
+    public static func discover(environment: [String: String]) -> AnalysisCatalog {
+        var catalog = builtIn
+        let (plugins, skipped) = PluginDiscovery.discover(environment: environment)
+        catalog.skipped = skipped
+        for plugin in plugins {
+            if let existing = catalog.analysis(named: plugin.manifest.name) {
+                let winner = existing.source == "built-in" ? "the built-in analysis" : "the plugin in '\(existing.source)'"
+                catalog.skipped.append(SkippedPlugin(directory: plugin.directory,
+                    reason: "its name '\(plugin.manifest.name)' is taken by \(winner)"))
+                continue
+            }
+            catalog.analyses.append(AvailableAnalysis(external: plugin))
+        }
+        return catalog
     }
 
     /// The analysis with this name.

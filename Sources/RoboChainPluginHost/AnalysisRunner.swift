@@ -1,6 +1,8 @@
 import Dispatch
 import RoboChainAnalysis
+import RoboChainJSON
 import RoboChainModel
+import RoboChainProcess
 import Synchronization
 
 /// One analysis to run, with its option values.
@@ -16,38 +18,116 @@ public struct AnalysisJob: Sendable {
 
 /// Runs the chosen analyses on a model, concurrently, each isolated from the others' failures.
 public enum AnalysisRunner {
+    /// Standard output a plugin may write before it is killed (SPEC §5: 256 MiB).
+    public static let outputLimit = 256 << 20
+
     /// Runs every job and returns their outcomes in the order given.
     ///
-    /// Built-in analyses run in this process; each runs on its own thread, so several use
-    /// several cores.
+    /// Built-in analyses run in this process; external plugins run as processes, each given the
+    /// request of SPEC §5 (the model is encoded once for all of them) and checked against
+    /// every failure SPEC §5 lists. Jobs run on their own threads, so several use several cores.
     ///
     /// - Parameters:
     ///   - jobs: The analyses and their options.
     ///   - model: The model.
     ///   - scope: The scope, a region index.
+    ///   - timeout: Seconds an external plugin may run before it is killed.
     /// - Returns: A result or a failure per job.
-    public static func run(_ jobs: [AnalysisJob], model: ChainModel, scope: Int) -> [Result<AnalysisResult, AnalysisFailure>] {
+    public static func run(
+        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120
+    ) -> [Result<AnalysisResult, AnalysisFailure>] {
+        let needsModelJSON = jobs.contains { if case .external = $0.analysis.origin { true } else { false } }
+        let encodedModel = needsModelJSON ? model.encodedJSON() : []
         let outcomes = Mutex([Result<AnalysisResult, AnalysisFailure>?](repeating: nil, count: jobs.count))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let outcome = runOne(jobs[index], model: model, scope: scope)
+            let job = jobs[index]
+            let outcome: Result<AnalysisResult, AnalysisFailure>
+            switch job.analysis.origin {
+            case .builtIn(let analysis):
+                outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope)
+            case .external(let plugin):
+                let request = PluginRequest(analysis: plugin.manifest.name, scope: scope, options: job.options, model: model)
+                outcome = runExternal(plugin, request: request.encode(encodedModel: encodedModel), scope: model.regions.ids[scope],
+                    timeout: timeout)
+            }
             outcomes.withLock { $0[index] = outcome }
         }
         return outcomes.withLock { $0.map { $0! } }
     }
 
-    private static func runOne(_ job: AnalysisJob, model: ChainModel, scope: Int) -> Result<AnalysisResult, AnalysisFailure> {
-        switch job.analysis.origin {
-        case .builtIn(let analysis):
-            do {
-                var result = try analysis.run(AnalysisRequest(model: model, scope: scope, options: job.options))
-                if result.scope == nil { result.scope = model.regions.ids[scope] }
-                return .success(result)
-            } catch {
-                if case .invalidOption = error {
-                    return .failure(AnalysisFailure(analysis: job.analysis.name, cause: error.description, isUsageError: true))
-                }
-                return .failure(AnalysisFailure(analysis: job.analysis.name, cause: error.description))
+    static func runBuiltIn(
+        _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int
+    ) -> Result<AnalysisResult, AnalysisFailure> {
+        do {
+            var result = try analysis.run(AnalysisRequest(model: model, scope: scope, options: options))
+            if result.scope == nil { result.scope = model.regions.ids[scope] }
+            return .success(result)
+        } catch {
+            if case .invalidOption = error {
+                return .failure(AnalysisFailure(analysis: analysis.name, cause: error.description, isUsageError: true))
             }
+            return .failure(AnalysisFailure(analysis: analysis.name, cause: error.description))
         }
+    }
+
+    /// Runs an external plugin and reads its response, turning every way it can fail into a
+    /// failure that names the cause and keeps the tail of its standard error.
+    public static func runExternal(
+        _ plugin: ExternalPlugin, request: [UInt8], scope: String, timeout: Double
+    ) -> Result<AnalysisResult, AnalysisFailure> {
+        let name = plugin.manifest.name
+        let outcome = ChildProcess.run(
+            executable: plugin.executablePath, directory: plugin.directory, input: request, timeout: timeout,
+            outputLimit: outputLimit)
+        let tail = outcome.standardErrorLines(last: 20)
+        func failure(_ cause: String) -> Result<AnalysisResult, AnalysisFailure> {
+            var cause = cause
+            if let taken = outcome.inputWrittenBeforeClose {
+                cause += " (it closed its standard input after reading \(taken) of the request's \(request.count) bytes)"
+            }
+            return .failure(AnalysisFailure(analysis: name, cause: cause, standardErrorTail: tail))
+        }
+        if outcome.timedOut {
+            return failure("it did not finish within \(formatSeconds(timeout)) seconds (--timeout), so it was killed")
+        }
+        if outcome.exceededOutputLimit {
+            return failure("it wrote more than \(outputLimit >> 20) MiB on standard output, so it was killed")
+        }
+        switch outcome.termination {
+        case .notStarted(let reason):
+            return failure("it could not be started: \(reason)")
+        case .signalled(let signal):
+            return failure("it was killed by signal \(signal) (\(ChildProcess.describe(signal: signal)))")
+        case .exited(let status) where status != 0:
+            return failure("it exited with status \(status)")
+        case .exited:
+            break
+        }
+        guard outcome.standardOutput.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
+            return failure("it exited without writing a response on standard output")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(outcome.standardOutput)
+        } catch {
+            return failure("its standard output is not one JSON object: \(error)")
+        }
+        do {
+            var result = try AnalysisResult.decodeResponse(json, analysis: name)
+            if result.scope == nil { result.scope = scope }
+            return .success(result)
+        } catch {
+            return failure("it sent a malformed response: \(error.description.replacingPrefix("malformed response: ", with: ""))")
+        }
+    }
+
+    static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && seconds < 1e9 ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+extension String {
+    func replacingPrefix(_ prefix: String, with replacement: String) -> String {
+        hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
     }
 }

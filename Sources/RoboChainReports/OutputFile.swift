@@ -59,6 +59,27 @@ public enum OutputFile {
         }
     }
 
+    /// Creates a directory and its missing parents (like `mkdir -p`).
+    ///
+    /// - Throws: ``Problem`` naming the directory that could not be made.
+    public static func createDirectories(_ path: String) throws(Problem) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
+                throw Problem(path: prefix, reason: systemReason())
+            }
+        }
+    }
+
+    /// Adds execute permission (for everyone who can read the file).
+    public static func makeExecutable(_ path: String) throws(Problem) {
+        var status = stat()
+        guard stat(path, &status) == 0, chmod(path, (status.st_mode & 0o7777) | 0o111) == 0 else {
+            throw Problem(path: path, reason: systemReason())
+        }
+    }
+
     /// Writes `bytes` to standard output.
     public static func writeStandardOutput(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in

@@ -1,4 +1,5 @@
 import Foundation
+import RoboChainProcess
 
 /// What a finished command printed and how it ended.
 public struct CommandResult: Sendable {
@@ -51,10 +52,14 @@ public enum CommandRunner {
 
     /// Runs an executable with arguments and returns what it printed.
     ///
+    /// It runs through ``ChildProcess`` — close-on-exec pipes in its own process group — so a
+    /// command started by another test at the same moment cannot inherit this one's pipes and
+    /// keep them open.
+    ///
     /// - Parameters:
     ///   - executable: A path, or a name looked up in `PATH`.
     ///   - arguments: The arguments.
-    ///   - environment: Variables to set or override.
+    ///   - environment: Variables to set or override (`NO_COLOR=1` is always set).
     ///   - directory: The working directory (default: the package directory).
     ///   - input: Bytes for standard input (it is closed after them).
     ///   - timeout: Seconds before the command is killed.
@@ -62,55 +67,33 @@ public enum CommandRunner {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
         input: [UInt8] = [], timeout: Double = 300
     ) throws -> CommandResult {
-        let process = Process()
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
         var variables = ProcessInfo.processInfo.environment
         variables["NO_COLOR"] = "1"
         for (key, value) in environment { variables[key] = value }
-        process.environment = variables
-        process.currentDirectoryURL = directory ?? packageDirectory
-        let outputPipe = Pipe()
-        let errorPipe = Pipe()
-        let inputPipe = Pipe()
-        process.standardOutput = outputPipe
-        process.standardError = errorPipe
-        process.standardInput = inputPipe
-        try process.run()
-        let output = Collector()
-        let errors = Collector()
-        let group = DispatchGroup()
-        for (pipe, collector) in [(outputPipe, output), (errorPipe, errors)] {
-            group.enter()
-            DispatchQueue.global().async {
-                collector.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
-            }
+        let outcome = ChildProcess.run(
+            executable: resolve(executable, path: variables["PATH"] ?? "/usr/bin:/bin"), arguments: arguments,
+            environment: variables, directory: (directory ?? packageDirectory).path, input: input, timeout: timeout,
+            outputLimit: 1 << 31, errorTailBytes: 1 << 30)
+        let status: Int32
+        switch outcome.termination {
+        case .exited(let code): status = code
+        case .signalled(let signal): status = 128 + signal
+        case .notStarted(let reason): throw CommandRunnerError(executable: executable, reason: reason)
         }
-        try? inputPipe.fileHandleForWriting.write(contentsOf: Data(input))
-        try? inputPipe.fileHandleForWriting.close()
-        let finished = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            process.waitUntilExit()
-            finished.signal()
-        }
-        var timedOut = false
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            process.terminate()
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
-        }
-        group.wait()
         return CommandResult(
-            standardOutput: String(decoding: output.data, as: UTF8.self),
-            standardError: String(decoding: errors.data, as: UTF8.self),
-            exitStatus: process.terminationStatus, timedOut: timedOut)
+            standardOutput: String(decoding: outcome.standardOutput, as: UTF8.self),
+            standardError: String(decoding: outcome.standardErrorTail, as: UTF8.self),
+            exitStatus: status, timedOut: outcome.timedOut)
+    }
+
+    /// The path of `name`: as given if it has a slash, else the first match in `path`.
+    static func resolve(_ name: String, path: String) -> String {
+        guard !name.contains("/") else { return name }
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return name
     }
 
     /// Runs the built `robochain` with arguments.
@@ -121,19 +104,10 @@ public enum CommandRunner {
     }
 }
 
-private final class Collector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = Data()
+/// A command that could not be started.
+public struct CommandRunnerError: Error, CustomStringConvertible {
+    public var executable: String
+    public var reason: String
 
-    func set(_ data: Data) {
-        lock.lock()
-        stored = data
-        lock.unlock()
-    }
-
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
+    public var description: String { "cannot run \(executable): \(reason)" }
 }

@@ -64,7 +64,10 @@ struct AnalyzeCommand: ParsableCommand {
             Runs each analysis named with --with on MODEL for the scope (default: the model's home \
             region) and prints the results. Built in: gap-detection (options threshold, number, \
             default 0.3; candidates, integer, default 5) and localisation-share. External plugins \
-            are found in ROBOCHAIN_PLUGIN_PATH and ~/.robochain/plugins; see 'robochain plugins list'.
+            are found in ROBOCHAIN_PLUGIN_PATH and ~/.robochain/plugins; see 'robochain plugins list'. \
+            A plugin that fails (non-zero exit, crash, output that is not one JSON object, past \
+            --timeout) is reported on standard error with the end of its own standard error; the \
+            other analyses' results are still printed.
 
             Formats: table (for a terminal; coloured when standard output is one), markdown (for a \
             report), csv (one row per finding or component), json (the result object; an array of \
@@ -115,11 +118,11 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func analyze() throws {
-        let catalog = AnalysisCatalog.builtIn
+        let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
         let loaded = try loadModel(model)
         let scope = try selection.resolveScope(in: loaded.model)
-        let outcomes = AnalysisRunner.run(jobs, model: loaded.model, scope: scope)
+        let outcomes = AnalysisRunner.run(jobs, model: loaded.model, scope: scope, timeout: selection.timeout)
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
         var usageFailure: String?
         var failed = false
@@ -135,11 +138,32 @@ struct AnalyzeCommand: ParsableCommand {
     }
 }
 
+/// The built-in analyses and the plugins found, with a warning for each plugin skipped.
+func discoverAnalyses() -> AnalysisCatalog {
+    let catalog = AnalysisCatalog.discover(environment: Environment.variables)
+    for skipped in catalog.skipped { printError("warning: \(skipped)") }
+    return catalog
+}
+
 enum Environment {
     /// Whether NO_COLOR is set (https://no-color.org).
     static var noColour: Bool {
         guard let value = getenv("NO_COLOR") else { return false }
         return value.pointee != 0
+    }
+
+    /// The process environment.
+    static var variables: [String: String] {
+        var variables: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return variables
     }
 }
 

@@ -22,5 +22,5 @@ struct RoboChainCommand: ParsableCommand {
                   --with gap-detection --with localisation-share
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self])
+        subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, PluginsCommand.self])
 }

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import RoboChainAnalysis
+import RoboChainModel
+
+/// An external plugin found on disk: its directory, its manifest, its executable.
+public struct ExternalPlugin: Sendable, Equatable {
+    /// The plugin's directory (the executable runs there).
+    public var directory: String
+    public var manifest: PluginManifest
+    /// The executable's full path.
+    public var executablePath: String
+}
+
+/// A plugin directory that was not used, and why.
+public struct SkippedPlugin: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+    public var directory: String
+    public var reason: String
+
+    public var description: String { "plugin '\(directory)' skipped: \(reason)" }
+}
+
+/// Finds external plugins (SPEC §5).
+///
+/// Looks in each directory of `ROBOCHAIN_PLUGIN_PATH` (separated by `:`), then in
+/// `~/.robochain/plugins`. A plugin is a sub-directory holding `plugin.json` (a listed directory
+/// that itself holds `plugin.json` counts too); sub-directories are taken in name order. A bad
+/// manifest, a missing or non-executable executable, or an unsupported protocol skips the
+/// plugin with the reason.
+public enum PluginDiscovery {
+    /// The directories searched, in order.
+    ///
+    /// - Parameter environment: The process environment (`ROBOCHAIN_PLUGIN_PATH`, `HOME`).
+    public static func searchPath(environment: [String: String]) -> [String] {
+        var directories = (environment["ROBOCHAIN_PLUGIN_PATH"] ?? "").split(separator: ":").map(String.init)
+        if let home = environment["HOME"], !home.isEmpty {
+            directories.append(FileAccess.join(home, ".robochain/plugins"))
+        }
+        return directories
+    }
+
+    /// Every plugin directory found, with its manifest read and checked, in search order.
+    ///
+    /// - Returns: The usable plugins and the skipped directories (with reasons).
+    public static func discover(environment: [String: String]) -> (plugins: [ExternalPlugin], skipped: [SkippedPlugin]) {
+        var plugins: [ExternalPlugin] = []
+        var skipped: [SkippedPlugin] = []
+        let home = environment["HOME"].map { FileAccess.join($0, ".robochain/plugins") }
+        for directory in searchPath(environment: environment) {
+            guard FileAccess.isDirectory(directory) else {
+                if directory != home {
+                    skipped.append(SkippedPlugin(directory: directory, reason: "ROBOCHAIN_PLUGIN_PATH names it, but it is not a directory"))
+                }
+                continue
+            }
+            let candidates = FileAccess.exists(FileAccess.join(directory, "plugin.json"))
+                ? [directory] : subdirectories(of: directory)
+            for candidate in candidates where FileAccess.exists(FileAccess.join(candidate, "plugin.json")) {
+                switch load(candidate) {
+                case .success(let plugin): plugins.append(plugin)
+                case .failure(let problem): skipped.append(problem)
+                }
+            }
+        }
+        return (plugins, skipped)
+    }
+
+    /// Reads and checks one plugin directory.
+    public static func load(_ directory: String) -> Result<ExternalPlugin, SkippedPlugin> {
+        let manifestPath = FileAccess.join(directory, "plugin.json")
+        let bytes: [UInt8]
+        switch FileAccess.readFile(manifestPath) {
+        case .success(let contents): bytes = contents
+        case .failure(let problem): return .failure(SkippedPlugin(directory: directory, reason: "cannot read plugin.json: \(problem.reason)"))
+        }
+        let manifest: PluginManifest
+        do {
+            manifest = try PluginManifest.decode(bytes)
+        } catch {
+            return .failure(SkippedPlugin(directory: directory, reason: error.description))
+        }
+        let executable = FileAccess.join(directory, manifest.executable)
+        guard FileAccess.exists(executable) else {
+            return .failure(SkippedPlugin(directory: directory, reason: "its executable '\(manifest.executable)' does not exist"))
+        }
+        guard !FileAccess.isDirectory(executable), access(executable, X_OK) == 0 else {
+            return .failure(SkippedPlugin(directory: directory,
+                reason: "its executable '\(manifest.executable)' is not executable (chmod +x it, with a #! line for a script)"))
+        }
+        return .success(ExternalPlugin(directory: directory, manifest: manifest, executablePath: executable))
+    }
+
+    private static func subdirectories(of directory: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let path = FileAccess.join(directory, name)
+            if FileAccess.isDirectory(path) { names.append(path) }
+        }
+        return names.sorted()
+    }
+}

@@ -1,0 +1,317 @@
+import RoboChainAnalysis
+import RoboChainJSON
+import RoboChainModel
+import RoboChainReports
+
+/// Writes a ready-to-run plugin: a Swift package using the SDK, or a Python script (standard
+/// library only), each with its manifest, a test and a README saying how to build and run it.
+///
+/// The generated analysis is a working example, not an empty shell: it flags components with
+/// fewer than `minimum` suppliers in the scope (option `minimum`, integer, default 2).
+public enum PluginScaffold {
+    /// The languages a plugin can be scaffolded in.
+    public enum Language: String, Sendable, CaseIterable {
+        case swift, python
+    }
+
+    /// Writes the plugin `name` into `directory/name`.
+    ///
+    /// - Parameters:
+    ///   - name: The analysis name (lowercase letters, digits and hyphens).
+    ///   - language: Swift or Python.
+    ///   - directory: Where to create the plugin's directory.
+    ///   - sdkPath: For Swift: the path of the RoboChain package the plugin depends on (offline,
+    ///     by a local path).
+    /// - Returns: The plugin's directory and the files written, relative to it.
+    /// - Throws: ``PluginHostError/unusablePlugin(directory:reason:)`` if the name is invalid, the
+    ///   directory exists, or a file cannot be written.
+    public static func write(
+        name: String, language: Language, into directory: String, sdkPath: String
+    ) throws(PluginHostError) -> (directory: String, files: [String]) {
+        let pluginDirectory = FileAccess.join(directory, name)
+        guard PluginManifest.isValidName(name) else {
+            throw .unusablePlugin(directory: pluginDirectory,
+                reason: "'\(name)' is not a valid analysis name: use lowercase letters, digits and hyphens, starting with a letter")
+        }
+        guard !FileAccess.exists(pluginDirectory) else {
+            throw .unusablePlugin(directory: pluginDirectory, reason: "it exists already; choose another name or --output")
+        }
+        let files = language == .swift ? swiftFiles(name: name, sdkPath: sdkPath) : pythonFiles(name: name)
+        for (path, text, executable) in files {
+            let full = FileAccess.join(pluginDirectory, path)
+            do {
+                try OutputFile.createDirectories(String(full[..<full.lastIndex(of: "/")!]))
+                try OutputFile.write(Array(text.utf8), to: full)
+                if executable { try OutputFile.makeExecutable(full) }
+            } catch {
+                throw .unusablePlugin(directory: pluginDirectory, reason: "\(error)")
+            }
+        }
+        return (pluginDirectory, files.map(\.0))
+    }
+
+    /// `my-check` → `MyCheck`.
+    static func typeName(_ name: String) -> String {
+        name.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    static func swiftFiles(name: String, sdkPath: String) -> [(String, String, Bool)] {
+        let type = typeName(name)
+        let identity = String(sdkPath.split(separator: "/").last ?? "robochain").lowercased()
+        let manifest = PluginManifest(
+            name: name, version: "0.1.0", executable: ".build/release/\(name)",
+            description: "Flags components with fewer than `minimum` suppliers in the scope.",
+            options: [OptionDeclaration(name: "minimum", type: .integer, defaultValue: .integer(2),
+                help: "Fewest suppliers in the scope a component should have.")])
+        let package = """
+            // swift-tools-version: 6.1
+            import PackageDescription
+
+            let package = Package(
+                name: "\(name)",
+                platforms: [.macOS(.v15)],
+                dependencies: [
+                    // The RoboChain package, by a local path (machines may be offline).
+                    .package(path: "\(sdkPath)"),
+                ],
+                targets: [
+                    // The analysis, as a library so the tests can call it.
+                    .target(name: "\(type)", dependencies: [.product(name: "RoboChainPluginSDK", package: "\(identity)")]),
+                    // The plugin executable that plugin.json names.
+                    .executableTarget(
+                        name: "\(name)", dependencies: ["\(type)", .product(name: "RoboChainPluginSDK", package: "\(identity)")]),
+                    .testTarget(name: "\(type)Tests", dependencies: ["\(type)"]),
+                ]
+            )
+
+            """
+        let analysis = """
+            import RoboChainPluginSDK
+
+            /// Flags components with fewer than `minimum` suppliers in the scope.
+            public struct \(type): Analysis {
+                public let name = "\(name)"
+                public let version = "0.1.0"
+                public let summary = "Flags components with fewer than `minimum` suppliers in the scope."
+                public let options = [
+                    OptionDeclaration(name: "minimum", type: .integer, defaultValue: .integer(2),
+                        help: "Fewest suppliers in the scope a component should have."),
+                ]
+
+                public init() {}
+
+                public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
+                    let model = request.model
+                    let minimum = request.options.integer("minimum") ?? 2
+                    guard minimum >= 0 else {
+                        throw .invalidOption(analysis: name, option: "minimum", problem: "must be 0 or more")
+                    }
+                    // Suppliers within the scope, per component (SPEC §2's supply measures).
+                    let supply = LocalSupply(model: model, scope: request.scope)
+                    var findings: [Finding] = []
+                    var annotations: [String: Annotation] = [:]
+                    for component in 0..<model.components.count {
+                        let local = Int(supply.localSuppliers[component])
+                        guard local < minimum else { continue }
+                        let id = model.components.ids[component]
+                        let message = "\\(model.components.names[component]) has \\(local) supplier(s) in \\(request.scopeID), fewer than \\(minimum)."
+                        findings.append(Finding(kind: "few-local-suppliers", severity: local == 0 ? .high : .medium,
+                            message: message, component: id, details: ["localSuppliers": .number(Double(local))]))
+                        annotations[id] = Annotation(badge: "<\\(minimum)", tooltip: message)
+                    }
+                    return AnalysisResult(
+                        analysis: name, scope: request.scopeID, findings: findings,
+                        metrics: ["flagged": Double(findings.count), "components": Double(model.components.count)],
+                        annotations: annotations)
+                }
+            }
+
+            """
+        let main = """
+            // The plugin executable: reads a request on standard input, writes the response.
+            import \(type)
+            import RoboChainPluginSDK
+
+            PluginMain.run(\(type)())
+
+            """
+        let tests = """
+            import RoboChainPluginSDK
+            import Testing
+            import \(type)
+
+            @Test func flagsComponentsWithFewLocalSuppliers() throws {
+                let model = try ModelLoader.loadYAML(\"\"\"
+                    regions: [{id: CN, name: China}, {id: CN-GD, name: Guangdong, parent: CN}]
+                    components: [{id: hand, name: Hand, segment: limbs}, {id: eye, name: Eye, segment: senses}]
+                    firms:
+                      - {id: a, name: A, region: CN-GD, supplies: [hand, eye]}
+                      - {id: b, name: B, region: CN-GD, supplies: [eye]}
+                    \"\"\").model
+                let analysis = \(type)()
+                let options = try OptionValues(declarations: analysis.options, analysis: analysis.name)
+                let result = try analysis.run(AnalysisRequest(model: model, scope: 1, options: options))
+                #expect(result.findings?.map(\\.component) == ["hand"])
+                #expect(result.metrics?["flagged"] == 1)
+            }
+
+            """
+        let readme = """
+            # \(name)
+
+            A RoboChain analysis plugin written in Swift with the RoboChain plugin SDK. It flags
+            components with fewer than `minimum` suppliers in the scope; change
+            `Sources/\(type)/\(type).swift` to compute what you need.
+
+            ```sh
+            swift build -c release        # builds .build/release/\(name), the executable plugin.json names
+            swift test                    # runs Tests/\(type)Tests
+            ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain plugins list
+            ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain analyze MODEL --with \(name) --option minimum=3
+            ```
+
+            `\(name) --manifest` prints the manifest for the analysis as declared in Swift; keep
+            `plugin.json` in step with it when you change options.
+
+            """
+        return [
+            ("Package.swift", package, false),
+            ("plugin.json", JSONWriter.encode(manifest.json).asString, false),
+            ("Sources/\(type)/\(type).swift", analysis, false),
+            ("Sources/\(name)/main.swift", main, false),
+            ("Tests/\(type)Tests/\(type)Tests.swift", tests, false),
+            ("README.md", readme, false),
+        ]
+    }
+
+    static func pythonFiles(name: String) -> [(String, String, Bool)] {
+        let manifest = PluginManifest(
+            name: name, version: "0.1.0", executable: "run.py",
+            description: "Flags components with fewer than `minimum` suppliers in the scope.",
+            options: [OptionDeclaration(name: "minimum", type: .integer, defaultValue: .integer(2),
+                help: "Fewest suppliers in the scope a component should have.")])
+        let script = """
+            #!/usr/bin/env python3
+            \"\"\"\(name): a RoboChain analysis plugin (protocol 1), Python standard library only.
+
+            robochain runs this script with no arguments in its directory, writes one JSON request on
+            standard input and reads one JSON response from standard output. Standard error is the log.
+            \"\"\"
+            import json
+            import sys
+
+            NAME = "\(name)"
+
+
+            def within(parents, region, scope):
+                \"\"\"Whether region is scope or lies below it.\"\"\"
+                while region is not None:
+                    if region == scope:
+                        return True
+                    region = parents.get(region)
+                return False
+
+
+            def analyse(request):
+                \"\"\"The response for one request.\"\"\"
+                model, scope = request["model"], request["scope"]
+                minimum = request["options"]["minimum"]
+                parents = {r["id"]: r.get("parent") for r in model["regions"]}
+                local = {c["id"]: 0 for c in model["components"]}
+                for firm in model["firms"]:
+                    if within(parents, firm["region"], scope):
+                        for link in firm.get("supplies", []):
+                            component = link if isinstance(link, str) else link["component"]
+                            local[component] += 1
+                findings, annotations = [], {}
+                for component in model["components"]:
+                    count = local[component["id"]]
+                    if count < minimum:
+                        message = f"{component['name']} has {count} supplier(s) in {scope}, fewer than {minimum}."
+                        findings.append({"component": component["id"], "kind": "few-local-suppliers",
+                                         "severity": "high" if count == 0 else "medium", "message": message,
+                                         "localSuppliers": count})
+                        annotations[component["id"]] = {"badge": f"<{minimum}", "tooltip": message}
+                return {"protocol": 1, "analysis": request.get("analysis", NAME), "findings": findings,
+                        "metrics": {"flagged": len(findings), "components": len(model["components"])},
+                        "annotations": annotations}
+
+
+            def main():
+                request = json.load(sys.stdin)
+                if request.get("protocol") != 1:
+                    sys.exit(f"{NAME}: unsupported protocol {request.get('protocol')!r}")
+                json.dump(analyse(request), sys.stdout, ensure_ascii=False)
+                sys.stdout.write("\\n")
+
+
+            if __name__ == "__main__":
+                main()
+
+            """
+        let tests = """
+            \"\"\"Tests of \(name): python3 -m unittest (in this directory).\"\"\"
+            import json
+            import os
+            import subprocess
+            import sys
+            import unittest
+
+            import run
+
+            REQUEST = {
+                "protocol": 1, "analysis": "\(name)", "scope": "CN-GD", "options": {"minimum": 2},
+                "model": {
+                    "regions": [{"id": "CN", "name": "China"}, {"id": "CN-GD", "name": "Guangdong", "parent": "CN"}],
+                    "components": [{"id": "hand", "name": "Hand", "segment": "limbs"}, {"id": "eye", "name": "Eye", "segment": "senses"}],
+                    "firms": [
+                        {"id": "a", "name": "A", "region": "CN-GD", "supplies": [{"component": "hand"}, {"component": "eye"}]},
+                        {"id": "b", "name": "B", "region": "CN-GD", "supplies": [{"component": "eye"}]},
+                    ],
+                },
+            }
+
+
+            class AnalyseTests(unittest.TestCase):
+                def test_flags_components_with_few_local_suppliers(self):
+                    response = run.analyse(REQUEST)
+                    self.assertEqual([f["component"] for f in response["findings"]], ["hand"])
+                    self.assertEqual(response["metrics"]["flagged"], 1)
+
+                def test_runs_as_a_plugin(self):
+                    here = os.path.dirname(os.path.abspath(__file__))
+                    done = subprocess.run([os.path.join(here, "run.py")], input=json.dumps(REQUEST), text=True,
+                                          capture_output=True, cwd=here, check=True)
+                    self.assertEqual(json.loads(done.stdout)["protocol"], 1)
+
+
+            if __name__ == "__main__":
+                unittest.main()
+
+            """
+        let readme = """
+            # \(name)
+
+            A RoboChain analysis plugin in Python (standard library only). It flags components with
+            fewer than `minimum` suppliers in the scope; change `analyse` in `run.py` to compute what
+            you need.
+
+            ```sh
+            python3 -m unittest           # runs test_run.py
+            ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain plugins list
+            ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain analyze MODEL --with \(name) --option minimum=3
+            ```
+
+            """
+        return [
+            ("plugin.json", JSONWriter.encode(manifest.json).asString, false),
+            ("run.py", script, true),
+            ("test_run.py", tests, false),
+            ("README.md", readme, false),
+        ]
+    }
+}
+
+extension [UInt8] {
+    var asString: String { String(decoding: self, as: UTF8.self) }
+}

@@ -1,0 +1,104 @@
+@_exported import RoboChainAnalysis
+@_exported import RoboChainJSON
+@_exported import RoboChainModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns an ``Analysis`` into a protocol-1 plugin executable (SPEC §5) in one line.
+///
+/// ```swift
+/// // Sources/my-analysis/main.swift
+/// import RoboChainPluginSDK
+/// PluginMain.run(MyAnalysis())
+/// ```
+///
+/// Run with no arguments (as `robochain` runs it), the executable reads the request from
+/// standard input, loads the model into the same ``ChainModel`` type the built-ins use, runs the
+/// analysis and writes the response — findings, metrics, annotations, legend and any other
+/// keys — to standard output, then exits 0. A request it cannot read exits 2, an analysis that
+/// throws exits 1; either way the reason goes to standard error, where `robochain` shows it.
+/// Run with `--manifest` it prints the `plugin.json` for itself; with `--help`, how to use it.
+public enum PluginMain {
+    /// Runs `analysis` as a plugin and exits.
+    ///
+    /// - Parameters:
+    ///   - analysis: The analysis.
+    ///   - arguments: The command-line arguments (default: the process's).
+    public static func run(_ analysis: some Analysis, arguments: [String] = CommandLine.arguments) -> Never {
+        let executable = arguments.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? analysis.name
+        if arguments.contains("--manifest") {
+            let manifest = PluginManifest(analysis: analysis, executable: executable)
+            write(JSONWriter.encode(manifest.json), to: STDOUT_FILENO)
+            exit(0)
+        }
+        if arguments.count > 1 {
+            let usage = """
+                \(executable): the '\(analysis.name)' analysis as a robochain plugin (protocol \(pluginProtocolVersion)).
+                  Run with no arguments, it reads a request (JSON) on standard input and writes the response on standard output.
+                  \(executable) --manifest   prints its plugin.json
+
+                """
+            write(Array(usage.utf8), to: arguments.contains("--help") ? STDOUT_FILENO : STDERR_FILENO)
+            exit(arguments.contains("--help") ? 0 : 2)
+        }
+        let request: PluginRequest
+        do {
+            request = try PluginRequest.decode(readStandardInput(), declarations: analysis.options)
+        } catch {
+            fail("\(analysis.name): cannot read the request: \(error)", status: 2)
+        }
+        do {
+            var result = try analysis.run(AnalysisRequest(model: request.model, scope: request.scope, options: request.options))
+            result.analysis = request.analysis
+            if result.scope == nil { result.scope = request.model.regions.ids[request.scope] }
+            var writer = JSONWriter(style: .compact)
+            result.write(to: &writer, asResponse: true, includeMap: true)
+            writer.finish()
+            write(writer.bytes + [0x0A], to: STDOUT_FILENO)
+            exit(0)
+        } catch {
+            fail("\(analysis.name): \(error)", status: 1)
+        }
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        write(Array((message + "\n").utf8), to: STDERR_FILENO)
+        exit(status)
+    }
+
+    private static func readStandardInput() -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(STDIN_FILENO, &buffer, buffer.count)
+            if count > 0 {
+                bytes.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                return bytes
+            }
+        }
+    }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}
+
+/// `write(2)`, under a name `PluginMain.write` does not shadow.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}

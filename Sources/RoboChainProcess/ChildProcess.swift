@@ -1,0 +1,277 @@
+import CSpawn
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// How a child process ended, and what it wrote.
+public struct ChildProcessOutcome: Sendable {
+    /// How the process ended.
+    public enum Termination: Sendable, Equatable {
+        /// It exited with this status.
+        case exited(Int32)
+        /// A signal killed it.
+        case signalled(Int32)
+        /// It could not be started (the system's reason).
+        case notStarted(String)
+    }
+
+    public var termination: Termination
+    /// Everything it wrote on standard output (up to the limit).
+    public var standardOutput: [UInt8]
+    /// The end of what it wrote on standard error.
+    public var standardErrorTail: [UInt8]
+    /// Whether it was killed for running past the timeout.
+    public var timedOut: Bool
+    /// Whether it was killed for writing more than the output limit.
+    public var exceededOutputLimit: Bool
+    /// How much of the input it took before closing its standard input, if it closed it early.
+    public var inputWrittenBeforeClose: Int?
+
+    /// The last `count` lines of standard error, decoded as UTF-8 (invalid bytes replaced).
+    public func standardErrorLines(last count: Int) -> [String] {
+        var lines = String(decoding: standardErrorTail, as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return Array(lines.suffix(count))
+    }
+}
+
+/// Runs one executable, isolated: the caller can never be hung or crashed by it.
+///
+/// The child is started with `posix_spawn` in its own process group, in its own directory, with
+/// default signal handling; its pipes are created close-on-exec, so no other child started
+/// meanwhile (on another thread) inherits them and holds them open. One `poll(2)` loop writes
+/// the input to its standard input while reading its standard output and standard error, so no
+/// pipe can fill up and deadlock either side. Standard error keeps only its tail. Past the
+/// deadline, or past the output limit, the whole process group is killed (its children too).
+/// When the child exits, output still in the pipes is drained for a short grace period, then any
+/// process left in its group is killed.
+public enum ChildProcess {
+    /// Runs `executable` in `directory`, writes `input` to it and closes it.
+    ///
+    /// - Parameters:
+    ///   - executable: The program's path.
+    ///   - arguments: Its arguments (after its own name).
+    ///   - environment: Its environment, or `nil` for this process's.
+    ///   - directory: Its working directory.
+    ///   - input: Bytes for its standard input.
+    ///   - timeout: Seconds before it is killed.
+    ///   - outputLimit: Bytes of standard output before it is killed.
+    ///   - errorTailBytes: Bytes of standard error kept (the last ones).
+    /// - Returns: How it ended and what it wrote.
+    public static func run(
+        executable: String, arguments: [String] = [], environment: [String: String]? = nil, directory: String,
+        input: [UInt8], timeout: Double, outputLimit: Int, errorTailBytes: Int = 64 << 10
+    ) -> ChildProcessOutcome {
+        ignoreBrokenPipes()
+        var outcome = ChildProcessOutcome(
+            termination: .notStarted(""), standardOutput: [], standardErrorTail: [], timedOut: false,
+            exceededOutputLimit: false, inputWrittenBeforeClose: nil)
+        var inputPipe: [Int32] = [-1, -1]
+        var outputPipe: [Int32] = [-1, -1]
+        var errorPipe: [Int32] = [-1, -1]
+        guard robochain_pipe_cloexec(&inputPipe) == 0 else { return failed(outcome, "pipe: \(systemError())") }
+        guard robochain_pipe_cloexec(&outputPipe) == 0 else {
+            closeAll(inputPipe)
+            return failed(outcome, "pipe: \(systemError())")
+        }
+        guard robochain_pipe_cloexec(&errorPipe) == 0 else {
+            closeAll(inputPipe + outputPipe)
+            return failed(outcome, "pipe: \(systemError())")
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        robochain_spawn_addchdir(&actions, directory)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+
+        var pid: pid_t = 0
+        let environmentStrings = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? inheritedEnvironment()
+        let spawned = withCStrings([executable] + arguments) { argv in
+            withCStrings(environmentStrings) { envp in
+                posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            }
+        }
+        close(inputPipe[0])
+        close(outputPipe[1])
+        close(errorPipe[1])
+        guard spawned == 0 else {
+            closeAll([inputPipe[1], outputPipe[0], errorPipe[0]])
+            return failed(outcome, String(cString: strerror(spawned)))
+        }
+
+        var inputDescriptor = inputPipe[1]
+        var outputDescriptor = outputPipe[0]
+        var errorDescriptor = errorPipe[0]
+        for descriptor in [inputDescriptor, outputDescriptor, errorDescriptor] {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
+        if input.isEmpty {
+            close(inputDescriptor)
+            inputDescriptor = -1
+        }
+
+        let deadline = monotonicSeconds() + timeout
+        var drainDeadline: Double?
+        var written = 0
+        var status: Int32 = 0
+        var exited = false
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+        while true {
+            if !exited && hasExited(pid) {
+                exited = true
+                drainDeadline = monotonicSeconds() + 2
+            }
+            if outputDescriptor < 0 && errorDescriptor < 0 && exited { break }
+            let now = monotonicSeconds()
+            if now >= deadline {
+                outcome.timedOut = true
+                break
+            }
+            if let drainDeadline, now >= drainDeadline { break }
+
+            var descriptors: [pollfd] = []
+            if inputDescriptor >= 0 { descriptors.append(pollfd(fd: inputDescriptor, events: Int16(POLLOUT), revents: 0)) }
+            if outputDescriptor >= 0 { descriptors.append(pollfd(fd: outputDescriptor, events: Int16(POLLIN), revents: 0)) }
+            if errorDescriptor >= 0 { descriptors.append(pollfd(fd: errorDescriptor, events: Int16(POLLIN), revents: 0)) }
+            let wait = Int32(max(1, min(100, (min(deadline, drainDeadline ?? deadline) - now) * 1000)))
+            if descriptors.isEmpty {
+                // Only the exit is left to wait for.
+                usleep(UInt32(min(wait, 20)) * 1000)
+                continue
+            }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), wait)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for entry in descriptors where entry.revents != 0 {
+                if entry.fd == inputDescriptor {
+                    if entry.revents & Int16(POLLOUT) != 0 {
+                        let count = min(input.count - written, 1 << 16)
+                        let result = input.withUnsafeBytes { write(inputDescriptor, $0.baseAddress! + written, count) }
+                        if result > 0 {
+                            written += result
+                        } else if result < 0 && errno != EAGAIN && errno != EINTR {
+                            outcome.inputWrittenBeforeClose = written  // EPIPE: it closed its end
+                        }
+                    } else {
+                        outcome.inputWrittenBeforeClose = written  // POLLERR / POLLHUP
+                    }
+                    if written == input.count || outcome.inputWrittenBeforeClose != nil {
+                        close(inputDescriptor)
+                        inputDescriptor = -1
+                    }
+                } else if entry.fd == outputDescriptor {
+                    let count = read(outputDescriptor, &buffer, buffer.count)
+                    if count > 0 {
+                        outcome.standardOutput.append(contentsOf: buffer[0..<count])
+                        if outcome.standardOutput.count > outputLimit {
+                            outcome.exceededOutputLimit = true
+                            outcome.standardOutput.removeSubrange(outputLimit...)
+                        }
+                    } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                        close(outputDescriptor)
+                        outputDescriptor = -1
+                    }
+                } else if entry.fd == errorDescriptor {
+                    let count = read(errorDescriptor, &buffer, buffer.count)
+                    if count > 0 {
+                        outcome.standardErrorTail.append(contentsOf: buffer[0..<count])
+                        if outcome.standardErrorTail.count > 2 * errorTailBytes {
+                            outcome.standardErrorTail.removeFirst(outcome.standardErrorTail.count - errorTailBytes)
+                        }
+                    } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                        close(errorDescriptor)
+                        errorDescriptor = -1
+                    }
+                }
+            }
+            if outcome.exceededOutputLimit { break }
+        }
+
+        // Whatever is left of the group goes: the plugin past its time or output, or children
+        // it left behind. The plugin is not reaped yet, so its pid (the group's id) cannot have
+        // been reused by another process.
+        kill(-pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        closeAll([inputDescriptor, outputDescriptor, errorDescriptor].filter { $0 >= 0 })
+        if outcome.standardErrorTail.count > errorTailBytes {
+            outcome.standardErrorTail.removeFirst(outcome.standardErrorTail.count - errorTailBytes)
+        }
+        // status >> 8 is the exit status, status & 0x7f the signal (the WIFEXITED macros do not import).
+        let signal = status & 0x7F
+        outcome.termination = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+        return outcome
+    }
+
+    /// Whether the child has exited, without reaping it (`WNOWAIT`), so its pid stays reserved.
+    private static func hasExited(_ pid: pid_t) -> Bool {
+        var info = siginfo_t()
+        let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+        return result == 0 && info.si_signo == SIGCHLD
+    }
+
+    private static func failed(_ outcome: ChildProcessOutcome, _ reason: String) -> ChildProcessOutcome {
+        var outcome = outcome
+        outcome.termination = .notStarted(reason)
+        return outcome
+    }
+
+    private static func closeAll(_ descriptors: [Int32]) {
+        for descriptor in descriptors where descriptor >= 0 { close(descriptor) }
+    }
+
+    private static func systemError() -> String { String(cString: strerror(errno)) }
+
+    private static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// A write to a pipe whose reader is gone must return EPIPE, not kill robochain.
+    private static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    private static func inheritedEnvironment() -> [String] {
+        var strings: [String] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            strings.append(String(cString: entry))
+            pointer += 1
+        }
+        return strings
+    }
+
+    private static func withCStrings<Result>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> Result) -> Result {
+        let pointers = strings.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        return body(pointers)
+    }
+
+    /// A signal's name, e.g. "Segmentation fault".
+    public static func describe(signal: Int32) -> String {
+        strsignal(signal).map { String(cString: $0) } ?? "signal \(signal)"
+    }
+}

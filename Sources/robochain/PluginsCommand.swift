@@ -1,0 +1,119 @@
+import ArgumentParser
+import RoboChainJSON
+import RoboChainPluginHost
+import RoboChainReports
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins",
+        abstract: "List the available analyses, or start a new plugin.",
+        discussion: """
+            External plugins are executables in any language that speak protocol 1: a JSON \
+            request on standard input, a JSON response on standard output. They are found in \
+            each directory of ROBOCHAIN_PLUGIN_PATH (separated by ':'), then in \
+            ~/.robochain/plugins: a plugin is a sub-directory holding plugin.json.
+            """,
+        subcommands: [PluginsListCommand.self, PluginsNewCommand.self])
+}
+
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+struct PluginsListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List every available analysis, built in and external.",
+        discussion: """
+            For each analysis: name, version, protocol, source (built-in, or the plugin's \
+            directory), description and options (type, default, help). Plugin directories that \
+            were skipped — a bad manifest, a missing or non-executable executable, an unsupported \
+            protocol, a name already taken — are listed with the reason.
+
+            Examples:
+              robochain plugins list
+              ROBOCHAIN_PLUGIN_PATH=./my-plugins robochain plugins list --format json
+            """)
+
+    @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
+    var format: ListFormat = .table
+
+    func run() throws {
+        let catalog = AnalysisCatalog.discover(environment: Environment.variables)
+        switch format {
+        case .table: OutputFile.writeStandardOutput(Array(catalog.listing.utf8))
+        case .json: OutputFile.writeStandardOutput(JSONWriter.encode(catalog.listingJSON))
+        }
+    }
+}
+
+extension PluginScaffold.Language: ExpressibleByArgument {}
+
+struct PluginsNewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Write a ready-to-run plugin to start from.",
+        discussion: """
+            Writes OUTPUT/NAME: for Swift, a package depending on the RoboChain plugin SDK by a \
+            local path (no network needed), with the analysis, the plugin executable, a test and \
+            plugin.json; for Python, run.py (standard library only), a test and plugin.json. The \
+            example analysis flags components with fewer than `minimum` suppliers in the scope. \
+            The README in the new directory says how to build, test and run it.
+
+            Examples:
+              robochain plugins new supplier-count --language python \\
+                  --output ~/.robochain/plugins
+              robochain plugins new supplier-count --language swift --output plugins
+            """)
+
+    @Argument(help: "The analysis name: lowercase letters, digits and hyphens.")
+    var name: String
+
+    @Option(help: ArgumentHelp("The plugin's language: swift or python.", valueName: "language"))
+    var language: PluginScaffold.Language = .swift
+
+    @Option(help: ArgumentHelp("The directory to create the plugin in.", valueName: "directory"))
+    var output: String = "."
+
+    @Option(
+        name: .customLong("sdk-path"),
+        help: ArgumentHelp("For Swift: the RoboChain package to depend on (default: the one this robochain was built from).",
+            valueName: "path"))
+    var sdkPath: String?
+
+    func run() throws {
+        let sdk = sdkPath ?? PackageLocation.sourceDirectory
+        if language == .swift && !FileAccessCheck.exists(sdk + "/Package.swift") {
+            throw usageFailure("no RoboChain package at '\(sdk)'; give its path with --sdk-path", command: Self.self)
+        }
+        do {
+            let written = try PluginScaffold.write(name: name, language: language, into: output, sdkPath: sdk)
+            var lines = ["wrote \(written.directory):"] + written.files.map { "  \($0)" }
+            lines.append("next: see \(written.directory)/README.md")
+            OutputFile.writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
+        } catch {
+            printError("error: \(error)")
+            throw ExitStatus.failure
+        }
+    }
+}
+
+/// Where this robochain's package sources were when it was built.
+enum PackageLocation {
+    static var sourceDirectory: String {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+        return path
+    }
+}
+
+enum FileAccessCheck {
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import RoboChainJSON
+import RoboChainPluginHost
+import RoboChainTestSupport
+import Testing
+
+/// Discovery (SPEC §5): where plugins are found, what makes one unusable, who wins a name.
+@Suite struct PluginDiscoveryTests {
+    @Test func findsPluginsAndSkipsBadOnesWithAReason() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("good", script: "cat")
+        try plugins.root.write("{not json", to: "broken/plugin.json")
+        try plugins.plugin("future", script: "cat", protocolVersion: 2)
+        try plugins.plugin("lazy", script: "cat", executable: false)
+        try plugins.root.write(#"{"name": "ghost", "version": "1", "protocol": 1, "executable": "missing.sh"}"#, to: "ghost/plugin.json")
+        try plugins.root.write(#"{"name": "Bad Name", "version": "1", "protocol": 1, "executable": "run"}"#, to: "badname/plugin.json")
+        try plugins.plugin("gap-detection", script: "cat", directory: "shadow")
+        try plugins.plugin("good", script: "cat", directory: "zz-second-good")
+        try plugins.root.write("not a plugin", to: "notes/readme.txt")
+
+        let catalog = AnalysisCatalog.discover(environment: ["ROBOCHAIN_PLUGIN_PATH": plugins.path])
+        #expect(catalog.analyses.map(\.name) == ["gap-detection", "localisation-share", "good"])
+        let root = plugins.path
+        #expect(catalog.skipped.map(\.description) == [
+            "plugin '\(root)/badname' skipped: malformed plugin.json: 'name' is 'Bad Name'; a name is lowercase letters, digits and hyphens, starting with a letter",
+            "plugin '\(root)/broken' skipped: malformed plugin.json: is not JSON: line 1, column 2: expected a string key in an object, found 'n'",
+            "plugin '\(root)/future' skipped: malformed plugin.json: 'protocol' is 2; this robochain supports protocol 1 only",
+            "plugin '\(root)/ghost' skipped: its executable 'missing.sh' does not exist",
+            "plugin '\(root)/lazy' skipped: its executable 'run' is not executable (chmod +x it, with a #! line for a script)",
+            "plugin '\(root)/shadow' skipped: its name 'gap-detection' is taken by the built-in analysis",
+            "plugin '\(root)/zz-second-good' skipped: its name 'good' is taken by the plugin in '\(root)/good'",
+        ])
+    }
+
+    @Test func searchesThePathThenHome() throws {
+        let first = try PluginFixtures()
+        let second = try PluginFixtures()
+        let home = try TemporaryDirectory("home")
+        defer { first.remove(); second.remove(); home.remove() }
+        try first.plugin("alpha", script: "cat")
+        try second.plugin("alpha", script: "cat")
+        try second.plugin("beta", script: "cat")
+        try home.write(#"{"name": "gamma", "version": "1", "protocol": 1, "executable": "run"}"#, to: ".robochain/plugins/gamma/plugin.json")
+        try home.write("#!/bin/sh\ncat\n", to: ".robochain/plugins/gamma/run", executable: true)
+        let environment = ["ROBOCHAIN_PLUGIN_PATH": "\(first.path):/nonexistent/plugins:\(second.path)", "HOME": home.path]
+        #expect(PluginDiscovery.searchPath(environment: environment) == [
+            first.path, "/nonexistent/plugins", second.path, home.path + "/.robochain/plugins",
+        ])
+        let catalog = AnalysisCatalog.discover(environment: environment)
+        #expect(catalog.analyses.map(\.name) == ["gap-detection", "localisation-share", "alpha", "beta", "gamma"])
+        #expect(catalog.analysis(named: "alpha")?.source == first.path + "/alpha")
+        #expect(catalog.skipped.map(\.reason) == [
+            "ROBOCHAIN_PLUGIN_PATH names it, but it is not a directory",
+            "its name 'alpha' is taken by the plugin in '\(first.path)/alpha'",
+        ])
+    }
+
+    @Test func pluginsListShowsEverything() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("counter", script: "cat",
+            options: #"{"limit": {"type": "integer", "default": 3, "help": "How many"}, "strict": {"type": "boolean", "default": false}}"#)
+        try plugins.plugin("future", script: "cat", protocolVersion: 2)
+        let table = try plugins.robochain(["plugins", "list"])
+        #expect(table.exitStatus == 0)
+        #expect(table.standardOutput.contains("""
+            counter 0.1.0  (\(plugins.path)/counter, protocol 1)
+              test plugin counter
+              options:
+                limit   integer  default 3      How many
+                strict  boolean  default false\("  ")
+            """))
+        #expect(table.standardOutput.contains("skipped:\n  \(plugins.path)/future: malformed plugin.json: 'protocol' is 2"))
+        let json = try plugins.robochain(["plugins", "list", "--format", "json"])
+        let object = try #require(try JSONParser.parse(json.standardOutput).objectValue)
+        let analyses = try #require(object["analyses"]?.arrayValue)
+        #expect(analyses.compactMap { $0.objectValue?["name"]?.stringValue } == ["gap-detection", "localisation-share", "counter"])
+        #expect(analyses[2].objectValue?["options"] == [
+            "limit": ["type": "integer", "default": 3, "help": "How many"],
+            "strict": ["type": "boolean", "default": false, "help": ""],
+        ])
+        #expect(analyses[0].objectValue?["source"] == "built-in")
+        #expect(object["skipped"]?.arrayValue?.count == 1)
+    }
+
+    @Test func externalPluginsWorkLikeBuiltIns() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        // The plugin echoes the options and scope it was given.
+        try plugins.plugin("echo", script: """
+            import json, sys
+            request = json.load(sys.stdin)
+            print(json.dumps({"protocol": 1, "analysis": request["analysis"], "findings": [
+                {"component": "humanoid", "kind": "echo", "severity": "info", "message": json.dumps(request["options"], sort_keys=True)}],
+                "metrics": {"firms": len(request["model"]["firms"])}, "scopeSeen": request["scope"],
+                "annotations": {"humanoid": {"fill": "#123456"}}}))
+            """, interpreter: "/usr/bin/env python3",
+            options: #"{"limit": {"type": "integer", "default": 3}, "threshold": {"type": "number", "default": 0.5}}"#)
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "echo", "--with", "gap-detection",
+            "--option", "threshold=0.25", "--option", "echo.limit=7", "--scope", "CN-GD-SZ", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let echo = try #require(try JSONParser.parse(result.standardOutput).arrayValue?.first?.objectValue)
+        #expect(echo.keys == ["analysis", "scope", "findings", "metrics", "scopeSeen"])
+        #expect(echo["scope"] == "CN-GD-SZ" && echo["scopeSeen"] == "CN-GD-SZ")
+        #expect(echo["metrics"] == ["firms": 119])
+        #expect(echo["findings"]?.arrayValue?.first?.objectValue?["message"] == #"{"limit": 7, "threshold": 0.25}"#)
+        for format in ["table", "markdown", "csv"] {
+            let formatted = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "echo", "--format", format])
+            #expect(formatted.exitStatus == 0)
+            #expect(formatted.standardOutput.contains("limit"), "\(format) shows the finding")
+        }
+    }
+
+    @Test func typedOptionsAreCheckedAgainstTheManifest() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("typed", script: "cat", options: #"{"strict": {"type": "boolean", "default": false}}"#)
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "typed", "--option", "strict=maybe"])
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError.hasPrefix("Error: --option 'strict=maybe': 'maybe' is not a boolean (option 'strict' of 'typed')"))
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import RoboChainJSON
+import RoboChainPluginHost
+import RoboChainProcess
+import RoboChainTestSupport
+import Testing
+
+/// Every way a plugin can fail (SPEC §5) gives a message naming the plugin and the cause, the
+/// tail of its standard error, exit status 70, and the other analyses' results — and never a hang.
+@Suite struct PluginIsolationTests {
+    static let model = "Models/guangdong-robots.yaml"
+
+    /// Runs the failing plugin `bad` beside gap-detection and checks the common shape of a failure.
+    func expectFailure(
+        script: String, interpreter: String = "/bin/sh", cause: String, tail: [String] = [], extra: [String] = [],
+        sourceLocation location: SourceLocation = #_sourceLocation
+    ) throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("bad", script: script, interpreter: interpreter)
+        let started = Date()
+        let result = try plugins.robochain(
+            ["analyze", Self.model, "--with", "bad", "--with", "gap-detection", "--format", "json"] + extra)
+        #expect(Date().timeIntervalSince(started) < 30, "robochain returned promptly", sourceLocation: location)
+        #expect(result.exitStatus == 70, "exit status", sourceLocation: location)
+        #expect(result.standardError.contains("error: analysis 'bad' failed: \(cause)"),
+            "\(result.standardError)", sourceLocation: location)
+        for line in tail {
+            #expect(result.standardError.contains("  | \(line)"), "tail line \(line)", sourceLocation: location)
+        }
+        // The other analysis is still printed; the failed one is an error entry.
+        let array = try #require(try JSONParser.parse(result.standardOutput).arrayValue, sourceLocation: location)
+        #expect(array.count == 2, sourceLocation: location)
+        #expect(array[0].objectValue?["analysis"] == "bad", sourceLocation: location)
+        #expect(array[0].objectValue?["error"]?.stringValue?.isEmpty == false, sourceLocation: location)
+        #expect(array[1].objectValue?["analysis"] == "gap-detection", sourceLocation: location)
+        #expect((array[1].objectValue?["findings"]?.arrayValue?.count ?? 0) > 0, sourceLocation: location)
+    }
+
+    @Test func nonZeroExit() throws {
+        try expectFailure(script: "cat >/dev/null\necho 'loading model' >&2\necho 'cannot continue: no licence' >&2\nexit 3",
+            cause: "it exited with status 3", tail: ["loading model", "cannot continue: no licence"])
+    }
+
+    @Test func deathBySignal() throws {
+        try expectFailure(script: "cat >/dev/null\necho 'about to crash' >&2\nkill -SEGV $$",
+            cause: "it was killed by signal 11 (Segmentation fault)", tail: ["about to crash"])
+    }
+
+    @Test func garbageOnStandardOutput() throws {
+        try expectFailure(script: "cat >/dev/null\necho 'Hello, world'",
+            cause: "its standard output is not one JSON object: line 1, column 1: expected a JSON value, found 'H'")
+    }
+
+    @Test func partialJSON() throws {
+        try expectFailure(script: #"cat >/dev/null; printf '{"protocol": 1, "analysis": "bad", "findings": ['"#,
+            cause: "its standard output is not one JSON object: line 1, column 49: unterminated array: expected a value")
+    }
+
+    @Test func anArrayInsteadOfAnObject() throws {
+        try expectFailure(script: "cat >/dev/null; echo '[]'",
+            cause: "it sent a malformed response: must be one JSON object, found an array")
+    }
+
+    @Test func twoObjects() throws {
+        try expectFailure(script: #"cat >/dev/null; echo '{"protocol": 1, "analysis": "bad"} {}'"#,
+            cause: "its standard output is not one JSON object: line 1, column 36: unexpected '{' after the JSON value")
+    }
+
+    @Test func anotherProtocol() throws {
+        try expectFailure(script: #"cat >/dev/null; echo '{"protocol": 2, "analysis": "bad"}'"#,
+            cause: "it sent a malformed response: 'protocol' is 2, but this robochain speaks protocol 1")
+    }
+
+    @Test func malformedFinding() throws {
+        try expectFailure(
+            script: #"cat >/dev/null; echo '{"protocol": 1, "analysis": "bad", "findings": [{"component": "x", "kind": "k", "severity": "urgent", "message": "m"}]}'"#,
+            cause: "it sent a malformed response: 'findings[0].severity' is 'urgent'; expected one of critical, high, medium, low, info")
+    }
+
+    @Test func nothingOnStandardOutput() throws {
+        try expectFailure(script: "cat >/dev/null", cause: "it exited without writing a response on standard output")
+    }
+
+    @Test func neverExitsAndIsKilledWithItsChildren() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let pidFile = plugins.root.url.appendingPathComponent("child.pid").path
+        try plugins.plugin("sleepy", script: "echo 'waiting forever' >&2\nsleep 1000 &\necho $! > \(pidFile)\nwait")
+        let started = Date()
+        let result = try plugins.robochain(
+            ["analyze", Self.model, "--with", "sleepy", "--with", "gap-detection", "--timeout", "1", "--format", "json"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 10, "killed at the timeout, took \(elapsed) s")
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains(
+            "error: analysis 'sleepy' failed: it did not finish within 1 seconds (--timeout), so it was killed"))
+        #expect(result.standardError.contains("  | waiting forever"))
+        let childPID = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(ProcessState.isGone(childPID), "the plugin's child was killed too")
+        #expect(try JSONParser.parse(result.standardOutput).arrayValue?.count == 2)
+    }
+
+    @Test func outputPast256MiB() throws {
+        try expectFailure(
+            script: "import sys\nsys.stdin.read()\nchunk = b' ' * (1 << 20)\nfor _ in range(300): sys.stdout.buffer.write(chunk)",
+            interpreter: "/usr/bin/env python3", cause: "it wrote more than 256 MiB on standard output, so it was killed")
+    }
+
+    @Test func megabytesOnStandardErrorDoNotDeadlock() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        // 8 MiB of log before reading anything, then a valid answer.
+        try plugins.plugin("chatty", script: """
+            import sys
+            for i in range(100000): sys.stderr.write('log line %d ............................................................................\\n' % i)
+            sys.stdin.read()
+            print('\(PluginFixtures.response("chatty").replacingOccurrences(of: "'", with: "\\'"))')
+            """, interpreter: "/usr/bin/env python3")
+        let result = try plugins.robochain(["analyze", Self.model, "--with", "chatty", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError.suffix(500))")
+        #expect(try JSONParser.parse(result.standardOutput).objectValue?["metrics"] == ["answer": 42])
+    }
+
+    @Test func closingStandardInputEarlyIsFineIfItAnswers() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let model = try LargeModel.write(in: plugins.root)  // a request far larger than a pipe's buffer
+        try plugins.plugin("early", script: "exec 0<&-\necho '\(PluginFixtures.response("early"))'")
+        let result = try plugins.robochain(["analyze", model, "--with", "early", "--scope", "CN-GD", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(try JSONParser.parse(result.standardOutput).objectValue?["analysis"] == "early")
+    }
+
+    @Test func closingStandardInputEarlyAndFailingSaysSo() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let model = try LargeModel.write(in: plugins.root)
+        try plugins.plugin("quitter", script: "head -c 100 >/dev/null\nexec 0<&-\necho 'read enough' >&2\nexit 4")
+        let result = try plugins.robochain(["analyze", model, "--with", "quitter", "--scope", "CN-GD"])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains("error: analysis 'quitter' failed: it exited with status 4 (it closed its standard input after reading "))
+        #expect(result.standardError.contains("  | read enough"))
+    }
+
+    @Test func notStartable() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("noshell", script: "echo hi", interpreter: "/nonexistent/interpreter")
+        let result = try plugins.robochain(["analyze", Self.model, "--with", "noshell"])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains("error: analysis 'noshell' failed: it could not be started: No such file or directory"))
+    }
+
+    @Test func processRunnerLimitsOutputDirectly() {
+        let outcome = ChildProcess.run(executable: "/bin/sh", directory: "/", input: [], timeout: 10, outputLimit: 1000)
+        #expect(outcome.termination == .exited(0))  // /bin/sh with empty input exits at once
+        let yes = ChildProcess.run(executable: "/usr/bin/yes", directory: "/", input: [], timeout: 10, outputLimit: 100_000)
+        #expect(yes.exceededOutputLimit)
+        #expect(yes.standardOutput.count == 100_000)
+        #expect(yes.termination == .signalled(9))
+    }
+}
+
+/// A generated model big enough that its request (about 2 MB of JSON) cannot sit in a pipe.
+enum LargeModel {
+    static func write(in directory: TemporaryDirectory) throws -> String {
+        let path = directory.url.appendingPathComponent("large").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try "id,name,parent\nCN,China,\nCN-GD,Guangdong,CN\nJP,Japan,\n"
+            .write(toFile: path + "/regions.csv", atomically: true, encoding: .utf8)
+        var components = "id,name,segment\n"
+        for index in 0..<200 { components += "c\(index),Component \(index),limbs\n" }
+        try components.write(toFile: path + "/components.csv", atomically: true, encoding: .utf8)
+        var firms = "id,name,region\n"
+        var supplies = "firm,component,share\n"
+        for index in 0..<20_000 {
+            firms += "f\(index),Firm number \(index),\(["CN-GD", "CN", "JP"][index % 3])\n"
+            supplies += "f\(index),c\(index % 200),\n"
+        }
+        try firms.write(toFile: path + "/firms.csv", atomically: true, encoding: .utf8)
+        try supplies.write(toFile: path + "/supplies.csv", atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+enum ProcessState {
+    /// Whether a process no longer runs: it does not exist, or it is a zombie (dead, waiting to
+    /// be reaped by whatever inherited it).
+    static func isGone(_ pid: String) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // The state follows the command name in parentheses: "1234 (sleep) Z ...".
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import RoboChainJSON
+import RoboChainTestSupport
+import Testing
+
+/// The Swift SDK gives the same results out of process as built in; the scaffolds build and run;
+/// the Python example plugin passes its own tests and runs through robochain.
+@Suite struct PluginKitTests {
+    /// A plugin directory whose executable is a built-in analysis built with the SDK, registered
+    /// under another name (a built-in's own name would be taken by the built-in).
+    func externalBuild(of product: String, as name: String, in plugins: PluginFixtures) throws {
+        let binary = CommandRunner.product(product)
+        let manifest = try CommandRunner.run(binary, ["--manifest"])
+        #expect(manifest.exitStatus == 0)
+        var object = try #require(try JSONParser.parse(manifest.standardOutput).objectValue)
+        object["name"] = .string(name)
+        object["executable"] = "plugin"
+        try plugins.root.write(String(decoding: JSONWriter.encode(.object(object)), as: UTF8.self), to: "\(name)/plugin.json")
+        try FileManager.default.createSymbolicLink(atPath: plugins.path + "/\(name)/plugin", withDestinationPath: binary)
+    }
+
+    func sameResultsInAndOutOfProcess(model: String, scope: [String]) throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try externalBuild(of: "robochain-gap-detection", as: "gap-detection-external", in: plugins)
+        try externalBuild(of: "robochain-localisation-share", as: "localisation-share-external", in: plugins)
+        let result = try plugins.robochain(["analyze", model, "--with", "gap-detection", "--with", "gap-detection-external",
+            "--with", "localisation-share", "--with", "localisation-share-external", "--option", "threshold=0.4",
+            "--option", "candidates=2", "--format", "json"] + scope)
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let results = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        #expect(results.count == 4)
+        for pair in [(0, 1), (2, 3)] {
+            var outside = try #require(results[pair.1].objectValue)
+            outside["analysis"] = results[pair.0].objectValue?["analysis"]
+            #expect(JSONValue.object(outside) == results[pair.0], "results \(pair) differ")
+        }
+    }
+
+    @Test func builtInsGiveIdenticalResultsOutOfProcessOnGuangdong() throws {
+        try sameResultsInAndOutOfProcess(model: "Models/guangdong-robots.yaml", scope: [])
+    }
+
+    @Test(.enabled(if: CommandRunner.sharedDirectory != nil, "../shared is not beside the checkout"))
+    func builtInsGiveIdenticalResultsOutOfProcessOnAGeneratedModel() throws {
+        let directory = try TemporaryDirectory("generated")
+        defer { directory.remove() }
+        let generator = CommandRunner.sharedDirectory!.appendingPathComponent("bench/gen_chain.py").path
+        let generated = try CommandRunner.run("python3", [generator, "--firms", "5000", "--seed", "11", "--out", directory.path])
+        try #require(generated.exitStatus == 0)
+        try sameResultsInAndOutOfProcess(model: directory.path, scope: ["--scope", "CN-GD"])
+    }
+
+    @Test func pythonScaffoldRunsAsItStands() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let created = try plugins.robochain(["plugins", "new", "few-suppliers", "--language", "python", "--output", plugins.path])
+        #expect(created.exitStatus == 0, "\(created.standardError)")
+        #expect(created.standardOutput.hasPrefix("wrote \(plugins.path)/few-suppliers:\n  plugin.json\n  run.py\n  test_run.py\n  README.md\n"))
+        let unitTests = try CommandRunner.run("python3", ["-m", "unittest", "-q"], directory: URL(fileURLWithPath: plugins.path + "/few-suppliers"))
+        #expect(unitTests.exitStatus == 0, "\(unitTests.standardError)")
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "few-suppliers",
+            "--option", "minimum=3", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let object = try #require(try JSONParser.parse(result.standardOutput).objectValue)
+        #expect((object["findings"]?.arrayValue?.count ?? 0) > 10)
+        let again = try plugins.robochain(["plugins", "new", "few-suppliers", "--language", "python", "--output", plugins.path])
+        #expect(again.exitStatus == 1)
+        #expect(again.standardError.contains("it exists already"))
+    }
+
+    @Test func swiftScaffoldBuildsAndRuns() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let created = try plugins.robochain(["plugins", "new", "few-suppliers", "--language", "swift", "--output", plugins.path,
+            "--sdk-path", CommandRunner.packageDirectory.path])
+        #expect(created.exitStatus == 0, "\(created.standardError)")
+        let directory = URL(fileURLWithPath: plugins.path + "/few-suppliers")
+        let build = try CommandRunner.run("swift", ["build", "-c", "release"], directory: directory, timeout: 1200)
+        try #require(build.exitStatus == 0, "swift build failed:\n\(build.standardError)\n\(build.standardOutput.suffix(2000))")
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "few-suppliers", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let object = try #require(try JSONParser.parse(result.standardOutput).objectValue)
+        #expect(object["analysis"] == "few-suppliers")
+        #expect((object["findings"]?.arrayValue?.count ?? 0) > 0)
+    }
+
+    @Test func supplierConcentrationPassesItsTestsAndRunsThroughRobochain() throws {
+        let directory = CommandRunner.packageDirectory.appendingPathComponent("Plugins/SupplierConcentration")
+        let unitTests = try CommandRunner.run("python3", ["-m", "unittest", "-q"], directory: directory)
+        #expect(unitTests.exitStatus == 0, "\(unitTests.standardError)")
+        let result = try CommandRunner.robochain(
+            ["analyze", "Models/guangdong-robots.yaml", "--with", "supplier-concentration", "--with", "gap-detection", "--format", "json"],
+            environment: ["ROBOCHAIN_PLUGIN_PATH": CommandRunner.packageDirectory.appendingPathComponent("Plugins").path])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let results = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        let concentration = try #require(results.first?.objectValue)
+        #expect(concentration["analysis"] == "supplier-concentration")
+        // Electronic skin has one supplier: HHI 1.
+        let skin = concentration["findings"]?.arrayValue?.first { $0.objectValue?["component"] == "electronic-skin" }
+        #expect(skin?.objectValue?["hhi"] == 1 && skin?.objectValue?["severity"] == "high")
+        #expect(concentration["hhi"]?.objectValue?.members.isEmpty == false)
+    }
+}
