@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the default model, Models/guangdong-robots.yaml: validate it, run gap
-# detection and localisation share (shown here, and saved as Markdown, CSV and JSON).
-# Outputs go to robochain-output/ (or the directory given).
+# detection and localisation share (shown here, and saved as Markdown, CSV and JSON), and draw
+# the chain map with their colours and badges (PNG and SVG). Outputs go to robochain-output/
+# (or the directory given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -22,5 +23,9 @@ echo "==> robochain analyze $model ${analyses[*]}" >&2
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.md"
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.csv"
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.json"
+
+echo "==> robochain render $model ${analyses[*]}" >&2
+"$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.png"
+"$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.svg"
 
 echo "==> wrote $(ls "$out" | sed "s|^|$out/|" | tr '\n' ' ')" >&2

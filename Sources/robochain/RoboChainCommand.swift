@@ -20,6 +20,9 @@ struct RoboChainCommand: ParsableCommand {
               robochain validate Models/guangdong-robots.yaml
               robochain analyze Models/guangdong-robots.yaml \\
                   --with gap-detection --with localisation-share
+              robochain render Models/guangdong-robots.yaml \\
+                  --with localisation-share --with gap-detection --output map.png
+              robochain plugins list
             """,
         version: "0.1.0",
         subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, PluginsCommand.self])

@@ -30,12 +30,14 @@ public struct GapDetection: Analysis {
 
     public init() {}
 
-    /// The finding kinds, most severe first, with their severity and map badge.
+    /// The finding kinds, most severe first, with their severity, map badge and border colour.
+    /// Borders are black, purples and blue — hues outside localisation share's red-to-green fills,
+    /// darker for the more severe — so they show on any fill.
     static let kinds: [(kind: String, severity: Severity, badge: String, border: String, meaning: String)] = [
-        ("foreign-only", .critical, "卡脖子", "#67001f", "no supplier in the country (choke point)"),
-        ("no-local-supplier", .high, "补链", "#d6604d", "no supplier in the scope (gap to fill)"),
-        ("single-local-source", .medium, "单一", "#f4a582", "one supplier in the scope"),
-        ("low-local-share", .low, "低", "#92c5de", "local share below the threshold"),
+        ("foreign-only", .critical, "卡脖子", "#000000", "no supplier in the country (choke point)"),
+        ("no-local-supplier", .high, "补链", "#542788", "no supplier in the scope (gap to fill)"),
+        ("single-local-source", .medium, "单一", "#2166ac", "one supplier in the scope"),
+        ("low-local-share", .low, "低", "#8073ac", "local share below the threshold"),
         ("unsupplied", .info, "无数据", "#878787", "no supplier in the model (data gap)"),
     ]
 

@@ -1,1 +1,0 @@
-// The chain map: DOT document and Graphviz rendering (being written).

@@ -1,0 +1,134 @@
+/// Text measures for labels: display width, wrapping, CJK detection, readable text colours.
+enum LabelText {
+    /// Whether a scalar is drawn double-width: CJK ideographs, kana, hangul, full-width forms.
+    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+            0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Whether a scalar needs a CJK font (Han, kana, hangul, CJK punctuation and full-width forms).
+    static func needsCJKFont(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x11FF, 0x2E80...0x303F, 0x3040...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFFEF,
+            0x20000...0x3FFFD:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Whether any character of `text` needs a CJK font.
+    static func containsCJK(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: needsCJKFont)
+    }
+
+    /// The display width of a character: 2 for wide ones, else 1.
+    static func width(_ character: Character) -> Int {
+        character.unicodeScalars.first.map { isWide($0) ? 2 : 1 } ?? 1
+    }
+
+    /// The display width of a text.
+    static func width(_ text: Substring) -> Int {
+        text.reduce(0) { $0 + width($1) }
+    }
+
+    /// Breaks `text` into lines of at most `width` columns: at spaces where it can, inside a
+    /// word only when the word alone is wider (CJK text has no spaces). Line breaks in `text`
+    /// are kept.
+    ///
+    /// - Complexity: O(length of the text).
+    static func wrap(_ text: String, width limit: Int) -> [String] {
+        var lines: [String] = []
+        let paragraphs = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for paragraph in paragraphs {
+            var line = ""
+            var lineWidth = 0
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+                let wordWidth = width(word)
+                if lineWidth > 0 && lineWidth + 1 + wordWidth <= limit {
+                    line += " " + word
+                    lineWidth += 1 + wordWidth
+                    continue
+                }
+                if lineWidth > 0 {
+                    lines.append(line)
+                    line = ""
+                    lineWidth = 0
+                }
+                if wordWidth <= limit {
+                    line = String(word)
+                    lineWidth = wordWidth
+                    continue
+                }
+                for character in word {
+                    let characterWidth = width(character)
+                    if lineWidth + characterWidth > limit && lineWidth > 0 {
+                        lines.append(line)
+                        line = ""
+                        lineWidth = 0
+                    }
+                    line.append(character)
+                    lineWidth += characterWidth
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// `text` cut to at most `width` columns, with `…` when cut; line breaks become spaces.
+    static func truncate(_ text: String, width limit: Int) -> String {
+        let flat = String(text.map { $0.isNewline ? " " : $0 })
+        guard width(Substring(flat)) > limit else { return flat }
+        var result = ""
+        var used = 0
+        for character in flat {
+            let characterWidth = width(character)
+            if used + characterWidth > limit - 1 { break }
+            result.append(character)
+            used += characterWidth
+        }
+        return result + "…"
+    }
+
+    /// Wrapped, escaped lines joined by `<BR/>`, for an HTML-like label.
+    static func htmlLines(_ text: String, width: Int) -> String {
+        wrap(text, width: width).map(HTMLText.escape).joined(separator: "<BR/>")
+    }
+
+    /// The relative luminance (WCAG 2) of a `#rrggbb` colour, or `nil` for another text.
+    static func luminance(_ colour: String) -> Double? {
+        let bytes = Array(colour.utf8)
+        guard bytes.count == 7, bytes[0] == UInt8(ascii: "#") else { return nil }
+        var channels: [Double] = []
+        for index in stride(from: 1, to: 7, by: 2) {
+            guard let value = UInt8(String(decoding: bytes[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            let channel = Double(value) / 255
+            channels.append(channel <= 0.03928 ? channel / 12.92 : pow((channel + 0.055) / 1.055, 2.4))
+        }
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    }
+
+    /// Black or white, whichever reads better on `fill` (WCAG contrast; black when unknown).
+    static func textColour(on fill: String?) -> String {
+        guard let fill, let background = luminance(fill) else { return "#000000" }
+        let withBlack = (background + 0.05) / 0.05
+        let withWhite = 1.05 / (background + 0.05)
+        return withWhite > withBlack ? "#ffffff" : "#000000"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

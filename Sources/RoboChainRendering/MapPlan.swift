@@ -1,0 +1,178 @@
+import RoboChainModel
+
+/// How much of a model the chain map draws, given the node limit.
+///
+/// `dot` layout time grows much faster than the number of nodes (measured: 13 s at 5,000
+/// nodes, over 120 s at 10,000), so a map above ``ChainMapOptions/maxNodes`` is simplified:
+/// first firm nodes give way to names inside the component nodes, then, if the components alone
+/// pass the limit, components are aggregated by segment and level.
+public enum MapPlan: Sendable, Equatable {
+    /// Every component, with firms as asked.
+    case detailed(firms: FirmDisplay)
+    /// Every component; firm nodes (`--firms all`) would pass the limit, so firms are named
+    /// inside the component nodes (`top`) instead.
+    case withoutFirmNodes(firmNodes: Int)
+    /// One node per segment and band of levels.
+    case aggregated(MapAggregation)
+
+    /// Chooses the plan for a model.
+    ///
+    /// - Parameters:
+    ///   - model: The model.
+    ///   - options: The firm display and the node limit.
+    /// - Returns: `detailed` when every node fits, `withoutFirmNodes` when only the components
+    ///   fit, else `aggregated`.
+    /// - Complexity: O(components + edges + links).
+    public static func choose(for model: ChainModel, options: ChainMapOptions) -> MapPlan {
+        let components = model.components.count
+        guard components > options.maxNodes else {
+            guard options.firms == .all else { return .detailed(firms: options.firms) }
+            let firmNodes = suppliers(in: model)
+            return components + firmNodes <= options.maxNodes ? .detailed(firms: .all) : .withoutFirmNodes(firmNodes: firmNodes)
+        }
+        return .aggregated(MapAggregation(model: model, maxNodes: options.maxNodes))
+    }
+
+    /// The number of firms that supply at least one component.
+    static func suppliers(in model: ChainModel) -> Int {
+        (0..<model.firms.count).reduce(0) { $0 + (model.firms.links(of: $1).isEmpty ? 0 : 1) }
+    }
+
+    /// A sentence saying how the map was simplified, or `nil` for a detailed map.
+    public func note(for model: ChainModel, options: ChainMapOptions) -> String? {
+        switch self {
+        case .detailed:
+            return nil
+        case .withoutFirmNodes(let firmNodes):
+            return "the map would have \(model.components.count + firmNodes) nodes with a node per firm, more than "
+                + "--max-nodes \(options.maxNodes); firms are named inside the component nodes instead (--firms top)"
+        case .aggregated(let aggregation):
+            let shape = aggregation.bandSize == 1 ? "segment and level" : "segment and band of \(aggregation.bandSize) levels"
+            var note = "the model has \(model.components.count) components, more than --max-nodes \(options.maxNodes); "
+                + "drawing an aggregated map with one node per \(shape) (\(aggregation.groups.count) nodes)"
+            if aggregation.links.count < aggregation.allLinkCount {
+                note += ", and the \(aggregation.links.count) heaviest of \(aggregation.allLinkCount) links between them"
+            }
+            return note
+        }
+    }
+}
+
+/// Components grouped for the aggregated map: by segment and by level in the chain.
+///
+/// The level of a component is 0 when it requires nothing, else one more than the highest level
+/// of what it requires, so every `requires` edge goes from a lower level to a higher one and the
+/// aggregated map keeps the upstream-to-downstream direction. Levels are cut into bands of
+/// ``bandSize`` so that there are at most ``maximumGroups`` groups (and at most `maxNodes`)
+/// whenever there are at most that many segments. Between groups, the `requires` edges are
+/// merged into links, and only the ``linksPerGroup`` heaviest links into each group are drawn:
+/// a random 12,000-component chain has thousands of group pairs, and `dot` needs minutes for
+/// those long edges while the overview gains nothing from them.
+public struct MapAggregation: Sendable, Equatable {
+    /// The most groups an aggregated map has (fewer if `maxNodes` is smaller).
+    public static let maximumGroups = 48
+    /// The most links drawn into one group.
+    public static let linksPerGroup = 4
+
+    /// A group of components: one segment, one band of levels.
+    public struct Group: Sendable, Equatable {
+        /// The segment index.
+        public let segment: Int
+        /// The lowest and highest level of its components (within one band).
+        public let levels: ClosedRange<Int>
+        /// The components, in model order.
+        public let members: [Int]
+    }
+
+    /// The `requires` edges from one group to another, merged.
+    public struct Link: Sendable, Equatable {
+        /// The group of the required parts (upstream).
+        public let from: Int
+        /// The group of the assemblies that require them (downstream).
+        public let to: Int
+        /// How many `requires` edges it stands for.
+        public let count: Int
+    }
+
+    /// For each component, its level.
+    public let levels: [Int]
+    /// How many levels one band covers.
+    public let bandSize: Int
+    /// The groups, by segment display order, then level.
+    public let groups: [Group]
+    /// For each component, the index of its group.
+    public let groupOfComponent: [Int]
+    /// The links drawn: the heaviest ``linksPerGroup`` into each group (ties: the lower source
+    /// group first), sorted by their groups' indices.
+    public let links: [Link]
+    /// The number of links between different groups before the lightest were left out.
+    public let allLinkCount: Int
+
+    /// Groups a model's components.
+    ///
+    /// - Parameters:
+    ///   - model: The model.
+    ///   - maxNodes: The most groups wanted (capped at ``maximumGroups``).
+    /// - Complexity: O(components + edges + links log links): levels in one pass over the
+    ///   topological order (the longest path from a leaf, the standard DAG longest-path
+    ///   computation), then one pass over the edges.
+    public init(model: ChainModel, maxNodes: Int) {
+        let components = model.components
+        var levels = [Int](repeating: 0, count: components.count)
+        for position in components.topologicalOrder {
+            let component = Int(position)
+            var level = 0
+            for edge in components.requirements(of: component) {
+                level = max(level, levels[components.child(ofRequirement: edge)] + 1)
+            }
+            levels[component] = level
+        }
+        let levelCount = (levels.max() ?? 0) + 1
+        var usedSegments = Set<Int>()
+        for component in 0..<components.count { usedSegments.insert(components.segment(of: component)) }
+        let groupLimit = max(1, min(maxNodes, Self.maximumGroups))
+        let bands = max(1, min(levelCount, groupLimit / max(1, usedSegments.count)))
+        let bandSize = (levelCount + bands - 1) / bands
+
+        var segmentRank = [Int](repeating: 0, count: model.segments.count)
+        for (rank, segment) in model.segments.displayOrder.enumerated() { segmentRank[segment] = rank }
+        var membersByKey: [Int: [Int]] = [:]
+        let bandCount = (levelCount + bandSize - 1) / bandSize
+        for component in 0..<components.count {
+            let key = segmentRank[components.segment(of: component)] * bandCount + levels[component] / bandSize
+            membersByKey[key, default: []].append(component)
+        }
+        var groups: [Group] = []
+        var groupOfComponent = [Int](repeating: 0, count: components.count)
+        let displayOrder = model.segments.displayOrder
+        for key in membersByKey.keys.sorted() {
+            let members = membersByKey[key]!
+            let memberLevels = members.map { levels[$0] }
+            for member in members { groupOfComponent[member] = groups.count }
+            groups.append(Group(segment: displayOrder[key / bandCount], levels: memberLevels.min()!...memberLevels.max()!, members: members))
+        }
+        var counts: [Int: Int] = [:]
+        for component in 0..<components.count {
+            for edge in components.requirements(of: component) {
+                let from = groupOfComponent[components.child(ofRequirement: edge)]
+                let to = groupOfComponent[component]
+                if from != to { counts[from * groups.count + to, default: 0] += 1 }
+            }
+        }
+        var incoming = [[Link]](repeating: [], count: groups.count)
+        for (key, count) in counts {
+            incoming[key % groups.count].append(Link(from: key / groups.count, to: key % groups.count, count: count))
+        }
+        var kept: [Link] = []
+        for links in incoming {
+            let heaviest = links.sorted { $0.count != $1.count ? $0.count > $1.count : $0.from < $1.from }
+            kept += heaviest.prefix(Self.linksPerGroup)
+        }
+        links = kept.sorted { $0.from != $1.from ? $0.from < $1.from : $0.to < $1.to }
+        allLinkCount = counts.count
+        self.levels = levels
+        self.bandSize = bandSize
+        self.groups = groups
+        self.groupOfComponent = groupOfComponent
+    }
+}
