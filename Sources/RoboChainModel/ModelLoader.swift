@@ -57,7 +57,7 @@ public enum ModelLoader {
         }
         let root: Yams.Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw ModelError.syntax(SourceLocation(file: file, line: 1), problem: "the file is empty")
             }
             root = node
