@@ -48,11 +48,15 @@ public struct AnalysisRequest: Sendable {
     public let scope: Int
     /// The option values, typed by the analysis' declarations.
     public let options: OptionValues
+    /// Whether the result will be drawn on a map: when `false` (e.g. `robochain analyze`), an
+    /// analysis may leave out `annotations` and `legend`, which can be costly for large models.
+    public let wantsMap: Bool
 
-    public init(model: ChainModel, scope: Int, options: OptionValues) {
+    public init(model: ChainModel, scope: Int, options: OptionValues, wantsMap: Bool = true) {
         self.model = model
         self.scope = scope
         self.options = options
+        self.wantsMap = wantsMap
     }
 
     /// The scope's region id.

@@ -249,13 +249,60 @@ public enum ChainMeasures {
     /// The number of distinct components that require each component, directly or
     /// transitively (its ancestors in the `requires` graph; SPEC §3 `dependents`).
     ///
-    /// Word-parallel transitive closure in blocks: the assemblies (the only possible ancestors) are
-    /// numbered in topological order, parents first, and taken 1,024 at a time; one pass over the
-    /// components after the block's first member ORs each component's parents' bit sets into its
-    /// own and counts the bits. No walk per component.
+    /// One pass in topological order, parents first: a component's ancestors are the union of
+    /// its parents and their ancestors, gathered as short lists and deduplicated with a stamp
+    /// per component; only assemblies keep their lists. That costs O(Σ over edges of
+    /// (ancestors of the parent + 1)), which is small for real chains. If the lists would pass
+    /// `sparseBudget` entries in all (a deep, densely shared graph), it switches to
+    /// ``blockedDependentCounts(model:)``, whose cost does not depend on the ancestor counts.
+    /// No walk per component either way.
+    ///
+    /// - Complexity: O(components + Σ over edges of (|ancestors(parent)| + 1)) time and memory,
+    ///   at most O(edges × assemblies / 64) time when it switches.
+    public static func dependentCounts(model: ChainModel, sparseBudget: Int = 1 << 25) -> [Int32] {
+        let components = model.components
+        let count = components.count
+        var dependents = [Int32](repeating: 0, count: count)
+        var start = [Int32](repeating: 0, count: count)
+        var end = [Int32](repeating: 0, count: count)
+        var stamp = [Int32](repeating: -1, count: count)
+        var ancestors: [Int32] = []
+        for position in components.topologicalOrder.reversed() {
+            let component = Int(position)
+            let begin = ancestors.count
+            for parent in components.parents(of: component) {
+                if stamp[Int(parent)] != position {
+                    stamp[Int(parent)] = position
+                    ancestors.append(parent)
+                }
+                for index in Int(start[Int(parent)])..<Int(end[Int(parent)]) {
+                    let ancestor = ancestors[index]
+                    if stamp[Int(ancestor)] != position {
+                        stamp[Int(ancestor)] = position
+                        ancestors.append(ancestor)
+                    }
+                }
+            }
+            dependents[component] = Int32(ancestors.count - begin)
+            if components.isLeaf(component) {
+                ancestors.removeSubrange(begin...)  // nothing asks for a leaf's ancestors
+            } else {
+                start[component] = Int32(begin)
+                end[component] = Int32(ancestors.count)
+                if ancestors.count > sparseBudget { return blockedDependentCounts(model: model) }
+            }
+        }
+        return dependents
+    }
+
+    /// ``dependentCounts(model:sparseBudget:)`` by word-parallel transitive closure in blocks: the
+    /// assemblies (the only possible ancestors) are numbered in topological order, parents first,
+    /// and taken 1,024 at a time; one pass over the components after the block's first member
+    /// ORs each component's parents' bit sets into its own and counts the bits. Parents whose
+    /// set is empty in the block are skipped.
     ///
     /// - Complexity: O(edges × assemblies / 64) time, O(assemblies × 16) words of memory.
-    public static func dependentCounts(model: ChainModel) -> [Int32] {
+    public static func blockedDependentCounts(model: ChainModel) -> [Int32] {
         let components = model.components
         let count = components.count
         let parentsFirst = Array(components.topologicalOrder.reversed())
@@ -269,12 +316,14 @@ public enum ChainMeasures {
         let words = 16
         let blockSize = words * 64
         var bits: [UInt64] = []
+        var nonEmpty: [Bool] = []
         var accumulator = [UInt64](repeating: 0, count: words)
         var blockStart = 0
         var firstPosition = 0
         while blockStart < assemblies {
             let blockEnd = min(blockStart + blockSize, assemblies)
             bits = [UInt64](repeating: 0, count: (assemblies - blockStart) * words)
+            nonEmpty = [Bool](repeating: false, count: assemblies - blockStart)
             while firstPosition < count && assemblyNumber[Int(parentsFirst[firstPosition])] != Int32(blockStart) {
                 firstPosition += 1
             }
@@ -284,10 +333,12 @@ public enum ChainMeasures {
                 var any = false
                 for parent in components.parents(of: component) {
                     let number = Int(assemblyNumber[Int(parent)])
-                    guard number >= blockStart else { continue }
+                    guard number >= blockStart, number < blockEnd || nonEmpty[number - blockStart] else { continue }
                     any = true
-                    let base = (number - blockStart) * words
-                    for word in 0..<words { accumulator[word] |= bits[base + word] }
+                    if nonEmpty[number - blockStart] {
+                        let base = (number - blockStart) * words
+                        for word in 0..<words { accumulator[word] |= bits[base + word] }
+                    }
                     if number < blockEnd {
                         let bit = number - blockStart
                         accumulator[bit >> 6] |= 1 << UInt64(bit & 63)
@@ -298,9 +349,10 @@ public enum ChainMeasures {
                 for word in 0..<words { total += accumulator[word].nonzeroBitCount }
                 dependents[component] += Int32(total)
                 let number = Int(assemblyNumber[component])
-                if number >= blockStart {
+                if number >= blockStart && total > 0 {
                     let base = (number - blockStart) * words
                     for word in 0..<words { bits[base + word] = accumulator[word] }
+                    nonEmpty[number - blockStart] = true
                 }
             }
             blockStart = blockEnd

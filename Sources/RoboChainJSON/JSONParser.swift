@@ -224,7 +224,7 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let bytes = UnsafeBufferPointer(start: base! + start, count: position - start)
                 position += 1
-                guard let text = String(validating: bytes, as: UTF8.self) else {
+                guard let text = UTF8Text.string(bytes) else {
                     position = start
                     throw failure("invalid UTF-8 in a string")
                 }
@@ -244,7 +244,7 @@ public struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                guard let text = String(validating: bytes, as: UTF8.self) else {
+                guard let text = UTF8Text.string(bytes) else {
                     throw failure("invalid UTF-8 in a string")
                 }
                 return text

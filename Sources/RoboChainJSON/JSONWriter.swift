@@ -1,7 +1,8 @@
 /// Writes JSON text into a byte buffer, one token at a time.
 ///
-/// Use it to stream large documents: write some values, move ``bytes`` out with
-/// ``takeBytes()`` to a file, go on. Containers are tracked so commas, colons and (with
+/// Use it to stream large documents: give it a ``sink`` and it hands its bytes over whenever
+/// more than ``flushThreshold`` have piled up at the end of an object or array (and at
+/// ``finish()``), or move ``bytes`` out yourself with ``takeBytes()``. Containers are tracked so commas, colons and (with
 /// ``Style/pretty``) newlines and indentation are placed correctly. Strings are written as UTF-8
 /// with only `"`, `\` and control characters escaped. Non-finite numbers have no JSON form and are
 /// written as `null`; integral numbers below 2^53 in magnitude are written without a fraction.
@@ -12,7 +13,7 @@
 /// writer.key("scope"); writer.string("CN-GD")
 /// writer.endObject()
 /// ```
-public struct JSONWriter: Sendable {
+public struct JSONWriter {
     /// How the text is laid out.
     public enum Style: Sendable {
         /// No whitespace at all.
@@ -30,9 +31,28 @@ public struct JSONWriter: Sendable {
     /// Set after a key, so the next value follows it directly.
     private var afterKey = false
 
+    /// Where written text goes once ``flushThreshold`` bytes have piled up; `nil` keeps it all.
+    public var sink: ((UnsafeRawBufferPointer) -> Void)?
+    /// The bytes held before they are handed to ``sink``.
+    public var flushThreshold = 1 << 20
+
     public init(style: Style = .pretty, reservingCapacity capacity: Int = 0) {
         self.style = style
         bytes.reserveCapacity(capacity)
+    }
+
+    /// A writer that streams its text to `sink` in chunks of about `flushThreshold` bytes.
+    public init(style: Style = .pretty, flushThreshold: Int = 1 << 20, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.init(style: style, reservingCapacity: flushThreshold + (flushThreshold >> 2))
+        self.sink = sink
+        self.flushThreshold = flushThreshold
+    }
+
+    /// Hands the bytes written so far to the sink, if there is one.
+    public mutating func flush() {
+        guard let sink, !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes { sink($0) }
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Returns the text written so far and empties the buffer (its capacity is kept).
@@ -133,9 +153,10 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// Ends the document with a newline (pretty style only).
+    /// Ends the document with a newline (pretty style only) and flushes to the sink.
     public mutating func finish() {
         if case .pretty = style { bytes.append(0x0A) }
+        flush()
     }
 
     /// Encodes one value as a complete document.
@@ -173,6 +194,7 @@ public struct JSONWriter: Sendable {
         let hadElements = hasElement.removeLast()
         if hadElements { newline() }
         bytes.append(byte)
+        if bytes.count >= flushThreshold, sink != nil { flush() }
     }
 
     // MARK: - Tokens

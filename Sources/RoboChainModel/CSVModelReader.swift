@@ -1,221 +1,668 @@
+import Dispatch
 import RoboChainJSON
+import Synchronization
 
-/// Reads the CSV-directory form of a model (SPEC §1.2) into a ``ModelBuilder``.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the CSV-directory form of a model (SPEC §1.2) straight into resolved columns.
 ///
 /// Columns are found by their header names (case and surrounding blanks ignored), so their
 /// order is free and extra columns are allowed. A row shorter than the header has empty cells
 /// at its end; a row longer than the header is an error. An empty cell is an absent value.
-/// Every CSV model file may also have `source` and `note` columns; `supplies.csv` may have
-/// `product`, `segments.csv` may have `order`.
+/// Every file may also have `source` and `note` columns; `supplies.csv` may have `product`,
+/// `segments.csv` may have `order`.
+///
+/// Built for registries of millions of rows: each file is read whole and parsed as bytes;
+/// ids are hashed and compared in the file's bytes, so a reference never becomes a `String`;
+/// only ids and names do. `firms.csv` is parsed on one thread while `requires.csv` and
+/// `supplies.csv` are parsed on another, and the supply links' firm references are then
+/// resolved in two halves. Every check of SPEC §1.3 still runs (``ModelAssembly`` does the
+/// structural ones).
+///
+/// - Complexity: O(bytes) expected.
 struct CSVModelReader {
-    /// A CSV file of the model: its name, whether it must exist, its required and optional columns.
-    struct Table {
+    /// A CSV file of the model: its name, the kind it defines, whether it must exist, its columns.
+    struct Table: Sendable {
         let name: String
-        /// The kind of element the file defines (nil for the link files).
         let kind: ElementKind?
         let isRequired: Bool
-        let required: [String]
-        let optional: [String]
+        let columns: [String]
+        let requiredCount: Int
     }
 
-    static let regions = Table(name: "regions.csv", kind: .region, isRequired: true, required: ["id", "name"], optional: ["parent", "source", "note"])
-    static let segments = Table(name: "segments.csv", kind: .segment, isRequired: false, required: ["id", "name"], optional: ["order", "source", "note"])
-    static let components = Table(name: "components.csv", kind: .component, isRequired: true, required: ["id", "name", "segment"], optional: ["source", "note"])
-    static let requires = Table(name: "requires.csv", kind: nil, isRequired: false, required: ["parent", "child"], optional: ["weight", "source", "note"])
-    static let firms = Table(name: "firms.csv", kind: .firm, isRequired: true, required: ["id", "name", "region"], optional: ["source", "note"])
-    static let supplies = Table(name: "supplies.csv", kind: nil, isRequired: true, required: ["firm", "component"], optional: ["share", "product", "source", "note"])
+    static let regions = Table(name: "regions.csv", kind: .region, isRequired: true,
+        columns: ["id", "name", "parent", "source", "note"], requiredCount: 2)
+    static let segments = Table(name: "segments.csv", kind: .segment, isRequired: false,
+        columns: ["id", "name", "order", "source", "note"], requiredCount: 2)
+    static let components = Table(name: "components.csv", kind: .component, isRequired: true,
+        columns: ["id", "name", "segment", "source", "note"], requiredCount: 3)
+    static let requires = Table(name: "requires.csv", kind: nil, isRequired: false,
+        columns: ["parent", "child", "weight", "source", "note"], requiredCount: 2)
+    static let firms = Table(name: "firms.csv", kind: .firm, isRequired: true,
+        columns: ["id", "name", "region", "source", "note"], requiredCount: 3)
+    static let supplies = Table(name: "supplies.csv", kind: nil, isRequired: true,
+        columns: ["firm", "component", "share", "product", "source", "note"], requiredCount: 2)
 
     /// The files of a CSV model, in reading order.
     static let tables = [regions, segments, components, requires, firms, supplies]
 
     let directory: String
-    var builder = ModelBuilder()
 
-    init(directory: String) {
-        self.directory = directory
-    }
-
-    /// Reads every file of the model.
-    mutating func read() {
+    /// Reads every file and resolves every reference.
+    ///
+    /// - Returns: The resolved elements (references that did not resolve are -1) and the
+    ///   problems found; the model is only complete when there are none.
+    func read() -> (model: ResolvedModel, log: ProblemLog) {
+        var log = ProblemLog()
         var contents: [String: [UInt8]] = [:]
         for table in Self.tables {
             let path = FileAccess.join(directory, table.name)
+            _ = log.file(path)
             switch FileAccess.readFile(path) {
-            case .success(let bytes): contents[table.name] = bytes
+            case .success(let bytes):
+                contents[table.name] = bytes
             case .failure(let problem):
                 if problem.isMissing {
-                    if table.isRequired { builder.report(.missingFile(path: path)) }
+                    if table.isRequired { log.report(.missingFile(path: path)) }
                 } else {
-                    builder.report(.unreadable(path: path, reason: problem.reason))
+                    log.report(.unreadable(path: path, reason: problem.reason))
                 }
-                if problem.isMissing == false || table.isRequired, let kind = table.kind { builder.markIncomplete(kind) }
+                if !problem.isMissing || table.isRequired, let kind = table.kind { log.markIncomplete(kind) }
             }
         }
-        if let bytes = contents[Self.firms.name], let supplies = contents[Self.supplies.name] {
-            builder.reserveCapacity(firms: Self.estimateRows(bytes), supplies: Self.estimateRows(supplies))
+
+        var model = ResolvedModel()
+        let regionIDs = readRegions(contents[Self.regions.name], into: &model, log: &log)
+        let segmentIDs = readSegments(contents[Self.segments.name], into: &model, log: &log)
+        let componentIDs = readComponents(contents[Self.components.name], segments: segmentIDs, into: &model, log: &log)
+        contents[Self.regions.name] = nil
+        contents[Self.segments.name] = nil
+
+        // firms.csv on one thread; requires.csv, then supplies.csv, on another.
+        let firmsBytes = contents.removeValue(forKey: Self.firms.name)
+        let requiresBytes = contents.removeValue(forKey: Self.requires.name)
+        let suppliesBytes = contents.removeValue(forKey: Self.supplies.name)
+        let files = log.files
+        let halves = Mutex<(firms: FirmColumns?, links: LinkColumns?)>((nil, nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                let firms = readFirms(firmsBytes, regions: regionIDs, files: files)
+                halves.withLock { $0.firms = firms }
+            } else {
+                let links = readLinks(requires: requiresBytes, supplies: suppliesBytes, components: componentIDs, files: files)
+                halves.withLock { $0.links = links }
+            }
         }
-        for table in Self.tables {
-            guard let bytes = contents[table.name] else { continue }
-            contents[table.name] = nil
-            readTable(table, bytes)
+        let (firmPart, linkPart) = halves.withLock { ($0.firms!, $0.links!) }
+        log.merge(firmPart.log)
+        log.merge(linkPart.log)
+        model.firmIDs = firmPart.ids.strings
+        model.firmNames = firmPart.names
+        model.firmRegion = firmPart.region
+        model.firmSources = firmPart.sources
+        model.firmNotes = firmPart.notes
+        model.firmIndex = firmPart.ids.index
+        model.edgeParent = linkPart.edgeParent
+        model.edgeChild = linkPart.edgeChild
+        model.edgeWeight = linkPart.edgeWeight
+        model.edgeSources = linkPart.edgeSources
+        model.edgeNotes = linkPart.edgeNotes
+        model.edgeLocations = linkPart.edgeLocations
+        model.linkComponent = linkPart.linkComponent
+        model.linkShare = linkPart.linkShare
+        model.linkProducts = linkPart.linkProducts
+        model.linkSources = linkPart.linkSources
+        model.linkNotes = linkPart.linkNotes
+        model.linkLocations = linkPart.linkLocations
+        model.linkFirm = resolveFirmReferences(linkPart, firms: firmPart.ids, log: &log)
+        return (model, log)
+    }
+
+    // MARK: - Ids held in a file's bytes
+
+    /// The ids of one kind: as strings (for the model), as byte ranges in their file (for
+    /// comparing references without making strings), and their index.
+    struct IDColumn: Sendable {
+        var strings: [String] = []
+        var start: [Int32] = []
+        var length: [Int32] = []
+        var bytes: [UInt8] = []
+        var index: IDIndex
+        let kind: ElementKind
+
+        init(kind: ElementKind, capacity: Int, bytes: [UInt8]) {
+            self.kind = kind
+            self.bytes = bytes
+            index = IDIndex(capacity: capacity)
+            strings.reserveCapacity(capacity)
+            start.reserveCapacity(capacity)
+            length.reserveCapacity(capacity)
+        }
+
+        /// Adds an id at a byte range of `bytes`; returns the position of an equal id added
+        /// before, if any (a duplicate; then this one is not indexed).
+        mutating func add(_ text: String, start fieldStart: Int, end fieldEnd: Int) -> Int32? {
+            let position = Int32(strings.count)
+            strings.append(text)
+            start.append(Int32(fieldStart))
+            length.append(Int32(fieldEnd - fieldStart))
+            return bytes.withUnsafeBufferPointer { buffer in
+                let field = UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd])
+                let hash = IDIndex.hash(field)
+                return index.insert(position, hash: hash) { existing in
+                    Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
+                }
+            }
+        }
+
+        /// The position of the id whose bytes are `field`.
+        @inline(__always)
+        func find(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
+            let hash = IDIndex.hash(field)
+            return bytes.withUnsafeBufferPointer { buffer in
+                index.find(hash: hash) { existing in
+                    Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
+                }
+            }
+        }
+
+        /// Whether the id at `start` in `buffer` has the bytes of `field`: eight bytes at a time,
+        /// inline (ids are short; a call to `memcmp` costs more than the comparison).
+        @inline(__always)
+        static func equal(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int, _ field: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard length == field.count else { return false }
+            let left = UnsafeRawPointer(buffer.baseAddress! + start)
+            let right = UnsafeRawPointer(field.baseAddress!)
+            var offset = 0
+            while offset + 8 <= length {
+                if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                    return false
+                }
+                offset += 8
+            }
+            while offset < length {
+                if left.load(fromByteOffset: offset, as: UInt8.self) != right.load(fromByteOffset: offset, as: UInt8.self) { return false }
+                offset += 1
+            }
+            return true
         }
     }
 
-    /// A cheap upper estimate of the rows in a file: its newlines.
-    static func estimateRows(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+    // MARK: - Rows
+
+    /// One table being read: its tokenizer, where each known column is, its file number.
+    struct Rows {
+        let table: Table
+        let path: String
+        let file: Int32
+        var tokenizer: CSVTokenizer
+        /// Position of each of `table.columns` in a row, or -1.
+        var positions: [Int] = []
+        var width = 0
+        var fields: [CSVTokenizer.Field] = []
+        var line = 0
+
+        var location: ElementLocation { ElementLocation(file: file, line: Int32(clamping: line)) }
+
+        /// The field of column number `column` (in `table.columns`), or `nil` when empty or absent.
+        @inline(__always)
+        func cell(_ column: Int) -> CSVTokenizer.Field? {
+            let position = positions[column]
+            guard position >= 0, position < fields.count else { return nil }
+            let field = fields[position]
+            return field.start == field.end ? nil : field
+        }
+
+        @inline(__always)
+        func bytes(_ field: CSVTokenizer.Field) -> UnsafeBufferPointer<UInt8> {
+            tokenizer.rawBytes(of: field)
+        }
     }
 
-    private mutating func readTable(_ table: Table, _ bytes: [UInt8]) {
-        let path = FileAccess.join(directory, table.name)
-        let problemsBefore = builder.problemCount
+    /// Parses the header of a table and calls `body` for each row; reports the header's and the
+    /// grammar's problems. A table whose reading reported any problem marks its kind incomplete.
+    static func forEachRow(
+        _ table: Table, _ bytes: [UInt8], path: String, file: Int32, log: inout ProblemLog,
+        _ body: (inout Rows, inout ProblemLog) -> Void
+    ) {
+        let problemsBefore = log.count
         defer {
-            if builder.problemCount > problemsBefore, let kind = table.kind { builder.markIncomplete(kind) }
+            if log.count > problemsBefore, let kind = table.kind { log.markIncomplete(kind) }
         }
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-            builder.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)"))
+            log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)"))
             return
         }
         bytes.withUnsafeBufferPointer { buffer in
-            var tokenizer = CSVTokenizer(buffer)
-            var fields: [CSVTokenizer.Field] = []
+            var rows = Rows(table: table, path: path, file: file, tokenizer: CSVTokenizer(buffer))
             do throws(CSVTokenizer.Problem) {
-                guard try tokenizer.nextRecord(into: &fields) != nil else {
-                    builder.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is empty: expected a header row"))
+                guard try rows.tokenizer.nextRecord(into: &rows.fields) != nil else {
+                    log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is empty: expected a header row"))
                     return
                 }
-                var columns: [String: Int] = [:]
-                for (position, field) in fields.enumerated() {
-                    guard let name = tokenizer.text(of: field)?.lowercased() else {
-                        builder.report(.syntax(SourceLocation(file: path, line: 1), problem: "invalid UTF-8 in the header"))
+                var names: [String] = []
+                for field in rows.fields {
+                    guard let name = rows.tokenizer.text(of: field) else {
+                        log.report(.syntax(SourceLocation(file: path, line: 1), problem: "invalid UTF-8 in the header"))
                         return
                     }
-                    if columns[name] != nil {
-                        builder.report(.syntax(SourceLocation(file: path, line: 1), problem: "the header has the column '\(name)' twice"))
+                    let lowered = name.lowercased()
+                    if names.contains(lowered) {
+                        log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the header has the column '\(lowered)' twice"))
                     }
-                    columns[name] = columns[name] ?? position
+                    names.append(lowered)
                 }
-                let headerWidth = fields.count
+                rows.width = names.count
+                rows.positions = table.columns.map { column in names.firstIndex(of: column) ?? -1 }
                 var missing = false
-                for column in table.required where columns[column] == nil {
-                    builder.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
+                for (column, position) in zip(table.columns, rows.positions).prefix(table.requiredCount) where position < 0 {
+                    log.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
                     missing = true
                 }
                 if missing { return }
-                var row = Row(tokenizer: tokenizer, columns: columns, path: path)
-                while let line = try tokenizer.nextRecord(into: &fields) {
-                    row.tokenizer = tokenizer
-                    row.line = line
-                    if fields.count > headerWidth {
-                        builder.report(.syntax(row.location, problem: "the row has \(fields.count) fields but the header has \(headerWidth)"))
+                while let line = try rows.tokenizer.nextRecord(into: &rows.fields) {
+                    rows.line = line
+                    if rows.fields.count > rows.width {
+                        log.report(.syntax(log.describe(rows.location),
+                            problem: "the row has \(rows.fields.count) fields but the header has \(rows.width)"))
                         continue
                     }
-                    readRow(table, &row, fields)
+                    body(&rows, &log)
                 }
             } catch {
-                builder.report(.syntax(SourceLocation(file: path, line: error.line), problem: error.message))
+                log.report(.syntax(SourceLocation(file: path, line: error.line), problem: error.message))
             }
         }
     }
 
-    /// The cells of one row, by column name.
-    private struct Row {
-        var tokenizer: CSVTokenizer
-        let columns: [String: Int]
-        let path: String
-        var line = 0
-
-        var location: SourceLocation { SourceLocation(file: path, line: line) }
+    /// The text of an optional cell; invalid UTF-8 is reported.
+    static func text(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> String? {
+        guard let field = rows.cell(column) else { return nil }
+        guard let text = rows.tokenizer.text(of: field) else {
+            log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+                problem: "is not valid UTF-8"))
+            return nil
+        }
+        return text
     }
 
-    private mutating func readRow(_ table: Table, _ row: inout Row, _ fields: [CSVTokenizer.Field]) {
-        func cell(_ column: String) -> CSVTokenizer.Field? {
-            guard let position = row.columns[column], position < fields.count else { return nil }
-            let field = fields[position]
-            return row.tokenizer.isEmpty(field) ? nil : field
+    /// The field of a required cell; a missing one is reported.
+    static func required(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> CSVTokenizer.Field? {
+        guard let field = rows.cell(column) else {
+            log.report(.missingField(log.describe(rows.location), element: element(), field: rows.table.columns[column]))
+            return nil
         }
-        func text(_ column: String, of element: @autoclosure () -> String) -> String? {
-            guard let field = cell(column) else { return nil }
-            guard let text = row.tokenizer.text(of: field) else {
-                builder.report(.invalidValue(row.location, element: element(), field: column, problem: "is not valid UTF-8"))
-                return nil
-            }
-            return text
+        return field
+    }
+
+    /// The text of a required cell; a missing one or invalid UTF-8 is reported.
+    static func requiredText(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> String? {
+        guard required(rows, column, of: element(), log: &log) != nil else { return nil }
+        return text(rows, column, of: element(), log: &log)
+    }
+
+    /// A number cell, or NaN when empty; a cell that is not a decimal number is reported.
+    static func number(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> Double {
+        guard let field = rows.cell(column) else { return .nan }
+        let bytes = rows.bytes(field)
+        guard !field.hasEscapedQuotes, YAMLNumber.isDecimal(bytes) else {
+            let shown = rows.tokenizer.text(of: field) ?? "?"
+            log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+                problem: "must be a number, found '\(shown)'"))
+            return .nan
         }
-        func required(_ column: String, of element: @autoclosure () -> String) -> String? {
-            guard cell(column) != nil else {
-                builder.report(.missingField(row.location, element: element(), field: column))
-                return nil
-            }
-            return text(column, of: element())
+        let unsigned = bytes.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes
+        return JSONParser.decimalToDouble(unsigned)
+    }
+
+    /// Adds the id of a row to `ids`, checking its syntax and uniqueness. Returns the id, or
+    /// `nil` when the row has none (reported).
+    static func addID(
+        _ rows: Rows, to ids: inout IDColumn, log: inout ProblemLog, locations: inout [ElementLocation]
+    ) -> String? {
+        guard let field = required(rows, 0, of: "a \(ids.kind.rawValue)", log: &log) else { return nil }
+        guard let id = rows.tokenizer.text(of: field) else {
+            log.report(.invalidValue(log.describe(rows.location), element: "a \(ids.kind.rawValue)", field: "id", problem: "is not valid UTF-8"))
+            return nil
         }
-        func number(_ column: String, of element: @autoclosure () -> String) -> Double? {
-            guard let field = cell(column) else { return nil }
-            let bytes = row.tokenizer.rawBytes(of: field)
-            guard !field.hasEscapedQuotes, YAMLNumber.isDecimal(bytes) else {
-                let shown = row.tokenizer.text(of: field) ?? "?"
-                builder.report(.invalidValue(row.location, element: element(), field: column, problem: "must be a number, found '\(shown)'"))
-                return nil
-            }
-            let unsigned = bytes.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes
-            return JSONParser.decimalToDouble(unsigned)
+        if field.hasEscapedQuotes || !ValueChecks.isValidID(rows.bytes(field)) {
+            log.report(.invalidID(log.describe(rows.location), kind: ids.kind, id: id))
         }
-        let location = row.location
-        switch table.name {
-        case Self.regions.name:
-            guard let id = required("id", of: "a region") else { return }
+        let base = rows.tokenizer.bytes.baseAddress!
+        let start = rows.bytes(field).baseAddress! - base
+        if let first = ids.add(id, start: start, end: start + rows.bytes(field).count) {
+            log.report(.duplicateID(log.describe(rows.location), kind: ids.kind, id: id,
+                first: log.describe(locations[Int(first)])))
+        }
+        locations.append(rows.location)
+        return id
+    }
+
+    /// The text of a reference cell, for messages.
+    static func shown(_ rows: Rows, _ field: CSVTokenizer.Field) -> String {
+        rows.tokenizer.text(of: field) ?? String(decoding: rows.bytes(field), as: UTF8.self)
+    }
+
+    // MARK: - Regions, segments, components
+
+    func readRegions(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDColumn {
+        let table = Self.regions
+        var ids = IDColumn(kind: .region, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
+        guard let bytes else { return ids }
+        let path = FileAccess.join(directory, table.name)
+        var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
+        var parentBytes: [[UInt8]] = []
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+            guard let id = Self.addID(rows, to: &ids, log: &log, locations: &model.regionLocations) else { return }
             let element = "region '\(id)'"
-            builder.addRegion(
-                id: id, name: required("name", of: element) ?? "", parent: text("parent", of: element),
-                source: text("source", of: element), note: text("note", of: element), at: location)
-        case Self.segments.name:
-            guard let id = required("id", of: "a segment") else { return }
+            let position = model.regionIDs.count
+            model.regionIDs.append(id)
+            model.regionNames.append(Self.requiredText(rows, 1, of: element, log: &log) ?? "")
+            let parent = rows.cell(2)
+            parents.append((parent, parent.map { Self.shown(rows, $0) }))
+            parentBytes.append(parent.map { Array(rows.bytes($0)) } ?? [])
+            if let source = Self.text(rows, 3, of: element, log: &log) { model.regionSources.append(source, at: position) }
+            if let note = Self.text(rows, 4, of: element, log: &log) { model.regionNotes.append(note, at: position) }
+        }
+        model.regionParent = [Int32](repeating: -1, count: model.regionIDs.count)
+        for (position, parent) in parents.enumerated() where parent.field != nil {
+            let found = parentBytes[position].withUnsafeBufferPointer { ids.find($0) }
+            if let found {
+                model.regionParent[position] = found
+            } else {
+                log.report(.unknownReference(log.describe(model.regionLocations[position]),
+                    element: "region '\(model.regionIDs[position])'", field: "parent", kind: .region, id: parent.text ?? ""))
+            }
+        }
+        model.regionIndex = ids.index
+        return ids
+    }
+
+    func readSegments(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDColumn? {
+        guard let bytes else { return nil }
+        let table = Self.segments
+        var ids = IDColumn(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
+        let path = FileAccess.join(directory, table.name)
+        var locations: [ElementLocation] = []
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+            guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
             let element = "segment '\(id)'"
+            let position = model.segmentIDs.count
+            model.segmentIDs.append(id)
+            model.segmentNames.append(Self.requiredText(rows, 1, of: element, log: &log) ?? "")
             var order: Int?
-            if let value = number("order", of: element) {
+            let value = Self.number(rows, 2, of: element, log: &log)
+            if !value.isNaN {
                 if value == value.rounded(), abs(value) < 1e9 {
                     order = Int(value)
                 } else {
-                    builder.report(.invalidValue(location, element: element, field: "order", problem: "must be a whole number"))
+                    log.report(.invalidValue(log.describe(rows.location), element: element, field: "order", problem: "must be a whole number"))
                 }
             }
-            builder.addSegment(
-                id: id, name: required("name", of: element) ?? "", order: order, source: text("source", of: element),
-                note: text("note", of: element), at: location)
-        case Self.components.name:
-            guard let id = required("id", of: "a component") else { return }
-            let element = "component '\(id)'"
-            let name = required("name", of: element) ?? ""
-            guard let segment = required("segment", of: element) else { return }
-            builder.addComponent(
-                id: id, name: name, segment: segment,
-                source: text("source", of: element), note: text("note", of: element), at: location)
-        case Self.requires.name:
-            guard let parent = required("parent", of: "a requirement"), let child = required("child", of: "requirement of '\(parent)'") else {
-                return
-            }
-            let element = "requirement '\(parent)' → '\(child)'"
-            builder.addRequirement(
-                component: parent, child: child, weight: number("weight", of: element), source: text("source", of: element),
-                note: text("note", of: element), at: location)
-        case Self.firms.name:
-            guard let id = required("id", of: "a firm") else { return }
-            let element = "firm '\(id)'"
-            let name = required("name", of: element) ?? ""
-            guard let region = required("region", of: element) else { return }
-            builder.addFirm(
-                id: id, name: name, region: region,
-                source: text("source", of: element), note: text("note", of: element), at: location)
-        case Self.supplies.name:
-            guard let firm = required("firm", of: "a supply link"), let component = required("component", of: "a supply link of firm '\(firm)'") else {
-                return
-            }
-            let element = "supply of '\(component)' by firm '\(firm)'"
-            builder.addSupply(
-                firm: firm, component: component, share: number("share", of: element), product: text("product", of: element),
-                source: text("source", of: element), note: text("note", of: element), at: location)
-        default:
-            break
+            model.segmentOrders.append(order)
+            if let source = Self.text(rows, 3, of: element, log: &log) { model.segmentSources.append(source, at: position) }
+            if let note = Self.text(rows, 4, of: element, log: &log) { model.segmentNotes.append(note, at: position) }
         }
+        model.segmentsDeclared = !model.segmentIDs.isEmpty
+        model.segmentIndex = ids.index
+        return model.segmentsDeclared ? ids : nil
     }
+
+    func readComponents(
+        _ bytes: [UInt8]?, segments declared: IDColumn?, into model: inout ResolvedModel, log: inout ProblemLog
+    ) -> IDColumn {
+        let table = Self.components
+        var ids = IDColumn(kind: .component, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
+        guard let bytes else { return ids }
+        let path = FileAccess.join(directory, table.name)
+        var locations: [ElementLocation] = []
+        var derived: [String: Int32] = [:]  // segments named by the components, when none are listed
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+            guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
+            let element = "component '\(id)'"
+            let name = Self.requiredText(rows, 1, of: element, log: &log) ?? ""
+            let position = model.componentIDs.count
+            var segment: Int32 = -1
+            if let segmentField = Self.required(rows, 2, of: element, log: &log), let declared {
+                if let found = declared.find(rows.bytes(segmentField)) {
+                    segment = found
+                } else {
+                    log.report(.unknownReference(log.describe(rows.location), element: element, field: "segment",
+                        kind: .segment, id: Self.shown(rows, segmentField)))
+                }
+            } else if let segmentField = rows.cell(2) {
+                let text = Self.shown(rows, segmentField)
+                if let found = derived[text] {
+                    segment = found
+                } else {
+                    segment = Int32(model.segmentIDs.count)
+                    derived[text] = segment
+                    if !ValueChecks.isValidID(text) { log.report(.invalidID(log.describe(rows.location), kind: .segment, id: text)) }
+                    model.segmentIDs.append(text)
+                    model.segmentNames.append(text)
+                    model.segmentOrders.append(nil)
+                }
+            }
+            model.componentIDs.append(id)
+            model.componentNames.append(name)
+            model.componentSegment.append(segment)
+            if let source = Self.text(rows, 3, of: element, log: &log) { model.componentSources.append(source, at: position) }
+            if let note = Self.text(rows, 4, of: element, log: &log) { model.componentNotes.append(note, at: position) }
+        }
+        if declared == nil { model.segmentIndex = IDIndex(uniqueIDs: model.segmentIDs) }
+        model.componentIndex = ids.index
+        return ids
+    }
+
+    // MARK: - Firms (one thread)
+
+    struct FirmColumns: Sendable {
+        var ids: IDColumn
+        var names: [String] = []
+        var region: [Int32] = []
+        var sources = SparseColumn<String>()
+        var notes = SparseColumn<String>()
+        var log: ProblemLog
+    }
+
+    func readFirms(_ bytes: [UInt8]?, regions: IDColumn, files: [String]) -> FirmColumns {
+        let table = Self.firms
+        let capacity = FileAccess.lineCount(bytes) + 1
+        var log = ProblemLog()
+        log.files = files
+        var firms = FirmColumns(ids: IDColumn(kind: .firm, capacity: capacity, bytes: bytes ?? []), log: ProblemLog())
+        guard let bytes else {
+            firms.log = log
+            return firms
+        }
+        firms.names.reserveCapacity(capacity)
+        firms.region.reserveCapacity(capacity)
+        let path = FileAccess.join(directory, table.name)
+        var locations: [ElementLocation] = []
+        locations.reserveCapacity(capacity)
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+            guard let id = Self.addID(rows, to: &firms.ids, log: &log, locations: &locations) else { return }
+            let position = firms.names.count
+            firms.names.append(Self.requiredText(rows, 1, of: "firm '\(id)'", log: &log) ?? "")
+            if let regionField = Self.required(rows, 2, of: "firm '\(id)'", log: &log) {
+                if let found = regions.find(rows.bytes(regionField)) {
+                    firms.region.append(found)
+                } else {
+                    firms.region.append(-1)
+                    log.report(.unknownReference(log.describe(rows.location), element: "firm '\(id)'", field: "region",
+                        kind: .region, id: Self.shown(rows, regionField)))
+                }
+            } else {
+                firms.region.append(-1)
+            }
+            if rows.positions[3] >= 0, let source = Self.text(rows, 3, of: "firm '\(id)'", log: &log) {
+                firms.sources.append(source, at: position)
+            }
+            if rows.positions[4] >= 0, let note = Self.text(rows, 4, of: "firm '\(id)'", log: &log) {
+                firms.notes.append(note, at: position)
+            }
+        }
+        firms.log = log
+        return firms
+    }
+
+    // MARK: - Requirements and supply links (the other thread)
+
+    struct LinkColumns: Sendable {
+        var edgeParent: [Int32] = []
+        var edgeChild: [Int32] = []
+        var edgeWeight: [Double] = []
+        var edgeSources = SparseColumn<String>()
+        var edgeNotes = SparseColumn<String>()
+        var edgeLocations: [ElementLocation] = []
+        var linkComponent: [Int32] = []
+        var linkShare: [Double] = []
+        var linkProducts = SparseColumn<String>()
+        var linkSources = SparseColumn<String>()
+        var linkNotes = SparseColumn<String>()
+        var linkLocations: [ElementLocation] = []
+        /// Each link's firm reference, as a byte range of `suppliesBytes` (resolved later).
+        var firmStart: [Int32] = []
+        var firmLength: [Int32] = []
+        var suppliesBytes: [UInt8] = []
+        var log: ProblemLog
+    }
+
+    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDColumn, files: [String]) -> LinkColumns {
+        var log = ProblemLog()
+        log.files = files
+        var links = LinkColumns(log: ProblemLog())
+        if let requires {
+            let path = FileAccess.join(directory, Self.requires.name)
+            Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log) { rows, log in
+                guard let parentField = Self.required(rows, 0, of: "a requirement", log: &log) else { return }
+                guard let childField = Self.required(rows, 1, of: "requirement of '\(Self.shown(rows, parentField))'", log: &log)
+                else { return }
+                let location = rows.location
+                let position = links.edgeParent.count
+                let parent = components.find(rows.bytes(parentField)) ?? -1
+                let child = components.find(rows.bytes(childField)) ?? -1
+                if parent < 0 {
+                    log.report(.unknownReference(log.describe(location), element: "a requirement", field: "component",
+                        kind: .component, id: Self.shown(rows, parentField)))
+                }
+                if child < 0 {
+                    log.report(.unknownReference(log.describe(location), element: "component '\(Self.shown(rows, parentField))'",
+                        field: "requires", kind: .component, id: Self.shown(rows, childField)))
+                }
+                var weight = Self.number(rows, 2,
+                    of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", log: &log)
+                if !weight.isNaN && !ValueChecks.isValidWeight(weight) {
+                    log.report(.weightOutOfRange(log.describe(location), component: Self.shown(rows, parentField),
+                        child: Self.shown(rows, childField), weight: weight))
+                    weight = .nan
+                }
+                links.edgeParent.append(parent)
+                links.edgeChild.append(child)
+                links.edgeWeight.append(weight)
+                links.edgeLocations.append(location)
+                if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
+                    let element = "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'"
+                    if let source = Self.text(rows, 3, of: element, log: &log) { links.edgeSources.append(source, at: position) }
+                    if let note = Self.text(rows, 4, of: element, log: &log) { links.edgeNotes.append(note, at: position) }
+                }
+            }
+        }
+        if let supplies {
+            let capacity = FileAccess.lineCount(supplies) + 1
+            links.linkComponent.reserveCapacity(capacity)
+            links.linkShare.reserveCapacity(capacity)
+            links.linkLocations.reserveCapacity(capacity)
+            links.firmStart.reserveCapacity(capacity)
+            links.firmLength.reserveCapacity(capacity)
+            let path = FileAccess.join(directory, Self.supplies.name)
+            Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log) { rows, log in
+                guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
+                guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
+                else { return }
+                let location = rows.location
+                let position = links.linkComponent.count
+                let component = components.find(rows.bytes(componentField)) ?? -1
+                if component < 0 {
+                    log.report(.unknownReference(log.describe(location), element: "firm '\(Self.shown(rows, firmField))'",
+                        field: "supplies", kind: .component, id: Self.shown(rows, componentField)))
+                }
+                var share = Double.nan
+                if rows.cell(2) != nil {
+                    share = Self.number(rows, 2,
+                        of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
+                    if !share.isNaN && !ValueChecks.isValidShare(share) {
+                        log.report(.shareOutOfRange(log.describe(location), firm: Self.shown(rows, firmField),
+                            component: Self.shown(rows, componentField), share: share))
+                    }
+                }
+                links.linkComponent.append(component)
+                links.linkShare.append(share)
+                links.linkLocations.append(location)
+                let firmBytes = rows.bytes(firmField)
+                links.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
+                links.firmLength.append(Int32(firmBytes.count))
+                if rows.positions[3] >= 0 || rows.positions[4] >= 0 || rows.positions[5] >= 0 {
+                    let element = "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'"
+                    if let product = Self.text(rows, 3, of: element, log: &log) { links.linkProducts.append(product, at: position) }
+                    if let source = Self.text(rows, 4, of: element, log: &log) { links.linkSources.append(source, at: position) }
+                    if let note = Self.text(rows, 5, of: element, log: &log) { links.linkNotes.append(note, at: position) }
+                }
+            }
+            links.suppliesBytes = supplies
+        }
+        links.log = log
+        return links
+    }
+
+    /// Resolves the links' firm references, in two halves on two threads.
+    func resolveFirmReferences(_ links: LinkColumns, firms: IDColumn, log: inout ProblemLog) -> [Int32] {
+        let count = links.firmStart.count
+        var resolved = [Int32](repeating: -1, count: count)
+        let unknown = Mutex<[Int]>([])
+        resolved.withUnsafeMutableBufferPointer { output in
+            let target = SendableBuffer(pointer: output)
+            links.suppliesBytes.withUnsafeBufferPointer { bytes in
+                let source = SendableBytes(pointer: bytes)
+                let parts = count < 100_000 ? 1 : 2
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let range = (count * part / parts)..<(count * (part + 1) / parts)
+                    var missing: [Int] = []
+                    for link in range {
+                        let start = Int(links.firmStart[link])
+                        let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(links.firmLength[link]))])
+                        if let firm = firms.find(field) {
+                            target.pointer[link] = firm
+                        } else {
+                            missing.append(link)
+                        }
+                    }
+                    if !missing.isEmpty { unknown.withLock { $0 += missing } }
+                }
+            }
+        }
+        for link in unknown.withLock({ $0.sorted() }) {
+            let start = Int(links.firmStart[link])
+            let text = String(decoding: links.suppliesBytes[start..<(start + Int(links.firmLength[link]))], as: UTF8.self)
+            log.report(.unknownReference(log.describe(links.linkLocations[link]), element: "a supply link", field: "firm",
+                kind: .firm, id: text))
+        }
+        return resolved
+    }
+}
+
+/// A buffer pointer handed to the threads of `concurrentPerform`, each writing its own range.
+private struct SendableBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutableBufferPointer<Int32>
+}
+
+/// A read-only byte buffer shared by the threads of `concurrentPerform`.
+private struct SendableBytes: @unchecked Sendable {
+    let pointer: UnsafeBufferPointer<UInt8>
 }

@@ -1,3 +1,5 @@
+import RoboChainJSON
+
 /// Splits CSV text (RFC 4180) into records and fields, without copying.
 ///
 /// Fields are separated by commas and records by LF, CRLF or CR. A field may be quoted with
@@ -115,7 +117,7 @@ struct CSVTokenizer {
     /// The text of a field, or `nil` if it is not valid UTF-8.
     func text(of field: Field) -> String? {
         let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
-        guard field.hasEscapedQuotes else { return String(validating: slice, as: UTF8.self) }
+        guard field.hasEscapedQuotes else { return UTF8Text.string(slice) }
         var unescaped: [UInt8] = []
         unescaped.reserveCapacity(slice.count)
         var index = 0
@@ -123,7 +125,7 @@ struct CSVTokenizer {
             unescaped.append(slice[index])
             index += slice[index] == UInt8(ascii: "\"") ? 2 : 1
         }
-        return String(validating: unescaped, as: UTF8.self)
+        return UTF8Text.string(unescaped)
     }
 
     /// The bytes of a field (unescaped only if it has no doubled quotes).

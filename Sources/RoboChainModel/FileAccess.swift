@@ -56,6 +56,21 @@ public enum FileAccess {
         }
     }
 
+    /// The number of line feeds in `bytes` (an upper bound on a CSV file's records, less one).
+    public static func lineCount(_ bytes: [UInt8]?) -> Int {
+        guard let bytes else { return 0 }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard var cursor = UnsafeRawPointer(buffer.baseAddress) else { return 0 }
+            let end = cursor + buffer.count
+            var count = 0
+            while let found = memchr(cursor, 0x0A, end - cursor) {
+                count += 1
+                cursor = UnsafeRawPointer(found) + 1
+            }
+            return count
+        }
+    }
+
     /// Whether `path` names a directory (following links).
     public static func isDirectory(_ path: String) -> Bool {
         var status = stat()

@@ -1,36 +1,38 @@
-/// An open-addressing hash index from ids to their positions in an array of ids.
+/// An open-addressing hash index from ids to their positions.
 ///
-/// Linear probing over a power-of-two table of `Int32` positions, at most half full; ids are
-/// hashed over their UTF-8 bytes, eight at a time. It stores no strings of its own: lookups
-/// compare against the id array they were built from.
+/// Linear probing over a power-of-two table, at most half full; ids are hashed over their UTF-8
+/// bytes, eight at a time. Each slot holds a position and 32 more bits of the hash, so a probe
+/// compares ids only when those bits agree (ids are rarely touched on a miss, which matters
+/// when a million of them are spread over a large file). It stores no ids of its own: a lookup
+/// is given a test that compares the id sought with the id at a position, so the same index
+/// serves ids held as `String`s and ids still in the bytes of a file being read.
 ///
-/// - Complexity: building is O(n) expected; a lookup is O(length of the id) expected.
+/// - Complexity: an insertion or a lookup is O(length of the id), expected.
 struct IDIndex: Sendable {
-    private var slots: [Int32]
+    /// 0 for an empty slot, else the hash's upper 32 bits above position + 1.
+    private var slots: [UInt64]
     private var mask: Int
+
+    /// An empty index with room for `count` ids.
+    init(capacity count: Int) {
+        var capacity = 8
+        while capacity < count * 2 { capacity <<= 1 }
+        slots = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    @inline(__always)
+    private static func tag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
 
     /// An index of `ids`. An id that repeats an earlier one is not indexed; it is reported in
     /// `duplicates` as (its position, the first position).
     init(_ ids: [String], duplicates: inout [(duplicate: Int, first: Int)]) {
-        var capacity = 8
-        while capacity < ids.count * 2 { capacity <<= 1 }
-        slots = [Int32](repeating: -1, count: capacity)
-        mask = capacity - 1
+        self.init(capacity: ids.count)
         for position in ids.indices {
             var id = ids[position]
             let hash = id.withUTF8 { Self.hash($0) }
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let existing = slots[slot]
-                if existing < 0 {
-                    slots[slot] = Int32(position)
-                    break
-                }
-                if ids[Int(existing)] == id {
-                    duplicates.append((position, Int(existing)))
-                    break
-                }
-                slot = (slot + 1) & mask
+            if let first = insert(Int32(position), hash: hash, matches: { ids[Int($0)] == id }) {
+                duplicates.append((position, Int(first)))
             }
         }
     }
@@ -41,17 +43,53 @@ struct IDIndex: Sendable {
         self.init(ids, duplicates: &duplicates)
     }
 
+    /// Adds `position` unless an equal id is indexed already; then returns that one's position.
+    /// The index must have been made with room for every position added (it does not grow).
+    ///
+    /// - Parameters:
+    ///   - position: The new id's position.
+    ///   - hash: ``hash(_:)`` of its bytes.
+    ///   - matches: Whether the id at a position equals the new one.
+    @inline(__always)
+    mutating func insert(_ position: Int32, hash: UInt64, matches: (Int32) -> Bool) -> Int32? {
+        precondition(Int(position) * 2 < slots.count, "IDIndex made too small")
+        let tag = Self.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 {
+                slots[slot] = tag | UInt64(UInt32(position) + 1)
+                return nil
+            }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let existing = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if matches(existing) { return existing }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The position of the id with this hash that `matches` accepts.
+    @inline(__always)
+    func find(hash: UInt64, matches: (Int32) -> Bool) -> Int32? {
+        let tag = Self.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let existing = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if matches(existing) { return existing }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
     /// The position of `id` in `ids` (the array this index was built from).
     func find(_ id: String, in ids: [String]) -> Int? {
         var id = id
         let hash = id.withUTF8 { Self.hash($0) }
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let existing = slots[slot]
-            if existing < 0 { return nil }
-            if ids[Int(existing)] == id { return Int(existing) }
-            slot = (slot + 1) & mask
-        }
+        return find(hash: hash) { ids[Int($0)] == id }.map(Int.init)
     }
 
     /// A 64-bit hash of bytes: multiply-xorshift over 8-byte words, then a final avalanche.

@@ -52,7 +52,7 @@ public enum ModelLoader {
     ///   - file: The name to use in messages.
     /// - Throws: ``ModelError``.
     public static func loadYAML(_ bytes: [UInt8], file: String) throws(ModelError) -> LoadedModel {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = UTF8Text.string(bytes) else {
             throw .syntax(SourceLocation(file: file, line: firstInvalidUTF8Line(bytes)), problem: "the file is not valid UTF-8")
         }
         let root: Yams.Node
@@ -104,9 +104,10 @@ public enum ModelLoader {
     ///
     /// - Throws: ``ModelError``.
     public static func loadCSV(directory: String) throws(ModelError) -> LoadedModel {
-        var reader = CSVModelReader(directory: directory)
-        reader.read()
-        return LoadedModel(model: try reader.builder.build(), warnings: reader.builder.warnings, format: .csv)
+        var (resolved, log) = CSVModelReader(directory: directory).read()
+        let model = ModelAssembly.assemble(resolved, log: &log)
+        if let error = log.error { throw error }
+        return LoadedModel(model: model!, warnings: [], format: .csv)
     }
 
     private static func describe(_ error: YamlError, file: String) -> ModelError {
@@ -130,7 +131,7 @@ public enum ModelLoader {
         var line = 1
         var start = 0
         for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            if String(validating: bytes[start..<index], as: UTF8.self) == nil { return line }
+            if bytes[start..<index].withUnsafeBufferPointer({ UTF8Text.isValid($0) }) == false { return line }
             line += 1
             start = index + 1
         }

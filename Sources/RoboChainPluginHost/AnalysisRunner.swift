@@ -32,9 +32,10 @@ public enum AnalysisRunner {
     ///   - model: The model.
     ///   - scope: The scope, a region index.
     ///   - timeout: Seconds an external plugin may run before it is killed.
+    ///   - wantsMap: Whether the results will be drawn (built-ins then make annotations).
     /// - Returns: A result or a failure per job.
     public static func run(
-        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120
+        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120, wantsMap: Bool = true
     ) -> [Result<AnalysisResult, AnalysisFailure>] {
         let needsModelJSON = jobs.contains { if case .external = $0.analysis.origin { true } else { false } }
         let encodedModel = needsModelJSON ? model.encodedJSON() : []
@@ -44,7 +45,7 @@ public enum AnalysisRunner {
             let outcome: Result<AnalysisResult, AnalysisFailure>
             switch job.analysis.origin {
             case .builtIn(let analysis):
-                outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope)
+                outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope, wantsMap: wantsMap)
             case .external(let plugin):
                 let request = PluginRequest(analysis: plugin.manifest.name, scope: scope, options: job.options, model: model)
                 outcome = runExternal(plugin, request: request.encode(encodedModel: encodedModel), scope: model.regions.ids[scope],
@@ -56,10 +57,10 @@ public enum AnalysisRunner {
     }
 
     static func runBuiltIn(
-        _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int
+        _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool
     ) -> Result<AnalysisResult, AnalysisFailure> {
         do {
-            var result = try analysis.run(AnalysisRequest(model: model, scope: scope, options: options))
+            var result = try analysis.run(AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap))
             if result.scope == nil { result.scope = model.regions.ids[scope] }
             return .success(result)
         } catch {

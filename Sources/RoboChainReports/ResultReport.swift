@@ -51,11 +51,25 @@ public struct ResultReport {
     ///   - colour: Whether to use ANSI colours (table format only).
     public func render(_ format: OutputFormat, colour: Bool = false) -> [UInt8] {
         switch format {
-        case .json: json()
-        case .csv: Array(csv().utf8)
-        case .table: Array(text(markdown: false, colour: colour).utf8)
-        case .markdown: Array(text(markdown: true, colour: false).utf8)
+        case .json:
+            var writer = JSONWriter(style: .pretty)
+            json(&writer)
+            return writer.bytes
+        case .csv: return Array(csv().utf8)
+        case .table: return Array(text(markdown: false, colour: colour).utf8)
+        case .markdown: return Array(text(markdown: true, colour: false).utf8)
         }
+    }
+
+    /// Writes the report to an output stream; JSON goes out in chunks as it is encoded, so a
+    /// large result is never held whole.
+    public func write(_ format: OutputFormat, colour: Bool = false, to stream: OutputFile.Stream) {
+        guard format == .json else {
+            stream.write(render(format, colour: colour))
+            return
+        }
+        var writer = JSONWriter(style: .pretty) { stream.write($0) }
+        json(&writer)
     }
 
     private var successes: [(entry: ReportEntry, result: AnalysisResult)] {
@@ -69,10 +83,9 @@ public struct ResultReport {
 
     /// One analysis: its result object; several: an array in the order given, where a failed
     /// analysis is `{"analysis": NAME, "error": CAUSE}`. Nothing when the only analysis failed.
-    func json() -> [UInt8] {
-        var writer = JSONWriter(style: .pretty)
+    func json(_ writer: inout JSONWriter) {
         if entries.count == 1 {
-            guard case .success(let result) = entries[0].outcome else { return [] }
+            guard case .success(let result) = entries[0].outcome else { return }
             result.write(to: &writer)
         } else {
             writer.beginArray()
@@ -87,7 +100,6 @@ public struct ResultReport {
             writer.endArray()
         }
         writer.finish()
-        return writer.bytes
     }
 
     // MARK: - CSV

@@ -118,11 +118,14 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func analyze() throws {
+        var timer = PhaseTimer()
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
         let loaded = try loadModel(model)
+        timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
-        let outcomes = AnalysisRunner.run(jobs, model: loaded.model, scope: scope, timeout: selection.timeout)
+        let outcomes = AnalysisRunner.run(jobs, model: loaded.model, scope: scope, timeout: selection.timeout, wantsMap: false)
+        timer.lap("analyses")
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
         var usageFailure: String?
         var failed = false
@@ -131,8 +134,9 @@ struct AnalyzeCommand: ParsableCommand {
         }
         if let usageFailure { throw ValidationError(usageFailure) }
         let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour
-        let bytes = ResultReport(model: loaded.model, scope: scope, entries: entries).render(resolvedFormat, colour: colour)
-        try emit(bytes, to: output)
+        let report = ResultReport(model: loaded.model, scope: scope, entries: entries)
+        try emit(to: output) { report.write(resolvedFormat, colour: colour, to: $0) }
+        timer.lap("output")
         for case .failure(let failure) in outcomes { printError("error: \(failure)") }
         if failed { throw ExitStatus.pluginFailure }
     }

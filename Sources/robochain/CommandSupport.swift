@@ -86,14 +86,13 @@ func reportInvalidModel(_ error: ModelError, path: String) {
     if problems.count > 50 { printError("  … and \(problems.count - 50) more") }
 }
 
-/// Writes output to a file (atomically) or to standard output; exits 1 if the file cannot be written.
-func emit(_ bytes: [UInt8], to path: String?) throws {
-    guard let path else {
-        OutputFile.writeStandardOutput(bytes)
-        return
-    }
+/// Writes output to a file (atomically: a temporary file renamed when complete) or to standard
+/// output; exits 1 if the file cannot be written.
+func emit(to path: String?, _ body: (OutputFile.Stream) -> Void) throws {
     do {
-        try OutputFile.write(bytes, to: path)
+        let stream = try OutputFile.Stream(path: path)
+        body(stream)
+        try stream.commit()
     } catch {
         printError("error: \(error)")
         throw ExitStatus.failure

@@ -132,7 +132,7 @@ struct RenderCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         for message in rendered.messages { printError("warning: Graphviz: \(message)") }
-        try emit(rendered.bytes, to: output == "-" ? nil : output)
+        try emit(to: output == "-" ? nil : output) { $0.write(rendered.bytes) }
         for failure in failures { printError("error: \(failure)") }
         if !failures.isEmpty { throw ExitStatus.pluginFailure }
     }

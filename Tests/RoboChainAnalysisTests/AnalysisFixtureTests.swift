@@ -277,6 +277,39 @@ enum Fixture {
             #expect(counts[index] == Int32(index))
         }
         #expect(counts[count] == Int32(count))
+        // The sparse pass gives up past its budget; the blocked closure must agree.
+        #expect(ChainMeasures.dependentCounts(model: model, sparseBudget: 1000) == counts)
+        #expect(ChainMeasures.blockedDependentCounts(model: model) == counts)
+    }
+
+    @Test func bothDependentAlgorithmsAgreeOnRandomGraphs() throws {
+        var generator = SplitMix(seed: 42)
+        for trial in 0..<20 {
+            var builder = ModelBuilder()
+            builder.addRegion(id: "CN", name: "China")
+            let count = 50 + Int(generator.next() % 300)
+            for index in 0..<count { builder.addComponent(id: "c\(index)", name: "C", segment: "s") }
+            for parent in 0..<count {
+                var children = Set<Int>()
+                for _ in 0..<Int(generator.next() % 4) where parent + 1 < count {
+                    children.insert(parent + 1 + Int(generator.next() % UInt64(count - parent - 1)))
+                }
+                for child in children.sorted() { builder.addRequirement(component: "c\(parent)", child: "c\(child)") }
+            }
+            let model = try builder.build()
+            let sparse = ChainMeasures.dependentCounts(model: model)
+            #expect(ChainMeasures.blockedDependentCounts(model: model) == sparse, "trial \(trial)")
+            // And both agree with a walk per component (the definition).
+            for component in 0..<count {
+                var seen = Set<Int32>()
+                var stack = Array(model.components.parents(of: component))
+                while let parent = stack.popLast() {
+                    guard seen.insert(parent).inserted else { continue }
+                    stack += model.components.parents(of: Int(parent))
+                }
+                #expect(Int32(seen.count) == sparse[component], "trial \(trial), component \(component)")
+            }
+        }
     }
 
     @Test func valueWeightsAddUpAlongPaths() {
@@ -287,5 +320,20 @@ enum Fixture {
         for (id, weight) in expected { #expect(abs(byID[id]! - weight) < 1e-12, "\(id)") }
         // Own value added: r1 and r2 pass everything to their parts; a and b keep half.
         #expect(cost.ownShare.map { ($0 * 100).rounded() / 100 } == [0, 0, 0.5, 0.5, 1, 1, 1, 1])
+    }
+}
+
+/// A small deterministic random number generator for the tests (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

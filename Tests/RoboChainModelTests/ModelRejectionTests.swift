@@ -219,10 +219,11 @@ import Testing
         let found = problems(model(
             regions: "  - {id: CN, name: China}\n  - {id: CN, name: Again}",
             firms: "  - {id: acme, name: Acme, region: XX}"))
+        // In the order of their lines, whatever order they were found in.
         #expect(found == [
+            "m.yaml:1: 'home' of the model names unknown region 'CN-GD'",
             "m.yaml:4: duplicate region id 'CN' (first defined at m.yaml:3)",
             "m.yaml:9: 'region' of firm 'acme' names unknown region 'XX'",
-            "m.yaml:1: 'home' of the model names unknown region 'CN-GD'",
         ])
     }
 

@@ -101,8 +101,9 @@ public struct GapDetection: Analysis {
             details.append("valueWeight", .number(valueWeight[component]))
             details.append("candidates", .array(candidates.map { .string(model.firms.ids[$0]) }))
             findings.append(Finding(kind: kind.kind, severity: kind.severity, message: message, component: id, details: details))
-            annotations[id] = Annotation(badge: kind.badge, tooltip: message, border: kind.border)
+            if request.wantsMap { annotations[id] = Annotation(badge: kind.badge, tooltip: message, border: kind.border) }
         }
+        guard request.wantsMap else { return AnalysisResult(analysis: name, scope: request.scopeID, findings: findings) }
         let legend = Self.kinds.map { LegendEntry(label: "\($0.kind): \($0.meaning)", border: $0.border, badge: $0.badge) }
         return AnalysisResult(
             analysis: name, scope: request.scopeID, findings: findings, annotations: annotations, legend: legend)

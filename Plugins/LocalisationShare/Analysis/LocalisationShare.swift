@@ -38,7 +38,7 @@ public struct LocalisationShare: Analysis {
         var componentsObject = JSONObject()
         componentsObject.members.reserveCapacity(components.count)
         var annotations: [String: Annotation] = [:]
-        annotations.reserveCapacity(components.count)
+        if request.wantsMap { annotations.reserveCapacity(components.count) }
         let scopeName = model.regions.names[request.scope]
         for component in 0..<components.count {
             let direct = supply.direct(component)
@@ -51,6 +51,7 @@ public struct LocalisationShare: Analysis {
                 .init("direct", .number(direct)),
                 .init("rolledUp", .number(rolledUp)),
             ])))
+            guard request.wantsMap else { continue }
             var tooltip = "Local share in \(scopeName): \(Wording.percent(direct)) (\(local) of \(Wording.count(suppliers, "supplier")))"
             if !components.isLeaf(component) { tooltip += "; rolled up \(Wording.percent(rolledUp))" }
             annotations[components.ids[component]] = Annotation(
@@ -109,7 +110,8 @@ public struct LocalisationShare: Analysis {
         let legend = [0.0, 0.25, 0.5, 0.75, 1.0].map { LegendEntry(label: "local share \(Wording.percent($0))", fill: Self.colour(for: $0)) }
             + [LegendEntry(label: "no supplier in the model", fill: Self.colour(for: nil))]
         return AnalysisResult(
-            analysis: name, scope: request.scopeID, annotations: annotations, legend: legend,
+            analysis: name, scope: request.scopeID, annotations: request.wantsMap ? annotations : nil,
+            legend: request.wantsMap ? legend : nil,
             extra: JSONObject([
                 .init("components", .object(componentsObject)),
                 .init("segments", .object(segmentsObject)),

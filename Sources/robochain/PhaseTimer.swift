@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wall-clock time per phase of a command, printed to standard error when the environment
+/// variable `ROBOCHAIN_TIMING` is `1` (for the benchmark's "where the time goes").
+struct PhaseTimer {
+    private let enabled = Environment.variables["ROBOCHAIN_TIMING"] == "1"
+    private var last = PhaseTimer.now()
+
+    /// Ends the current phase, naming it.
+    mutating func lap(_ name: String) {
+        guard enabled else { return }
+        let now = Self.now()
+        printError("timing: \(name) \(Int(((now - last) * 1000).rounded())) ms")
+        last = now
+    }
+
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
