@@ -26,24 +26,38 @@ public struct LocalSupply: Sendable {
     public let directShare: [Double]
 
     /// Computes the measures for `scope`.
+    ///
+    /// Two passes: first a flag per supply link (local, domestic), in storage order so the
+    /// firm and region look-ups run sequentially; then each component's links, with their shares
+    /// read once.
     public init(model: ChainModel, scope: Int) {
         self.scope = scope
         nationalScope = model.regions.nationalScope(of: scope)
         regionIsLocal = model.regions.withinFlags(scope: scope)
         regionIsDomestic = model.regions.withinFlags(scope: nationalScope)
+        let supplies = model.supplies
+        let firms = model.firms
+        let linkCount = supplies.count
+        var linkFlags = [UInt8](repeating: 0, count: linkCount)  // 1: local, 2: domestic
+        for link in 0..<linkCount {
+            let region = firms.region(of: supplies.firm(of: link))
+            linkFlags[link] = (regionIsLocal[region] ? 1 : 0) | (regionIsDomestic[region] ? 2 : 0)
+        }
         let components = model.components.count
         var local = [Int32](repeating: 0, count: components)
         var domestic = [Int32](repeating: 0, count: components)
         var direct = [Double](repeating: .nan, count: components)
-        let supplies = model.supplies
-        let firms = model.firms
+        var shares: [Double] = []
         for component in 0..<components {
             let links = supplies.links(supplying: component)
             guard !links.isEmpty else { continue }
+            shares.removeAll(keepingCapacity: true)
             var givenCount = 0
             var givenSum = 0.0
             for link in links {
-                if let share = supplies.share(of: Int(link)) {
+                let share = supplies.shareValue[Int(link)]
+                shares.append(share)
+                if !share.isNaN {
                     givenCount += 1
                     givenSum += share
                 }
@@ -54,15 +68,16 @@ public struct LocalSupply: Sendable {
             var domesticCount: Int32 = 0
             var total = 0.0
             var localWeight = 0.0
-            for link in links {
-                let region = firms.region(of: supplies.firm(of: Int(link)))
-                let weight = givenCount == 0 ? 1 : (supplies.share(of: Int(link)) ?? missingWeight)
+            for (offset, link) in links.enumerated() {
+                let flags = linkFlags[Int(link)]
+                let share = shares[offset]
+                let weight = givenCount == 0 ? 1 : (share.isNaN ? missingWeight : share)
                 total += weight
-                if regionIsLocal[region] {
+                if flags & 1 != 0 {
                     localCount += 1
                     localWeight += weight
                 }
-                if regionIsDomestic[region] { domesticCount += 1 }
+                if flags & 2 != 0 { domesticCount += 1 }
             }
             local[component] = localCount
             domestic[component] = domesticCount

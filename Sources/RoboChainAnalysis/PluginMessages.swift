@@ -32,7 +32,7 @@ extension AnalysisResult {
         if let findings {
             writer.key("findings")
             writer.beginArray()
-            for finding in findings { finding.write(to: &writer) }
+            writer.writeElements(count: findings.count) { index, writer in findings[index].write(to: &writer) }
             writer.endArray()
         }
         if let metrics {
@@ -46,7 +46,17 @@ extension AnalysisResult {
         }
         for member in extra.members {
             writer.key(member.key)
-            writer.value(member.value)
+            if case .object(let object) = member.value, object.members.count > 4096 {
+                // A large object (e.g. localisation share's components): its members in parallel.
+                writer.beginObject()
+                writer.writeElements(count: object.members.count) { index, writer in
+                    writer.key(object.members[index].key)
+                    writer.value(object.members[index].value)
+                }
+                writer.endObject()
+            } else {
+                writer.value(member.value)
+            }
         }
         if includeMap, let annotations {
             writer.key("annotations")

@@ -1,3 +1,32 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The number of processors online.
+enum ProcessInfoCores {
+    static let count = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}
+
+/// Encoded chunks, filled by concurrent workers, taken in order.
+private final class ChunkResults: Sendable {
+    private let storage: Mutex<[[UInt8]]>
+
+    init(count: Int) {
+        storage = Mutex([[UInt8]](repeating: [], count: count))
+    }
+
+    func set(_ index: Int, _ bytes: [UInt8]) {
+        storage.withLock { $0[index] = bytes }
+    }
+
+    func take() -> [[UInt8]] {
+        storage.withLock { $0 }
+    }
+}
+
 /// Writes JSON text into a byte buffer, one token at a time.
 ///
 /// Use it to stream large documents: give it a ``sink`` and it hands its bytes over whenever
@@ -46,6 +75,64 @@ public struct JSONWriter {
         self.init(style: style, reservingCapacity: flushThreshold + (flushThreshold >> 2))
         self.sink = sink
         self.flushThreshold = flushThreshold
+    }
+
+    /// A writer for text that continues inside an open container `depth` levels deep, after an
+    /// element when `afterElement` (so its first element gets a comma): its bytes can be
+    /// appended to the writer of that container with ``appendElements(_:)``.
+    public init(style: Style, continuingAtDepth depth: Int, afterElement: Bool) {
+        self.init(style: style)
+        hasElement = [Bool](repeating: true, count: max(depth, 1))
+        hasElement[hasElement.count - 1] = afterElement
+    }
+
+    /// How many containers are open.
+    public var depth: Int { hasElement.count }
+
+    /// Whether the innermost open container has an element yet.
+    public var innermostHasElement: Bool { hasElement.last ?? false }
+
+    /// Appends elements (or members) encoded by a writer made with
+    /// ``init(style:continuingAtDepth:afterElement:)`` at this writer's depth.
+    public mutating func appendElements(_ encoded: [UInt8]) {
+        guard !encoded.isEmpty else { return }
+        bytes.append(contentsOf: encoded)
+        hasElement[hasElement.count - 1] = true
+        if bytes.count >= flushThreshold, sink != nil { flush() }
+    }
+
+    /// Writes `count` elements of the open array (or members of the open object), encoding them
+    /// in chunks on all cores when there are many; the text is the same as writing them one by
+    /// one. Chunks are encoded in waves, so only a few are held at a time.
+    ///
+    /// - Parameters:
+    ///   - count: How many elements.
+    ///   - encode: Writes element `index` (for an object: its key, then its value).
+    public mutating func writeElements(count: Int, _ encode: @Sendable (_ index: Int, _ writer: inout JSONWriter) -> Void) {
+        let chunkSize = 2048
+        guard count > 2 * chunkSize else {
+            for index in 0..<count { encode(index, &self) }
+            return
+        }
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let wave = max(2, ProcessInfoCores.count * 2)
+        let style = self.style
+        let depth = self.depth
+        var first = 0
+        while first < chunks {
+            let last = min(first + wave, chunks)
+            let afterElement = innermostHasElement
+            let encoded = ChunkResults(count: last - first)
+            let waveStart = first
+            DispatchQueue.concurrentPerform(iterations: last - first) { offset in
+                let chunk = waveStart + offset
+                var writer = JSONWriter(style: style, continuingAtDepth: depth, afterElement: chunk > 0 || afterElement)
+                for index in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) { encode(index, &writer) }
+                encoded.set(offset, writer.bytes)
+            }
+            for bytes in encoded.take() { appendElements(bytes) }
+            first = last
+        }
     }
 
     /// Hands the bytes written so far to the sink, if there is one.

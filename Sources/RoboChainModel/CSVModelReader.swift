@@ -154,8 +154,7 @@ struct CSVModelReader {
             length.append(Int32(fieldEnd - fieldStart))
             return bytes.withUnsafeBufferPointer { buffer in
                 let field = UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd])
-                let hash = IDIndex.hash(field)
-                return index.insert(position, hash: hash) { existing in
+                return index.insert(position, key: IDIndex.key(field)) { existing in
                     Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
                 }
             }
@@ -164,9 +163,9 @@ struct CSVModelReader {
         /// The position of the id whose bytes are `field`.
         @inline(__always)
         func find(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
-            let hash = IDIndex.hash(field)
+            let key = IDIndex.key(field)
             return bytes.withUnsafeBufferPointer { buffer in
-                index.find(hash: hash) { existing in
+                index.find(key: key) { existing in
                     Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
                 }
             }

@@ -264,8 +264,9 @@ public struct FirmTable: Sendable, Equatable {
 public struct SupplyTable: Sendable, Equatable {
     @usableFromInline let firmIndex: [Int32]
     @usableFromInline let componentIndex: [Int32]
-    /// The given share of each link, or NaN where none was given.
-    @usableFromInline let shareValue: [Double]
+    /// The given share of each link, or NaN where none was given (``share(of:)`` gives an
+    /// optional; this is for tight loops).
+    public let shareValue: [Double]
     @usableFromInline let componentLinkStart: [Int32]
     @usableFromInline let componentLinks: [Int32]
     public let products: SparseColumn<String>

@@ -1,6 +1,8 @@
+import Dispatch
 import RoboChainAnalysis
 import RoboChainJSON
 import RoboChainModel
+import Synchronization
 
 /// Gap detection (SPEC §3): where the chain has no local or no domestic supplier.
 ///
@@ -12,10 +14,13 @@ import RoboChainModel
 /// suppliers outside S, those within N first, then by share descending, then by firm id.
 /// Findings are ordered by severity, then value weight descending, then component id.
 ///
+/// The supply counts, value weights and dependents are computed side by side, and the findings
+/// are written in chunks on the cores there are; the result does not depend on how many.
+///
 /// - Complexity: O(regions × depth + components + links) for the supply counts, plus the value
 ///   weights of ``ChainMeasures/forEachRootValueWeights(model:cost:_:)``, the dependents of
-///   ``ChainMeasures/dependentCounts(model:)`` (O(edges × assemblies / 64)), and
-///   O(f log f) to sort f findings.
+///   ``ChainMeasures/dependentCounts(model:sparseBudget:)``, O(f log f) to sort f findings, and
+///   O(links × candidates) for the recruitment candidates.
 public struct GapDetection: Analysis {
     public let name = "gap-detection"
     public let version = "1.0.0"
@@ -48,10 +53,22 @@ public struct GapDetection: Analysis {
         guard candidateLimit >= 0 else {
             throw .invalidOption(analysis: name, option: "candidates", problem: "must be 0 or more, not \(candidateLimit)")
         }
-        let supply = LocalSupply(model: model, scope: request.scope)
-        let cost = CostStructure(model: model)
-        let valueWeight = ChainMeasures.maximumValueWeights(model: model, cost: cost)
-        let dependents = ChainMeasures.dependentCounts(model: model)
+        // Three independent measures, side by side.
+        let measures = Mutex<(supply: LocalSupply?, valueWeight: [Double], dependents: [Int32])>((nil, [], []))
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0:
+                let supply = LocalSupply(model: model, scope: request.scope)
+                measures.withLock { $0.supply = supply }
+            case 1:
+                let valueWeight = ChainMeasures.maximumValueWeights(model: model, cost: CostStructure(model: model))
+                measures.withLock { $0.valueWeight = valueWeight }
+            default:
+                let dependents = ChainMeasures.dependentCounts(model: model)
+                measures.withLock { $0.dependents = dependents }
+            }
+        }
+        let (supply, valueWeight, dependents) = measures.withLock { ($0.supply!, $0.valueWeight, $0.dependents) }
         let scopeName = Wording.region(request.scope, in: model)
         let nationName = Wording.region(supply.nationalScope, in: model)
 
@@ -74,7 +91,7 @@ public struct GapDetection: Analysis {
             }
             found.append((component, kind))
         }
-        found.sort { left, right in
+        let ranked = found.sorted { left, right in
             if left.kind != right.kind { return left.kind < right.kind }
             let leftWeight = valueWeight[left.component]
             let rightWeight = valueWeight[right.component]
@@ -82,26 +99,38 @@ public struct GapDetection: Analysis {
             return model.components.ids[left.component] < model.components.ids[right.component]
         }
 
-        var findings: [Finding] = []
-        findings.reserveCapacity(found.count)
+        // The findings — sentences, candidates, details — in chunks on the cores there are.
+        let chunkCount = ranked.count < 4096 ? 1 : 16
+        let chunks = Mutex([[Finding]](repeating: [], count: chunkCount))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var part: [Finding] = []
+            var candidateBuffer: [Candidate] = []
+            for (component, kindNumber) in ranked[(ranked.count * chunk / chunkCount)..<(ranked.count * (chunk + 1) / chunkCount)] {
+                let kind = Self.kinds[kindNumber]
+                let candidates = kindNumber <= 1
+                    ? recruitmentCandidates(component, model, supply, limit: candidateLimit, buffer: &candidateBuffer) : []
+                let message = sentence(
+                    kind: kind.kind, component: component, model: model, supply: supply, threshold: threshold,
+                    scopeName: scopeName, nationName: nationName, candidates: candidates)
+                let details: JSONObject = [
+                    "localSuppliers": .number(Double(supply.localSuppliers[component])),
+                    "suppliers": .number(Double(model.supplies.supplierCount(of: component))),
+                    "dependents": .number(Double(dependents[component])),
+                    "valueWeight": .number(valueWeight[component]),
+                    "candidates": .array(candidates.map { .string(model.firms.ids[$0]) }),
+                ]
+                part.append(Finding(kind: kind.kind, severity: kind.severity, message: message,
+                    component: model.components.ids[component], details: details))
+            }
+            chunks.withLock { $0[chunk] = part }
+        }
+        let findings = chunks.withLock { $0.flatMap { $0 } }
         var annotations: [String: Annotation] = [:]
-        for (component, kindNumber) in found {
-            let kind = Self.kinds[kindNumber]
-            let id = model.components.ids[component]
-            let suppliers = model.supplies.supplierCount(of: component)
-            let local = Int(supply.localSuppliers[component])
-            let candidates = kindNumber <= 1 ? recruitmentCandidates(component, model, supply, limit: candidateLimit) : []
-            let message = sentence(
-                kind: kind.kind, component: component, model: model, supply: supply, threshold: threshold,
-                scopeName: scopeName, nationName: nationName, candidates: candidates)
-            var details = JSONObject()
-            details.append("localSuppliers", .number(Double(local)))
-            details.append("suppliers", .number(Double(suppliers)))
-            details.append("dependents", .number(Double(dependents[component])))
-            details.append("valueWeight", .number(valueWeight[component]))
-            details.append("candidates", .array(candidates.map { .string(model.firms.ids[$0]) }))
-            findings.append(Finding(kind: kind.kind, severity: kind.severity, message: message, component: id, details: details))
-            if request.wantsMap { annotations[id] = Annotation(badge: kind.badge, tooltip: message, border: kind.border) }
+        if request.wantsMap {
+            for (finding, (_, kindNumber)) in zip(findings, ranked) {
+                let kind = Self.kinds[kindNumber]
+                annotations[finding.component!] = Annotation(badge: kind.badge, tooltip: finding.message, border: kind.border)
+            }
         }
         guard request.wantsMap else { return AnalysisResult(analysis: name, scope: request.scopeID, findings: findings) }
         let legend = Self.kinds.map { LegendEntry(label: "\($0.kind): \($0.meaning)", border: $0.border, badge: $0.badge) }
@@ -109,21 +138,45 @@ public struct GapDetection: Analysis {
             analysis: name, scope: request.scopeID, findings: findings, annotations: annotations, legend: legend)
     }
 
+    /// A recruitment candidate: a firm outside the scope, and how it ranks.
+    struct Candidate {
+        var firm: Int
+        var domestic: Bool
+        var share: Double
+
+        /// Whether this candidate comes before `other`: within the country first, then by share
+        /// descending (absent counts as 0), then by firm id.
+        func precedes(_ other: Candidate, ids: [String]) -> Bool {
+            if domestic != other.domestic { return domestic }
+            if share != other.share { return share > other.share }
+            return ids[firm] < ids[other.firm]
+        }
+    }
+
     /// The firms outside the scope that supply `component`: those within the country first, then
     /// by share descending (absent counts as 0), then by firm id; at most `limit`.
-    func recruitmentCandidates(_ component: Int, _ model: ChainModel, _ supply: LocalSupply, limit: Int) -> [Int] {
-        var outside: [(firm: Int, domestic: Bool, share: Double)] = []
+    ///
+    /// - Complexity: O(links × limit): the best `limit` are kept by insertion, no full sort.
+    func recruitmentCandidates(
+        _ component: Int, _ model: ChainModel, _ supply: LocalSupply, limit: Int, buffer: inout [Candidate]
+    ) -> [Int] {
+        buffer.removeAll(keepingCapacity: true)
+        guard limit > 0 else { return [] }
+        let ids = model.firms.ids
         for link in model.supplies.links(supplying: component) {
             let firm = model.supplies.firm(of: Int(link))
             guard !supply.isLocal(firm: firm, in: model) else { continue }
-            outside.append((firm, supply.isDomestic(firm: firm, in: model), model.supplies.share(of: Int(link)) ?? 0))
+            let share = model.supplies.shareValue[Int(link)]
+            let candidate = Candidate(firm: firm, domestic: supply.isDomestic(firm: firm, in: model), share: share.isNaN ? 0 : share)
+            if buffer.count == limit {
+                guard candidate.precedes(buffer[limit - 1], ids: ids) else { continue }
+                buffer.removeLast()
+            }
+            var position = buffer.count
+            while position > 0 && candidate.precedes(buffer[position - 1], ids: ids) { position -= 1 }
+            buffer.insert(candidate, at: position)
         }
-        outside.sort { left, right in
-            if left.domestic != right.domestic { return left.domestic }
-            if left.share != right.share { return left.share > right.share }
-            return model.firms.ids[left.firm] < model.firms.ids[right.firm]
-        }
-        return outside.prefix(limit).map(\.firm)
+        return buffer.map(\.firm)
     }
 
     private func sentence(
