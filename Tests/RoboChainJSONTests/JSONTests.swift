@@ -98,3 +98,71 @@ import Testing
         #expect(try JSONParser.parse(JSONWriter.encode(value, style: .compact)) == value)
     }
 }
+
+@Suite struct ParallelEncodingTests {
+    static let elements: [JSONValue] = (0..<10_000).map { index in
+        ["id": .string("c\(index)"), "value": .number(Double(index) / 7), "tags": [.string("a\"b"), .number(Double(index))]]
+    }
+
+    func sequential(_ style: JSONWriter.Style, leading: Bool, asObject: Bool) -> [UInt8] {
+        var writer = JSONWriter(style: style)
+        writer.beginObject()
+        writer.key("items")
+        asObject ? writer.beginObject() : writer.beginArray()
+        if leading { asObject ? (writer.key("first"), writer.null()).1 : writer.null() }
+        for (index, element) in Self.elements.enumerated() {
+            if asObject { writer.key("k\(index)") }
+            writer.value(element)
+        }
+        asObject ? writer.endObject() : writer.endArray()
+        writer.endObject()
+        writer.finish()
+        return writer.bytes
+    }
+
+    func parallel(_ style: JSONWriter.Style, leading: Bool, asObject: Bool) -> [UInt8] {
+        var writer = JSONWriter(style: style)
+        writer.beginObject()
+        writer.key("items")
+        asObject ? writer.beginObject() : writer.beginArray()
+        if leading { asObject ? (writer.key("first"), writer.null()).1 : writer.null() }
+        let elements = Self.elements
+        writer.writeElements(count: elements.count) { index, writer in
+            if asObject { writer.key("k\(index)") }
+            writer.value(elements[index])
+        }
+        asObject ? writer.endObject() : writer.endArray()
+        writer.endObject()
+        writer.finish()
+        return writer.bytes
+    }
+
+    @Test(arguments: [(JSONWriter.Style.pretty, false), (.pretty, true), (.compact, false), (.compact, true)])
+    func parallelChunksGiveTheSameText(style: JSONWriter.Style, leading: Bool) {
+        #expect(parallel(style, leading: leading, asObject: false) == sequential(style, leading: leading, asObject: false))
+        #expect(parallel(style, leading: leading, asObject: true) == sequential(style, leading: leading, asObject: true))
+    }
+
+    @Test func streamingToASinkGivesTheSameText() {
+        let collected = Collected()
+        var writer = JSONWriter(style: .pretty, flushThreshold: 1000) { collected.append($0) }
+        let elements = Self.elements
+        writer.beginArray()
+        writer.writeElements(count: elements.count) { index, writer in writer.value(elements[index]) }
+        writer.endArray()
+        writer.finish()
+        #expect(collected.bytes == JSONWriter.encode(.array(elements)))
+        #expect(collected.chunks > 1, "the text went out in pieces")
+    }
+}
+
+/// Bytes collected from a writer's sink.
+final class Collected: @unchecked Sendable {
+    var bytes: [UInt8] = []
+    var chunks = 0
+
+    func append(_ buffer: UnsafeRawBufferPointer) {
+        bytes += buffer
+        chunks += 1
+    }
+}
