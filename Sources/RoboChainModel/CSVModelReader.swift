@@ -53,6 +53,7 @@ struct CSVModelReader {
     static let tables = [regions, segments, components, requires, firms, supplies]
 
     let directory: String
+    var progress: LoadProgress?
 
     /// Reads every file and resolves every reference.
     ///
@@ -67,6 +68,7 @@ struct CSVModelReader {
             switch FileAccess.readFile(path) {
             case .success(let bytes):
                 contents[table.name] = bytes
+                progress?.addTotal(bytes.count)
             case .failure(let problem):
                 if problem.isMissing {
                     if table.isRequired { log.report(.missingFile(path: path)) }
@@ -227,7 +229,7 @@ struct CSVModelReader {
     /// Parses the header of a table and calls `body` for each row; reports the header's and the
     /// grammar's problems. A table whose reading reported any problem marks its kind incomplete.
     static func forEachRow(
-        _ table: Table, _ bytes: [UInt8], path: String, file: Int32, log: inout ProblemLog,
+        _ table: Table, _ bytes: [UInt8], path: String, file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
         _ body: (inout Rows, inout ProblemLog) -> Void
     ) {
         let problemsBefore = log.count
@@ -265,8 +267,16 @@ struct CSVModelReader {
                     missing = true
                 }
                 if missing { return }
+                var reported = 0
+                var row = 0
+                defer { progress?.addProcessed(buffer.count - reported) }
                 while let line = try rows.tokenizer.nextRecord(into: &rows.fields) {
                     rows.line = line
+                    row += 1
+                    if row & 0x3FFF == 0, let progress {
+                        progress.addProcessed(rows.tokenizer.position - reported)
+                        reported = rows.tokenizer.position
+                    }
                     if rows.fields.count > rows.width {
                         log.report(.syntax(log.describe(rows.location),
                             problem: "the row has \(rows.fields.count) fields but the header has \(rows.width)"))
@@ -357,7 +367,7 @@ struct CSVModelReader {
         let path = FileAccess.join(directory, table.name)
         var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
         var parentBytes: [[UInt8]] = []
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log, locations: &model.regionLocations) else { return }
             let element = "region '\(id)'"
             let position = model.regionIDs.count
@@ -389,7 +399,7 @@ struct CSVModelReader {
         var ids = IDColumn(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
         let path = FileAccess.join(directory, table.name)
         var locations: [ElementLocation] = []
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
             let element = "segment '\(id)'"
             let position = model.segmentIDs.count
@@ -422,7 +432,7 @@ struct CSVModelReader {
         let path = FileAccess.join(directory, table.name)
         var locations: [ElementLocation] = []
         var derived: [String: Int32] = [:]  // segments named by the components, when none are listed
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
             let element = "component '\(id)'"
             let name = Self.requiredText(rows, 1, of: element, log: &log) ?? ""
@@ -485,7 +495,7 @@ struct CSVModelReader {
         let path = FileAccess.join(directory, table.name)
         var locations: [ElementLocation] = []
         locations.reserveCapacity(capacity)
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &firms.ids, log: &log, locations: &locations) else { return }
             let position = firms.names.count
             firms.names.append(Self.requiredText(rows, 1, of: "firm '\(id)'", log: &log) ?? "")
@@ -539,7 +549,7 @@ struct CSVModelReader {
         var links = LinkColumns(log: ProblemLog())
         if let requires {
             let path = FileAccess.join(directory, Self.requires.name)
-            Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log) { rows, log in
+            Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let parentField = Self.required(rows, 0, of: "a requirement", log: &log) else { return }
                 guard let childField = Self.required(rows, 1, of: "requirement of '\(Self.shown(rows, parentField))'", log: &log)
                 else { return }
@@ -581,7 +591,7 @@ struct CSVModelReader {
             links.firmStart.reserveCapacity(capacity)
             links.firmLength.reserveCapacity(capacity)
             let path = FileAccess.join(directory, Self.supplies.name)
-            Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log) { rows, log in
+            Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
                 else { return }

@@ -19,12 +19,14 @@ public enum ModelFormat: String, Sendable {
 public enum ModelLoader {
     /// Loads the model at `path`: a `.yaml`, `.yml` or `.json` file, or a directory of CSV files.
     ///
-    /// - Parameter path: The file or directory.
+    /// - Parameters:
+    ///   - path: The file or directory.
+    ///   - progress: Where to report the bytes parsed, for a progress display.
     /// - Returns: The model and its warnings.
     /// - Throws: ``ModelError`` with every problem found (file, line and id in each message).
-    public static func load(path: String) throws(ModelError) -> LoadedModel {
+    public static func load(path: String, progress: LoadProgress? = nil) throws(ModelError) -> LoadedModel {
         if FileAccess.isDirectory(path) {
-            return try loadCSV(directory: path)
+            return try loadCSV(directory: path, progress: progress)
         }
         let lowered = path.lowercased()
         let format: ModelFormat
@@ -42,6 +44,8 @@ public enum ModelLoader {
         case .success(let contents): bytes = contents
         case .failure(let problem): throw .unreadable(path: path, reason: problem.reason)
         }
+        progress?.addTotal(bytes.count)
+        defer { progress?.addProcessed(bytes.count) }
         return format == .yaml ? try loadYAML(bytes, file: path) : try loadJSON(bytes, file: path)
     }
 
@@ -103,8 +107,8 @@ public enum ModelLoader {
     /// Loads a model from a directory of CSV files (SPEC §1.2).
     ///
     /// - Throws: ``ModelError``.
-    public static func loadCSV(directory: String) throws(ModelError) -> LoadedModel {
-        var (resolved, log) = CSVModelReader(directory: directory).read()
+    public static func loadCSV(directory: String, progress: LoadProgress? = nil) throws(ModelError) -> LoadedModel {
+        var (resolved, log) = CSVModelReader(directory: directory, progress: progress).read()
         let model = ModelAssembly.assemble(resolved, log: &log)
         if let error = log.error { throw error }
         return LoadedModel(model: model!, warnings: [], format: .csv)

@@ -33,9 +33,11 @@ public enum AnalysisRunner {
     ///   - scope: The scope, a region index.
     ///   - timeout: Seconds an external plugin may run before it is killed.
     ///   - wantsMap: Whether the results will be drawn (built-ins then make annotations).
+    ///   - finished: Called (from the analysis' thread) as each analysis ends.
     /// - Returns: A result or a failure per job.
     public static func run(
-        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120, wantsMap: Bool = true
+        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120, wantsMap: Bool = true,
+        finished: (@Sendable (_ analysis: String) -> Void)? = nil
     ) -> [Result<AnalysisResult, AnalysisFailure>] {
         let needsModelJSON = jobs.contains { if case .external = $0.analysis.origin { true } else { false } }
         let encodedModel = needsModelJSON ? model.encodedJSON() : []
@@ -52,6 +54,7 @@ public enum AnalysisRunner {
                     timeout: timeout)
             }
             outcomes.withLock { $0[index] = outcome }
+            finished?(job.analysis.name)
         }
         return outcomes.withLock { $0.map { $0! } }
     }

@@ -24,6 +24,9 @@ struct AnalysisSelection: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds an external plugin may run before it is killed.", valueName: "seconds"))
     var timeout: Double = 120
 
+    @Flag(help: "Show no progress, even at a terminal.")
+    var quiet = false
+
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
@@ -42,6 +45,14 @@ struct AnalysisSelection: ParsableArguments {
             throw ValidationError("the model names no home region; give one with --scope REGION")
         }
         return home
+    }
+
+    /// Runs the jobs, with a progress line at a terminal when they take a while.
+    func run(_ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, display: ProgressDisplay) -> [Result<AnalysisResult, AnalysisFailure>] {
+        let counter = ProgressDisplay.Counter()
+        display.analyses(jobs.map(\.analysis.name), counter: counter)
+        defer { display.finish() }
+        return AnalysisRunner.run(jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap) { _ in counter.increment() }
     }
 
     /// The chosen analyses with their option values.
@@ -73,6 +84,9 @@ struct AnalyzeCommand: ParsableCommand {
             report), csv (one row per finding or component), json (the result object; an array of \
             them for several analyses). Without --format, an --output file's extension picks \
             (.json, .csv, .md), else table. --output writes the file atomically.
+
+            Loading and analysing a large model shows progress on standard error when it is a \
+            terminal (not with --quiet).
 
             Exit status: 0 (findings are not failures), 64 bad usage, 65 invalid model, 70 an \
             analysis failed (the others' results are still printed), 1 output not writable.
@@ -119,12 +133,13 @@ struct AnalyzeCommand: ParsableCommand {
 
     private func analyze() throws {
         var timer = PhaseTimer()
+        let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
-        let loaded = try loadModel(model)
+        let loaded = try loadModel(model, display: display)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
-        let outcomes = AnalysisRunner.run(jobs, model: loaded.model, scope: scope, timeout: selection.timeout, wantsMap: false)
+        let outcomes = selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, display: display)
         timer.lap("analyses")
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
         var usageFailure: String?

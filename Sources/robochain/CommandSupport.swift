@@ -63,10 +63,14 @@ import Darwin
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(descriptor, buffer, count) }
 #endif
 
-/// Loads the model or exits 65 with every problem on standard error. Warnings go to standard error.
-func loadModel(_ path: String, printWarnings: Bool = true) throws -> LoadedModel {
+/// Loads the model or exits 65 with every problem on standard error. Warnings go to standard
+/// error; so does progress, for a long load at a terminal.
+func loadModel(_ path: String, printWarnings: Bool = true, display: ProgressDisplay? = nil) throws -> LoadedModel {
+    let progress = LoadProgress()
+    display?.load(path, progress)
+    defer { display?.finish() }
     do {
-        let loaded = try ModelLoader.load(path: path)
+        let loaded = try ModelLoader.load(path: path, progress: progress)
         if printWarnings {
             for warning in loaded.warnings.prefix(20) { printError("warning: \(warning)") }
             if loaded.warnings.count > 20 { printError("warning: … and \(loaded.warnings.count - 20) more warnings") }

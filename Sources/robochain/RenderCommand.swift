@@ -100,11 +100,12 @@ struct RenderCommand: ParsableCommand {
         let format = try resolvedFormat()
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
-        let loaded = try loadModel(model)
+        let display = ProgressDisplay(quiet: selection.quiet)
+        let loaded = try loadModel(model, display: display)
         let scope = try selection.resolveScope(in: loaded.model)
         try checkWritable()
 
-        let outcomes = jobs.isEmpty ? [] : AnalysisRunner.run(jobs, model: loaded.model, scope: scope, timeout: selection.timeout)
+        let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, display: display)
         var results: [AnalysisResult] = []
         var failures: [AnalysisFailure] = []
         for outcome in outcomes {

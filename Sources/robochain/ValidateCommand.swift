@@ -12,7 +12,8 @@ struct ValidateCommand: ParsableCommand {
             shares in [0, 1], required fields and files. On success prints a summary — regions, \
             segments with their component counts, roots, firms, supply links — and warnings such \
             as components with no supplier; exit status 0. On failure prints every problem with \
-            its file, line and id; exit status 65.
+            its file, line and id; exit status 65. A long load shows progress on standard error \
+            when it is a terminal (not with --quiet).
 
             Examples:
               robochain validate Models/guangdong-robots.yaml
@@ -22,8 +23,11 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
     var model: String
 
+    @Flag(help: "Show no progress, even at a terminal.")
+    var quiet = false
+
     func run() throws {
-        let loaded = try loadModel(model, printWarnings: false)
+        let loaded = try loadModel(model, printWarnings: false, display: ProgressDisplay(quiet: quiet))
         OutputFile.writeStandardOutput(Array(ModelSummary.text(loaded, path: model).utf8))
     }
 }

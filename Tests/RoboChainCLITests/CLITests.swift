@@ -183,6 +183,40 @@ import Testing
     }
 }
 
+/// Progress goes to standard error only at a terminal, and never with --quiet.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+struct ProgressTests {
+    /// Runs robochain under script(1), which gives it a terminal; returns what the terminal showed.
+    func atTerminal(_ arguments: [String]) throws -> String {
+        let command = ([CommandRunner.product("robochain")] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let result = try CommandRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"],
+            environment: ["ROBOCHAIN_PROGRESS_DELAY": "0"])
+        #expect(result.exitStatus == 0, "\(result.standardOutput)")
+        return result.standardOutput
+    }
+
+    @Test func quietShowsNoProgress() throws {
+        let shown = try atTerminal(["validate", "Models/guangdong-robots.yaml", "--quiet"])
+        #expect(!shown.contains("loading"))
+        #expect(shown.contains("valid YAML model"))
+    }
+
+    @Test(.enabled(if: CommandRunner.sharedDirectory != nil, "../shared is not beside the checkout"))
+    func showsBytesAndRateForALargeLoad() throws {
+        let directory = try TemporaryDirectory("progress")
+        defer { directory.remove() }
+        let generator = CommandRunner.sharedDirectory!.appendingPathComponent("bench/gen_chain.py").path
+        _ = try CommandRunner.run("python3", [generator, "--firms", "200000", "--out", directory.path])
+        let shown = try atTerminal(["validate", directory.path])
+        #expect(shown.contains("loading \(directory.path): "))
+        #expect(shown.contains(" MB/s"))
+        #expect(shown.contains("\u{1B}[2K"), "the line is erased at the end")
+        let quiet = try atTerminal(["validate", directory.path, "--quiet"])
+        #expect(!quiet.contains("loading"))
+        #expect(quiet.contains("valid CSV model"))
+    }
+}
+
 @Suite struct HelpTests {
     @Test(arguments: ["robochain", "validate", "analyze", "plugins list", "plugins new"])
     func helpIsCompleteWithExamples(command: String) throws {
