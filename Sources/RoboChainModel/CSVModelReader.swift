@@ -431,27 +431,38 @@ struct CSVModelReader {
         guard let bytes else { return ids }
         let path = FileAccess.join(directory, table.name)
         var locations: [ElementLocation] = []
-        var derived: [String: Int32] = [:]  // segments named by the components, when none are listed
+        // Segments named by the components, when none are listed: their bytes, matched by
+        // comparison while there are few (a string and a hash per row cost more), by a
+        // dictionary past 64.
+        var derived: [[UInt8]] = []
+        var derivedIndex: [[UInt8]: Int32] = [:]
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
-            let element = "component '\(id)'"
-            let name = Self.requiredText(rows, 1, of: element, log: &log) ?? ""
+            let name = Self.requiredText(rows, 1, of: "component '\(id)'", log: &log) ?? ""
             let position = model.componentIDs.count
             var segment: Int32 = -1
-            if let segmentField = Self.required(rows, 2, of: element, log: &log), let declared {
+            if let segmentField = Self.required(rows, 2, of: "component '\(id)'", log: &log), let declared {
                 if let found = declared.find(rows.bytes(segmentField)) {
                     segment = found
                 } else {
-                    log.report(.unknownReference(log.describe(rows.location), element: element, field: "segment",
+                    log.report(.unknownReference(log.describe(rows.location), element: "component '\(id)'", field: "segment",
                         kind: .segment, id: Self.shown(rows, segmentField)))
                 }
             } else if let segmentField = rows.cell(2) {
-                let text = Self.shown(rows, segmentField)
-                if let found = derived[text] {
+                let fieldBytes = rows.bytes(segmentField)
+                let found = derived.count <= 64
+                    ? derived.firstIndex(where: { $0.elementsEqual(fieldBytes) }).map(Int32.init)
+                    : derivedIndex[Array(fieldBytes)]
+                if let found {
                     segment = found
                 } else {
+                    let text = Self.shown(rows, segmentField)
                     segment = Int32(model.segmentIDs.count)
-                    derived[text] = segment
+                    derived.append(Array(fieldBytes))
+                    derivedIndex[Array(fieldBytes)] = segment
+                    if derived.count == 65 {
+                        for (index, known) in derived.enumerated() { derivedIndex[known] = Int32(index) }
+                    }
                     if !ValueChecks.isValidID(text) { log.report(.invalidID(log.describe(rows.location), kind: .segment, id: text)) }
                     model.segmentIDs.append(text)
                     model.segmentNames.append(text)
@@ -461,8 +472,10 @@ struct CSVModelReader {
             model.componentIDs.append(id)
             model.componentNames.append(name)
             model.componentSegment.append(segment)
-            if let source = Self.text(rows, 3, of: element, log: &log) { model.componentSources.append(source, at: position) }
-            if let note = Self.text(rows, 4, of: element, log: &log) { model.componentNotes.append(note, at: position) }
+            if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
+                if let source = Self.text(rows, 3, of: "component '\(id)'", log: &log) { model.componentSources.append(source, at: position) }
+                if let note = Self.text(rows, 4, of: "component '\(id)'", log: &log) { model.componentNotes.append(note, at: position) }
+            }
         }
         if declared == nil { model.segmentIndex = IDIndex(uniqueIDs: model.segmentIDs) }
         model.componentIndex = ids.index

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// A model's elements with every reference resolved to an index: what both ways of loading
 /// (``ModelBuilder`` from text ids, the CSV reader from bytes) produce before the structural
 /// checks. References that did not resolve are -1 (and were reported).
@@ -101,94 +104,24 @@ enum ModelAssembly {
     /// - Complexity: O(elements + edges + links).
     static func assemble(_ model: ResolvedModel, log: inout ProblemLog) -> ChainModel? {
         checkRegionCycles(model, log: &log)
-
-        // Requirements, grouped by the requiring component.
-        let componentCount = model.componentIDs.count
-        let edgeOrder = groupStable(model.edgeParent, groups: componentCount)
-        var requirementStart = [Int32](repeating: 0, count: componentCount + 1)
-        for parent in model.edgeParent where parent >= 0 { requirementStart[Int(parent) + 1] += 1 }
-        for position in 0..<componentCount { requirementStart[position + 1] += requirementStart[position] }
-        let requirementChild = edgeOrder.map { model.edgeChild[Int($0)] }
-        let requirementWeight = edgeOrder.map { model.edgeWeight[Int($0)] }
-        let requirementLocation = edgeOrder.map { model.edgeLocations[Int($0)] }
-        var lastParentOfChild = [Int32](repeating: -1, count: componentCount)
-        for component in 0..<componentCount {
-            var sum = 0.0
-            for edge in Int(requirementStart[component])..<Int(requirementStart[component + 1]) {
-                let child = requirementChild[edge]
-                if child >= 0 {
-                    if lastParentOfChild[Int(child)] == Int32(component) {
-                        log.report(.duplicateRequirement(log.describe(requirementLocation[edge]),
-                            component: model.componentIDs[component], child: model.componentIDs[Int(child)]))
-                    }
-                    lastParentOfChild[Int(child)] = Int32(component)
-                }
-                let weight = requirementWeight[edge]
-                if !weight.isNaN { sum += weight }
-            }
-            if sum > 1 + 1e-6 {
-                log.report(.weightsExceedOne(log.describe(requirementLocation[Int(requirementStart[component])]),
-                    component: model.componentIDs[component], sum: sum))
+        // Requirements and supply links do not depend on each other: side by side.
+        let files = log.files
+        let parts = Mutex<(requirements: RequirementsPart?, links: LinksPart?)>((nil, nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            var partLog = ProblemLog()
+            partLog.files = files
+            if part == 0 {
+                let requirements = assembleRequirements(model, log: &partLog)
+                parts.withLock { $0.requirements = requirements }
+            } else {
+                let links = assembleLinks(model, log: &partLog)
+                parts.withLock { $0.links = links }
             }
         }
-
-        // Who requires each component, and an order with every part before what requires it.
-        let requirementsResolved = !model.edgeParent.contains { $0 < 0 } && !model.edgeChild.contains { $0 < 0 }
-        var parentStart = [Int32](repeating: 0, count: componentCount + 1)
-        var parentList: [Int32] = []
-        var topologicalOrder: [Int32] = []
-        var roots: [Int32] = []
-        if requirementsResolved {
-            for child in requirementChild { parentStart[Int(child) + 1] += 1 }
-            for position in 0..<componentCount { parentStart[position + 1] += parentStart[position] }
-            parentList = [Int32](repeating: 0, count: requirementChild.count)
-            var fill = parentStart
-            for component in 0..<componentCount {
-                for edge in Int(requirementStart[component])..<Int(requirementStart[component + 1]) {
-                    let child = Int(requirementChild[edge])
-                    parentList[Int(fill[child])] = Int32(component)
-                    fill[child] += 1
-                }
-            }
-            topologicalOrder = orderLeavesFirst(
-                model: model, requirementStart: requirementStart, requirementChild: requirementChild,
-                parentStart: parentStart, parentList: parentList, locations: requirementLocation, log: &log)
-            roots = (0..<componentCount).filter { parentStart[$0] == parentStart[$0 + 1] }.map { Int32($0) }
-        }
-
-        // Supply links, grouped by firm; no firm supplies a component twice.
-        let firmCount = model.firmIDs.count
-        let linkOrder = groupStable(model.linkFirm, groups: firmCount)
-        var firmLinkStart = [Int32](repeating: 0, count: firmCount + 1)
-        for firm in model.linkFirm where firm >= 0 { firmLinkStart[Int(firm) + 1] += 1 }
-        for position in 0..<firmCount { firmLinkStart[position + 1] += firmLinkStart[position] }
-        let identity = linkOrder.count == model.linkFirm.count && linkOrder.enumerated().allSatisfy { $0.offset == Int($0.element) }
-        let sortedFirm = identity ? model.linkFirm : linkOrder.map { model.linkFirm[Int($0)] }
-        let sortedComponent = identity ? model.linkComponent : linkOrder.map { model.linkComponent[Int($0)] }
-        let sortedShare = identity ? model.linkShare : linkOrder.map { model.linkShare[Int($0)] }
-        var lastFirmOfComponent = [Int32](repeating: -1, count: componentCount)
-        for link in 0..<sortedFirm.count {
-            let component = sortedComponent[link]
-            guard component >= 0 else { continue }
-            if lastFirmOfComponent[Int(component)] == sortedFirm[link] {
-                log.report(.duplicateSupply(log.describe(model.linkLocations[Int(linkOrder[link])]),
-                    firm: model.firmIDs[Int(sortedFirm[link])], component: model.componentIDs[Int(component)]))
-            }
-            lastFirmOfComponent[Int(component)] = sortedFirm[link]
-        }
-
+        let (requirements, links) = parts.withLock { ($0.requirements!, $0.links!) }
+        log.merge(requirements.log)
+        log.merge(links.log)
         guard log.isEmpty else { return nil }
-
-        // Links by component (link numbers in link order).
-        var componentLinkStart = [Int32](repeating: 0, count: componentCount + 1)
-        for component in sortedComponent { componentLinkStart[Int(component) + 1] += 1 }
-        for position in 0..<componentCount { componentLinkStart[position + 1] += componentLinkStart[position] }
-        var componentLinks = [Int32](repeating: 0, count: sortedComponent.count)
-        var fill = componentLinkStart
-        for (link, component) in sortedComponent.enumerated() {
-            componentLinks[Int(fill[Int(component)])] = Int32(link)
-            fill[Int(component)] += 1
-        }
 
         return ChainModel(
             id: model.id, title: model.title, home: model.home,
@@ -199,19 +132,141 @@ enum ModelAssembly {
                 notes: model.segmentNotes, isDeclared: model.segmentsDeclared, index: model.segmentIndex),
             components: ComponentTable(
                 ids: model.componentIDs, names: model.componentNames, segmentIndex: model.componentSegment,
-                requirementStart: requirementStart, requirementChild: requirementChild,
-                requirementWeight: requirementWeight, parentStart: parentStart, parentList: parentList,
-                topologicalOrder: topologicalOrder, roots: roots, sources: model.componentSources,
-                notes: model.componentNotes, requirementSources: model.edgeSources.permuted(by: edgeOrder),
-                requirementNotes: model.edgeNotes.permuted(by: edgeOrder), index: model.componentIndex),
-            firms: FirmTable(ids: model.firmIDs, names: model.firmNames, regionIndex: model.firmRegion, linkStart: firmLinkStart,
+                requirementStart: requirements.start, requirementChild: requirements.child,
+                requirementWeight: requirements.weight, parentStart: requirements.parentStart, parentList: requirements.parentList,
+                topologicalOrder: requirements.topologicalOrder, roots: requirements.roots, sources: model.componentSources,
+                notes: model.componentNotes, requirementSources: model.edgeSources.permuted(by: requirements.order),
+                requirementNotes: model.edgeNotes.permuted(by: requirements.order), index: model.componentIndex),
+            firms: FirmTable(ids: model.firmIDs, names: model.firmNames, regionIndex: model.firmRegion, linkStart: links.firmStart,
                 sources: model.firmSources, notes: model.firmNotes, index: model.firmIndex),
             supplies: SupplyTable(
-                firmIndex: sortedFirm, componentIndex: sortedComponent, shareValue: sortedShare,
-                componentLinkStart: componentLinkStart, componentLinks: componentLinks,
-                products: identity ? model.linkProducts : model.linkProducts.permuted(by: linkOrder),
-                sources: identity ? model.linkSources : model.linkSources.permuted(by: linkOrder),
-                notes: identity ? model.linkNotes : model.linkNotes.permuted(by: linkOrder)))
+                firmIndex: links.firm, componentIndex: links.component, shareValue: links.share,
+                componentLinkStart: links.componentStart, componentLinks: links.componentLinks,
+                products: links.isIdentity ? model.linkProducts : model.linkProducts.permuted(by: links.order),
+                sources: links.isIdentity ? model.linkSources : model.linkSources.permuted(by: links.order),
+                notes: links.isIdentity ? model.linkNotes : model.linkNotes.permuted(by: links.order)))
+    }
+
+    /// The `requires` edges grouped by component, with their checks, both directions and an order.
+    struct RequirementsPart: Sendable {
+        var order: [Int32] = []
+        var start: [Int32] = []
+        var child: [Int32] = []
+        var weight: [Double] = []
+        var parentStart: [Int32] = []
+        var parentList: [Int32] = []
+        var topologicalOrder: [Int32] = []
+        var roots: [Int32] = []
+        var log = ProblemLog()
+    }
+
+    /// Groups the edges by requiring component; checks no child twice and the weights' sum;
+    /// indexes parents; orders the components (Kahn) when every edge resolved.
+    static func assembleRequirements(_ model: ResolvedModel, log: inout ProblemLog) -> RequirementsPart {
+        var part = RequirementsPart()
+        let componentCount = model.componentIDs.count
+        part.order = groupStable(model.edgeParent, groups: componentCount)
+        part.start = [Int32](repeating: 0, count: componentCount + 1)
+        for parent in model.edgeParent where parent >= 0 { part.start[Int(parent) + 1] += 1 }
+        for position in 0..<componentCount { part.start[position + 1] += part.start[position] }
+        part.child = part.order.map { model.edgeChild[Int($0)] }
+        part.weight = part.order.map { model.edgeWeight[Int($0)] }
+        let locations = part.order.map { model.edgeLocations[Int($0)] }
+        var lastParentOfChild = [Int32](repeating: -1, count: componentCount)
+        for component in 0..<componentCount {
+            var sum = 0.0
+            for edge in Int(part.start[component])..<Int(part.start[component + 1]) {
+                let child = part.child[edge]
+                if child >= 0 {
+                    if lastParentOfChild[Int(child)] == Int32(component) {
+                        log.report(.duplicateRequirement(log.describe(locations[edge]),
+                            component: model.componentIDs[component], child: model.componentIDs[Int(child)]))
+                    }
+                    lastParentOfChild[Int(child)] = Int32(component)
+                }
+                let weight = part.weight[edge]
+                if !weight.isNaN { sum += weight }
+            }
+            if sum > 1 + 1e-6 {
+                log.report(.weightsExceedOne(log.describe(locations[Int(part.start[component])]),
+                    component: model.componentIDs[component], sum: sum))
+            }
+        }
+        part.parentStart = [Int32](repeating: 0, count: componentCount + 1)
+        let resolved = !model.edgeParent.contains { $0 < 0 } && !model.edgeChild.contains { $0 < 0 }
+        if resolved {
+            for child in part.child { part.parentStart[Int(child) + 1] += 1 }
+            for position in 0..<componentCount { part.parentStart[position + 1] += part.parentStart[position] }
+            part.parentList = [Int32](repeating: 0, count: part.child.count)
+            var fill = part.parentStart
+            for component in 0..<componentCount {
+                for edge in Int(part.start[component])..<Int(part.start[component + 1]) {
+                    let child = Int(part.child[edge])
+                    part.parentList[Int(fill[child])] = Int32(component)
+                    fill[child] += 1
+                }
+            }
+            part.topologicalOrder = orderLeavesFirst(
+                model: model, requirementStart: part.start, requirementChild: part.child,
+                parentStart: part.parentStart, parentList: part.parentList, locations: locations, log: &log)
+            part.roots = (0..<componentCount).filter { part.parentStart[$0] == part.parentStart[$0 + 1] }.map { Int32($0) }
+        }
+        part.log = log
+        return part
+    }
+
+    /// The supply links grouped by firm, with the index by component.
+    struct LinksPart: Sendable {
+        var order: [Int32] = []
+        var isIdentity = false
+        var firmStart: [Int32] = []
+        var firm: [Int32] = []
+        var component: [Int32] = []
+        var share: [Double] = []
+        var componentStart: [Int32] = []
+        var componentLinks: [Int32] = []
+        var log = ProblemLog()
+    }
+
+    /// Groups the links by firm (stable); checks that no firm supplies a component twice;
+    /// indexes the links by component.
+    static func assembleLinks(_ model: ResolvedModel, log: inout ProblemLog) -> LinksPart {
+        var part = LinksPart()
+        let firmCount = model.firmIDs.count
+        let componentCount = model.componentIDs.count
+        part.order = groupStable(model.linkFirm, groups: firmCount)
+        part.firmStart = [Int32](repeating: 0, count: firmCount + 1)
+        for firm in model.linkFirm where firm >= 0 { part.firmStart[Int(firm) + 1] += 1 }
+        for position in 0..<firmCount { part.firmStart[position + 1] += part.firmStart[position] }
+        part.isIdentity = part.order.count == model.linkFirm.count && part.order.enumerated().allSatisfy { $0.offset == Int($0.element) }
+        part.firm = part.isIdentity ? model.linkFirm : part.order.map { model.linkFirm[Int($0)] }
+        part.component = part.isIdentity ? model.linkComponent : part.order.map { model.linkComponent[Int($0)] }
+        part.share = part.isIdentity ? model.linkShare : part.order.map { model.linkShare[Int($0)] }
+        var lastFirmOfComponent = [Int32](repeating: -1, count: componentCount)
+        for link in 0..<part.firm.count {
+            let component = part.component[link]
+            guard component >= 0 else { continue }
+            if lastFirmOfComponent[Int(component)] == part.firm[link] {
+                log.report(.duplicateSupply(log.describe(model.linkLocations[Int(part.order[link])]),
+                    firm: model.firmIDs[Int(part.firm[link])], component: model.componentIDs[Int(component)]))
+            }
+            lastFirmOfComponent[Int(component)] = part.firm[link]
+        }
+        guard log.isEmpty, !part.component.contains(where: { $0 < 0 }) else {
+            part.log = log
+            return part
+        }
+        part.componentStart = [Int32](repeating: 0, count: componentCount + 1)
+        for component in part.component { part.componentStart[Int(component) + 1] += 1 }
+        for position in 0..<componentCount { part.componentStart[position + 1] += part.componentStart[position] }
+        part.componentLinks = [Int32](repeating: 0, count: part.component.count)
+        var fill = part.componentStart
+        for (link, component) in part.component.enumerated() {
+            part.componentLinks[Int(fill[Int(component)])] = Int32(link)
+            fill[Int(component)] += 1
+        }
+        part.log = log
+        return part
     }
 
     /// A stable counting sort: the positions of `keys`, grouped by key (keys below 0 dropped).

@@ -153,7 +153,7 @@ struct AnalyzeCommand: ParsableCommand {
         try emit(to: output) { report.write(resolvedFormat, colour: colour, to: $0) }
         timer.lap("output")
         for case .failure(let failure) in outcomes { printError("error: \(failure)") }
-        if failed { throw ExitStatus.pluginFailure }
+        finishProcess(failed ? ExitStatus.pluginFailure.rawValue : 0)
     }
 }
 

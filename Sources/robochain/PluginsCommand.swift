@@ -15,7 +15,15 @@ struct PluginsCommand: ParsableCommand {
             External plugins are executables in any language that speak protocol 1: a JSON \
             request on standard input, a JSON response on standard output. They are found in \
             each directory of ROBOCHAIN_PLUGIN_PATH (separated by ':'), then in \
-            ~/.robochain/plugins: a plugin is a sub-directory holding plugin.json.
+            ~/.robochain/plugins: a plugin is a sub-directory holding plugin.json. \
+            docs/plugins.md in the RoboChain repository explains writing one.
+
+            Examples:
+              robochain plugins list
+              robochain plugins new supplier-count --language python \\
+                  --output ~/.robochain/plugins
+              ROBOCHAIN_PLUGIN_PATH=Plugins robochain analyze \\
+                  Models/guangdong-robots.yaml --with supplier-concentration
             """,
         subcommands: [PluginsListCommand.self, PluginsNewCommand.self])
 }

@@ -29,5 +29,6 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loaded = try loadModel(model, printWarnings: false, display: ProgressDisplay(quiet: quiet))
         OutputFile.writeStandardOutput(Array(ModelSummary.text(loaded, path: model).utf8))
+        finishProcess()
     }
 }
