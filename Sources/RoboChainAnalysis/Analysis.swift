@@ -1,4 +1,5 @@
 import RoboChainModel
+import Synchronization
 
 /// An analysis of a chain model: the unit `robochain analyze --with NAME` runs.
 ///
@@ -51,12 +52,17 @@ public struct AnalysisRequest: Sendable {
     /// Whether the result will be drawn on a map: when `false` (e.g. `robochain analyze`), an
     /// analysis may leave out `annotations` and `legend`, which can be costly for large models.
     public let wantsMap: Bool
+    /// Measures that every analysis of the same command may need, computed once for all of them.
+    public let measures: SharedMeasures
 
-    public init(model: ChainModel, scope: Int, options: OptionValues, wantsMap: Bool = true) {
+    /// A request. Analyses run together on one model and scope should be given the same
+    /// `measures`, so they compute the shared measures once.
+    public init(model: ChainModel, scope: Int, options: OptionValues, wantsMap: Bool = true, measures: SharedMeasures? = nil) {
         self.model = model
         self.scope = scope
         self.options = options
         self.wantsMap = wantsMap
+        self.measures = measures ?? SharedMeasures(model: model, scope: scope)
     }
 
     /// The scope's region id.
@@ -64,4 +70,39 @@ public struct AnalysisRequest: Sendable {
 
     /// The national scope: the scope's root region (its country).
     public var nationalScope: Int { model.regions.nationalScope(of: scope) }
+}
+
+/// The SPEC §2 measures several analyses of one command use — where the suppliers are, the
+/// cost structure — computed on first use, once, whichever analysis (on whichever thread) asks
+/// first; the others wait for it rather than compute it again.
+public final class SharedMeasures: Sendable {
+    public let model: ChainModel
+    public let scope: Int
+    private let supply = Mutex<LocalSupply?>(nil)
+    private let cost = Mutex<CostStructure?>(nil)
+
+    public init(model: ChainModel, scope: Int) {
+        self.model = model
+        self.scope = scope
+    }
+
+    /// ``LocalSupply`` for the scope.
+    public var localSupply: LocalSupply {
+        supply.withLock { cached in
+            if let cached { return cached }
+            let computed = LocalSupply(model: model, scope: scope)
+            cached = computed
+            return computed
+        }
+    }
+
+    /// ``CostStructure`` of the model.
+    public var costStructure: CostStructure {
+        cost.withLock { cached in
+            if let cached { return cached }
+            let computed = CostStructure(model: model)
+            cached = computed
+            return computed
+        }
+    }
 }

@@ -162,6 +162,27 @@ struct CSVModelReader {
             }
         }
 
+        /// The position of the id whose bytes are `field`, trying first the id at `near` and
+        /// the next one: references in files sorted by their target (supply links listed firm
+        /// by firm, requirements component by component) then cost a comparison of neighbouring
+        /// ids instead of a probe into the hash table.
+        @inline(__always)
+        func find(_ field: UnsafeBufferPointer<UInt8>, near: Int32) -> Int32? {
+            if near >= 0 {
+                let found: Int32? = bytes.withUnsafeBufferPointer { buffer in
+                    // (If ids repeat, this may pick another of the equal ones than the index would;
+                    // a model with a repeated id is rejected, so it cannot matter.)
+                    for candidate in near...min(near + 1, Int32(start.count - 1))
+                    where Self.equal(buffer, Int(start[Int(candidate)]), Int(length[Int(candidate)]), field) {
+                        return candidate
+                    }
+                    return nil
+                }
+                if let found { return found }
+            }
+            return find(field)
+        }
+
         /// The position of the id whose bytes are `field`.
         @inline(__always)
         func find(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
@@ -562,13 +583,15 @@ struct CSVModelReader {
         var links = LinkColumns(log: ProblemLog())
         if let requires {
             let path = FileAccess.join(directory, Self.requires.name)
+            var previousParent: Int32 = -1
             Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let parentField = Self.required(rows, 0, of: "a requirement", log: &log) else { return }
                 guard let childField = Self.required(rows, 1, of: "requirement of '\(Self.shown(rows, parentField))'", log: &log)
                 else { return }
                 let location = rows.location
                 let position = links.edgeParent.count
-                let parent = components.find(rows.bytes(parentField)) ?? -1
+                let parent = components.find(rows.bytes(parentField), near: previousParent) ?? -1
+                previousParent = parent
                 let child = components.find(rows.bytes(childField)) ?? -1
                 if parent < 0 {
                     log.report(.unknownReference(log.describe(location), element: "a requirement", field: "component",
@@ -656,11 +679,13 @@ struct CSVModelReader {
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
                     let range = (count * part / parts)..<(count * (part + 1) / parts)
                     var missing: [Int] = []
+                    var previous: Int32 = -1
                     for link in range {
                         let start = Int(links.firmStart[link])
                         let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(links.firmLength[link]))])
-                        if let firm = firms.find(field) {
+                        if let firm = firms.find(field, near: previous) {
                             target.pointer[link] = firm
+                            previous = firm
                         } else {
                             missing.append(link)
                         }

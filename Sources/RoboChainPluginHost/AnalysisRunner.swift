@@ -41,13 +41,14 @@ public enum AnalysisRunner {
     ) -> [Result<AnalysisResult, AnalysisFailure>] {
         let needsModelJSON = jobs.contains { if case .external = $0.analysis.origin { true } else { false } }
         let encodedModel = needsModelJSON ? model.encodedJSON() : []
+        let measures = SharedMeasures(model: model, scope: scope)
         let outcomes = Mutex([Result<AnalysisResult, AnalysisFailure>?](repeating: nil, count: jobs.count))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
             let outcome: Result<AnalysisResult, AnalysisFailure>
             switch job.analysis.origin {
             case .builtIn(let analysis):
-                outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope, wantsMap: wantsMap)
+                outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope, wantsMap: wantsMap, measures: measures)
             case .external(let plugin):
                 let request = PluginRequest(analysis: plugin.manifest.name, scope: scope, options: job.options, model: model)
                 outcome = runExternal(plugin, request: request.encode(encodedModel: encodedModel), scope: model.regions.ids[scope],
@@ -60,10 +61,11 @@ public enum AnalysisRunner {
     }
 
     static func runBuiltIn(
-        _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool
+        _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool, measures: SharedMeasures
     ) -> Result<AnalysisResult, AnalysisFailure> {
         do {
-            var result = try analysis.run(AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap))
+            var result = try analysis.run(
+                AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap, measures: measures))
             if result.scope == nil { result.scope = model.regions.ids[scope] }
             return .success(result)
         } catch {

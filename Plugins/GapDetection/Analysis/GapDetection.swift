@@ -58,10 +58,10 @@ public struct GapDetection: Analysis {
         DispatchQueue.concurrentPerform(iterations: 3) { part in
             switch part {
             case 0:
-                let supply = LocalSupply(model: model, scope: request.scope)
+                let supply = request.measures.localSupply
                 measures.withLock { $0.supply = supply }
             case 1:
-                let valueWeight = ChainMeasures.maximumValueWeights(model: model, cost: CostStructure(model: model))
+                let valueWeight = ChainMeasures.maximumValueWeights(model: model, cost: request.measures.costStructure)
                 measures.withLock { $0.valueWeight = valueWeight }
             default:
                 let dependents = ChainMeasures.dependentCounts(model: model)

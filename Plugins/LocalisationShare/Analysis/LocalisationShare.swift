@@ -30,8 +30,8 @@ public struct LocalisationShare: Analysis {
     public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
         let model = request.model
         let components = model.components
-        let supply = LocalSupply(model: model, scope: request.scope)
-        let cost = CostStructure(model: model)
+        let supply = request.measures.localSupply
+        let cost = request.measures.costStructure
         let rolled = ChainMeasures.rolledUpShares(model: model, supply: supply, cost: cost)
         let segmentOrder = model.segments.displayOrder
 
