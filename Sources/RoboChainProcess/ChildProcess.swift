@@ -105,10 +105,18 @@ public enum ChildProcess {
 
         var pid: pid_t = 0
         let environmentStrings = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? inheritedEnvironment()
-        let spawned = withCStrings([executable] + arguments) { argv in
-            withCStrings(environmentStrings) { envp in
-                posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        var spawned: Int32 = 0
+        // ETXTBSY: the executable is open for writing somewhere — typically a descriptor that a
+        // process started at that moment inherited while the file was being written. It passes
+        // once that descriptor is closed; wait for it a little (at most about a second).
+        for attempt in 0..<20 {
+            spawned = withCStrings([executable] + arguments) { argv in
+                withCStrings(environmentStrings) { envp in
+                    posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+                }
             }
+            guard spawned == ETXTBSY else { break }
+            usleep(UInt32(10_000 * (attempt + 1)) / 2)
         }
         close(inputPipe[0])
         close(outputPipe[1])

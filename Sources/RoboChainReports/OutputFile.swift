@@ -74,6 +74,7 @@ public enum OutputFile {
             var template = ((directory.isEmpty ? "/" : directory) + "/.\(name).tmp-XXXXXX").utf8CString
             descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard descriptor >= 0 else { throw Problem(path: path, reason: OutputFile.systemReason()) }
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)  // not inherited by processes started meanwhile
             temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }
 

@@ -55,11 +55,23 @@ public struct TemporaryDirectory: Sendable {
     public var path: String { url.path }
 
     /// Writes a text file (creating directories) and returns its path.
+    ///
+    /// The file is opened close-on-exec: a process another test starts at that moment must not
+    /// inherit the open file, or running it (a plugin script) would fail with "Text file busy".
     @discardableResult
     public func write(_ text: String, to name: String, executable: Bool = false) throws -> String {
         let file = url.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path]) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path]) }
+            offset += written
+        }
         if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path) }
         return file.path
     }
