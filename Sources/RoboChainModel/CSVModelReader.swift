@@ -91,7 +91,7 @@ struct CSVModelReader {
         let requiresBytes = contents.removeValue(forKey: Self.requires.name)
         let suppliesBytes = contents.removeValue(forKey: Self.supplies.name)
         let files = log.files
-        let halves = Mutex<(firms: FirmColumns?, links: LinkColumns?)>((nil, nil))
+        let halves = Mutex<(firms: FirmColumns?, links: LinkReading?)>((nil, nil))
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 let firms = readFirms(firmsBytes, regions: regionIDs, files: files)
@@ -110,19 +110,9 @@ struct CSVModelReader {
         model.firmSources = firmPart.sources
         model.firmNotes = firmPart.notes
         model.firmIndex = firmPart.ids.index
-        model.edgeParent = linkPart.edgeParent
-        model.edgeChild = linkPart.edgeChild
-        model.edgeWeight = linkPart.edgeWeight
-        model.edgeSources = linkPart.edgeSources
-        model.edgeNotes = linkPart.edgeNotes
-        model.edgeLocations = linkPart.edgeLocations
-        model.linkComponent = linkPart.linkComponent
-        model.linkShare = linkPart.linkShare
-        model.linkProducts = linkPart.linkProducts
-        model.linkSources = linkPart.linkSources
-        model.linkNotes = linkPart.linkNotes
-        model.linkLocations = linkPart.linkLocations
-        model.linkFirm = resolveFirmReferences(linkPart, firms: firmPart.ids, log: &log)
+        model.edges = linkPart.edges
+        model.links = linkPart.links
+        model.links.firm = resolveFirmReferences(linkPart, firms: firmPart.ids, log: &log)
         return (model, log)
     }
 
@@ -557,30 +547,21 @@ struct CSVModelReader {
 
     // MARK: - Requirements and supply links (the other thread)
 
-    struct LinkColumns: Sendable {
-        var edgeParent: [Int32] = []
-        var edgeChild: [Int32] = []
-        var edgeWeight: [Double] = []
-        var edgeSources = SparseColumn<String>()
-        var edgeNotes = SparseColumn<String>()
-        var edgeLocations: [ElementLocation] = []
-        var linkComponent: [Int32] = []
-        var linkShare: [Double] = []
-        var linkProducts = SparseColumn<String>()
-        var linkSources = SparseColumn<String>()
-        var linkNotes = SparseColumn<String>()
-        var linkLocations: [ElementLocation] = []
-        /// Each link's firm reference, as a byte range of `suppliesBytes` (resolved later).
+    /// What the second thread reads: the requirements, and the supply links with their firm
+    /// references still byte ranges of `suppliesBytes` (resolved once every firm is known).
+    struct LinkReading: Sendable {
+        var edges = EdgeColumns()
+        var links = LinkColumns()
         var firmStart: [Int32] = []
         var firmLength: [Int32] = []
         var suppliesBytes: [UInt8] = []
         var log: ProblemLog
     }
 
-    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDColumn, files: [String]) -> LinkColumns {
+    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDColumn, files: [String]) -> LinkReading {
         var log = ProblemLog()
         log.files = files
-        var links = LinkColumns(log: ProblemLog())
+        var reading = LinkReading(log: ProblemLog())
         if let requires {
             let path = FileAccess.join(directory, Self.requires.name)
             var previousParent: Int32 = -1
@@ -589,7 +570,7 @@ struct CSVModelReader {
                 guard let childField = Self.required(rows, 1, of: "requirement of '\(Self.shown(rows, parentField))'", log: &log)
                 else { return }
                 let location = rows.location
-                let position = links.edgeParent.count
+                let position = reading.edges.parent.count
                 let parent = components.find(rows.bytes(parentField), near: previousParent) ?? -1
                 previousParent = parent
                 let child = components.find(rows.bytes(childField)) ?? -1
@@ -608,31 +589,31 @@ struct CSVModelReader {
                         child: Self.shown(rows, childField), weight: weight))
                     weight = .nan
                 }
-                links.edgeParent.append(parent)
-                links.edgeChild.append(child)
-                links.edgeWeight.append(weight)
-                links.edgeLocations.append(location)
+                reading.edges.parent.append(parent)
+                reading.edges.child.append(child)
+                reading.edges.weight.append(weight)
+                reading.edges.locations.append(location)
                 if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
                     let element = "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'"
-                    if let source = Self.text(rows, 3, of: element, log: &log) { links.edgeSources.append(source, at: position) }
-                    if let note = Self.text(rows, 4, of: element, log: &log) { links.edgeNotes.append(note, at: position) }
+                    if let source = Self.text(rows, 3, of: element, log: &log) { reading.edges.sources.append(source, at: position) }
+                    if let note = Self.text(rows, 4, of: element, log: &log) { reading.edges.notes.append(note, at: position) }
                 }
             }
         }
         if let supplies {
             let capacity = FileAccess.lineCount(supplies) + 1
-            links.linkComponent.reserveCapacity(capacity)
-            links.linkShare.reserveCapacity(capacity)
-            links.linkLocations.reserveCapacity(capacity)
-            links.firmStart.reserveCapacity(capacity)
-            links.firmLength.reserveCapacity(capacity)
+            reading.links.component.reserveCapacity(capacity)
+            reading.links.share.reserveCapacity(capacity)
+            reading.links.locations.reserveCapacity(capacity)
+            reading.firmStart.reserveCapacity(capacity)
+            reading.firmLength.reserveCapacity(capacity)
             let path = FileAccess.join(directory, Self.supplies.name)
             Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
                 else { return }
                 let location = rows.location
-                let position = links.linkComponent.count
+                let position = reading.links.component.count
                 let component = components.find(rows.bytes(componentField)) ?? -1
                 if component < 0 {
                     log.report(.unknownReference(log.describe(location), element: "firm '\(Self.shown(rows, firmField))'",
@@ -647,33 +628,33 @@ struct CSVModelReader {
                             component: Self.shown(rows, componentField), share: share))
                     }
                 }
-                links.linkComponent.append(component)
-                links.linkShare.append(share)
-                links.linkLocations.append(location)
+                reading.links.component.append(component)
+                reading.links.share.append(share)
+                reading.links.locations.append(location)
                 let firmBytes = rows.bytes(firmField)
-                links.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
-                links.firmLength.append(Int32(firmBytes.count))
+                reading.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
+                reading.firmLength.append(Int32(firmBytes.count))
                 if rows.positions[3] >= 0 || rows.positions[4] >= 0 || rows.positions[5] >= 0 {
                     let element = "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'"
-                    if let product = Self.text(rows, 3, of: element, log: &log) { links.linkProducts.append(product, at: position) }
-                    if let source = Self.text(rows, 4, of: element, log: &log) { links.linkSources.append(source, at: position) }
-                    if let note = Self.text(rows, 5, of: element, log: &log) { links.linkNotes.append(note, at: position) }
+                    if let product = Self.text(rows, 3, of: element, log: &log) { reading.links.products.append(product, at: position) }
+                    if let source = Self.text(rows, 4, of: element, log: &log) { reading.links.sources.append(source, at: position) }
+                    if let note = Self.text(rows, 5, of: element, log: &log) { reading.links.notes.append(note, at: position) }
                 }
             }
-            links.suppliesBytes = supplies
+            reading.suppliesBytes = supplies
         }
-        links.log = log
-        return links
+        reading.log = log
+        return reading
     }
 
     /// Resolves the links' firm references, in two halves on two threads.
-    func resolveFirmReferences(_ links: LinkColumns, firms: IDColumn, log: inout ProblemLog) -> [Int32] {
-        let count = links.firmStart.count
+    func resolveFirmReferences(_ reading: LinkReading, firms: IDColumn, log: inout ProblemLog) -> [Int32] {
+        let count = reading.firmStart.count
         var resolved = [Int32](repeating: -1, count: count)
         let unknown = Mutex<[Int]>([])
         resolved.withUnsafeMutableBufferPointer { output in
             let target = SendableBuffer(pointer: output)
-            links.suppliesBytes.withUnsafeBufferPointer { bytes in
+            reading.suppliesBytes.withUnsafeBufferPointer { bytes in
                 let source = SendableBytes(pointer: bytes)
                 let parts = count < 100_000 ? 1 : 2
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -681,8 +662,8 @@ struct CSVModelReader {
                     var missing: [Int] = []
                     var previous: Int32 = -1
                     for link in range {
-                        let start = Int(links.firmStart[link])
-                        let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(links.firmLength[link]))])
+                        let start = Int(reading.firmStart[link])
+                        let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(reading.firmLength[link]))])
                         if let firm = firms.find(field, near: previous) {
                             target.pointer[link] = firm
                             previous = firm
@@ -695,9 +676,9 @@ struct CSVModelReader {
             }
         }
         for link in unknown.withLock({ $0.sorted() }) {
-            let start = Int(links.firmStart[link])
-            let text = String(decoding: links.suppliesBytes[start..<(start + Int(links.firmLength[link]))], as: UTF8.self)
-            log.report(.unknownReference(log.describe(links.linkLocations[link]), element: "a supply link", field: "firm",
+            let start = Int(reading.firmStart[link])
+            let text = String(decoding: reading.suppliesBytes[start..<(start + Int(reading.firmLength[link]))], as: UTF8.self)
+            log.report(.unknownReference(log.describe(reading.links.locations[link]), element: "a supply link", field: "firm",
                 kind: .firm, id: text))
         }
         return resolved

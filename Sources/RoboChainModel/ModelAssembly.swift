@@ -33,13 +33,7 @@ struct ResolvedModel: Sendable {
     var componentIndex = IDIndex(capacity: 0)
 
     /// Requirement edges in the order read.
-    var edgeParent: [Int32] = []
-    var edgeChild: [Int32] = []
-    /// The weight given, or NaN (none given, or out of range and reported).
-    var edgeWeight: [Double] = []
-    var edgeSources = SparseColumn<String>()
-    var edgeNotes = SparseColumn<String>()
-    var edgeLocations: [ElementLocation] = []
+    var edges = EdgeColumns()
 
     var firmIDs: [String] = []
     var firmNames: [String] = []
@@ -49,13 +43,30 @@ struct ResolvedModel: Sendable {
     var firmIndex = IDIndex(capacity: 0)
 
     /// Supply links in the order read.
-    var linkFirm: [Int32] = []
-    var linkComponent: [Int32] = []
-    var linkShare: [Double] = []
-    var linkProducts = SparseColumn<String>()
-    var linkSources = SparseColumn<String>()
-    var linkNotes = SparseColumn<String>()
-    var linkLocations: [ElementLocation] = []
+    var links = LinkColumns()
+}
+
+/// `requires` edges as read: endpoints (-1 where unresolved), weights, texts, places.
+struct EdgeColumns: Sendable {
+    var parent: [Int32] = []
+    var child: [Int32] = []
+    /// The weight given, or NaN (none given, or out of range and reported).
+    var weight: [Double] = []
+    var sources = SparseColumn<String>()
+    var notes = SparseColumn<String>()
+    var locations: [ElementLocation] = []
+}
+
+/// Supply links as read: firm and component (-1 where unresolved), shares, texts, places.
+struct LinkColumns: Sendable {
+    var firm: [Int32] = []
+    var component: [Int32] = []
+    /// The share given, or NaN.
+    var share: [Double] = []
+    var products = SparseColumn<String>()
+    var sources = SparseColumn<String>()
+    var notes = SparseColumn<String>()
+    var locations: [ElementLocation] = []
 }
 
 /// Checks applied to single values as they are read, shared by every loader.
@@ -135,16 +146,16 @@ enum ModelAssembly {
                 requirementStart: requirements.start, requirementChild: requirements.child,
                 requirementWeight: requirements.weight, parentStart: requirements.parentStart, parentList: requirements.parentList,
                 topologicalOrder: requirements.topologicalOrder, roots: requirements.roots, sources: model.componentSources,
-                notes: model.componentNotes, requirementSources: model.edgeSources.permuted(by: requirements.order),
-                requirementNotes: model.edgeNotes.permuted(by: requirements.order), index: model.componentIndex),
+                notes: model.componentNotes, requirementSources: model.edges.sources.permuted(by: requirements.order),
+                requirementNotes: model.edges.notes.permuted(by: requirements.order), index: model.componentIndex),
             firms: FirmTable(ids: model.firmIDs, names: model.firmNames, regionIndex: model.firmRegion, linkStart: links.firmStart,
                 sources: model.firmSources, notes: model.firmNotes, index: model.firmIndex),
             supplies: SupplyTable(
                 firmIndex: links.firm, componentIndex: links.component, shareValue: links.share,
                 componentLinkStart: links.componentStart, componentLinks: links.componentLinks,
-                products: links.isIdentity ? model.linkProducts : model.linkProducts.permuted(by: links.order),
-                sources: links.isIdentity ? model.linkSources : model.linkSources.permuted(by: links.order),
-                notes: links.isIdentity ? model.linkNotes : model.linkNotes.permuted(by: links.order)))
+                products: links.isIdentity ? model.links.products : model.links.products.permuted(by: links.order),
+                sources: links.isIdentity ? model.links.sources : model.links.sources.permuted(by: links.order),
+                notes: links.isIdentity ? model.links.notes : model.links.notes.permuted(by: links.order)))
     }
 
     /// The `requires` edges grouped by component, with their checks, both directions and an order.
@@ -165,13 +176,13 @@ enum ModelAssembly {
     static func assembleRequirements(_ model: ResolvedModel, log: inout ProblemLog) -> RequirementsPart {
         var part = RequirementsPart()
         let componentCount = model.componentIDs.count
-        part.order = groupStable(model.edgeParent, groups: componentCount)
+        part.order = groupStable(model.edges.parent, groups: componentCount)
         part.start = [Int32](repeating: 0, count: componentCount + 1)
-        for parent in model.edgeParent where parent >= 0 { part.start[Int(parent) + 1] += 1 }
+        for parent in model.edges.parent where parent >= 0 { part.start[Int(parent) + 1] += 1 }
         for position in 0..<componentCount { part.start[position + 1] += part.start[position] }
-        part.child = part.order.map { model.edgeChild[Int($0)] }
-        part.weight = part.order.map { model.edgeWeight[Int($0)] }
-        let locations = part.order.map { model.edgeLocations[Int($0)] }
+        part.child = part.order.map { model.edges.child[Int($0)] }
+        part.weight = part.order.map { model.edges.weight[Int($0)] }
+        let locations = part.order.map { model.edges.locations[Int($0)] }
         var lastParentOfChild = [Int32](repeating: -1, count: componentCount)
         for component in 0..<componentCount {
             var sum = 0.0
@@ -193,7 +204,7 @@ enum ModelAssembly {
             }
         }
         part.parentStart = [Int32](repeating: 0, count: componentCount + 1)
-        let resolved = !model.edgeParent.contains { $0 < 0 } && !model.edgeChild.contains { $0 < 0 }
+        let resolved = !model.edges.parent.contains { $0 < 0 } && !model.edges.child.contains { $0 < 0 }
         if resolved {
             for child in part.child { part.parentStart[Int(child) + 1] += 1 }
             for position in 0..<componentCount { part.parentStart[position + 1] += part.parentStart[position] }
@@ -234,20 +245,20 @@ enum ModelAssembly {
         var part = LinksPart()
         let firmCount = model.firmIDs.count
         let componentCount = model.componentIDs.count
-        part.order = groupStable(model.linkFirm, groups: firmCount)
+        part.order = groupStable(model.links.firm, groups: firmCount)
         part.firmStart = [Int32](repeating: 0, count: firmCount + 1)
-        for firm in model.linkFirm where firm >= 0 { part.firmStart[Int(firm) + 1] += 1 }
+        for firm in model.links.firm where firm >= 0 { part.firmStart[Int(firm) + 1] += 1 }
         for position in 0..<firmCount { part.firmStart[position + 1] += part.firmStart[position] }
-        part.isIdentity = part.order.count == model.linkFirm.count && part.order.enumerated().allSatisfy { $0.offset == Int($0.element) }
-        part.firm = part.isIdentity ? model.linkFirm : part.order.map { model.linkFirm[Int($0)] }
-        part.component = part.isIdentity ? model.linkComponent : part.order.map { model.linkComponent[Int($0)] }
-        part.share = part.isIdentity ? model.linkShare : part.order.map { model.linkShare[Int($0)] }
+        part.isIdentity = part.order.count == model.links.firm.count && part.order.enumerated().allSatisfy { $0.offset == Int($0.element) }
+        part.firm = part.isIdentity ? model.links.firm : part.order.map { model.links.firm[Int($0)] }
+        part.component = part.isIdentity ? model.links.component : part.order.map { model.links.component[Int($0)] }
+        part.share = part.isIdentity ? model.links.share : part.order.map { model.links.share[Int($0)] }
         var lastFirmOfComponent = [Int32](repeating: -1, count: componentCount)
         for link in 0..<part.firm.count {
             let component = part.component[link]
             guard component >= 0 else { continue }
             if lastFirmOfComponent[Int(component)] == part.firm[link] {
-                log.report(.duplicateSupply(log.describe(model.linkLocations[Int(part.order[link])]),
+                log.report(.duplicateSupply(log.describe(model.links.locations[Int(part.order[link])]),
                     firm: model.firmIDs[Int(part.firm[link])], component: model.componentIDs[Int(component)]))
             }
             lastFirmOfComponent[Int(component)] = part.firm[link]

@@ -316,30 +316,30 @@ public struct ModelBuilder: Sendable {
 
         // Requirements.
         let edgeCount = requirementParents.count
-        model.edgeParent = [Int32](repeating: -1, count: edgeCount)
-        model.edgeChild = [Int32](repeating: -1, count: edgeCount)
-        model.edgeWeight = requirementWeights
-        model.edgeSources = requirementSources
-        model.edgeNotes = requirementNotes
-        model.edgeLocations = requirementLocations
+        model.edges.parent = [Int32](repeating: -1, count: edgeCount)
+        model.edges.child = [Int32](repeating: -1, count: edgeCount)
+        model.edges.weight = requirementWeights
+        model.edges.sources = requirementSources
+        model.edges.notes = requirementNotes
+        model.edges.locations = requirementLocations
         for edge in 0..<edgeCount {
             let parentID = requirementParents[edge]
             let childID = requirementChildren[edge]
             let location = log.describe(requirementLocations[edge])
             if let parent = model.componentIndex.find(parentID, in: componentIDs) {
-                model.edgeParent[edge] = Int32(parent)
+                model.edges.parent[edge] = Int32(parent)
             } else {
                 log.report(.unknownReference(location, element: "a requirement", field: "component", kind: .component, id: parentID))
             }
             if let child = model.componentIndex.find(childID, in: componentIDs) {
-                model.edgeChild[edge] = Int32(child)
+                model.edges.child[edge] = Int32(child)
             } else {
                 log.report(.unknownReference(location, element: "component '\(parentID)'", field: "requires", kind: .component, id: childID))
             }
             let weight = requirementWeights[edge]
             if !weight.isNaN && !ValueChecks.isValidWeight(weight) {
                 log.report(.weightOutOfRange(location, component: parentID, child: childID, weight: weight))
-                model.edgeWeight[edge] = .nan
+                model.edges.weight[edge] = .nan
             }
         }
 
@@ -361,24 +361,24 @@ public struct ModelBuilder: Sendable {
 
         // Supply links.
         let linkCount = supplyFirms.count
-        model.linkFirm = [Int32](repeating: -1, count: linkCount)
-        model.linkComponent = [Int32](repeating: -1, count: linkCount)
-        model.linkShare = supplyShares
-        model.linkProducts = supplyProducts
-        model.linkSources = supplySources
-        model.linkNotes = supplyNotes
-        model.linkLocations = supplyLocations
+        model.links.firm = [Int32](repeating: -1, count: linkCount)
+        model.links.component = [Int32](repeating: -1, count: linkCount)
+        model.links.share = supplyShares
+        model.links.products = supplyProducts
+        model.links.sources = supplySources
+        model.links.notes = supplyNotes
+        model.links.locations = supplyLocations
         for link in 0..<linkCount {
             let firmID = supplyFirms[link]
             let componentID = supplyComponents[link]
             let location = log.describe(supplyLocations[link])
             if let firm = model.firmIndex.find(firmID, in: firmIDs) {
-                model.linkFirm[link] = Int32(firm)
+                model.links.firm[link] = Int32(firm)
             } else {
                 log.report(.unknownReference(location, element: "a supply link", field: "firm", kind: .firm, id: firmID))
             }
             if let component = model.componentIndex.find(componentID, in: componentIDs) {
-                model.linkComponent[link] = Int32(component)
+                model.links.component[link] = Int32(component)
             } else {
                 log.report(.unknownReference(location, element: "firm '\(firmID)'", field: "supplies", kind: .component, id: componentID))
             }
