@@ -460,7 +460,9 @@ public struct PluginManifest: Sendable, Equatable {
                 problem: "is '\(name)'; a name is lowercase letters, digits and hyphens, starting with a letter")
         }
         let version = try text("version")
-        guard let protocolNumber = object["protocol"]?.numberValue, protocolNumber == protocolNumber.rounded() else {
+        guard let protocolNumber = object["protocol"]?.numberValue, protocolNumber == protocolNumber.rounded(),
+            abs(protocolNumber) < 1e9
+        else {
             throw .malformedMessage(message: message, path: "protocol", problem: "must be a whole number")
         }
         guard Int(protocolNumber) == pluginProtocolVersion else {

@@ -83,6 +83,18 @@ public enum FileAccess {
         return stat(path, &status) == 0
     }
 
+    /// The path with symbolic links and `.`/`..` resolved (`realpath`), or, if that fails, the
+    /// path joined to the working directory.
+    public static func absolutePath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard !path.hasPrefix("/"), let working = getcwd(nil, 0) else { return path }
+        defer { free(working) }
+        return join(String(cString: working), path)
+    }
+
     /// `directory/name`, without doubling a slash.
     public static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name

@@ -70,6 +70,8 @@ public enum PluginDiscovery {
 
     /// Reads and checks one plugin directory.
     public static func load(_ directory: String) -> Result<ExternalPlugin, SkippedPlugin> {
+        // The executable runs in the plugin's directory: its path must not be relative to ours.
+        let directory = FileAccess.absolutePath(directory)
         let manifestPath = FileAccess.join(directory, "plugin.json")
         let bytes: [UInt8]
         switch FileAccess.readFile(manifestPath) {

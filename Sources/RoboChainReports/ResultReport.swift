@@ -266,10 +266,10 @@ public struct ResultReport {
         ])
         for finding in findings {
             let details = finding.details
-            let local = details["localSuppliers"]?.numberValue.map { String(Int($0)) } ?? "–"
-            let all = details["suppliers"]?.numberValue.map { String(Int($0)) } ?? "–"
+            let local = Self.whole(details["localSuppliers"])
+            let all = Self.whole(details["suppliers"])
             let value = details["valueWeight"]?.numberValue.map { Self.decimal($0) } ?? "–"
-            let dependents = details["dependents"]?.numberValue.map { String(Int($0)) } ?? "–"
+            let dependents = Self.whole(details["dependents"])
             let candidates = (details["candidates"]?.arrayValue ?? []).compactMap(\.stringValue).map(firmName)
             table.add([
                 Cell(finding.severity.rawValue, Self.style(for: finding.severity)), Cell(finding.kind),
@@ -327,8 +327,8 @@ public struct ResultReport {
         for row in rows {
             let direct = row.values?["direct"]?.numberValue
             let rolled = row.index.map { model.components.isLeaf($0) } == true ? nil : row.values?["rolledUp"]?.numberValue
-            let local = row.values?["localSuppliers"]?.numberValue.map { String(Int($0)) } ?? "–"
-            let all = row.values?["suppliers"]?.numberValue.map { String(Int($0)) } ?? "–"
+            let local = Self.whole(row.values?["localSuppliers"])
+            let all = Self.whole(row.values?["suppliers"])
             table.add([
                 Cell(componentName(row.id)),
                 Cell(row.index.map { model.segments.names[model.components.segment(of: $0)] } ?? ""),
@@ -364,6 +364,12 @@ public struct ResultReport {
             output += "No findings or metrics; see --format json for the full result.\n"
         }
         return output
+    }
+
+    /// A count from a result (a whole number in range), or `–`: results may come from plugins.
+    static func whole(_ value: JSONValue?) -> String {
+        guard let number = value?.numberValue, number.isFinite, number == number.rounded(), abs(number) < 1e15 else { return "–" }
+        return String(Int(number))
     }
 
     /// A number with up to three decimals, trailing zeros dropped.

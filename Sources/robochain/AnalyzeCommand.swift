@@ -136,6 +136,7 @@ struct AnalyzeCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
+        let stream = try openOutput(output)
         let loaded = try loadModel(model, display: display)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
@@ -150,7 +151,8 @@ struct AnalyzeCommand: ParsableCommand {
         if let usageFailure { throw ValidationError(usageFailure) }
         let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour
         let report = ResultReport(model: loaded.model, scope: scope, entries: entries)
-        try emit(to: output) { report.write(resolvedFormat, colour: colour, to: $0) }
+        report.write(resolvedFormat, colour: colour, to: stream)
+        try commitOutput(stream)
         timer.lap("output")
         for case .failure(let failure) in outcomes { printError("error: \(failure)") }
         finishProcess(failed ? ExitStatus.pluginFailure.rawValue : 0)

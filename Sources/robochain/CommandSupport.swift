@@ -97,12 +97,21 @@ func reportInvalidModel(_ error: ModelError, path: String) {
     if problems.count > 50 { printError("  … and \(problems.count - 50) more") }
 }
 
-/// Writes output to a file (atomically: a temporary file renamed when complete) or to standard
-/// output; exits 1 if the file cannot be written.
-func emit(to path: String?, _ body: (OutputFile.Stream) -> Void) throws {
+/// Opens the output — a file (written atomically: a temporary file renamed when complete) or
+/// standard output — before any long work, so that an unwritable path fails at once; exits 1
+/// if it cannot be written.
+func openOutput(_ path: String?) throws -> OutputFile.Stream {
     do {
-        let stream = try OutputFile.Stream(path: path)
-        body(stream)
+        return try OutputFile.Stream(path: path)
+    } catch {
+        printError("error: \(error)")
+        throw ExitStatus.failure
+    }
+}
+
+/// Completes the output opened by ``openOutput(_:)``; exits 1 if writing failed.
+func commitOutput(_ stream: OutputFile.Stream) throws {
+    do {
         try stream.commit()
     } catch {
         printError("error: \(error)")

@@ -101,9 +101,9 @@ struct RenderCommand: ParsableCommand {
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
         let display = ProgressDisplay(quiet: selection.quiet)
+        let stream = try openOutput(output == "-" ? nil : output)
         let loaded = try loadModel(model, display: display)
         let scope = try selection.resolveScope(in: loaded.model)
-        try checkWritable()
 
         let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, display: display)
         var results: [AnalysisResult] = []
@@ -133,34 +133,12 @@ struct RenderCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         for message in rendered.messages { printError("warning: Graphviz: \(message)") }
-        try emit(to: output == "-" ? nil : output) { $0.write(rendered.bytes) }
+        stream.write(rendered.bytes)
+        try commitOutput(stream)
         for failure in failures { printError("error: \(failure)") }
         if !failures.isEmpty { throw ExitStatus.pluginFailure }
     }
 
-    /// Fails early, before analyses and layout, when the output file's directory cannot be written.
-    func checkWritable() throws {
-        guard output != "-" else { return }
-        let directory = output.contains("/") ? String(output[..<output.lastIndex(of: "/")!]) : "."
-        let path = directory.isEmpty ? "/" : directory
-        var status = stat()
-        let reason: String?
-        if output.hasSuffix("/") {
-            reason = "it names a directory, not a file"
-        } else if stat(path, &status) != 0 {
-            reason = errno == ENOENT ? "directory '\(path)' does not exist" : "directory '\(path)': \(String(cString: strerror(errno)))"
-        } else if (status.st_mode & S_IFMT) != S_IFDIR {
-            reason = "'\(path)' is not a directory"
-        } else if access(path, W_OK) != 0 {
-            reason = "directory '\(path)' is not writable"
-        } else {
-            reason = nil
-        }
-        if let reason {
-            printError("error: cannot write '\(output)': \(reason)")
-            throw ExitStatus.failure
-        }
-    }
 }
 
 #if canImport(Glibc)

@@ -120,6 +120,55 @@ import Testing
         #expect(leftovers == ["gaps.json"], "no temporary file is left behind")
     }
 
+    @Test func outputThroughASymbolicLinkKeepsTheLink() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        try directory.write("old", to: "real.json")
+        let link = directory.url.appendingPathComponent("link.json").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "real.json")
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", link])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "real.json", "the link is still a link")
+        let written = try String(contentsOfFile: directory.url.appendingPathComponent("real.json").path, encoding: .utf8)
+        #expect(written.hasPrefix("{\n  \"analysis\": \"gap-detection\""))
+        // A dangling link: its target is created through it.
+        let dangling = directory.url.appendingPathComponent("dangling.json").path
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: "new.json")
+        let again = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", dangling])
+        #expect(again.exitStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("new.json").path))
+    }
+
+    @Test func outputIntoAFIFOIsWrittenNotReplaced() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let fifo = directory.url.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let received = Received()
+        let reader = Thread {
+            // open(2) for reading waits for the writer; then read to the end.
+            let descriptor = open(fifo, O_RDONLY)
+            guard descriptor >= 0 else { return received.set(Data()) }
+            var bytes = Data()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count <= 0 { break }
+                bytes.append(contentsOf: buffer[0..<count])
+            }
+            close(descriptor)
+            received.set(bytes)
+        }
+        reader.start()
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection",
+            "--format", "json", "--output", fifo], timeout: 60)
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        for _ in 0..<100 where received.data == nil { usleep(50_000) }
+        #expect(try JSONParser.parse(Array(received.data ?? Data())).objectValue?["analysis"] == "gap-detection")
+        var status = stat()
+        #expect(lstat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO, "still a FIFO")
+    }
+
     @Test func unwritableOutputIsExit1() throws {
         let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection",
             "--output", "/nonexistent-directory/gaps.json"])
@@ -214,6 +263,24 @@ struct ProgressTests {
         let quiet = try atTerminal(["validate", directory.path, "--quiet"])
         #expect(!quiet.contains("loading"))
         #expect(quiet.contains("valid CSV model"))
+    }
+}
+
+/// Bytes a reader thread received.
+final class Received: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Data?
+
+    func set(_ data: Data) {
+        lock.lock()
+        stored = data
+        lock.unlock()
+    }
+
+    var data: Data? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }
 

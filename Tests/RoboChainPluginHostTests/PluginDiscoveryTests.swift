@@ -33,6 +33,21 @@ import Testing
         ])
     }
 
+    @Test func absurdNumbersInAManifestAreSkippedNotFatal() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.root.write(#"{"name": "huge", "version": "1", "protocol": 1e300, "executable": "run"}"#, to: "huge/plugin.json")
+        try plugins.root.write(#"{"name": "neg", "version": "1", "protocol": -1e19, "executable": "run"}"#, to: "neg/plugin.json")
+        let catalog = AnalysisCatalog.discover(environment: ["ROBOCHAIN_PLUGIN_PATH": plugins.path])
+        #expect(catalog.skipped.map(\.reason) == [
+            "malformed plugin.json: 'protocol' must be a whole number",
+            "malformed plugin.json: 'protocol' must be a whole number",
+        ])
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--format", "json"])
+        #expect(result.exitStatus == 0)
+        #expect(result.standardError.contains("warning: plugin '\(plugins.path)/huge' skipped"))
+    }
+
     @Test func searchesThePathThenHome() throws {
         let first = try PluginFixtures()
         let second = try PluginFixtures()

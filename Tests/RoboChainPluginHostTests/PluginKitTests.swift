@@ -89,9 +89,11 @@ import Testing
         let directory = CommandRunner.packageDirectory.appendingPathComponent("Plugins/SupplierConcentration")
         let unitTests = try CommandRunner.run("python3", ["-m", "unittest", "-q"], directory: directory)
         #expect(unitTests.exitStatus == 0, "\(unitTests.standardError)")
+        // A relative plugin path, as the README shows it (the executable runs in the plugin's
+        // directory, so its path must not stay relative to ours).
         let result = try CommandRunner.robochain(
             ["analyze", "Models/guangdong-robots.yaml", "--with", "supplier-concentration", "--with", "gap-detection", "--format", "json"],
-            environment: ["ROBOCHAIN_PLUGIN_PATH": CommandRunner.packageDirectory.appendingPathComponent("Plugins").path])
+            environment: ["ROBOCHAIN_PLUGIN_PATH": "Plugins"])
         #expect(result.exitStatus == 0, "\(result.standardError)")
         let results = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
         let concentration = try #require(results.first?.objectValue)
