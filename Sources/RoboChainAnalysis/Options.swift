@@ -73,7 +73,9 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
             else { return nil }
             return .number(number)
         case .integer:
-            return Int(trimmed).map { .integer($0) }
+            // JSON numbers are doubles: beyond 2^53 an integer would not reach a plugin intact.
+            guard let integer = Int(trimmed), integer.magnitude <= 9_007_199_254_740_991 else { return nil }
+            return .integer(integer)
         case .string:
             return .string(text)
         case .boolean:
@@ -92,6 +94,13 @@ public struct OptionDeclaration: Sendable, Equatable {
     public var type: OptionType
     public var defaultValue: OptionValue
     public var help: String
+
+    /// Whether `name` is a valid option name: letters, digits, `_` and `-`, starting with a
+    /// letter. (No `.`: `--option NAME.KEY=VALUE` uses it.)
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+    }
 
     /// Declares an option. The default must be of the option's type.
     public init(name: String, type: OptionType, defaultValue: OptionValue, help: String) {

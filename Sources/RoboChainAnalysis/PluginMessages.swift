@@ -81,8 +81,12 @@ extension AnalysisResult {
     /// - Parameters:
     ///   - json: The parsed standard output of the plugin.
     ///   - analysis: The name the plugin was run as; the response must carry it.
+    ///   - scope: The scope it was run on (a region id); a `scope` in the response must be it.
+    ///   - model: When given, findings must name components and firms of this model.
     /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming the bad key.
-    public static func decodeResponse(_ json: JSONValue, analysis: String) throws(AnalysisError) -> AnalysisResult {
+    public static func decodeResponse(
+        _ json: JSONValue, analysis: String, scope: String? = nil, model: ChainModel? = nil
+    ) throws(AnalysisError) -> AnalysisResult {
         let message = "response"
         guard case .object(let object) = json else {
             throw .malformedMessage(message: message, path: "", problem: "must be one JSON object, found \(json.typeDescription)")
@@ -100,13 +104,18 @@ extension AnalysisResult {
         guard name == analysis else {
             throw .malformedMessage(message: message, path: "analysis", problem: "is '\(name)', expected '\(analysis)'")
         }
-        var result = AnalysisResult(analysis: name)
+        var result = AnalysisResult(analysis: name, scope: scope)
         for member in object.members {
             switch member.key {
             case "protocol", "analysis":
                 continue
-            case "scope" where member.value.stringValue != nil:
-                result.scope = member.value.stringValue
+            case "scope":
+                // The scope is robochain's to state: a plugin may repeat it, not change it.
+                guard let text = member.value.stringValue, scope == nil || text == scope else {
+                    throw .malformedMessage(message: message, path: "scope",
+                        problem: "is \(JSONWriter.encode(member.value, style: .compact).asText), but the analysis ran on '\(scope ?? "?")'")
+                }
+                result.scope = text
             case "findings":
                 guard case .array(let elements) = member.value else {
                     throw .malformedMessage(message: message, path: "findings", problem: "must be a list")
@@ -114,7 +123,18 @@ extension AnalysisResult {
                 var findings: [Finding] = []
                 findings.reserveCapacity(elements.count)
                 for (index, element) in elements.enumerated() {
-                    findings.append(try Finding.decode(element, path: "findings[\(index)]"))
+                    let finding = try Finding.decode(element, path: "findings[\(index)]")
+                    if let model {
+                        if let component = finding.component, model.components.index(of: component) == nil {
+                            throw .malformedMessage(message: message, path: "findings[\(index)].component",
+                                problem: "names '\(component)', which is not a component of the model")
+                        }
+                        if let firm = finding.firm, model.firms.index(of: firm) == nil {
+                            throw .malformedMessage(message: message, path: "findings[\(index)].firm",
+                                problem: "names '\(firm)', which is not a firm of the model")
+                        }
+                    }
+                    findings.append(finding)
                 }
                 result.findings = findings
             case "metrics":
@@ -123,9 +143,9 @@ extension AnalysisResult {
                 }
                 var metrics: [String: Double] = [:]
                 for metric in metricsObject.members {
-                    guard let value = metric.value.numberValue else {
+                    guard let value = metric.value.numberValue, value.isFinite else {
                         throw .malformedMessage(message: message, path: "metrics.\(metric.key)",
-                            problem: "must be a number, found \(metric.value.typeDescription)")
+                            problem: "must be a finite number, found \(JSONWriter.encode(metric.value, style: .compact).asText)")
                     }
                     metrics[metric.key] = value
                 }
@@ -481,6 +501,13 @@ public struct PluginManifest: Sendable, Equatable {
             }
             for member in optionsObject.members {
                 let path = "options.\(member.key)"
+                guard OptionDeclaration.isValidName(member.key) else {
+                    throw .malformedMessage(message: message, path: path,
+                        problem: "is not a valid option name: letters, digits, '_' and '-', starting with a letter (no '.', which --option uses for NAME.KEY)")
+                }
+                guard !options.contains(where: { $0.name == member.key }) else {
+                    throw .malformedMessage(message: message, path: path, problem: "is declared twice")
+                }
                 guard case .object(let option) = member.value else {
                     throw .malformedMessage(message: message, path: path, problem: "must be an object with 'type' and 'default'")
                 }

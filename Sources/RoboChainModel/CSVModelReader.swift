@@ -338,7 +338,13 @@ struct CSVModelReader {
             return .nan
         }
         let unsigned = bytes.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes
-        return JSONParser.decimalToDouble(unsigned)
+        let value = JSONParser.decimalToDouble(unsigned)
+        guard value.isFinite else {
+            log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+                problem: "is too large a number"))
+            return .nan
+        }
+        return value
     }
 
     /// Adds the id of a row to `ids`, checking its syntax and uniqueness. Returns the id, or

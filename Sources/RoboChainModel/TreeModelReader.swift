@@ -39,11 +39,10 @@ struct TreeModelReader<Node: ModelTreeNode> {
     }
 
     mutating func read(_ root: Node) {
-        guard let entries = root.entries else {
+        guard root.entries != nil, var fields = record(root, "the model", kind: nil) else {
             builder.report(.syntax(location(root), problem: "the model must be a mapping with 'regions', 'components' and 'firms', found \(root.kindDescription)"))
             return
         }
-        var fields = Fields(entries: entries, node: root)
         builder.id = string(&fields, "id", of: "the model")
         builder.title = string(&fields, "title", of: "the model")
         _ = string(&fields, "source", of: "the model")
@@ -221,8 +220,12 @@ struct TreeModelReader<Node: ModelTreeNode> {
 
     private mutating func number(_ fields: inout Fields, _ key: String, of element: String) -> Double? {
         guard let value = fields.take(key) else { return nil }
-        guard let number = value.number, number.isFinite else {
+        guard let number = value.number else {
             builder.report(.invalidValue(location(value), element: element, field: key, problem: "must be a number, found \(value.kindDescription)"))
+            return nil
+        }
+        guard number.isFinite else {
+            builder.report(.invalidValue(location(value), element: element, field: key, problem: "is too large a number"))
             return nil
         }
         return number

@@ -52,7 +52,7 @@ public enum AnalysisRunner {
             case .external(let plugin):
                 let request = PluginRequest(analysis: plugin.manifest.name, scope: scope, options: job.options, model: model)
                 outcome = runExternal(plugin, request: request.encode(encodedModel: encodedModel), scope: model.regions.ids[scope],
-                    timeout: timeout)
+                    model: model, timeout: timeout)
             }
             outcomes.withLock { $0[index] = outcome }
             finished?(job.analysis.name)
@@ -79,7 +79,7 @@ public enum AnalysisRunner {
     /// Runs an external plugin and reads its response, turning every way it can fail into a
     /// failure that names the cause and keeps the tail of its standard error.
     public static func runExternal(
-        _ plugin: ExternalPlugin, request: [UInt8], scope: String, timeout: Double
+        _ plugin: ExternalPlugin, request: [UInt8], scope: String, model: ChainModel? = nil, timeout: Double
     ) -> Result<AnalysisResult, AnalysisFailure> {
         let name = plugin.manifest.name
         let outcome = ChildProcess.run(
@@ -119,9 +119,7 @@ public enum AnalysisRunner {
             return failure("its standard output is not one JSON object: \(error)")
         }
         do {
-            var result = try AnalysisResult.decodeResponse(json, analysis: name)
-            if result.scope == nil { result.scope = scope }
-            return .success(result)
+            return .success(try AnalysisResult.decodeResponse(json, analysis: name, scope: scope, model: model))
         } catch {
             return failure("it sent a malformed response: \(error.description.replacingPrefix("malformed response: ", with: ""))")
         }

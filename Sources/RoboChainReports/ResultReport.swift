@@ -81,22 +81,22 @@ public struct ResultReport {
 
     // MARK: - JSON
 
-    /// One analysis: its result object; several: an array in the order given, where a failed
-    /// analysis is `{"analysis": NAME, "error": CAUSE}`. Nothing when the only analysis failed.
+    /// One analysis: its result object; several: an array in the order given. A failed analysis
+    /// is `{"analysis": NAME, "error": CAUSE}` in its place.
     func json(_ writer: inout JSONWriter) {
+        func write(_ entry: ReportEntry) {
+            switch entry.outcome {
+            case .success(let result):
+                result.write(to: &writer)
+            case .failure(let failure):
+                writer.value(["analysis": .string(entry.name), "error": .string(failure.cause)])
+            }
+        }
         if entries.count == 1 {
-            guard case .success(let result) = entries[0].outcome else { return }
-            result.write(to: &writer)
+            write(entries[0])
         } else {
             writer.beginArray()
-            for entry in entries {
-                switch entry.outcome {
-                case .success(let result):
-                    result.write(to: &writer)
-                case .failure(let failure):
-                    writer.value(["analysis": .string(entry.name), "error": .string(failure.cause)])
-                }
-            }
+            for entry in entries { write(entry) }
             writer.endArray()
         }
         writer.finish()

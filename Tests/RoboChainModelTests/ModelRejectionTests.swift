@@ -58,6 +58,22 @@ import Testing
         }
     }
 
+    @Test func duplicateKeysInJSONAsInYAML() {
+        do {
+            _ = try ModelLoader.loadJSON(Array(#"{"id": "x", "id": "y", "regions": [], "components": [], "firms": []}"#.utf8), file: "m.json")
+            Issue.record("loaded")
+        } catch {
+            #expect(error.description == "m.json:1: the model has the key 'id' more than once")
+        }
+    }
+
+    @Test func hugeNumbers() {
+        #expect(problems(model(components: """
+              - {id: robot, name: Robot, segment: body, requires: [{component: hand, weight: 1e400}]}
+              - {id: hand, name: Hand, segment: limbs}
+            """)) == ["m.yaml:6: 'weight' of requirement 'robot' → 'hand' is too large a number"])
+    }
+
     @Test func duplicateIDs() {
         #expect(problems(model(regions: """
               - {id: CN, name: China}

@@ -48,6 +48,25 @@ import Testing
         #expect(result.standardError.contains("warning: plugin '\(plugins.path)/huge' skipped"))
     }
 
+    @Test func optionNamesAreChecked() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("dotted", script: "cat", options: #"{"a.b": {"type": "number", "default": 1}}"#)
+        try plugins.plugin("empty", script: "cat", options: #"{"": {"type": "number", "default": 1}}"#)
+        let catalog = AnalysisCatalog.discover(environment: ["ROBOCHAIN_PLUGIN_PATH": plugins.path])
+        #expect(catalog.skipped.map(\.reason) == [
+            "malformed plugin.json: 'options.a.b' is not a valid option name: letters, digits, '_' and '-', starting with a letter (no '.', which --option uses for NAME.KEY)",
+            "malformed plugin.json: 'options.' is not a valid option name: letters, digits, '_' and '-', starting with a letter (no '.', which --option uses for NAME.KEY)",
+        ])
+    }
+
+    @Test func integerOptionsStayWithinWhatJSONCarries() throws {
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection",
+            "--option", "candidates=9223372036854775807"])
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError.hasPrefix("Error: --option 'candidates=9223372036854775807': '9223372036854775807' is not an integer"))
+    }
+
     @Test func searchesThePathThenHome() throws {
         let first = try PluginFixtures()
         let second = try PluginFixtures()

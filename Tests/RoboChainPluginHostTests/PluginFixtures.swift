@@ -26,9 +26,9 @@ struct PluginFixtures {
         return root.url.appendingPathComponent(folder).path
     }
 
-    /// A response naming the plugin, with one finding.
-    static func response(_ name: String) -> String {
-        #"{"protocol": 1, "analysis": "\#(name)", "findings": [{"component": "humanoid", "kind": "test", "severity": "low", "message": "ok"}], "metrics": {"answer": 42}}"#
+    /// A response naming the plugin, with one finding (about a component of the model).
+    static func response(_ name: String, component: String = "humanoid") -> String {
+        #"{"protocol": 1, "analysis": "\#(name)", "findings": [{"component": "\#(component)", "kind": "test", "severity": "low", "message": "ok"}], "metrics": {"answer": 42}}"#
     }
 
     /// Runs robochain with this directory as ROBOCHAIN_PLUGIN_PATH (and no ~/.robochain).

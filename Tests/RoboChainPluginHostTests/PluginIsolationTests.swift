@@ -78,6 +78,31 @@ import Testing
             cause: "it sent a malformed response: 'findings[0].severity' is 'urgent'; expected one of critical, high, medium, low, info")
     }
 
+    @Test func anotherScope() throws {
+        try expectFailure(script: #"cat >/dev/null; echo '{"protocol": 1, "analysis": "bad", "scope": "JP"}'"#,
+            cause: "it sent a malformed response: 'scope' is \"JP\", but the analysis ran on 'CN-GD'")
+    }
+
+    @Test func aFindingAboutAComponentTheModelLacks() throws {
+        try expectFailure(
+            script: #"cat >/dev/null; echo '{"protocol": 1, "analysis": "bad", "findings": [{"component": "warp-drive", "kind": "k", "severity": "low", "message": "m"}]}'"#,
+            cause: "it sent a malformed response: 'findings[0].component' names 'warp-drive', which is not a component of the model")
+    }
+
+    @Test func anInfiniteMetric() throws {
+        try expectFailure(script: #"cat >/dev/null; echo '{"protocol": 1, "analysis": "bad", "metrics": {"x": 1e400}}'"#,
+            cause: "it sent a malformed response: 'metrics.x' must be a finite number, found null")
+    }
+
+    @Test func theOnlyAnalysisFailingStillGivesJSON() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("alone", script: "cat >/dev/null; exit 3")
+        let result = try plugins.robochain(["analyze", Self.model, "--with", "alone", "--format", "json"])
+        #expect(result.exitStatus == 70)
+        #expect(try JSONParser.parse(result.standardOutput) == ["analysis": "alone", "error": "it exited with status 3"])
+    }
+
     @Test func nothingOnStandardOutput() throws {
         try expectFailure(script: "cat >/dev/null", cause: "it exited without writing a response on standard output")
     }
@@ -126,7 +151,7 @@ import Testing
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         let model = try LargeModel.write(in: plugins.root)  // a request far larger than a pipe's buffer
-        try plugins.plugin("early", script: "exec 0<&-\necho '\(PluginFixtures.response("early"))'")
+        try plugins.plugin("early", script: "exec 0<&-\necho '\(PluginFixtures.response("early", component: "c0"))'")
         let result = try plugins.robochain(["analyze", model, "--with", "early", "--scope", "CN-GD", "--format", "json"])
         #expect(result.exitStatus == 0, "\(result.standardError)")
         #expect(try JSONParser.parse(result.standardOutput).objectValue?["analysis"] == "early")
