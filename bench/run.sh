@@ -38,6 +38,7 @@ if [ ! -f "$data/supplies.csv" ]; then
   python3 "$shared/bench/gen_chain.py" --firms "$firms" --out "$data" >&2
 fi
 yaml=$root/bench/data/chain-10000.yaml
+mkdir -p "$root/bench/data"
 if [ ! -f "$yaml" ]; then
   python3 "$shared/bench/gen_chain.py" --firms 10000 --out "$work/yaml-source" >/dev/null
   python3 bench/csv_to_yaml.py "$work/yaml-source" "$yaml" --home CN-GD

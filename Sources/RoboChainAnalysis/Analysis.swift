@@ -39,6 +39,16 @@ public protocol Analysis: Sendable {
     /// - Returns: The result: findings, metrics, annotations for the map, and any other keys.
     /// - Throws: ``AnalysisError`` when the analysis cannot run (e.g. an option value it rejects).
     func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult
+
+    /// Checks option values beyond their type (e.g. a count that must not be negative), before
+    /// any model is loaded. The default accepts every value of the declared types.
+    ///
+    /// - Throws: ``AnalysisError/invalidOption(analysis:option:problem:)``.
+    func validate(_ options: OptionValues) throws(AnalysisError)
+}
+
+extension Analysis {
+    public func validate(_ options: OptionValues) throws(AnalysisError) {}
 }
 
 /// What an analysis runs on.

@@ -66,6 +66,10 @@ struct CSVModelReader {
             let path = FileAccess.join(directory, table.name)
             _ = log.file(path)
             switch FileAccess.readFile(path) {
+            case .success(let bytes) where bytes.count > Int(Int32.max):
+                // Byte offsets into a file are kept as 32-bit numbers, for memory.
+                log.report(.unreadable(path: path, reason: "it is larger than 2 GiB, more than a CSV model file may be"))
+                if let kind = table.kind { log.markIncomplete(kind) }
             case .success(let bytes):
                 contents[table.name] = bytes
                 progress?.addTotal(bytes.count)

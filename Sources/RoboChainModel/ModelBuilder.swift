@@ -217,12 +217,6 @@ public struct ModelBuilder: Sendable {
         warnings.append(warning)
     }
 
-    /// Whether a problem has been recorded so far (reading can then skip costly work).
-    public var hasProblems: Bool { !log.isEmpty }
-
-    /// How many problems have been recorded so far.
-    public var problemCount: Int { log.count }
-
     private mutating func intern(_ location: SourceLocation?) -> ElementLocation {
         guard let location else { return .unknown }
         let line = Int32(clamping: location.line ?? 0)

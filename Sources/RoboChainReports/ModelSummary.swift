@@ -52,7 +52,7 @@ public enum ModelSummary {
             lines += warnings.prefix(50).map { "  " + $0 }
             if warnings.count > 50 { lines.append("  … and \(warnings.count - 50) more") }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(PlainText.line).joined(separator: "\n") + "\n"
     }
 
     /// The first ten ids and how many more.

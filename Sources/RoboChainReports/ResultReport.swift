@@ -114,7 +114,10 @@ public struct ResultReport {
     func csv() -> String {
         var lines = [Self.csvColumns.joined(separator: ",")]
         func row(_ values: [String: String]) {
-            lines.append(Self.csvColumns.map { CSVText.escape(values[$0] ?? "") }.joined(separator: ","))
+            lines.append(Self.csvColumns.map { column in
+                let text = values[column] ?? ""
+                return CSVText.escape(Self.csvTextColumns.contains(column) ? PlainText.spreadsheetSafe(PlainText.lines(text)) : text)
+            }.joined(separator: ","))
         }
         for (entry, result) in successes {
             let scope = result.scope ?? model.regions.ids[self.scope]
@@ -162,6 +165,9 @@ public struct ResultReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The columns holding free text (names, messages), which could start like a formula.
+    static let csvTextColumns: Set<String> = ["name", "message", "kind"]
+
     static func csvNumber(_ value: JSONValue) -> String {
         switch value {
         case .number(let number): JSONWriter.encode(.number(number), style: .compact).asString
@@ -175,10 +181,10 @@ public struct ResultReport {
 
     func text(markdown: Bool, colour: Bool) -> String {
         var output = ""
-        let scopeLabel = Wording.region(scope, in: model)
-        let summary = summaryLine(scopeLabel: scopeLabel)
+        let scopeLabel = PlainText.line(Wording.region(scope, in: model))
+        let summary = PlainText.line(summaryLine(scopeLabel: scopeLabel))
         if markdown {
-            output += "# \(model.title ?? model.id ?? "Chain analysis") — \(scopeLabel)\n\n\(summary)\n"
+            output += "# \(PlainText.line(model.title ?? model.id ?? "Chain analysis")) — \(scopeLabel)\n\n\(summary)\n"
         } else {
             output += TextStyle.bold.apply(summary, colour: colour) + "\n"
         }
@@ -194,7 +200,8 @@ public struct ResultReport {
     }
 
     private func heading(_ text: String, markdown: Bool, colour: Bool) -> String {
-        markdown ? "## \(text)\n\n" : TextStyle.bold.apply(text, colour: colour) + "\n"
+        let text = PlainText.line(text)
+        return markdown ? "## \(text)\n\n" : TextStyle.bold.apply(text, colour: colour) + "\n"
     }
 
     /// "Guangdong 广东 (CN-GD): 14 gaps (3 foreign-only, …); localisation: Humanoid robot 41 %, …"
@@ -305,7 +312,7 @@ public struct ResultReport {
                 let name = model.segments.index(of: member.key).map { model.segments.names[$0] } ?? member.key
                 return "\(name) \(Wording.percent(member.value.numberValue))"
             }
-            output += "\nComponents with a supplier in scope: " + parts.joined(separator: ", ") + "\n"
+            output += "\nComponents with a supplier in scope: " + PlainText.line(parts.joined(separator: ", ")) + "\n"
         }
         guard let components = result.extra["components"]?.objectValue, !components.members.isEmpty else { return output }
         output += "\n"

@@ -19,7 +19,7 @@ struct Cell {
     var style: TextStyle?
 
     init(_ text: String, _ style: TextStyle? = nil) {
-        self.text = text
+        self.text = PlainText.line(text)
         self.style = style
     }
 }

@@ -37,10 +37,10 @@ func finishProcess(_ status: Int32 = 0) -> Never {
     exit(status)
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error (control characters from names made visible).
 func printError(_ text: String) {
     var standardError = StandardError()
-    print(text, to: &standardError)
+    print(PlainText.lines(text), to: &standardError)
 }
 
 struct StandardError: TextOutputStream {

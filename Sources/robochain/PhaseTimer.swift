@@ -6,17 +6,20 @@ import Glibc
 /// variable `ROBOCHAIN_TIMING` is `1` (for the benchmark's "where the time goes").
 struct PhaseTimer {
     private let enabled = Environment.variables["ROBOCHAIN_TIMING"] == "1"
-    private var last = PhaseTimer.now()
+    private var last = MonotonicClock.seconds()
 
     /// Ends the current phase, naming it.
     mutating func lap(_ name: String) {
         guard enabled else { return }
-        let now = Self.now()
+        let now = MonotonicClock.seconds()
         printError("timing: \(name) \(Int(((now - last) * 1000).rounded())) ms")
         last = now
     }
+}
 
-    private static func now() -> Double {
+/// Seconds on the monotonic clock.
+enum MonotonicClock {
+    static func seconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

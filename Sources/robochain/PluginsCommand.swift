@@ -1,5 +1,6 @@
 import ArgumentParser
 import RoboChainJSON
+import RoboChainModel
 import RoboChainPluginHost
 import RoboChainReports
 
@@ -95,7 +96,7 @@ struct PluginsNewCommand: ParsableCommand {
 
     func run() throws {
         let sdk = sdkPath ?? PackageLocation.sourceDirectory
-        if language == .swift && !FileAccessCheck.exists(sdk + "/Package.swift") {
+        if language == .swift && !FileAccess.exists(sdk + "/Package.swift") {
             throw usageFailure("no RoboChain package at '\(sdk)'; give its path with --sdk-path", command: Self.self)
         }
         do {
@@ -119,9 +120,3 @@ enum PackageLocation {
     }
 }
 
-enum FileAccessCheck {
-    static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0
-    }
-}

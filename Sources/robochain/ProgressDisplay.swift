@@ -31,11 +31,11 @@ final class ProgressDisplay: Sendable {
             state.generation += 1
             return state.generation
         }
-        let started = Self.now()
+        let started = MonotonicClock.seconds()
         DispatchQueue.global().async { [self] in
             usleep(UInt32(Self.delay * 1_000_000))
             while true {
-                let text = line(Self.now() - started)
+                let text = line(MonotonicClock.seconds() - started)
                 let current = state.withLock { state -> Bool in
                     guard state.generation == generation else { return false }
                     state.shown = true
@@ -79,12 +79,6 @@ final class ProgressDisplay: Sendable {
 
     static func format(_ value: Double) -> String {
         value >= 100 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// A count shared between threads.

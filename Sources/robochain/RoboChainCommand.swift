@@ -26,4 +26,10 @@ struct RoboChainCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, PluginsCommand.self])
+
+    /// No subcommand is bad usage (64), not success: the help goes to standard error.
+    func run() throws {
+        printError(Self.helpMessage())
+        throw ExitStatus.usage
+    }
 }

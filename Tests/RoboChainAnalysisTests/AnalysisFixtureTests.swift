@@ -148,13 +148,21 @@ enum Fixture {
         #expect(result.findings?.map(\.message) == [
             "No supplier of Sensor Y is in China (CN): all 2 suppliers are abroad (卡脖子 candidate); e.g. Japan Two, Japan One.",
             "No supplier of Base is in Guangdong (CN-GD); 1 supplier elsewhere in China (CN) (补链 gap); recruitment candidates: Shanghai One, Japan Two.",
-            "Robot one has a single supplier in Guangdong (CN-GD), Guangdong One, out of 1 supplier.",
-            "Sensor X has a single supplier in Guangdong (CN-GD), Shenzhen One, out of 3 suppliers.",
+            "Robot one has a single supplier in Guangdong (CN-GD), Guangdong One, out of 1 supplier (local share 100 %).",
+            "Sensor X has a single supplier in Guangdong (CN-GD), Shenzhen One, out of 3 suppliers (local share 30 %).",
             "Suppliers in Guangdong (CN-GD) provide 20 % of Zed kit, below the 30 % threshold.",
             "Computer has no supplier in the model: a data gap to research.",
         ])
         #expect(result.annotations?["y"]?.badge == "卡脖子")
         #expect(result.annotations?["a"] == nil)
+        let lone = try ModelLoader.loadYAML("""
+            regions: [{id: CN, name: China}, {id: JP, name: Japan}]
+            components: [{id: p, name: Part, segment: s}]
+            firms: [{id: j, name: Jay, region: JP, supplies: [p]}]
+            """).model
+        let values = try OptionValues(declarations: analysis.options, analysis: analysis.name)
+        let loneResult = try analysis.run(AnalysisRequest(model: lone, scope: 0, options: values))
+        #expect(loneResult.findings?.first?.message == "No supplier of Part is in China (CN): its only supplier is abroad (卡脖子 candidate); e.g. Jay.")
     }
 }
 

@@ -208,6 +208,44 @@ import Testing
         #expect(result.standardError.contains("See 'robochain analyze --help' for more information."))
     }
 
+    @Test func optionValuesAreCheckedBeforeTheModelIsRead() throws {
+        // The model does not exist: a bad option is reported first (64), not the model (65).
+        let result = try CommandRunner.robochain(["analyze", "no/such/model", "--with", "gap-detection", "--option", "candidates=-1"])
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError.hasPrefix("Error: option 'candidates' of 'gap-detection' must be 0 or more, not -1"))
+    }
+
+    @Test func hostileNamesCannotBreakTablesOrTerminalsOrSpreadsheets() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let path = try directory.write(#"""
+            home: CN
+            regions: [{id: CN, name: "China\n\u001B[31mRED"}]
+            components: [{id: p, segment: s, name: "=HYPERLINK(\"http://x\")\tpart\u0000\u202E"}]
+            firms: [{id: f, name: "Firm\r\nTwo", region: CN, supplies: [p]}]
+            """#, to: "hostile.yaml")
+        for format in ["table", "markdown"] {
+            let result = try CommandRunner.robochain(["analyze", path, "--with", "gap-detection", "--with", "localisation-share",
+                "--format", format])
+            #expect(result.exitStatus == 0)
+            #expect(!result.standardOutput.contains("\u{1B}"), "no escape sequence reaches the terminal (\(format))")
+            #expect(!result.standardOutput.contains("\u{0}") && !result.standardOutput.contains("\u{202E}"))
+            #expect(!result.standardOutput.contains("\r"))
+        }
+        let csv = try CommandRunner.robochain(["analyze", path, "--with", "localisation-share", "--format", "csv"])
+        #expect(csv.standardOutput.contains(#","'=HYPERLINK(""http://x"") part\#u{FFFD}\#u{FFFD}","#), "a formula is neutralised, controls shown")
+        let summary = try CommandRunner.robochain(["validate", path])
+        #expect(!summary.standardOutput.contains("\u{1B}"))
+        #expect(summary.standardOutput.contains("home:         China \u{FFFD}[31mRED (CN)"))
+    }
+
+    @Test func noSubcommandIsAUsageError() throws {
+        let result = try CommandRunner.robochain([])
+        #expect(result.exitStatus == 64)
+        #expect(result.standardOutput == "")
+        #expect(result.standardError.contains("USAGE: robochain <subcommand>"))
+    }
+
     @Test func csvModelWithoutHomeNeedsAScope() throws {
         let directory = try TemporaryDirectory("cli")
         defer { directory.remove() }

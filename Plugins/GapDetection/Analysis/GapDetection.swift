@@ -46,13 +46,18 @@ public struct GapDetection: Analysis {
         ("unsupplied", .info, "无数据", "#878787", "no supplier in the model (data gap)"),
     ]
 
-    public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
-        let model = request.model
-        let threshold = request.options.number("threshold") ?? 0.3
-        let candidateLimit = request.options.integer("candidates") ?? 5
+    public func validate(_ options: OptionValues) throws(AnalysisError) {
+        let candidateLimit = options.integer("candidates") ?? 5
         guard candidateLimit >= 0 else {
             throw .invalidOption(analysis: name, option: "candidates", problem: "must be 0 or more, not \(candidateLimit)")
         }
+    }
+
+    public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
+        try validate(request.options)
+        let model = request.model
+        let threshold = request.options.number("threshold") ?? 0.3
+        let candidateLimit = request.options.integer("candidates") ?? 5
         // Three independent measures, side by side.
         let measures = Mutex<(supply: LocalSupply?, valueWeight: [Double], dependents: [Int32])>((nil, [], []))
         DispatchQueue.concurrentPerform(iterations: 3) { part in
@@ -190,7 +195,8 @@ public struct GapDetection: Analysis {
         case "unsupplied":
             return "\(name) has no supplier in the model: a data gap to research."
         case "foreign-only":
-            return "No supplier of \(name) is in \(nationName): all \(Wording.count(suppliers, "supplier")) are abroad (卡脖子 candidate)"
+            let abroad = suppliers == 1 ? "its only supplier is abroad" : "all \(suppliers) suppliers are abroad"
+            return "No supplier of \(name) is in \(nationName): \(abroad) (卡脖子 candidate)"
                 + (firstCandidates.isEmpty ? "." : "; e.g. \(firstCandidates).")
         case "no-local-supplier":
             return "No supplier of \(name) is in \(scopeName); \(Wording.count(Int(supply.domesticSuppliers[component]), "supplier")) elsewhere in \(nationName) (补链 gap)"
@@ -199,7 +205,8 @@ public struct GapDetection: Analysis {
             let local = model.supplies.links(supplying: component).map { model.supplies.firm(of: Int($0)) }
                 .first { supply.isLocal(firm: $0, in: model) }
             let firmName = local.map { model.firms.names[$0] } ?? "one firm"
-            return "\(name) has a single supplier in \(scopeName), \(firmName), out of \(Wording.count(suppliers, "supplier"))."
+            return "\(name) has a single supplier in \(scopeName), \(firmName), out of \(Wording.count(suppliers, "supplier"))"
+                + " (local share \(Wording.percent(supply.direct(component))))."
         default:
             return "Suppliers in \(scopeName) provide \(Wording.percent(supply.direct(component))) of \(name), below the \(Wording.percent(threshold)) threshold."
         }
