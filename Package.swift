@@ -51,8 +51,8 @@ let package = Package(
         .target(
             name: "RoboChainPluginHost",
             dependencies: [
-                "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainReports", "RoboChainProcess",
-                "GapDetection", "LocalisationShare",
+                "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainProcess", "GapDetection",
+                "LocalisationShare",
             ]),
         // The C binding to Graphviz (libgvc); a shim header, no copied headers.
         .systemLibrary(

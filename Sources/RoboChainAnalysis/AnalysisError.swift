@@ -7,6 +7,24 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
     /// A protocol-1 message (request, response or manifest) is malformed; `path` locates the
     /// offending value, e.g. `findings[3].severity`.
     case malformedMessage(message: String, path: String, problem: String)
+    /// An external plugin failed (SPEC §5): why, and the last lines of its standard error.
+    case pluginFailed(analysis: String, cause: String, standardErrorTail: [String])
+
+    /// Whether the user is at fault (an option value the analysis rejects): a usage error.
+    public var isUsageError: Bool {
+        if case .invalidOption = self { return true }
+        return false
+    }
+
+    /// What went wrong, in one sentence without the analysis' name (for a JSON error entry).
+    public var cause: String {
+        switch self {
+        case .invalidOption(_, let option, let problem): "option '\(option)' \(problem)"
+        case .failed(_, let reason): reason
+        case .malformedMessage: description
+        case .pluginFailed(_, let cause, _): cause
+        }
+    }
 
     public var description: String {
         switch self {
@@ -16,33 +34,9 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
             "analysis '\(analysis)' failed: \(reason)"
         case .malformedMessage(let message, let path, let problem):
             path.isEmpty ? "malformed \(message): \(problem)" : "malformed \(message): '\(path)' \(problem)"
+        case .pluginFailed(let analysis, let cause, let tail):
+            "analysis '\(analysis)' failed: \(cause)"
+                + (tail.isEmpty ? "" : "\n  its standard error ended with:\n" + tail.map { "  | " + $0 }.joined(separator: "\n"))
         }
-    }
-}
-
-/// Why one analysis of a command failed (the command still reports the others).
-public struct AnalysisFailure: Swift.Error, Sendable, Equatable, CustomStringConvertible {
-    /// The analysis' name.
-    public var analysis: String
-    /// What went wrong, in one sentence.
-    public var cause: String
-    /// The last lines of the plugin's standard error (external plugins).
-    public var standardErrorTail: [String]
-    /// Whether the failure is the user's (an option value the analysis rejects): exit 64, not 70.
-    public var isUsageError: Bool
-
-    public init(analysis: String, cause: String, standardErrorTail: [String] = [], isUsageError: Bool = false) {
-        self.analysis = analysis
-        self.cause = cause
-        self.standardErrorTail = standardErrorTail
-        self.isUsageError = isUsageError
-    }
-
-    public var description: String {
-        var text = "analysis '\(analysis)' failed: \(cause)"
-        if !standardErrorTail.isEmpty {
-            text += "\n  its standard error ended with:\n" + standardErrorTail.map { "  | " + $0 }.joined(separator: "\n")
-        }
-        return text
     }
 }

@@ -65,21 +65,22 @@ struct CSVModelReader {
         for table in Self.tables {
             let path = FileAccess.join(directory, table.name)
             _ = log.file(path)
-            switch FileAccess.readFile(path) {
-            case .success(let bytes) where bytes.count > Int(Int32.max):
-                // Byte offsets into a file are kept as 32-bit numbers, for memory.
-                log.report(.unreadable(path: path, reason: "it is larger than 2 GiB, more than a CSV model file may be"))
-                if let kind = table.kind { log.markIncomplete(kind) }
-            case .success(let bytes):
-                contents[table.name] = bytes
-                progress?.addTotal(bytes.count)
-            case .failure(let problem):
-                if problem.isMissing {
-                    if table.isRequired { log.report(.missingFile(path: path)) }
+            do {
+                let bytes = try FileAccess.readFile(path)
+                if bytes.count > Int(Int32.max) {
+                    // Byte offsets into a file are kept as 32-bit numbers, for memory.
+                    log.report(.unreadable(path: path, reason: "it is larger than 2 GiB, more than a CSV model file may be"))
+                    if let kind = table.kind { log.markIncomplete(kind) }
                 } else {
-                    log.report(.unreadable(path: path, reason: problem.reason))
+                    contents[table.name] = bytes
+                    progress?.addTotal(bytes.count)
                 }
-                if !problem.isMissing || table.isRequired, let kind = table.kind { log.markIncomplete(kind) }
+            } catch {
+                if case .missingFile = error {
+                    guard table.isRequired else { continue }  // an optional file may be absent
+                }
+                log.report(error)
+                if let kind = table.kind { log.markIncomplete(kind) }
             }
         }
 

@@ -8,26 +8,20 @@ import Darwin
 
 /// Reading files and directories through POSIX calls, with the system's reason on failure.
 public enum FileAccess {
-    /// Why a file could not be read.
-    public struct Problem: Swift.Error, Sendable {
-        /// The system's explanation (`strerror`).
-        public var reason: String
-        /// Whether the file does not exist.
-        public var isMissing: Bool
-    }
-
     /// Reads a whole file.
     ///
     /// - Parameter path: The file's path.
-    /// - Returns: Its bytes, or the problem.
-    public static func readFile(_ path: String) -> Result<[UInt8], Problem> {
+    /// - Returns: Its bytes.
+    /// - Throws: ``ModelError/missingFile(path:)`` if it does not exist, else
+    ///   ``ModelError/unreadable(path:reason:)`` with the system's reason.
+    public static func readFile(_ path: String) throws(ModelError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(currentProblem()) }
+        guard descriptor >= 0 else { throw currentProblem(path) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(currentProblem()) }
+        guard fstat(descriptor, &status) == 0 else { throw currentProblem(path) }
         if (status.st_mode & S_IFMT) == S_IFDIR {
-            return .failure(Problem(reason: "it is a directory", isMissing: false))
+            throw .unreadable(path: path, reason: "it is a directory")
         }
         var bytes: [UInt8] = []
         var capacity = max(Int(status.st_size), 0) + 1
@@ -49,9 +43,9 @@ public enum FileAccess {
                 }
             }
             if failure != 0 {
-                return .failure(Problem(reason: String(cString: strerror(failure)), isMissing: false))
+                throw .unreadable(path: path, reason: String(cString: strerror(failure)))
             }
-            if bytes.count < capacity { return .success(bytes) }
+            if bytes.count < capacity { return bytes }
             capacity *= 2
         }
     }
@@ -100,8 +94,8 @@ public enum FileAccess {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    static func currentProblem() -> Problem {
+    static func currentProblem(_ path: String) -> ModelError {
         let code = errno
-        return Problem(reason: String(cString: strerror(code)), isMissing: code == ENOENT)
+        return code == ENOENT ? .missingFile(path: path) : .unreadable(path: path, reason: String(cString: strerror(code)))
     }
 }

@@ -40,9 +40,11 @@ public enum ModelLoader {
             throw .unsupportedFormat(path: path)
         }
         let bytes: [UInt8]
-        switch FileAccess.readFile(path) {
-        case .success(let contents): bytes = contents
-        case .failure(let problem): throw .unreadable(path: path, reason: problem.reason)
+        do {
+            bytes = try FileAccess.readFile(path)
+        } catch {
+            if case .missingFile = error { throw .unreadable(path: path, reason: "No such file or directory") }
+            throw error
         }
         progress?.addTotal(bytes.count)
         defer { progress?.addProcessed(bytes.count) }

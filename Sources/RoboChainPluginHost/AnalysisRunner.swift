@@ -38,14 +38,14 @@ public enum AnalysisRunner {
     public static func run(
         _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120, wantsMap: Bool = true,
         finished: (@Sendable (_ analysis: String) -> Void)? = nil
-    ) -> [Result<AnalysisResult, AnalysisFailure>] {
+    ) -> [Result<AnalysisResult, AnalysisError>] {
         let needsModelJSON = jobs.contains { if case .external = $0.analysis.origin { true } else { false } }
         let encodedModel = needsModelJSON ? model.encodedJSON() : []
         let measures = SharedMeasures(model: model, scope: scope)
-        let outcomes = Mutex([Result<AnalysisResult, AnalysisFailure>?](repeating: nil, count: jobs.count))
+        let outcomes = Mutex([Result<AnalysisResult, AnalysisError>?](repeating: nil, count: jobs.count))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
-            let outcome: Result<AnalysisResult, AnalysisFailure>
+            let outcome: Result<AnalysisResult, AnalysisError>
             switch job.analysis.origin {
             case .builtIn(let analysis):
                 outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope, wantsMap: wantsMap, measures: measures)
@@ -62,17 +62,17 @@ public enum AnalysisRunner {
 
     static func runBuiltIn(
         _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool, measures: SharedMeasures
-    ) -> Result<AnalysisResult, AnalysisFailure> {
+    ) -> Result<AnalysisResult, AnalysisError> {
         do {
             var result = try analysis.run(
                 AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap, measures: measures))
             if result.scope == nil { result.scope = model.regions.ids[scope] }
             return .success(result)
         } catch {
-            if case .invalidOption = error {
-                return .failure(AnalysisFailure(analysis: analysis.name, cause: error.description, isUsageError: true))
+            switch error {
+            case .invalidOption, .failed: return .failure(error)
+            default: return .failure(.failed(analysis: analysis.name, reason: error.description))
             }
-            return .failure(AnalysisFailure(analysis: analysis.name, cause: error.description))
         }
     }
 
@@ -80,18 +80,18 @@ public enum AnalysisRunner {
     /// failure that names the cause and keeps the tail of its standard error.
     public static func runExternal(
         _ plugin: ExternalPlugin, request: [UInt8], scope: String, model: ChainModel? = nil, timeout: Double
-    ) -> Result<AnalysisResult, AnalysisFailure> {
+    ) -> Result<AnalysisResult, AnalysisError> {
         let name = plugin.manifest.name
         let outcome = ChildProcess.run(
             executable: plugin.executablePath, directory: plugin.directory, input: request, timeout: timeout,
             outputLimit: outputLimit)
         let tail = outcome.standardErrorLines(last: 20)
-        func failure(_ cause: String) -> Result<AnalysisResult, AnalysisFailure> {
+        func failure(_ cause: String) -> Result<AnalysisResult, AnalysisError> {
             var cause = cause
             if let taken = outcome.inputWrittenBeforeClose {
                 cause += " (it closed its standard input after reading \(taken) of the request's \(request.count) bytes)"
             }
-            return .failure(AnalysisFailure(analysis: name, cause: cause, standardErrorTail: tail))
+            return .failure(.pluginFailed(analysis: name, cause: cause, standardErrorTail: tail))
         }
         if outcome.timedOut {
             return failure("it did not finish within \(formatSeconds(timeout)) seconds (--timeout), so it was killed")

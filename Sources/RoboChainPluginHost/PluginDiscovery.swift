@@ -16,7 +16,7 @@ public struct ExternalPlugin: Sendable, Equatable {
 }
 
 /// A plugin directory that was not used, and why.
-public struct SkippedPlugin: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+public struct SkippedPlugin: Sendable, Equatable, CustomStringConvertible {
     public var directory: String
     public var reason: String
 
@@ -42,6 +42,13 @@ public enum PluginDiscovery {
         return directories
     }
 
+    /// What a plugin directory turned out to be: a usable plugin, or skipped with the reason
+    /// (a finding about the user's files, reported as a warning, not an error).
+    public enum Outcome: Sendable {
+        case usable(ExternalPlugin)
+        case skipped(SkippedPlugin)
+    }
+
     /// Every plugin directory found, with its manifest read and checked, in search order.
     ///
     /// - Returns: The usable plugins and the skipped directories (with reasons).
@@ -60,8 +67,8 @@ public enum PluginDiscovery {
                 ? [directory] : subdirectories(of: directory)
             for candidate in candidates where FileAccess.exists(FileAccess.join(candidate, "plugin.json")) {
                 switch load(candidate) {
-                case .success(let plugin): plugins.append(plugin)
-                case .failure(let problem): skipped.append(problem)
+                case .usable(let plugin): plugins.append(plugin)
+                case .skipped(let problem): skipped.append(problem)
                 }
             }
         }
@@ -69,30 +76,33 @@ public enum PluginDiscovery {
     }
 
     /// Reads and checks one plugin directory.
-    public static func load(_ directory: String) -> Result<ExternalPlugin, SkippedPlugin> {
+    ///
+    /// - Returns: The plugin, or why it cannot be used.
+    public static func load(_ directory: String) -> Outcome {
         // The executable runs in the plugin's directory: its path must not be relative to ours.
         let directory = FileAccess.absolutePath(directory)
         let manifestPath = FileAccess.join(directory, "plugin.json")
         let bytes: [UInt8]
-        switch FileAccess.readFile(manifestPath) {
-        case .success(let contents): bytes = contents
-        case .failure(let problem): return .failure(SkippedPlugin(directory: directory, reason: "cannot read plugin.json: \(problem.reason)"))
+        do {
+            bytes = try FileAccess.readFile(manifestPath)
+        } catch {
+            return .skipped(SkippedPlugin(directory: directory, reason: "cannot read plugin.json: \(error)"))
         }
         let manifest: PluginManifest
         do {
             manifest = try PluginManifest.decode(bytes)
         } catch {
-            return .failure(SkippedPlugin(directory: directory, reason: error.description))
+            return .skipped(SkippedPlugin(directory: directory, reason: error.description))
         }
         let executable = FileAccess.join(directory, manifest.executable)
         guard FileAccess.exists(executable) else {
-            return .failure(SkippedPlugin(directory: directory, reason: "its executable '\(manifest.executable)' does not exist"))
+            return .skipped(SkippedPlugin(directory: directory, reason: "its executable '\(manifest.executable)' does not exist"))
         }
         guard !FileAccess.isDirectory(executable), access(executable, X_OK) == 0 else {
-            return .failure(SkippedPlugin(directory: directory,
+            return .skipped(SkippedPlugin(directory: directory,
                 reason: "its executable '\(manifest.executable)' is not executable (chmod +x it, with a #! line for a script)"))
         }
-        return .success(ExternalPlugin(directory: directory, manifest: manifest, executablePath: executable))
+        return .usable(ExternalPlugin(directory: directory, manifest: manifest, executablePath: executable))
     }
 
     private static func subdirectories(of directory: String) -> [String] {

@@ -9,6 +9,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
     case invalidOption(argument: String, problem: String)
     /// A plugin directory could not be used.
     case unusablePlugin(directory: String, reason: String)
+    /// A name is not a valid analysis name.
+    case invalidName(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
             "--option '\(argument)': \(problem)"
         case .unusablePlugin(let directory, let reason):
             "plugin '\(directory)' skipped: \(reason)"
+        case .invalidName(let name):
+            "'\(name)' is not a valid analysis name: use lowercase letters, digits and hyphens, starting with a letter"
         }
     }
 }

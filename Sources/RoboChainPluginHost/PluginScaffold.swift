@@ -1,10 +1,9 @@
 import RoboChainAnalysis
 import RoboChainJSON
 import RoboChainModel
-import RoboChainReports
 
-/// Writes a ready-to-run plugin: a Swift package using the SDK, or a Python script (standard
-/// library only), each with its manifest, a test and a README saying how to build and run it.
+/// A ready-to-run plugin: a Swift package using the SDK, or a Python script (standard library
+/// only), each with its manifest, a test and a README saying how to build and run it.
 ///
 /// The generated analysis is a working example, not an empty shell: it flags components with
 /// fewer than `minimum` suppliers in the scope (option `minimum`, integer, default 2).
@@ -14,40 +13,27 @@ public enum PluginScaffold {
         case swift, python
     }
 
-    /// Writes the plugin `name` into `directory/name`.
+    /// One file of a scaffold.
+    public struct File: Sendable, Equatable {
+        /// The path, relative to the plugin's directory.
+        public var path: String
+        public var text: String
+        public var isExecutable: Bool
+    }
+
+    /// The files of the plugin `name`, to be written into a new directory of that name.
     ///
     /// - Parameters:
     ///   - name: The analysis name (lowercase letters, digits and hyphens).
     ///   - language: Swift or Python.
-    ///   - directory: Where to create the plugin's directory.
     ///   - sdkPath: For Swift: the path of the RoboChain package the plugin depends on (offline,
     ///     by a local path).
-    /// - Returns: The plugin's directory and the files written, relative to it.
-    /// - Throws: ``PluginHostError/unusablePlugin(directory:reason:)`` if the name is invalid, the
-    ///   directory exists, or a file cannot be written.
-    public static func write(
-        name: String, language: Language, into directory: String, sdkPath: String
-    ) throws(PluginHostError) -> (directory: String, files: [String]) {
-        let pluginDirectory = FileAccess.join(directory, name)
-        guard PluginManifest.isValidName(name) else {
-            throw .unusablePlugin(directory: pluginDirectory,
-                reason: "'\(name)' is not a valid analysis name: use lowercase letters, digits and hyphens, starting with a letter")
-        }
-        guard !FileAccess.exists(pluginDirectory) else {
-            throw .unusablePlugin(directory: pluginDirectory, reason: "it exists already; choose another name or --output")
-        }
+    /// - Returns: The files, with paths relative to the plugin's directory.
+    /// - Throws: ``PluginHostError/invalidName(_:)`` if the name is invalid.
+    public static func files(name: String, language: Language, sdkPath: String) throws(PluginHostError) -> [File] {
+        guard PluginManifest.isValidName(name) else { throw .invalidName(name) }
         let files = language == .swift ? swiftFiles(name: name, sdkPath: sdkPath) : pythonFiles(name: name)
-        for (path, text, executable) in files {
-            let full = FileAccess.join(pluginDirectory, path)
-            do {
-                try OutputFile.createDirectories(String(full[..<full.lastIndex(of: "/")!]))
-                try OutputFile.write(Array(text.utf8), to: full)
-                if executable { try OutputFile.makeExecutable(full) }
-            } catch {
-                throw .unusablePlugin(directory: pluginDirectory, reason: "\(error)")
-            }
-        }
-        return (pluginDirectory, files.map(\.0))
+        return files.map { File(path: $0.0, text: $0.1, isExecutable: $0.2) }
     }
 
     /// `my-check` → `MyCheck`.

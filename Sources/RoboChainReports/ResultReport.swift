@@ -18,9 +18,9 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct ReportEntry: Sendable {
     public var name: String
     public var options: OptionValues
-    public var outcome: Result<AnalysisResult, AnalysisFailure>
+    public var outcome: Result<AnalysisResult, AnalysisError>
 
-    public init(name: String, options: OptionValues, outcome: Result<AnalysisResult, AnalysisFailure>) {
+    public init(name: String, options: OptionValues, outcome: Result<AnalysisResult, AnalysisError>) {
         self.name = name
         self.options = options
         self.outcome = outcome

@@ -48,7 +48,7 @@ struct AnalysisSelection: ParsableArguments {
     }
 
     /// Runs the jobs, with a progress line at a terminal when they take a while.
-    func run(_ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, display: ProgressDisplay) -> [Result<AnalysisResult, AnalysisFailure>] {
+    func run(_ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, display: ProgressDisplay) -> [Result<AnalysisResult, AnalysisError>] {
         let counter = ProgressDisplay.Counter()
         display.analyses(jobs.map(\.analysis.name), counter: counter)
         defer { display.finish() }
@@ -155,7 +155,7 @@ struct AnalyzeCommand: ParsableCommand {
         var usageFailure: String?
         var failed = false
         for case .failure(let failure) in outcomes {
-            if failure.isUsageError { usageFailure = failure.cause } else { failed = true }
+            if failure.isUsageError { usageFailure = failure.description } else { failed = true }
         }
         if let usageFailure { throw ValidationError(usageFailure) }
         let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour

@@ -99,10 +99,25 @@ struct PluginsNewCommand: ParsableCommand {
         if language == .swift && !FileAccess.exists(sdk + "/Package.swift") {
             throw usageFailure("no RoboChain package at '\(sdk)'; give its path with --sdk-path", command: Self.self)
         }
+        let files: [PluginScaffold.File]
         do {
-            let written = try PluginScaffold.write(name: name, language: language, into: output, sdkPath: sdk)
-            var lines = ["wrote \(written.directory):"] + written.files.map { "  \($0)" }
-            lines.append("next: see \(written.directory)/README.md")
+            files = try PluginScaffold.files(name: name, language: language, sdkPath: sdk)
+        } catch {
+            throw usageFailure(error.description, command: Self.self)
+        }
+        let directory = FileAccess.join(output, name)
+        guard !FileAccess.exists(directory) else {
+            printError("error: cannot create '\(directory)': it exists already; choose another name or --output")
+            throw ExitStatus.failure
+        }
+        do {
+            for file in files {
+                let path = FileAccess.join(directory, file.path)
+                try OutputFile.createDirectories(String(path[..<path.lastIndex(of: "/")!]))
+                try OutputFile.write(Array(file.text.utf8), to: path)
+                if file.isExecutable { try OutputFile.makeExecutable(path) }
+            }
+            let lines = ["wrote \(directory):"] + files.map { "  \($0.path)" } + ["next: see \(directory)/README.md"]
             OutputFile.writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
         } catch {
             printError("error: \(error)")

@@ -107,12 +107,12 @@ struct RenderCommand: ParsableCommand {
 
         let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, display: display)
         var results: [AnalysisResult] = []
-        var failures: [AnalysisFailure] = []
+        var failures: [AnalysisError] = []
         for outcome in outcomes {
             switch outcome {
             case .success(let result): results.append(result)
             case .failure(let failure):
-                if failure.isUsageError { throw ValidationError(failure.cause) }
+                if failure.isUsageError { throw ValidationError(failure.description) }
                 failures.append(failure)
             }
         }

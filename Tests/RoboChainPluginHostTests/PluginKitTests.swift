@@ -66,7 +66,10 @@ import Testing
         #expect((object["findings"]?.arrayValue?.count ?? 0) > 10)
         let again = try plugins.robochain(["plugins", "new", "few-suppliers", "--language", "python", "--output", plugins.path])
         #expect(again.exitStatus == 1)
-        #expect(again.standardError.contains("it exists already"))
+        #expect(again.standardError == "error: cannot create '\(plugins.path)/few-suppliers': it exists already; choose another name or --output\n")
+        let badName = try plugins.robochain(["plugins", "new", "Few Suppliers", "--output", plugins.path])
+        #expect(badName.exitStatus == 64)
+        #expect(badName.standardError.hasPrefix("Error: 'Few Suppliers' is not a valid analysis name"))
     }
 
     @Test func swiftScaffoldBuildsAndRuns() throws {
