@@ -306,6 +306,8 @@ public struct ResultReport {
                 table.add(cells)
             }
             output += markdown ? table.markdown() : table.render(colour: colour)
+            output += (markdown ? "\n" : "") + "– : no share: no component of the segment in the product has a supplier and value of its own"
+                + " (an assembly whose parts' weights are not given passes all its value to them).\n"
         }
         if let coverage = result.extra["coverage"]?.objectValue {
             let parts = coverage.members.map { member in
