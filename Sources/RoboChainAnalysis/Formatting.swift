@@ -26,6 +26,14 @@ public enum Wording {
         label(name: model.regions.names[region], id: model.regions.ids[region])
     }
 
+    /// The first `limit` items joined with `, `, then ` and N more` for the rest: `a, b and 3 more`.
+    ///
+    /// Only the items shown are read, so a lazy map over a large collection costs `limit` calls.
+    public static func list<Items: Collection<String>>(_ items: Items, first limit: Int) -> String {
+        let rest = items.count - limit
+        return items.prefix(limit).joined(separator: ", ") + (rest > 0 ? " and \(rest) more" : "")
+    }
+
     /// `1 supplier`, `3 suppliers`.
     public static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(count) \(count == 1 ? singular : plural ?? singular + "s")"

@@ -206,14 +206,7 @@ extension Finding {
             throw .malformedMessage(message: "response", path: path, problem: "must be an object, found \(json.typeDescription)")
         }
         func text(_ key: String, required: Bool) throws(AnalysisError) -> String? {
-            guard let value = object[key], !value.isNull else {
-                if required { throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "is missing") }
-                return nil
-            }
-            guard let string = value.stringValue else {
-                throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "must be a string, found \(value.typeDescription)")
-            }
-            return string
+            try object.messageString(key, required: required, message: "response", path: path)
         }
         let kind = try text("kind", required: true)!
         let severityText = try text("severity", required: true)!
@@ -237,66 +230,82 @@ extension Finding {
 
 extension Annotation {
     func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        for (key, value) in [("fill", fill), ("badge", badge), ("tooltip", tooltip), ("border", border)] {
-            guard let value else { continue }
-            writer.key(key)
-            writer.string(value)
-        }
-        writer.endObject()
+        writer.stringMembers([("fill", fill), ("badge", badge), ("tooltip", tooltip), ("border", border)])
     }
 
+    /// Reads one annotation; other keys are left for later protocol versions.
     static func decode(_ json: JSONValue, path: String) throws(AnalysisError) -> Annotation {
         guard case .object(let object) = json else {
             throw .malformedMessage(message: "response", path: path, problem: "must be an object, found \(json.typeDescription)")
         }
-        var annotation = Annotation()
-        for member in object.members {
-            guard let text = member.value.stringValue else {
-                if member.value.isNull { continue }
-                throw .malformedMessage(message: "response", path: "\(path).\(member.key)",
-                    problem: "must be a string, found \(member.value.typeDescription)")
-            }
-            switch member.key {
-            case "fill", "border":
-                guard Annotation.isColour(text) else {
-                    throw .malformedMessage(message: "response", path: "\(path).\(member.key)", problem: "must be a colour #rrggbb, found '\(text)'")
-                }
-                if member.key == "fill" { annotation.fill = text } else { annotation.border = text }
-            case "badge": annotation.badge = text
-            case "tooltip": annotation.tooltip = text
-            default: continue
-            }
-        }
-        return annotation
+        return Annotation(
+            fill: try object.messageColour("fill", path: path),
+            badge: try object.messageString("badge", message: "response", path: path),
+            tooltip: try object.messageString("tooltip", message: "response", path: path),
+            border: try object.messageColour("border", path: path))
     }
 }
 
 extension LegendEntry {
     func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        for (key, value) in [("label", label), ("fill", fill), ("border", border), ("badge", badge)] {
-            guard let value else { continue }
-            writer.key(key)
-            writer.string(value)
-        }
-        writer.endObject()
+        writer.stringMembers([("label", label), ("fill", fill), ("border", border), ("badge", badge)])
     }
 
+    /// Reads one legend entry; other keys are left for later protocol versions.
     static func decode(_ json: JSONValue, path: String) throws(AnalysisError) -> LegendEntry {
-        guard case .object(let object) = json, let label = object["label"]?.stringValue else {
-            throw .malformedMessage(message: "response", path: path, problem: "must be an object with a 'label' string")
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: "response", path: path, problem: "must be an object, found \(json.typeDescription)")
         }
-        var entry = LegendEntry(label: label)
-        for key in ["fill", "border"] {
-            guard let value = object[key], !value.isNull else { continue }
-            guard let text = value.stringValue, Annotation.isColour(text) else {
-                throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "must be a colour #rrggbb")
-            }
-            if key == "fill" { entry.fill = text } else { entry.border = text }
+        return LegendEntry(
+            label: try object.messageString("label", required: true, message: "response", path: path)!,
+            fill: try object.messageColour("fill", path: path),
+            border: try object.messageColour("border", path: path),
+            badge: try object.messageString("badge", message: "response", path: path))
+    }
+}
+
+extension JSONObject {
+    /// The string member `key` of a plugin message, or nil when it is absent or null.
+    ///
+    /// - Parameters:
+    ///   - required: Whether an absent or null member is an error.
+    ///   - message: The message, for the error (`response`, `plugin.json`).
+    ///   - path: The path of this object in the message (empty at the top).
+    /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming `path.key`.
+    fileprivate func messageString(
+        _ key: String, required: Bool = false, message: String, path: String
+    ) throws(AnalysisError) -> String? {
+        let keyPath = path.isEmpty ? key : "\(path).\(key)"
+        guard let value = self[key], !value.isNull else {
+            if required { throw .malformedMessage(message: message, path: keyPath, problem: "is missing") }
+            return nil
         }
-        entry.badge = object["badge"]?.stringValue
-        return entry
+        guard let string = value.stringValue else {
+            throw .malformedMessage(message: message, path: keyPath, problem: "must be a string, found \(value.typeDescription)")
+        }
+        return string
+    }
+
+    /// A colour member of a response (`#rrggbb`), or nil when it is absent or null.
+    fileprivate func messageColour(_ key: String, path: String) throws(AnalysisError) -> String? {
+        guard let text = try messageString(key, message: "response", path: path) else { return nil }
+        guard Annotation.isColour(text) else {
+            throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "must be a colour #rrggbb, found '\(text)'")
+        }
+        return text
+    }
+}
+
+extension JSONWriter {
+    /// Writes an object of the members whose value is not nil, in the order given.
+    fileprivate mutating func stringMembers(_ members: [(key: String, value: String?)]) {
+        beginObject()
+        for (key, value) in members {
+            guard let value else { continue }
+            self.key(key)
+            string(value)
+        }
+        endObject()
     }
 }
 
@@ -465,14 +474,7 @@ public struct PluginManifest: Sendable, Equatable {
             throw .malformedMessage(message: message, path: "", problem: "must be a JSON object")
         }
         func text(_ key: String, required: Bool = true) throws(AnalysisError) -> String {
-            guard let value = object[key] else {
-                if required { throw .malformedMessage(message: message, path: key, problem: "is missing") }
-                return ""
-            }
-            guard let string = value.stringValue else {
-                throw .malformedMessage(message: message, path: key, problem: "must be a string, found \(value.typeDescription)")
-            }
-            return string
+            try object.messageString(key, required: required, message: message, path: "") ?? ""
         }
         let name = try text("name")
         guard isValidName(name) else {
@@ -522,8 +524,8 @@ public struct PluginManifest: Sendable, Equatable {
                     throw .malformedMessage(message: message, path: "\(path).default",
                         problem: "must be \(type.withArticle), found \(defaultJSON.typeDescription)")
                 }
-                options.append(OptionDeclaration(name: member.key, type: type, defaultValue: defaultValue,
-                    help: option["help"]?.stringValue ?? ""))
+                let help = try option.messageString("help", message: message, path: path) ?? ""
+                options.append(OptionDeclaration(name: member.key, type: type, defaultValue: defaultValue, help: help))
             }
         }
         return PluginManifest(name: name, version: version, protocolVersion: Int(protocolNumber), executable: executable,

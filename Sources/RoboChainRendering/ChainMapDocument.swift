@@ -224,9 +224,8 @@ struct MapBuilder {
         var tooltip = [Wording.component(component, in: model), "segment: " + model.segments.names[components.segment(of: component)]]
         if let text = annotation?.tooltip, !text.isEmpty { tooltip.append(text) }
         if firms != .none && !localFirms.isEmpty {
-            let names = localFirms.prefix(12).map { model.firms.names[$0] }
-            tooltip.append("suppliers in " + model.regions.names[options.scope] + ": " + names.joined(separator: ", ")
-                + (localFirms.count > 12 ? " and \(localFirms.count - 12) more" : ""))
+            tooltip.append("suppliers in " + model.regions.names[options.scope] + ": "
+                + Wording.list(localFirms.lazy.map { model.firms.names[$0] }, first: 12))
         }
         var attributes: [String: DOTValue] = [
             "id": .text(componentID(component)),
@@ -375,9 +374,8 @@ struct MapBuilder {
         if !badgeCounts.isEmpty {
             label += "<BR/><FONT POINT-SIZE=\"11\"><B>" + LabelText.htmlLines(badgeCounts.joined(separator: " · "), width: Self.firmLineWidth) + "</B></FONT>"
         }
-        let names = group.members.prefix(20).map { model.components.names[$0] }
-        let tooltip = "\(model.segments.names[group.segment]), \(levels): " + names.joined(separator: ", ")
-            + (group.members.count > 20 ? " and \(group.members.count - 20) more" : "")
+        let tooltip = "\(model.segments.names[group.segment]), \(levels): "
+            + Wording.list(group.members.lazy.map { model.components.names[$0] }, first: 20)
         var attributes: [String: DOTValue] = [
             "id": .text(groupID(index, aggregation)),
             "label": .html(label),

@@ -29,39 +29,27 @@ struct MapAnnotations: Sendable {
                     continue
                 }
                 var checked = annotation
-                if let fill = checked.fill, !Annotation.isColour(fill) {
-                    badColours.append("fill '\(fill)' of '\(id)'")
-                    checked.fill = nil
-                }
-                if let border = checked.border, !Annotation.isColour(border) {
-                    badColours.append("border '\(border)' of '\(id)'")
-                    checked.border = nil
-                }
+                checked.fill = Self.colour(annotation.fill, noting: &badColours) { "fill '\($0)' of '\(id)'" }
+                checked.border = Self.colour(annotation.border, noting: &badColours) { "border '\($0)' of '\(id)'" }
                 byComponent[component] = byComponent[component].map { $0.merged(with: checked) } ?? checked
             }
             var legend = result.legend
             if let entries = legend {
                 legend = entries.map { entry in
                     var checked = entry
-                    if let fill = entry.fill, !Annotation.isColour(fill) {
-                        badColours.append("legend fill '\(fill)'")
-                        checked.fill = nil
-                    }
-                    if let border = entry.border, !Annotation.isColour(border) {
-                        badColours.append("legend border '\(border)'")
-                        checked.border = nil
-                    }
+                    checked.fill = Self.colour(entry.fill, noting: &badColours) { "legend fill '\($0)'" }
+                    checked.border = Self.colour(entry.border, noting: &badColours) { "legend border '\($0)'" }
                     return checked
                 }
             }
             if !unknown.isEmpty {
                 unknown.sort()
-                let shown = unknown.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (unknown.count > 5 ? " and \(unknown.count - 5) more" : "")
+                let shown = Wording.list(unknown.lazy.map { "'\($0)'" }, first: 5)
                 warnings.append("analysis '\(result.analysis)' annotates \(unknown.count == 1 ? "a component" : "\(unknown.count) components") the model does not have (\(shown)); left off the map")
             }
             if !badColours.isEmpty {
                 badColours.sort()
-                let shown = badColours.prefix(5).joined(separator: ", ") + (badColours.count > 5 ? " and \(badColours.count - 5) more" : "")
+                let shown = Wording.list(badColours, first: 5)
                 warnings.append("analysis '\(result.analysis)' gives colours that are not #rrggbb (\(shown)); left off the map")
             }
             legends.append((result.analysis, legend, !annotations.isEmpty))
@@ -69,6 +57,13 @@ struct MapAnnotations: Sendable {
         self.byComponent = byComponent
         self.legends = legends
         self.warnings = warnings
+    }
+
+    /// `colour` when it is `#rrggbb` or nil; otherwise nil, with `describe(colour)` noted in `bad`.
+    private static func colour(_ colour: String?, noting bad: inout [String], _ describe: (String) -> String) -> String? {
+        guard let colour, !Annotation.isColour(colour) else { return colour }
+        bad.append(describe(colour))
+        return nil
     }
 
     /// The badges of the legends, in legend order, each with the border colour it comes with.

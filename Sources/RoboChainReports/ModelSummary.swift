@@ -32,20 +32,20 @@ public enum ModelSummary {
         let weighted = (0..<model.components.requirementCount).filter { model.components.weight(ofRequirement: $0) != nil }.count
         lines.append("  components:   \(model.components.count), \(Wording.count(model.components.requirementCount, "requires edge")) (\(weighted) with a weight)")
         let roots = model.components.roots.map { model.components.ids[Int($0)] }
-        lines.append("  roots:        \(roots.count)" + (roots.isEmpty ? "" : ": " + abbreviate(roots)))
+        lines.append("  roots:        \(roots.count)" + (roots.isEmpty ? "" : ": " + Wording.list(roots, first: 10)))
         lines.append("  firms:        \(model.firms.count)")
         let shares = (0..<model.supplies.count).filter { model.supplies.share(of: $0) != nil }.count
         lines.append("  supply links: \(model.supplies.count) (\(shares) with a share)")
 
         var warnings = loaded.warnings.map(\.description)
         let unsupplied = (0..<model.components.count).filter { model.supplies.supplierCount(of: $0) == 0 }
-            .map { model.components.ids[$0] }
+            .lazy.map { model.components.ids[$0] }
         if !unsupplied.isEmpty {
-            warnings.append("\(Wording.count(unsupplied.count, "component has", "components have")) no supplier: \(abbreviate(unsupplied))")
+            warnings.append("\(Wording.count(unsupplied.count, "component has", "components have")) no supplier: \(Wording.list(unsupplied, first: 10))")
         }
-        let idle = (0..<model.firms.count).filter { model.firms.links(of: $0).isEmpty }.map { model.firms.ids[$0] }
+        let idle = (0..<model.firms.count).filter { model.firms.links(of: $0).isEmpty }.lazy.map { model.firms.ids[$0] }
         if !idle.isEmpty {
-            warnings.append("\(Wording.count(idle.count, "firm supplies", "firms supply")) nothing: \(abbreviate(idle))")
+            warnings.append("\(Wording.count(idle.count, "firm supplies", "firms supply")) nothing: \(Wording.list(idle, first: 10))")
         }
         if !warnings.isEmpty {
             lines.append("warnings:")
@@ -53,10 +53,5 @@ public enum ModelSummary {
             if warnings.count > 50 { lines.append("  … and \(warnings.count - 50) more") }
         }
         return lines.map(PlainText.line).joined(separator: "\n") + "\n"
-    }
-
-    /// The first ten ids and how many more.
-    static func abbreviate(_ ids: [String]) -> String {
-        ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? " and \(ids.count - 10) more" : "")
     }
 }

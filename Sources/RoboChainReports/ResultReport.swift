@@ -223,11 +223,10 @@ public struct ResultReport {
                 parts.append("\(Wording.count(gaps, "gap"))" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
             case "localisation-share":
                 let roots = result.extra["roots"]?.objectValue?.members ?? []
-                let shown = roots.prefix(3).map { member in
+                let shown = roots.lazy.map { member in
                     "\(componentName(member.key)) \(Wording.percent(member.value.numberValue))"
                 }
-                let more = roots.count > 3 ? " and \(roots.count - 3) more" : ""
-                parts.append("localisation " + shown.joined(separator: ", ") + more)
+                parts.append("localisation " + Wording.list(shown, first: 3))
             default:
                 let count = result.findings?.count ?? 0
                 parts.append("\(entry.name): \(Wording.count(count, "finding"))")

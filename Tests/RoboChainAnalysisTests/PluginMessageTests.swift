@@ -1,0 +1,69 @@
+import RoboChainAnalysis
+import RoboChainJSON
+import Testing
+
+/// Reading plugin responses and manifests: what is kept, and the exact error for each bad key.
+struct PluginMessageTests {
+    static func response(_ members: String) throws -> AnalysisResult {
+        let json = try JSONParser.parse(Array(##"{"protocol": 1, "analysis": "a", "##.utf8) + Array(members.utf8) + [UInt8(ascii: "}")])
+        return try AnalysisResult.decodeResponse(json, analysis: "a")
+    }
+
+    static func responseProblem(_ members: String) -> AnalysisError? {
+        do {
+            _ = try response(members)
+            return nil
+        } catch let error as AnalysisError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func annotationsAndLegendRoundTrip() throws {
+        var result = AnalysisResult(analysis: "a", scope: nil)
+        result.annotations = ["hand": Annotation(fill: "#aabbcc", badge: "!", tooltip: "t", border: "#000000")]
+        result.legend = [LegendEntry(label: "gap", fill: "#ffffff", border: nil, badge: "!")]
+        var writer = JSONWriter(style: .compact)
+        result.write(to: &writer, asResponse: true, includeMap: true)
+        #expect(writer.bytes.asString == ##"{"protocol":1,"analysis":"a","annotations":{"hand":{"fill":"#aabbcc","badge":"!","tooltip":"t","border":"#000000"}},"legend":[{"label":"gap","fill":"#ffffff","badge":"!"}]}"##)
+        #expect(try AnalysisResult.decodeResponse(JSONParser.parse(writer.bytes), analysis: "a") == result)
+    }
+
+    @Test func unknownAndNullKeysOfAnAnnotationAreLeftAlone() throws {
+        let result = try Self.response(#""annotations": {"hand": {"fill": null, "badge": "!", "shape": 3}}"#)
+        #expect(result.annotations == ["hand": Annotation(badge: "!")])
+    }
+
+    @Test(arguments: [
+        (#""annotations": {"hand": {"fill": "red"}}"#, "annotations.hand.fill", "must be a colour #rrggbb, found 'red'"),
+        (#""annotations": {"hand": {"badge": 1}}"#, "annotations.hand.badge", "must be a string, found a number"),
+        (##""annotations": {"hand": "#ffffff"}"##, "annotations.hand", "must be an object, found a string"),
+        (##""legend": [{"fill": "#ffffff"}]"##, "legend[0].label", "is missing"),
+        (##""legend": [{"label": "gap", "border": "#fff"}]"##, "legend[0].border", "must be a colour #rrggbb, found '#fff'"),
+        (#""legend": [{"label": "gap", "badge": true}]"#, "legend[0].badge", "must be a string, found a Boolean"),
+        (#""findings": [{"component": "x", "severity": "low", "message": "m"}]"#, "findings[0].kind", "is missing"),
+        (#""findings": [{"component": 7, "kind": "k", "severity": "low", "message": "m"}]"#, "findings[0].component", "must be a string, found a number"),
+    ])
+    func badMembersAreNamed(members: String, path: String, problem: String) {
+        #expect(Self.responseProblem(members) == .malformedMessage(message: "response", path: path, problem: problem))
+    }
+
+    @Test func manifestHelpMustBeText() {
+        let manifest = ##"{"name": "m", "version": "1", "protocol": 1, "executable": "run", "options": {"limit": {"type": "number", "default": 1, "help": 5}}}"##
+        #expect(throws: AnalysisError.malformedMessage(message: "plugin.json", path: "options.limit.help", problem: "must be a string, found a number")) {
+            try PluginManifest.decode(Array(manifest.utf8))
+        }
+    }
+
+    @Test func manifestKeepsItsFields() throws {
+        let manifest = ##"{"name": "m", "version": "1.2", "protocol": 1, "executable": "bin/run", "options": {"limit": {"type": "number", "default": 1, "help": "How many."}}}"##
+        let decoded = try PluginManifest.decode(Array(manifest.utf8))
+        #expect(decoded == PluginManifest(name: "m", version: "1.2", protocolVersion: 1, executable: "bin/run", description: "",
+            options: [OptionDeclaration(name: "limit", type: .number, defaultValue: .number(1), help: "How many.")]))
+    }
+}
+
+extension [UInt8] {
+    fileprivate var asString: String { String(decoding: self, as: UTF8.self) }
+}
