@@ -176,10 +176,7 @@ enum ModelAssembly {
     static func assembleRequirements(_ model: ResolvedModel, log: inout ProblemLog) -> RequirementsPart {
         var part = RequirementsPart()
         let componentCount = model.componentIDs.count
-        part.order = groupStable(model.edges.parent, groups: componentCount)
-        part.start = [Int32](repeating: 0, count: componentCount + 1)
-        for parent in model.edges.parent where parent >= 0 { part.start[Int(parent) + 1] += 1 }
-        for position in 0..<componentCount { part.start[position + 1] += part.start[position] }
+        (part.start, part.order) = groupStable(model.edges.parent, groups: componentCount)
         part.child = part.order.map { model.edges.child[Int($0)] }
         part.weight = part.order.map { model.edges.weight[Int($0)] }
         let locations = part.order.map { model.edges.locations[Int($0)] }
@@ -206,17 +203,11 @@ enum ModelAssembly {
         part.parentStart = [Int32](repeating: 0, count: componentCount + 1)
         let resolved = !model.edges.parent.contains { $0 < 0 } && !model.edges.child.contains { $0 < 0 }
         if resolved {
-            for child in part.child { part.parentStart[Int(child) + 1] += 1 }
-            for position in 0..<componentCount { part.parentStart[position + 1] += part.parentStart[position] }
-            part.parentList = [Int32](repeating: 0, count: part.child.count)
-            var fill = part.parentStart
-            for component in 0..<componentCount {
-                for edge in Int(part.start[component])..<Int(part.start[component + 1]) {
-                    let child = Int(part.child[edge])
-                    part.parentList[Int(fill[child])] = Int32(component)
-                    fill[child] += 1
-                }
-            }
+            // The edges are in parent order, so grouping them by child (stably) lists each
+            // component's parents in ascending order.
+            let byChild = groupStable(part.child, groups: componentCount)
+            part.parentStart = byChild.start
+            part.parentList = byChild.order.map { model.edges.parent[Int(part.order[Int($0)])] }
             part.topologicalOrder = orderLeavesFirst(
                 model: model, requirementStart: part.start, requirementChild: part.child,
                 parentStart: part.parentStart, parentList: part.parentList, locations: locations, log: &log)
@@ -245,10 +236,7 @@ enum ModelAssembly {
         var part = LinksPart()
         let firmCount = model.firmIDs.count
         let componentCount = model.componentIDs.count
-        part.order = groupStable(model.links.firm, groups: firmCount)
-        part.firmStart = [Int32](repeating: 0, count: firmCount + 1)
-        for firm in model.links.firm where firm >= 0 { part.firmStart[Int(firm) + 1] += 1 }
-        for position in 0..<firmCount { part.firmStart[position + 1] += part.firmStart[position] }
+        (part.firmStart, part.order) = groupStable(model.links.firm, groups: firmCount)
         part.isIdentity = part.order.count == model.links.firm.count && part.order.enumerated().allSatisfy { $0.offset == Int($0.element) }
         part.firm = part.isIdentity ? model.links.firm : part.order.map { model.links.firm[Int($0)] }
         part.component = part.isIdentity ? model.links.component : part.order.map { model.links.component[Int($0)] }
@@ -267,32 +255,28 @@ enum ModelAssembly {
             part.log = log
             return part
         }
-        part.componentStart = [Int32](repeating: 0, count: componentCount + 1)
-        for component in part.component { part.componentStart[Int(component) + 1] += 1 }
-        for position in 0..<componentCount { part.componentStart[position + 1] += part.componentStart[position] }
-        part.componentLinks = [Int32](repeating: 0, count: part.component.count)
-        var fill = part.componentStart
-        for (link, component) in part.component.enumerated() {
-            part.componentLinks[Int(fill[Int(component)])] = Int32(link)
-            fill[Int(component)] += 1
-        }
+        (part.componentStart, part.componentLinks) = groupStable(part.component, groups: componentCount)
         part.log = log
         return part
     }
 
-    /// A stable counting sort: the positions of `keys`, grouped by key (keys below 0 dropped).
+    /// A stable counting sort: the positions of `keys`, grouped by key (keys below 0 dropped),
+    /// and where each group starts — the compressed-sparse-row index of the keys.
     ///
+    /// - Returns: `order`, the positions, and `start` (`groups + 1` offsets): the positions with
+    ///   key `k` are `order[start[k]..<start[k + 1]]`, in ascending order.
     /// - Complexity: O(keys + groups).
-    static func groupStable(_ keys: [Int32], groups: Int) -> [Int32] {
+    static func groupStable(_ keys: [Int32], groups: Int) -> (start: [Int32], order: [Int32]) {
         var start = [Int32](repeating: 0, count: groups + 1)
         for key in keys where key >= 0 { start[Int(key) + 1] += 1 }
         for group in 0..<groups { start[group + 1] += start[group] }
+        var next = start
         var order = [Int32](repeating: 0, count: Int(start[groups]))
         for (position, key) in keys.enumerated() where key >= 0 {
-            order[Int(start[Int(key)])] = Int32(position)
-            start[Int(key)] += 1
+            order[Int(next[Int(key)])] = Int32(position)
+            next[Int(key)] += 1
         }
-        return order
+        return (start, order)
     }
 
     /// Reports each cycle of region parents once.

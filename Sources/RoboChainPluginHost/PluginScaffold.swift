@@ -41,14 +41,20 @@ public enum PluginScaffold {
         name.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
-    static func swiftFiles(name: String, sdkPath: String) -> [(String, String, Bool)] {
-        let type = typeName(name)
-        let identity = String(sdkPath.split(separator: "/").last ?? "robochain").lowercased()
-        let manifest = PluginManifest(
-            name: name, version: "0.1.0", executable: ".build/release/\(name)",
+    /// The starter's manifest: one analysis with one option, `minimum`; the two languages differ
+    /// only in the executable.
+    static func manifest(name: String, executable: String) -> PluginManifest {
+        PluginManifest(
+            name: name, version: "0.1.0", executable: executable,
             description: "Flags components with fewer than `minimum` suppliers in the scope.",
             options: [OptionDeclaration(name: "minimum", type: .integer, defaultValue: .integer(2),
                 help: "Fewest suppliers in the scope a component should have.")])
+    }
+
+    static func swiftFiles(name: String, sdkPath: String) -> [(String, String, Bool)] {
+        let type = typeName(name)
+        let identity = String(sdkPath.split(separator: "/").last ?? "robochain").lowercased()
+        let manifest = Self.manifest(name: name, executable: ".build/release/\(name)")
         let package = """
             // swift-tools-version: 6.1
             import PackageDescription
@@ -171,11 +177,7 @@ public enum PluginScaffold {
     }
 
     static func pythonFiles(name: String) -> [(String, String, Bool)] {
-        let manifest = PluginManifest(
-            name: name, version: "0.1.0", executable: "run.py",
-            description: "Flags components with fewer than `minimum` suppliers in the scope.",
-            options: [OptionDeclaration(name: "minimum", type: .integer, defaultValue: .integer(2),
-                help: "Fewest suppliers in the scope a component should have.")])
+        let manifest = Self.manifest(name: name, executable: "run.py")
         let script = """
             #!/usr/bin/env python3
             \"\"\"\(name): a RoboChain analysis plugin (protocol 1), Python standard library only.

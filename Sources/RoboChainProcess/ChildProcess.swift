@@ -143,6 +143,16 @@ public enum ChildProcess {
         var status: Int32 = 0
         var exited = false
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        /// Reads what `descriptor` has and hands it to `keep`; closes it at its end or on an error.
+        func readReady(_ descriptor: inout Int32, _ keep: (ArraySlice<UInt8>) -> Void) {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count > 0 {
+                keep(buffer[0..<count])
+            } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                close(descriptor)
+                descriptor = -1
+            }
+        }
 
         while true {
             if !exited && hasExited(pid) {
@@ -190,27 +200,19 @@ public enum ChildProcess {
                         inputDescriptor = -1
                     }
                 } else if entry.fd == outputDescriptor {
-                    let count = read(outputDescriptor, &buffer, buffer.count)
-                    if count > 0 {
-                        outcome.standardOutput.append(contentsOf: buffer[0..<count])
+                    readReady(&outputDescriptor) { bytes in
+                        outcome.standardOutput.append(contentsOf: bytes)
                         if outcome.standardOutput.count > outputLimit {
                             outcome.exceededOutputLimit = true
                             outcome.standardOutput.removeSubrange(outputLimit...)
                         }
-                    } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                        close(outputDescriptor)
-                        outputDescriptor = -1
                     }
                 } else if entry.fd == errorDescriptor {
-                    let count = read(errorDescriptor, &buffer, buffer.count)
-                    if count > 0 {
-                        outcome.standardErrorTail.append(contentsOf: buffer[0..<count])
+                    readReady(&errorDescriptor) { bytes in
+                        outcome.standardErrorTail.append(contentsOf: bytes)
                         if outcome.standardErrorTail.count > 2 * errorTailBytes {
                             outcome.standardErrorTail.removeFirst(outcome.standardErrorTail.count - errorTailBytes)
                         }
-                    } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                        close(errorDescriptor)
-                        errorDescriptor = -1
                     }
                 }
             }
