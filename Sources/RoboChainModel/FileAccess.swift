@@ -50,16 +50,26 @@ public enum FileAccess {
         }
     }
 
-    /// The number of line feeds in `bytes` (an upper bound on a CSV file's records, less one).
+    /// The number of record ends in `bytes` — line feeds, and carriage returns not followed by
+    /// one (old Mac files) — an upper bound on a CSV file's records, less one.
+    ///
+    /// - Complexity: O(bytes), two `memchr` scans.
     public static func lineCount(_ bytes: [UInt8]?) -> Int {
         guard let bytes else { return 0 }
         return bytes.withUnsafeBufferPointer { buffer in
-            guard var cursor = UnsafeRawPointer(buffer.baseAddress) else { return 0 }
-            let end = cursor + buffer.count
+            guard let start = UnsafeRawPointer(buffer.baseAddress) else { return 0 }
+            let end = start + buffer.count
             var count = 0
+            var cursor = start
             while let found = memchr(cursor, 0x0A, end - cursor) {
                 count += 1
                 cursor = UnsafeRawPointer(found) + 1
+            }
+            cursor = start
+            while let found = memchr(cursor, 0x0D, end - cursor) {
+                let next = UnsafeRawPointer(found) + 1
+                if next == end || next.load(as: UInt8.self) != 0x0A { count += 1 }
+                cursor = next
             }
             return count
         }

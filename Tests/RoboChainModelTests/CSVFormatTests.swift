@@ -26,6 +26,23 @@ import Testing
         #expect(model.regions.parent(of: 1) == 0)
     }
 
+    @Test func carriageReturnsAloneEndRecords() throws {
+        // Old Mac line ends in every file, with more firms than one line feed would allow for.
+        let cr = { (text: String) in text.replacingOccurrences(of: "\n", with: "\r") }
+        let firms = "id,name,region\n" + (1...20).map { "f\($0),Firm \($0),CN-GD\n" }.joined()
+        let directory = try CSVFixture.write(
+            regions: cr(CSVFixture.regions), components: cr(CSVFixture.components), requires: cr(CSVFixture.requires),
+            firms: cr(firms), supplies: cr("firm,component,share\nf1,hand,0.5\nf20,hand,\n"))
+        defer { directory.remove() }
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.firms.count == 20)
+        #expect(model.firms.ids.last == "f20")
+        #expect(model.supplies.count == 2)
+        let bad = try CSVFixture.write(firms: cr("id,name,region\nacme,Acme,CN-GD\nzed,Zed,XX\n"))
+        defer { bad.remove() }
+        #expect(CSVFixture.problems(bad) == ["\(bad.path)/firms.csv:3: 'region' of firm 'zed' names unknown region 'XX'"])
+    }
+
     @Test func emptyCellsAreAbsentValues() throws {
         let directory = try CSVFixture.write(
             requires: "parent,child,weight\nrobot,hand,\n", supplies: "firm,component,share,product\nacme,hand,,\n")
