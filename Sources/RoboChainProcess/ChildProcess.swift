@@ -88,7 +88,11 @@ public enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
-        robochain_spawn_addchdir(&actions, directory)
+        let chdirResult = robochain_spawn_addchdir(&actions, directory)
+        guard chdirResult == 0 else {
+            closeAll(inputPipe + outputPipe + errorPipe)
+            return failed(outcome, "cannot set its working directory '\(directory)': \(String(cString: strerror(chdirResult)))")
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -162,7 +166,9 @@ public enum ChildProcess {
             if outputDescriptor < 0 && errorDescriptor < 0 && exited { break }
             let now = monotonicSeconds()
             if now >= deadline {
-                outcome.timedOut = true
+                // Past the time limit; a child that has exited did not overrun it, it only
+                // left its pipes open (to a grandchild, say): its own status is the outcome.
+                outcome.timedOut = !exited
                 break
             }
             if let drainDeadline, now >= drainDeadline { break }

@@ -185,6 +185,16 @@ import Testing
         #expect(yes.standardOutput.count == 100_000)
         #expect(yes.termination == .signalled(9))
     }
+
+    @Test func aChildThatExitedIsNotTimedOutByTheGrandchildHoldingItsPipe() {
+        // The child exits at once; the sleeper it leaves holds standard output open past the
+        // one-second limit. The outcome is the child's own exit, not a timeout.
+        let outcome = ChildProcess.run(executable: "/bin/sh", arguments: ["-c", "echo done; sleep 30 & exit 0"],
+            directory: "/", input: [], timeout: 1, outputLimit: 1000)
+        #expect(outcome.termination == .exited(0))
+        #expect(!outcome.timedOut)
+        #expect(outcome.standardOutput == Array("done\n".utf8))
+    }
 }
 
 /// A generated model big enough that its request (about 2 MB of JSON) cannot sit in a pipe.
