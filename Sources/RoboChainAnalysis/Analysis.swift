@@ -35,13 +35,17 @@ public protocol Analysis: Sendable {
     /// Runs the analysis.
     ///
     /// - Parameter request: The model, the scope and the option values (every declared option
-    ///   is present, with its default where the user set none).
+    ///   is present, with its default where the user set none, and ``validate(_:)`` has passed:
+    ///   `robochain`, `AnalysisRunner` and `PluginMain` all check it first).
     /// - Returns: The result: findings, metrics, annotations for the map, and any other keys.
     /// - Throws: ``AnalysisError`` when the analysis cannot run (e.g. an option value it rejects).
     func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult
 
-    /// Checks option values beyond their type (e.g. a count that must not be negative), before
-    /// any model is loaded. The default accepts every value of the declared types.
+    /// Checks option values beyond their type (e.g. a count that must not be negative).
+    ///
+    /// `robochain` calls it before it loads the model, so a bad value is a usage error (exit 64);
+    /// `AnalysisRunner` and `PluginMain` call it again before ``run(_:)``. The default accepts
+    /// every value of the declared types.
     ///
     /// - Throws: ``AnalysisError/invalidOption(analysis:option:problem:)``.
     func validate(_ options: OptionValues) throws(AnalysisError)
@@ -78,8 +82,6 @@ public struct AnalysisRequest: Sendable {
     /// The scope's region id.
     public var scopeID: String { model.regions.ids[scope] }
 
-    /// The national scope: the scope's root region (its country).
-    public var nationalScope: Int { model.regions.nationalScope(of: scope) }
 }
 
 /// The SPEC §2 measures several analyses of one command use — where the suppliers are, the

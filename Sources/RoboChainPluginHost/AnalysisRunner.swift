@@ -64,6 +64,7 @@ public enum AnalysisRunner {
         _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool, measures: SharedMeasures
     ) -> Result<AnalysisResult, AnalysisError> {
         do {
+            try analysis.validate(options)
             var result = try analysis.run(
                 AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap, measures: measures))
             if result.scope == nil { result.scope = model.regions.ids[scope] }

@@ -54,6 +54,7 @@ public enum PluginMain {
             fail("\(analysis.name): cannot read the request: \(error)", status: 2)
         }
         do {
+            try analysis.validate(request.options)
             var result = try analysis.run(AnalysisRequest(model: request.model, scope: request.scope, options: request.options))
             result.analysis = request.analysis
             if result.scope == nil { result.scope = request.model.regions.ids[request.scope] }

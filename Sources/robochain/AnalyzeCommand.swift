@@ -61,13 +61,7 @@ struct AnalysisSelection: ParsableArguments {
             let chosen = try catalog.select(analyses)
             let values = try OptionAssignment.assign(options, to: chosen.map { ($0.name, $0.options) })
             for (analysis, options) in zip(chosen, values) {
-                if case .builtIn(let builtIn) = analysis.origin {
-                    do {
-                        try builtIn.validate(options)
-                    } catch {
-                        throw ValidationError(error.description)
-                    }
-                }
+                if case .builtIn(let builtIn) = analysis.origin { try builtIn.validate(options) }
             }
             return zip(chosen, values).map { AnalysisJob(analysis: $0, options: $1) }
         } catch {

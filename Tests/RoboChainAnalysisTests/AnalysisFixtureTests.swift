@@ -138,7 +138,7 @@ enum Fixture {
     @Test func negativeCandidatesIsRejected() throws {
         let analysis = GapDetection()
         #expect(throws: AnalysisError.invalidOption(analysis: "gap-detection", option: "candidates", problem: "must be 0 or more, not -1")) {
-            try analysis.run(try Fixture.request(scope: "CN-GD", options: ["candidates": .integer(-1)], analysis: analysis))
+            try analysis.validate(try Fixture.request(scope: "CN-GD", options: ["candidates": .integer(-1)], analysis: analysis).options)
         }
     }
 

@@ -37,6 +37,17 @@ import Testing
         }
     }
 
+    @Test func anSDKPluginChecksItsOptionsBeforeRunning() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try externalBuild(of: "robochain-gap-detection", as: "gap-detection-external", in: plugins)
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection-external",
+            "--option", "candidates=-1", "--format", "json"])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains(
+            "gap-detection: option 'candidates' of 'gap-detection' must be 0 or more, not -1"), "\(result.standardError)")
+    }
+
     @Test func builtInsGiveIdenticalResultsOutOfProcessOnGuangdong() throws {
         try sameResultsInAndOutOfProcess(model: "Models/guangdong-robots.yaml", scope: [])
     }

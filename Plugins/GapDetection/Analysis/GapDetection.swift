@@ -54,7 +54,6 @@ public struct GapDetection: Analysis {
     }
 
     public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
-        try validate(request.options)
         let model = request.model
         let threshold = request.options.number("threshold") ?? 0.3
         let candidateLimit = request.options.integer("candidates") ?? 5
