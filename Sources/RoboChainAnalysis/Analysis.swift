@@ -76,6 +76,8 @@ public struct AnalysisRequest: Sendable {
         self.scope = scope
         self.options = options
         self.wantsMap = wantsMap
+        precondition(measures.map { $0.scope == scope && $0.model.components.count == model.components.count } ?? true,
+            "the shared measures are of another model or scope")
         self.measures = measures ?? SharedMeasures(model: model, scope: scope)
     }
 

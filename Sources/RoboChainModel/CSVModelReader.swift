@@ -216,7 +216,6 @@ struct CSVModelReader {
     /// One table being read: its tokenizer, where each known column is, its file number.
     struct Rows {
         let table: Table
-        let path: String
         let file: Int32
         var tokenizer: CSVTokenizer
         /// Position of each of `table.columns` in a row, or -1.
@@ -243,30 +242,35 @@ struct CSVModelReader {
     }
 
     /// Parses the header of a table and calls `body` for each row; reports the header's and the
-    /// grammar's problems. A table whose reading reported any problem marks its kind incomplete.
+    /// grammar's problems. When rows are lost (a bad header, a long row, a syntax error that ends
+    /// the reading, or a row whose id cannot be read — see ``addID(_:to:log:locations:)``), the
+    /// table's kind is marked incomplete, so that references to the lost ids are not also
+    /// reported as unknown; any other problem in a row leaves its id known.
     static func forEachRow(
         _ table: Table, _ bytes: [UInt8], path: String, file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
         _ body: (inout Rows, inout ProblemLog) -> Void
     ) {
-        let problemsBefore = log.count
-        defer {
-            if log.count > problemsBefore, let kind = table.kind { log.markIncomplete(kind) }
+        func rowsLost(_ log: inout ProblemLog) {
+            if let kind = table.kind { log.markIncomplete(kind) }
         }
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)"))
+            rowsLost(&log)
             return
         }
         bytes.withUnsafeBufferPointer { buffer in
-            var rows = Rows(table: table, path: path, file: file, tokenizer: CSVTokenizer(buffer))
+            var rows = Rows(table: table, file: file, tokenizer: CSVTokenizer(buffer))
             do throws(CSVTokenizer.Problem) {
                 guard try rows.tokenizer.nextRecord(into: &rows.fields) != nil else {
                     log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is empty: expected a header row"))
+                    rowsLost(&log)
                     return
                 }
                 var names: [String] = []
                 for field in rows.fields {
                     guard let name = rows.tokenizer.text(of: field) else {
                         log.report(.syntax(SourceLocation(file: path, line: 1), problem: "invalid UTF-8 in the header"))
+                        rowsLost(&log)
                         return
                     }
                     let lowered = name.lowercased()
@@ -282,7 +286,10 @@ struct CSVModelReader {
                     log.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
                     missing = true
                 }
-                if missing { return }
+                if missing {
+                    rowsLost(&log)
+                    return
+                }
                 var reported = 0
                 var row = 0
                 defer { progress?.addProcessed(buffer.count - reported) }
@@ -296,12 +303,14 @@ struct CSVModelReader {
                     if rows.fields.count > rows.width {
                         log.report(.syntax(log.describe(rows.location),
                             problem: "the row has \(rows.fields.count) fields but the header has \(rows.width)"))
+                        rowsLost(&log)
                         continue
                     }
                     body(&rows, &log)
                 }
             } catch {
                 log.report(.syntax(SourceLocation(file: path, line: error.line), problem: error.message))
+                rowsLost(&log)
             }
         }
     }
@@ -353,13 +362,17 @@ struct CSVModelReader {
     }
 
     /// Adds the id of a row to `ids`, checking its syntax and uniqueness. Returns the id, or
-    /// `nil` when the row has none (reported).
+    /// `nil` when the row has none it can read (reported, and the kind marked incomplete).
     static func addID(
         _ rows: Rows, to ids: inout IDColumn, log: inout ProblemLog, locations: inout [ElementLocation]
     ) -> String? {
-        guard let field = required(rows, 0, of: "a \(ids.kind.rawValue)", log: &log) else { return nil }
+        guard let field = required(rows, 0, of: "a \(ids.kind.rawValue)", log: &log) else {
+            log.markIncomplete(ids.kind)
+            return nil
+        }
         guard let id = rows.tokenizer.text(of: field) else {
             log.report(.invalidValue(log.describe(rows.location), element: "a \(ids.kind.rawValue)", field: "id", problem: "is not valid UTF-8"))
+            log.markIncomplete(ids.kind)
             return nil
         }
         if field.hasEscapedQuotes || !ValueChecks.isValidID(rows.bytes(field)) {

@@ -111,9 +111,6 @@ struct CSVTokenizer {
         }
     }
 
-    /// Whether a field is empty (an absent value).
-    func isEmpty(_ field: Field) -> Bool { field.start == field.end }
-
     /// The text of a field, or `nil` if it is not valid UTF-8.
     func text(of field: Field) -> String? {
         let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])

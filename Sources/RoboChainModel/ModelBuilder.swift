@@ -298,7 +298,7 @@ public struct ModelBuilder: Sendable {
         model.componentSources = componentSources
         model.componentNotes = componentNotes
         model.componentIndex = Self.indexIDs(componentIDs, kind: .component, locations: componentLocations, log: &log)
-        model.componentSegment = [Int32](repeating: 0, count: componentIDs.count)
+        model.componentSegment = [Int32](repeating: -1, count: componentIDs.count)
         for (position, segment) in componentSegments.enumerated() {
             if let found = model.segmentIndex.find(segment, in: model.segmentIDs) {
                 model.componentSegment[position] = Int32(found)
@@ -343,7 +343,7 @@ public struct ModelBuilder: Sendable {
         model.firmSources = firmSources
         model.firmNotes = firmNotes
         model.firmIndex = Self.indexIDs(firmIDs, kind: .firm, locations: firmLocations, log: &log)
-        model.firmRegion = [Int32](repeating: 0, count: firmIDs.count)
+        model.firmRegion = [Int32](repeating: -1, count: firmIDs.count)
         for (position, region) in firmRegions.enumerated() {
             if let found = model.regionIndex.find(region, in: regionIDs) {
                 model.firmRegion[position] = Int32(found)

@@ -30,18 +30,6 @@ public struct SparseColumn<Value: Sendable & Equatable>: Sendable, Equatable {
         values.append(value)
     }
 
-    /// Every stored value with its element index, in index order.
-    public var entries: [(index: Int, value: Value)] {
-        zip(indices, values).map { (Int($0), $1) }
-    }
-
-    /// Builds a column from per-element optionals.
-    init(_ dense: [Value?]) {
-        for (index, value) in dense.enumerated() {
-            if let value { append(value, at: index) }
-        }
-    }
-
     /// Reorders a column: element `newIndex` takes the value of element `order[newIndex]`.
     func permuted(by order: [Int32]) -> SparseColumn {
         guard !values.isEmpty else { return self }

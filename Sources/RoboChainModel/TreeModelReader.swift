@@ -27,11 +27,10 @@ protocol ModelTreeNode {
 /// component id.
 struct TreeModelReader<Node: ModelTreeNode> {
     let file: String
-    var builder: ModelBuilder
+    var builder = ModelBuilder()
 
-    init(file: String, builder: ModelBuilder = ModelBuilder()) {
+    init(file: String) {
         self.file = file
-        self.builder = builder
     }
 
     private func location(_ node: Node) -> SourceLocation {
@@ -70,7 +69,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
             let id = requiredString(&fields, "id", of: "region #\(index + 1)", kind: .region)
         else { return }
         let element = "region '\(id)'"
-        let name = requiredString(&fields, "name", of: element, kind: .region) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: nil) ?? ""
         let parent = string(&fields, "parent", of: element)
         builder.addRegion(
             id: id, name: name, parent: parent, source: string(&fields, "source", of: element),
@@ -83,7 +82,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
             let id = requiredString(&fields, "id", of: "segment #\(index + 1)", kind: .segment)
         else { return }
         let element = "segment '\(id)'"
-        let name = requiredString(&fields, "name", of: element, kind: .segment) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: nil) ?? ""
         var order: Int?
         if let value = number(&fields, "order", of: element) {
             if value == value.rounded(), abs(value) < 1e9 {
@@ -103,7 +102,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
             let id = requiredString(&fields, "id", of: "component #\(index + 1)", kind: .component)
         else { return }
         let element = "component '\(id)'"
-        let name = requiredString(&fields, "name", of: element, kind: .component) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: nil) ?? ""
         guard let segment = requiredString(&fields, "segment", of: element, kind: .component) else { return }
         builder.addComponent(
             id: id, name: name, segment: segment, source: string(&fields, "source", of: element),
@@ -132,7 +131,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
             let id = requiredString(&fields, "id", of: "firm #\(index + 1)", kind: .firm)
         else { return }
         let element = "firm '\(id)'"
-        let name = requiredString(&fields, "name", of: element, kind: .firm) ?? ""
+        let name = requiredString(&fields, "name", of: element, kind: nil) ?? ""
         guard let region = requiredString(&fields, "region", of: element, kind: .firm) else { return }
         builder.addFirm(
             id: id, name: name, region: region, source: string(&fields, "source", of: element),
@@ -206,7 +205,8 @@ struct TreeModelReader<Node: ModelTreeNode> {
         return text
     }
 
-    /// A required text field; when it is missing or not text, `kind` is marked incomplete.
+    /// A required text field; when it is missing or not text, `kind` is marked incomplete (pass
+    /// it when the element is then dropped, so references to it are not reported as unknown).
     private mutating func requiredString(_ fields: inout Fields, _ key: String, of element: String, kind: ElementKind?) -> String? {
         guard fields.node(key).map({ !$0.isNull }) ?? false else {
             builder.report(.missingField(location(fields.node), element: element, field: key))

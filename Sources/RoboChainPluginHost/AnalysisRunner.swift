@@ -33,15 +33,17 @@ public enum AnalysisRunner {
     ///   - scope: The scope, a region index.
     ///   - timeout: Seconds an external plugin may run before it is killed.
     ///   - wantsMap: Whether the results will be drawn (built-ins then make annotations).
+    ///   - measures: The shared measures of this model and scope, when the caller also needs
+    ///     them (`nil`: made here); the built-in analyses compute each one once between them.
     ///   - finished: Called (from the analysis' thread) as each analysis ends.
     /// - Returns: A result or a failure per job.
     public static func run(
         _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120, wantsMap: Bool = true,
-        finished: (@Sendable (_ analysis: String) -> Void)? = nil
+        measures: SharedMeasures? = nil, finished: (@Sendable (_ analysis: String) -> Void)? = nil
     ) -> [Result<AnalysisResult, AnalysisError>] {
         let needsModelJSON = jobs.contains { if case .external = $0.analysis.origin { true } else { false } }
         let encodedModel = needsModelJSON ? model.encodedJSON() : []
-        let measures = SharedMeasures(model: model, scope: scope)
+        let measures = measures ?? SharedMeasures(model: model, scope: scope)
         let outcomes = Mutex([Result<AnalysisResult, AnalysisError>?](repeating: nil, count: jobs.count))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]

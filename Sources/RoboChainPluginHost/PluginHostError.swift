@@ -7,8 +7,6 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
     /// `--option` is malformed, names an option no chosen analysis declares, or has a value of
     /// the wrong type.
     case invalidOption(argument: String, problem: String)
-    /// A plugin directory could not be used.
-    case unusablePlugin(directory: String, reason: String)
     /// A name is not a valid analysis name.
     case invalidName(String)
 
@@ -20,8 +18,6 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
             "the analysis '\(name)' is chosen more than once"
         case .invalidOption(let argument, let problem):
             "--option '\(argument)': \(problem)"
-        case .unusablePlugin(let directory, let reason):
-            "plugin '\(directory)' skipped: \(reason)"
         case .invalidName(let name):
             "'\(name)' is not a valid analysis name: use lowercase letters, digits and hyphens, starting with a letter"
         }

@@ -42,13 +42,18 @@ public struct ChainMapDocument: Sendable {
     ///   - results: The results of the analyses that ran, in the order they were asked for; their
     ///     annotations and legends are applied (an empty list: a plain map).
     ///   - options: The scope, the firm display and the node limit.
+    ///   - measures: The supply and cost measures of the model and scope, when the analyses that
+    ///     ran already computed them (`nil`: computed here).
     /// - Complexity: O(components + edges + regions log regions + L log L) for a detailed map,
     ///   where L is the largest number of supply links of one component (local suppliers are
     ///   sorted by share); see ``MapAggregation`` for an aggregated one.
-    public init(model: ChainModel, results: [AnalysisResult] = [], options: ChainMapOptions) {
+    public init(model: ChainModel, results: [AnalysisResult] = [], options: ChainMapOptions, measures: SharedMeasures? = nil) {
+        let measures = measures ?? SharedMeasures(model: model, scope: options.scope)
+        precondition(measures.scope == options.scope, "the shared measures are of another scope")
         let plan = MapPlan.choose(for: model, options: options)
         let annotations = MapAnnotations(results: results, model: model)
-        let builder = MapBuilder(model: model, options: options, annotations: annotations, analysesRan: !results.isEmpty)
+        let builder = MapBuilder(model: model, options: options, annotations: annotations, analysesRan: !results.isEmpty,
+            supply: measures.localSupply, cost: measures.costStructure)
         let graph: DOTGraph
         switch plan {
         case .detailed(let firms):
@@ -86,15 +91,6 @@ struct MapBuilder {
     static let defaultFill = "#ffffff"
     static let defaultBorder = "#666666"
     static let firmEdgeColour = "#9e9e9e"
-
-    init(model: ChainModel, options: ChainMapOptions, annotations: MapAnnotations, analysesRan: Bool) {
-        self.model = model
-        self.options = options
-        self.annotations = annotations
-        self.analysesRan = analysesRan
-        supply = LocalSupply(model: model, scope: options.scope)
-        cost = CostStructure(model: model)
-    }
 
     // MARK: - Common parts
 
@@ -214,7 +210,7 @@ struct MapBuilder {
         if showsSupplyCounts {
             label += "<BR/><FONT POINT-SIZE=\"9\">" + HTMLText.escape(supplyCountText(local: local, suppliers: suppliers)) + "</FONT>"
         }
-        let localFirms = localSuppliers(of: component)
+        let localFirms = firms == .none ? [] : localSuppliers(of: component)
         if firms == .top && !localFirms.isEmpty && options.topFirms > 0 {
             let shown = localFirms.prefix(options.topFirms).map { LabelText.truncate(model.firms.names[$0], width: 26) }
             var line = shown.joined(separator: ", ")

@@ -48,11 +48,15 @@ struct AnalysisSelection: ParsableArguments {
     }
 
     /// Runs the jobs, with a progress line at a terminal when they take a while.
-    func run(_ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, display: ProgressDisplay) -> [Result<AnalysisResult, AnalysisError>] {
+    func run(
+        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, measures: SharedMeasures? = nil, display: ProgressDisplay
+    ) -> [Result<AnalysisResult, AnalysisError>] {
         let counter = ProgressDisplay.Counter()
         display.analyses(jobs.map(\.analysis.name), counter: counter)
         defer { display.finish() }
-        return AnalysisRunner.run(jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap) { _ in counter.increment() }
+        return AnalysisRunner.run(jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, measures: measures) { _ in
+            counter.increment()
+        }
     }
 
     /// The chosen analyses with their option values.

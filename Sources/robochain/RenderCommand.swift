@@ -105,7 +105,9 @@ struct RenderCommand: ParsableCommand {
         let loaded = try loadModel(model, display: display)
         let scope = try selection.resolveScope(in: loaded.model)
 
-        let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, display: display)
+        // The map shows the same supply counts and shares the analyses compute: once for both.
+        let measures = SharedMeasures(model: loaded.model, scope: scope)
+        let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, measures: measures, display: display)
         var results: [AnalysisResult] = []
         var failures: [AnalysisError] = []
         for outcome in outcomes {
@@ -118,7 +120,7 @@ struct RenderCommand: ParsableCommand {
         }
 
         let options = ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes)
-        let document = ChainMapDocument(model: loaded.model, results: results, options: options)
+        let document = ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures)
         for note in document.notes { printError("note: \(note)") }
         for warning in document.warnings { printError("warning: \(warning)") }
         if format.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {

@@ -43,6 +43,20 @@ import Testing
         #expect(CSVFixture.problems(bad) == ["\(bad.path)/firms.csv:3: 'region' of firm 'zed' names unknown region 'XX'"])
     }
 
+    @Test func aBadCellInARowHidesNoOtherFilesProblems() throws {
+        // Firm 'acme' keeps its id despite its unknown region, so 'ghost' in supplies.csv is
+        // still an unknown firm; only rows lost entirely make their ids unknowable.
+        let directory = try CSVFixture.write(firms: "id,name,region\nacme,Acme,XX\n", supplies: "firm,component\nacme,hand\nghost,hand\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == [
+            "\(directory.path)/firms.csv:2: 'region' of firm 'acme' names unknown region 'XX'",
+            "\(directory.path)/supplies.csv:3: 'firm' of a supply link names unknown firm 'ghost'",
+        ])
+        let lost = try CSVFixture.write(firms: "id,name,region\n,Acme,CN-GD\n", supplies: "firm,component\nacme,hand\n")
+        defer { lost.remove() }
+        #expect(CSVFixture.problems(lost) == ["\(lost.path)/firms.csv:2: a firm has no 'id'"])
+    }
+
     @Test func emptyCellsAreAbsentValues() throws {
         let directory = try CSVFixture.write(
             requires: "parent,child,weight\nrobot,hand,\n", supplies: "firm,component,share,product\nacme,hand,,\n")

@@ -3,7 +3,8 @@ import RoboChainTestSupport
 import Testing
 
 /// The YAML reader (through ModelBuilder) and the CSV reader check ids and references on their
-/// own paths: the same invalid model in both forms gives the same problems (file and line aside).
+/// own paths: the same invalid model in both forms gives the same problems (file and line, and
+/// how an element without an id is named, aside).
 @Suite struct LoaderParityTests {
     struct Case: Sendable, CustomStringConvertible {
         var description: String
@@ -45,6 +46,12 @@ import Testing
             yaml: yaml(components: "  - {id: a, name: A, segment: limbs}", firms: "  []", segments: "  - {id: body, name: Body}"),
             csv: ["segments.csv": "id,name\nbody,Body\n", "components.csv": "id,name,segment\na,A,limbs\n", "firms.csv": "id,name,region\n",
                 "supplies.csv": "firm,component\n"]),
+        Case(description: "a component without a name hides no other problem",
+            yaml: yaml(components: "  - {id: a, segment: s}", firms: "  - {id: f, name: F, region: CN, supplies: [a, zz]}"),
+            csv: ["components.csv": "id,name,segment\na,,s\n", "firms.csv": "id,name,region\nf,F,CN\n", "supplies.csv": "firm,component\nf,a\nf,zz\n"]),
+        Case(description: "a component without an id: references to the lost id are not reported again",
+            yaml: yaml(components: "  - {name: A, segment: s}", firms: "  - {id: f, name: F, region: CN, supplies: [a]}"),
+            csv: ["components.csv": "id,name,segment\n,A,s\n", "firms.csv": "id,name,region\nf,F,CN\n", "supplies.csv": "firm,component\nf,a\n"]),
         Case(description: "region cycle",
             yaml: yaml(components: "  []", firms: "  []", regions: "  - {id: A, name: A, parent: B}\n  - {id: B, name: B, parent: A}"),
             csv: ["regions.csv": "id,name,parent\nA,A,B\nB,B,A\n", "components.csv": "id,name,segment\n", "firms.csv": "id,name,region\n",
@@ -59,7 +66,8 @@ import Testing
                 text = String(text.drop { $0 != " " }.dropFirst())
             }
             if let first = text.range(of: " (first defined at ") { text = String(text[..<first.lowerBound]) }
-            return text
+            // YAML names an element without an id by its place in the list, CSV by its line.
+            return text.replacing(/^(region|segment|component|firm) #\d+/) { "a \($0.output.1)" }
         }
     }
 
