@@ -345,14 +345,12 @@ struct CSVModelReader {
     static func number(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> Double {
         guard let field = rows.cell(column) else { return .nan }
         let bytes = rows.bytes(field)
-        guard !field.hasEscapedQuotes, YAMLNumber.isDecimal(bytes) else {
+        guard !field.hasEscapedQuotes, let value = YAMLNumber.parse(bytes) else {
             let shown = rows.tokenizer.text(of: field) ?? "?"
             log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
                 problem: "must be a number, found '\(shown)'"))
             return .nan
         }
-        let unsigned = bytes.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes
-        let value = JSONParser.decimalToDouble(unsigned)
         guard value.isFinite else {
             log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
                 problem: "is too large a number"))
@@ -443,10 +441,10 @@ struct CSVModelReader {
             var order: Int?
             let value = Self.number(rows, 2, of: element, log: &log)
             if !value.isNaN {
-                if value == value.rounded(), abs(value) < 1e9 {
-                    order = Int(value)
-                } else {
-                    log.report(.invalidValue(log.describe(rows.location), element: element, field: "order", problem: "must be a whole number"))
+                order = ValueChecks.segmentOrder(value)
+                if order == nil {
+                    log.report(.invalidValue(log.describe(rows.location), element: element, field: "order",
+                        problem: ValueChecks.segmentOrderProblem(value)))
                 }
             }
             model.segmentOrders.append(order)
@@ -495,9 +493,6 @@ struct CSVModelReader {
                     segment = Int32(model.segmentIDs.count)
                     derived.append(Array(fieldBytes))
                     derivedIndex[Array(fieldBytes)] = segment
-                    if derived.count == 65 {
-                        for (index, known) in derived.enumerated() { derivedIndex[known] = Int32(index) }
-                    }
                     if !ValueChecks.isValidID(text) { log.report(.invalidID(log.describe(rows.location), kind: .segment, id: text)) }
                     model.segmentIDs.append(text)
                     model.segmentNames.append(text)
@@ -618,9 +613,9 @@ struct CSVModelReader {
                 reading.edges.weight.append(weight)
                 reading.edges.locations.append(location)
                 if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
-                    let element = "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'"
-                    if let source = Self.text(rows, 3, of: element, log: &log) { reading.edges.sources.append(source, at: position) }
-                    if let note = Self.text(rows, 4, of: element, log: &log) { reading.edges.notes.append(note, at: position) }
+                    func element() -> String { "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'" }
+                    if let source = Self.text(rows, 3, of: element(), log: &log) { reading.edges.sources.append(source, at: position) }
+                    if let note = Self.text(rows, 4, of: element(), log: &log) { reading.edges.notes.append(note, at: position) }
                 }
             }
         }
@@ -643,14 +638,11 @@ struct CSVModelReader {
                     log.report(.unknownReference(log.describe(location), element: "firm '\(Self.shown(rows, firmField))'",
                         field: "supplies", kind: .component, id: Self.shown(rows, componentField)))
                 }
-                var share = Double.nan
-                if rows.cell(2) != nil {
-                    share = Self.number(rows, 2,
-                        of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
-                    if !share.isNaN && !ValueChecks.isValidShare(share) {
-                        log.report(.shareOutOfRange(log.describe(location), firm: Self.shown(rows, firmField),
-                            component: Self.shown(rows, componentField), share: share))
-                    }
+                let share = Self.number(rows, 2,
+                    of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
+                if !share.isNaN && !ValueChecks.isValidShare(share) {
+                    log.report(.shareOutOfRange(log.describe(location), firm: Self.shown(rows, firmField),
+                        component: Self.shown(rows, componentField), share: share))
                 }
                 reading.links.component.append(component)
                 reading.links.share.append(share)
@@ -659,10 +651,11 @@ struct CSVModelReader {
                 reading.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
                 reading.firmLength.append(Int32(firmBytes.count))
                 if rows.positions[3] >= 0 || rows.positions[4] >= 0 || rows.positions[5] >= 0 {
-                    let element = "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'"
-                    if let product = Self.text(rows, 3, of: element, log: &log) { reading.links.products.append(product, at: position) }
-                    if let source = Self.text(rows, 4, of: element, log: &log) { reading.links.sources.append(source, at: position) }
-                    if let note = Self.text(rows, 5, of: element, log: &log) { reading.links.notes.append(note, at: position) }
+                    // The element is named only if a cell is bad: no string per row.
+                    func element() -> String { "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'" }
+                    if let product = Self.text(rows, 3, of: element(), log: &log) { reading.links.products.append(product, at: position) }
+                    if let source = Self.text(rows, 4, of: element(), log: &log) { reading.links.sources.append(source, at: position) }
+                    if let note = Self.text(rows, 5, of: element(), log: &log) { reading.links.notes.append(note, at: position) }
                 }
             }
             reading.suppliesBytes = supplies

@@ -1,14 +1,16 @@
 /// A validated industry-chain model: regions, segments, components, firms and supply links.
 ///
-/// Every element is addressed by an integer index (its position in the file it was loaded
-/// from); ids are kept for output and looked up through hash indexes. Adjacency is stored
+/// Every element is addressed by an integer index — regions, segments, components and firms by
+/// their position in the file they were loaded from, requirements and supply links by their
+/// place in the grouping below; ids are kept for output and looked up through hash indexes. Adjacency is stored
 /// in flat arrays both ways (what a component requires, what requires it, who supplies it,
 /// what a firm supplies), and a topological order of the components is computed once, at load.
 /// A model is only made by ``ModelLoader`` or ``ModelBuilder``, which check every rule of the
 /// specification (SPEC §1.3), so a model in hand is always consistent.
 ///
 /// Supply links are grouped by firm (in firm order, then in the order given), and requirements
-/// by the requiring component, so the YAML and CSV forms of one model load to equal values.
+/// by the requiring component, so the YAML and CSV forms of one model load to the same tables
+/// (the model's `id`, `title` and `home`, which the CSV form does not carry, aside).
 public struct ChainModel: Sendable, Equatable {
     /// The model's id, if the file gives one (the CSV form has none).
     public let id: String?

@@ -98,13 +98,25 @@ enum ValueChecks {
     /// Whether a supply share is in [0, 1].
     @inline(__always)
     static func isValidShare(_ share: Double) -> Bool { share >= 0 && share <= 1 }
+
+    /// A segment's `order` as a whole number (below 10⁹ in size), or `nil` if it is not one.
+    static func segmentOrder(_ value: Double) -> Int? {
+        value == value.rounded() && abs(value) < 1e9 ? Int(value) : nil
+    }
+
+    /// The problem with an `order` ``segmentOrder(_:)`` refuses.
+    static func segmentOrderProblem(_ value: Double) -> String {
+        "must be a whole number, found \(value)"
+    }
 }
 
 /// The structural checks of SPEC §1.3 and the compact layout of a ``ChainModel``, from
 /// resolved elements: one implementation for every loader.
 enum ModelAssembly {
-    /// Checks the structure and builds the model; `nil` (with the problems in `log`) if any
-    /// problem was found, here or before.
+    /// Checks the structure and builds the model.
+    ///
+    /// - Parameter log: The problems found before (reading, resolving); assembly adds its own.
+    /// - Throws: ``ModelError``: every problem, here or before, in file and line order.
     ///
     /// Checks: region parents without cycles; no child twice in one component's `requires`;
     /// the given weights of one component summing to at most 1 (+1e-6); `requires` without
@@ -113,7 +125,8 @@ enum ModelAssembly {
     /// topological order (Kahn 1962) and the roots.
     ///
     /// - Complexity: O(elements + edges + links).
-    static func assemble(_ model: ResolvedModel, log: inout ProblemLog) -> ChainModel? {
+    static func assemble(_ model: ResolvedModel, log: ProblemLog) throws(ModelError) -> ChainModel {
+        var log = log
         checkRegionCycles(model, log: &log)
         // Requirements and supply links do not depend on each other: side by side.
         let files = log.files
@@ -132,7 +145,7 @@ enum ModelAssembly {
         let (requirements, links) = parts.withLock { ($0.requirements!, $0.links!) }
         log.merge(requirements.log)
         log.merge(links.log)
-        guard log.isEmpty else { return nil }
+        if let error = log.error { throw error }
 
         return ChainModel(
             id: model.id, title: model.title, home: model.home,

@@ -238,9 +238,7 @@ public struct ModelBuilder: Sendable {
     public func build() throws(ModelError) -> ChainModel {
         var log = self.log
         let resolved = resolve(&log)
-        let model = ModelAssembly.assemble(resolved, log: &log)
-        if let error = log.error { throw error }
-        return model!
+        return try ModelAssembly.assemble(resolved, log: log)
     }
 
     /// Resolves every id to an index, checking id syntax, uniqueness, references, and the

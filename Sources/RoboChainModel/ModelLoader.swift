@@ -110,10 +110,8 @@ public enum ModelLoader {
     ///
     /// - Throws: ``ModelError``.
     public static func loadCSV(directory: String, progress: LoadProgress? = nil) throws(ModelError) -> LoadedModel {
-        var (resolved, log) = CSVModelReader(directory: directory, progress: progress).read()
-        let model = ModelAssembly.assemble(resolved, log: &log)
-        if let error = log.error { throw error }
-        return LoadedModel(model: model!, warnings: [], format: .csv)
+        let (resolved, log) = CSVModelReader(directory: directory, progress: progress).read()
+        return LoadedModel(model: try ModelAssembly.assemble(resolved, log: log), warnings: [], format: .csv)
     }
 
     private static func describe(_ error: YamlError, file: String) -> ModelError {

@@ -85,10 +85,9 @@ struct TreeModelReader<Node: ModelTreeNode> {
         let name = requiredString(&fields, "name", of: element, kind: nil) ?? ""
         var order: Int?
         if let value = number(&fields, "order", of: element) {
-            if value == value.rounded(), abs(value) < 1e9 {
-                order = Int(value)
-            } else {
-                builder.report(.invalidValue(location(node), element: element, field: "order", problem: "must be a whole number, found \(value)"))
+            order = ValueChecks.segmentOrder(value)
+            if order == nil {
+                builder.report(.invalidValue(location(node), element: element, field: "order", problem: ValueChecks.segmentOrderProblem(value)))
             }
         }
         builder.addSegment(
@@ -326,11 +325,14 @@ extension Yams.Node: ModelTreeNode {
 enum YAMLNumber {
     static func parse(_ text: String) -> Double? {
         var text = text
-        return text.withUTF8 { bytes -> Double? in
-            guard isDecimal(bytes) else { return nil }
-            let unsigned = bytes.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes
-            return JSONParser.decimalToDouble(unsigned)
-        }
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// The value of a decimal number's bytes (a leading `+` allowed), or `nil` if they are not one.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard isDecimal(bytes) else { return nil }
+        let unsigned = bytes.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes
+        return JSONParser.decimalToDouble(unsigned)
     }
 
     /// `[-+]?(digits(.digits?)?|.digits)([eE][-+]?digits)?`

@@ -155,7 +155,7 @@ public enum OutputFile {
 
     /// Creates a directory and its missing parents (like `mkdir -p`).
     ///
-    /// - Throws: ``Problem`` naming the directory that could not be made.
+    /// - Throws: ``ReportError/cannotWrite(path:reason:)`` naming the directory that could not be made.
     public static func createDirectories(_ path: String) throws(ReportError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {

@@ -32,7 +32,9 @@ public struct ReportEntry: Sendable {
 /// The table and Markdown forms know the two built-in analyses (by name) and show them as a
 /// person reads them: a summary line on top, gaps most severe first with component and firm
 /// names, localisation shares as percentages. Any other analysis shows its findings and metrics.
-/// Failed analyses are left out here; the command reports them on standard error.
+/// A failed analysis is counted in the summary line and, in JSON, stands as
+/// `{"analysis", "error"}`; the table, Markdown and CSV sections leave it out (the command
+/// reports its cause on standard error).
 public struct ResultReport {
     public let model: ChainModel
     public let scope: Int

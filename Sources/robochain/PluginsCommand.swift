@@ -41,7 +41,8 @@ struct PluginsListCommand: ParsableCommand {
             For each analysis: name, version, protocol, source (built-in, or the plugin's \
             directory), description and options (type, default, help). Plugin directories that \
             were skipped — a bad manifest, a missing or non-executable executable, an unsupported \
-            protocol, a name already taken — are listed with the reason.
+            protocol, a name already taken — are listed with the reason, and warned about on \
+            standard error as every command does.
 
             Examples:
               robochain plugins list
@@ -52,7 +53,7 @@ struct PluginsListCommand: ParsableCommand {
     var format: ListFormat = .table
 
     func run() throws {
-        let catalog = AnalysisCatalog.discover(environment: Environment.variables)
+        let catalog = discoverAnalyses()  // skipped plugins: a warning on standard error, as for every command
         switch format {
         case .table: OutputFile.writeStandardOutput(Array(catalog.listing.utf8))
         case .json: OutputFile.writeStandardOutput(JSONWriter.encode(catalog.listingJSON))

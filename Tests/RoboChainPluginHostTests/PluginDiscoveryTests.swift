@@ -106,6 +106,7 @@ import Testing
                 strict  boolean  default false\("  ")
             """))
         #expect(table.standardOutput.contains("skipped:\n  \(plugins.path)/future: malformed plugin.json: 'protocol' is 2"))
+        #expect(table.standardError.hasPrefix("warning: plugin '\(plugins.path)/future' skipped: malformed plugin.json: 'protocol' is 2"))
         let json = try plugins.robochain(["plugins", "list", "--format", "json"])
         let object = try #require(try JSONParser.parse(json.standardOutput).objectValue)
         let analyses = try #require(object["analyses"]?.arrayValue)
