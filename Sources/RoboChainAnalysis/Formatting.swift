@@ -39,3 +39,29 @@ public enum Wording {
         "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
     }
 }
+
+/// How many columns text takes in a terminal or a monospaced label: East Asian wide and
+/// full-width characters take two, combining marks, zero-width characters and controls none
+/// (a compact form of Unicode's East Asian Width, UAX #11).
+public enum DisplayWidth {
+    /// The width of a character: that of its first scalar (what follows it combines).
+    public static func of(_ character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        switch scalar.value {
+        case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F, 0..<0x20:
+            return 0
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
+            0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    /// The width of a text: the sum of its characters'.
+    public static func of(_ text: some StringProtocol) -> Int {
+        text.reduce(0) { $0 + of($1) }
+    }
+}
+

@@ -187,3 +187,16 @@ extension String {
         return String(text)
     }
 }
+
+extension OptionDeclaration {
+    /// Declarations as a manifest's `options` object (SPEC §5): name → `{type, default, help}`.
+    public static func json(_ declarations: [OptionDeclaration]) -> JSONValue {
+        var object = JSONObject()
+        for option in declarations {
+            object.append(option.name, [
+                "type": .string(option.type.rawValue), "default": option.defaultValue.json, "help": .string(option.help),
+            ])
+        }
+        return .object(object)
+    }
+}

@@ -446,16 +446,10 @@ public struct PluginManifest: Sendable, Equatable {
 
     /// The manifest as JSON.
     public var json: JSONValue {
-        var optionsObject = JSONObject()
-        for option in options {
-            optionsObject.append(option.name, [
-                "type": .string(option.type.rawValue), "default": option.defaultValue.json, "help": .string(option.help),
-            ])
-        }
-        return .object(JSONObject([
+        .object(JSONObject([
             .init("name", .string(name)), .init("version", .string(version)),
             .init("protocol", .number(Double(protocolVersion))), .init("executable", .string(executable)),
-            .init("description", .string(description)), .init("options", .object(optionsObject)),
+            .init("description", .string(description)), .init("options", OptionDeclaration.json(options)),
         ]))
     }
 

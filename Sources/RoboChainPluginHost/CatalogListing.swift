@@ -36,16 +36,10 @@ extension AnalysisCatalog {
     /// `robochain plugins list --format json`: `{"analyses": [...], "skipped": [...]}`.
     public var listingJSON: JSONValue {
         let entries: [JSONValue] = analyses.map { analysis in
-            var options = JSONObject()
-            for option in analysis.options {
-                options.append(option.name, [
-                    "type": .string(option.type.rawValue), "default": option.defaultValue.json, "help": .string(option.help),
-                ])
-            }
-            return .object(JSONObject([
+            .object(JSONObject([
                 .init("name", .string(analysis.name)), .init("version", .string(analysis.version)),
                 .init("protocol", .number(Double(analysis.protocolVersion))), .init("source", .string(analysis.source)),
-                .init("description", .string(analysis.summary)), .init("options", .object(options)),
+                .init("description", .string(analysis.summary)), .init("options", OptionDeclaration.json(analysis.options)),
             ]))
         }
         let skippedEntries: [JSONValue] = skipped.map { ["directory": .string($0.directory), "reason": .string($0.reason)] }

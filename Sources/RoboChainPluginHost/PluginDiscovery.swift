@@ -35,11 +35,18 @@ public enum PluginDiscovery {
     ///
     /// - Parameter environment: The process environment (`ROBOCHAIN_PLUGIN_PATH`, `HOME`).
     public static func searchPath(environment: [String: String]) -> [String] {
-        var directories = (environment["ROBOCHAIN_PLUGIN_PATH"] ?? "").split(separator: ":").map(String.init)
-        if let home = environment["HOME"], !home.isEmpty {
-            directories.append(FileAccess.join(home, ".robochain/plugins"))
-        }
-        return directories
+        namedDirectories(environment: environment) + (homeDirectory(environment: environment).map { [$0] } ?? [])
+    }
+
+    /// The directories `ROBOCHAIN_PLUGIN_PATH` names.
+    static func namedDirectories(environment: [String: String]) -> [String] {
+        (environment["ROBOCHAIN_PLUGIN_PATH"] ?? "").split(separator: ":").map(String.init)
+    }
+
+    /// `~/.robochain/plugins`, when `HOME` is set.
+    static func homeDirectory(environment: [String: String]) -> String? {
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return FileAccess.join(home, ".robochain/plugins")
     }
 
     /// What a plugin directory turned out to be: a usable plugin, or skipped with the reason
@@ -55,10 +62,12 @@ public enum PluginDiscovery {
     public static func discover(environment: [String: String]) -> (plugins: [ExternalPlugin], skipped: [SkippedPlugin]) {
         var plugins: [ExternalPlugin] = []
         var skipped: [SkippedPlugin] = []
-        let home = environment["HOME"].map { FileAccess.join($0, ".robochain/plugins") }
-        for directory in searchPath(environment: environment) {
+        let named = namedDirectories(environment: environment)
+        let home = homeDirectory(environment: environment).map { [$0] } ?? []
+        for (position, directory) in (named + home).enumerated() {
             guard FileAccess.isDirectory(directory) else {
-                if directory != home {
+                // A missing ~/.robochain/plugins is the usual case, not a mistake.
+                if position < named.count {
                     skipped.append(SkippedPlugin(directory: directory, reason: "ROBOCHAIN_PLUGIN_PATH names it, but it is not a directory"))
                 }
                 continue

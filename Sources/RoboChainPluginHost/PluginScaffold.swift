@@ -98,8 +98,8 @@ public enum PluginScaffold {
                     guard minimum >= 0 else {
                         throw .invalidOption(analysis: name, option: "minimum", problem: "must be 0 or more")
                     }
-                    // Suppliers within the scope, per component (SPEC §2's supply measures).
-                    let supply = LocalSupply(model: model, scope: request.scope)
+                    // Suppliers within the scope, per component (SPEC §2), computed once for every analysis of the command.
+                    let supply = request.measures.localSupply
                     var findings: [Finding] = []
                     var annotations: [String: Annotation] = [:]
                     for component in 0..<model.components.count {

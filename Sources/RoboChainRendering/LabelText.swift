@@ -1,17 +1,7 @@
+import RoboChainAnalysis
+
 /// Text measures for labels: display width, wrapping, CJK detection, readable text colours.
 enum LabelText {
-    /// Whether a scalar is drawn double-width: CJK ideographs, kana, hangul, full-width forms.
-    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-            0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-            true
-        default:
-            false
-        }
-    }
-
     /// Whether a scalar needs a CJK font (Han, kana, hangul, CJK punctuation and full-width forms).
     static func needsCJKFont(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -29,15 +19,11 @@ enum LabelText {
         text.unicodeScalars.contains(where: needsCJKFont)
     }
 
-    /// The display width of a character: 2 for wide ones, else 1.
-    static func width(_ character: Character) -> Int {
-        character.unicodeScalars.first.map { isWide($0) ? 2 : 1 } ?? 1
-    }
+    /// The display width of a character (``DisplayWidth``).
+    static func width(_ character: Character) -> Int { DisplayWidth.of(character) }
 
-    /// The display width of a text.
-    static func width(_ text: Substring) -> Int {
-        text.reduce(0) { $0 + width($1) }
-    }
+    /// The display width of a text (``DisplayWidth``).
+    static func width(_ text: Substring) -> Int { DisplayWidth.of(text) }
 
     /// Breaks `text` into lines of at most `width` columns: at spaces where it can, inside a
     /// word only when the word alone is wider (CJK text has no spaces). Line breaks in `text`

@@ -189,10 +189,16 @@ public enum OutputFile {
 
     /// Writes `bytes` to standard output.
     public static func writeStandardOutput(_ bytes: [UInt8]) {
+        writeAll(bytes, to: STDOUT_FILENO)
+    }
+
+    /// Writes all of `bytes` to an open descriptor (standard error, say), retrying interrupted
+    /// writes; stops quietly if the descriptor fails (a closed pipe: nobody is reading).
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = systemWrite(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return

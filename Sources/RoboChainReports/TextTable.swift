@@ -1,3 +1,5 @@
+import RoboChainAnalysis
+
 /// A terminal text style (ANSI SGR), applied only when colour is on.
 public enum TextStyle: String, Sendable {
     case bold = "1"
@@ -75,27 +77,6 @@ struct TextTable {
             lines.append("| " + row.map { escape($0.text) }.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// How many terminal columns text takes: East Asian wide and full-width characters take two,
-/// combining marks none (a compact form of Unicode's East Asian Width, UAX #11).
-enum DisplayWidth {
-    static func of(_ text: String) -> Int {
-        var width = 0
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            switch value {
-            case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: continue
-            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-                0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
-                0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-                width += 2
-            default:
-                width += value < 0x20 ? 0 : 1
-            }
-        }
-        return width
     }
 }
 

@@ -45,29 +45,14 @@ func printError(_ text: String) {
 
 struct StandardError: TextOutputStream {
     mutating func write(_ text: String) {
-        FileOutputStream.standardError(Array(text.utf8))
-    }
-}
-
-enum FileOutputStream {
-    static func standardError(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        OutputFile.writeAll(Array(text.utf8), to: STDERR_FILENO)
     }
 }
 
 #if canImport(Glibc)
 import Glibc
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Glibc.write(descriptor, buffer, count) }
 #elseif canImport(Darwin)
 import Darwin
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(descriptor, buffer, count) }
 #endif
 
 /// Loads the model or exits 65 with every problem on standard error. Warnings go to standard

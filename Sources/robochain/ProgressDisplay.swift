@@ -1,5 +1,6 @@
 import Dispatch
 import RoboChainModel
+import RoboChainReports
 import Synchronization
 
 #if canImport(Glibc)
@@ -39,7 +40,7 @@ final class ProgressDisplay: Sendable {
                 let current = state.withLock { state -> Bool in
                     guard state.generation == generation else { return false }
                     state.shown = true
-                    FileOutputStream.standardError(Array("\r\u{1B}[2K\(text)".utf8))
+                    OutputFile.writeAll(Array("\r\u{1B}[2K\(text)".utf8), to: STDERR_FILENO)
                     return true
                 }
                 guard current else { return }
@@ -54,7 +55,7 @@ final class ProgressDisplay: Sendable {
         state.withLock { state in
             state.generation += 1
             if state.shown {
-                FileOutputStream.standardError(Array("\r\u{1B}[2K".utf8))
+                OutputFile.writeAll(Array("\r\u{1B}[2K".utf8), to: STDERR_FILENO)
                 state.shown = false
             }
         }
