@@ -1,13 +1,33 @@
 import RoboChainJSON
 
-/// How serious a finding is, most severe first (SPEC §3).
-public enum Severity: String, Sendable, CaseIterable, Comparable {
-    case critical, high, medium, low, info
+/// How serious a finding is (SPEC §3): one of the five standard levels, most severe first, or
+/// any other word a plugin uses, which sorts after them.
+///
+/// The SPEC names the levels of the built-in analyses; a plugin's findings may carry other
+/// severities, and they are passed on as written.
+public struct Severity: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var rawValue: String
 
-    /// 0 for critical … 4 for info.
-    public var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public init(rawValue: String) { self.rawValue = rawValue }
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    public static let critical = Severity(rawValue: "critical")
+    public static let high = Severity(rawValue: "high")
+    public static let medium = Severity(rawValue: "medium")
+    public static let low = Severity(rawValue: "low")
+    public static let info = Severity(rawValue: "info")
+
+    /// The standard levels, most severe first.
+    public static let standard: [Severity] = [.critical, .high, .medium, .low, .info]
+
+    /// 0 for critical … 4 for info; 5 for any other severity.
+    public var rank: Int { Self.standard.firstIndex(of: self) ?? Self.standard.count }
+
+    public var description: String { rawValue }
+
+    /// By rank; severities outside the standard levels by their text.
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        lhs.rank != rhs.rank ? lhs.rank < rhs.rank : lhs.rawValue < rhs.rawValue
+    }
 }
 
 /// One thing an analysis found about a component or a firm.

@@ -1,4 +1,5 @@
 import RoboChainJSON
+import RoboChainModel
 
 /// The type of an analysis option (SPEC §5).
 public enum OptionType: String, Sendable, CaseIterable {
@@ -95,12 +96,8 @@ public struct OptionDeclaration: Sendable, Equatable {
     public var defaultValue: OptionValue
     public var help: String
 
-    /// Whether `name` is a valid option name: letters, digits, `_` and `-`, starting with a
-    /// letter. (No `.`: `--option NAME.KEY=VALUE` uses it.)
-    public static func isValidName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
-        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
-    }
+    /// Whether `name` is a valid option name: like a model id, `[A-Za-z0-9][A-Za-z0-9._-]*`.
+    public static func isValidName(_ name: String) -> Bool { ChainModel.isValidID(name) }
 
     /// Declares an option. The default must be of the option's type.
     public init(name: String, type: OptionType, defaultValue: OptionValue, help: String) {

@@ -78,14 +78,20 @@ extension AnalysisResult {
 
     /// Reads a plugin's response (SPEC §5) and checks it.
     ///
+    /// The keys SPEC §5 defines must have their form: `protocol` 1, `analysis` the name run,
+    /// `findings` a list of objects with string `kind`, `severity` and `message` and a string
+    /// `component` or `firm`, `metrics` finite numbers, `annotations` objects of colours and
+    /// texts. Every other key is passed through as given — `scope` included (the request's scope
+    /// when the response has none) — and so is `legend` when it is not a list of legend entries.
+    ///
     /// - Parameters:
     ///   - json: The parsed standard output of the plugin.
     ///   - analysis: The name the plugin was run as; the response must carry it.
-    ///   - scope: The scope it was run on (a region id); a `scope` in the response must be it.
-    ///   - model: When given, findings must name components and firms of this model.
+    ///   - scope: The scope it was run on (a region id), the result's scope unless the response
+    ///     states one.
     /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming the bad key.
     public static func decodeResponse(
-        _ json: JSONValue, analysis: String, scope: String? = nil, model: ChainModel? = nil
+        _ json: JSONValue, analysis: String, scope: String? = nil
     ) throws(AnalysisError) -> AnalysisResult {
         let message = "response"
         guard case .object(let object) = json else {
@@ -110,12 +116,12 @@ extension AnalysisResult {
             case "protocol", "analysis":
                 continue
             case "scope":
-                // The scope is robochain's to state: a plugin may repeat it, not change it.
-                guard let text = member.value.stringValue, scope == nil || text == scope else {
-                    throw .malformedMessage(message: message, path: "scope",
-                        problem: "is \(JSONWriter.encode(member.value, style: .compact).asText), but the analysis ran on '\(scope ?? "?")'")
+                if let text = member.value.stringValue {
+                    result.scope = text
+                } else {
+                    result.scope = nil
+                    result.extra.append(member.key, member.value)
                 }
-                result.scope = text
             case "findings":
                 guard case .array(let elements) = member.value else {
                     throw .malformedMessage(message: message, path: "findings", problem: "must be a list")
@@ -123,18 +129,7 @@ extension AnalysisResult {
                 var findings: [Finding] = []
                 findings.reserveCapacity(elements.count)
                 for (index, element) in elements.enumerated() {
-                    let finding = try Finding.decode(element, path: "findings[\(index)]")
-                    if let model {
-                        if let component = finding.component, model.components.index(of: component) == nil {
-                            throw .malformedMessage(message: message, path: "findings[\(index)].component",
-                                problem: "names '\(component)', which is not a component of the model")
-                        }
-                        if let firm = finding.firm, model.firms.index(of: firm) == nil {
-                            throw .malformedMessage(message: message, path: "findings[\(index)].firm",
-                                problem: "names '\(firm)', which is not a firm of the model")
-                        }
-                    }
-                    findings.append(finding)
+                    findings.append(try Finding.decode(element, path: "findings[\(index)]"))
                 }
                 result.findings = findings
             case "metrics":
@@ -151,14 +146,13 @@ extension AnalysisResult {
                 }
                 result.metrics = metrics
             case "legend":
-                guard case .array(let elements) = member.value else {
-                    throw .malformedMessage(message: message, path: "legend", problem: "must be a list")
+                // robochain's addition to the protocol; a plugin that means something else by
+                // the key keeps it as its own.
+                if let legend = LegendEntry.decodeList(member.value) {
+                    result.legend = legend
+                } else {
+                    result.extra.append(member.key, member.value)
                 }
-                var legend: [LegendEntry] = []
-                for (index, element) in elements.enumerated() {
-                    legend.append(try LegendEntry.decode(element, path: "legend[\(index)]"))
-                }
-                result.legend = legend
             case "annotations":
                 guard case .object(let annotationsObject) = member.value else {
                     throw .malformedMessage(message: message, path: "annotations", problem: "must be an object keyed by component id")
@@ -209,11 +203,7 @@ extension Finding {
             try object.messageString(key, required: required, message: "response", path: path)
         }
         let kind = try text("kind", required: true)!
-        let severityText = try text("severity", required: true)!
-        guard let severity = Severity(rawValue: severityText) else {
-            throw .malformedMessage(message: "response", path: "\(path).severity",
-                problem: "is '\(severityText)'; expected one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let severity = Severity(rawValue: try text("severity", required: true)!)
         let message = try text("message", required: true)!
         let component = try text("component", required: false)
         let firm = try text("firm", required: false)
@@ -251,16 +241,26 @@ extension LegendEntry {
         writer.stringMembers([("label", label), ("fill", fill), ("border", border), ("badge", badge)])
     }
 
-    /// Reads one legend entry; other keys are left for later protocol versions.
-    static func decode(_ json: JSONValue, path: String) throws(AnalysisError) -> LegendEntry {
-        guard case .object(let object) = json else {
-            throw .malformedMessage(message: "response", path: path, problem: "must be an object, found \(json.typeDescription)")
+    /// Reads a `legend`: a list of objects, each with a string `label` and optionally colours
+    /// `fill` and `border` and a string `badge` (other keys are left for later protocol versions).
+    ///
+    /// - Returns: The entries, or nil when the value does not have that form.
+    static func decodeList(_ json: JSONValue) -> [LegendEntry]? {
+        guard case .array(let elements) = json else { return nil }
+        var entries: [LegendEntry] = []
+        for element in elements {
+            guard case .object(let object) = element else { return nil }
+            do {
+                entries.append(LegendEntry(
+                    label: try object.messageString("label", required: true, message: "response", path: "legend")!,
+                    fill: try object.messageColour("fill", path: "legend"),
+                    border: try object.messageColour("border", path: "legend"),
+                    badge: try object.messageString("badge", message: "response", path: "legend")))
+            } catch {
+                return nil
+            }
         }
-        return LegendEntry(
-            label: try object.messageString("label", required: true, message: "response", path: path)!,
-            fill: try object.messageColour("fill", path: path),
-            border: try object.messageColour("border", path: path),
-            badge: try object.messageString("badge", message: "response", path: path))
+        return entries
     }
 }
 
@@ -438,11 +438,8 @@ public struct PluginManifest: Sendable, Equatable {
             description: analysis.summary, options: analysis.options)
     }
 
-    /// Whether `name` is a valid analysis name: lowercase letters, digits and hyphens, starting with a letter.
-    public static func isValidName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, first >= 0x61 && first <= 0x7A else { return false }
-        return name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
-    }
+    /// Whether `name` is a valid analysis name: like a model id, `[A-Za-z0-9][A-Za-z0-9._-]*`.
+    public static func isValidName(_ name: String) -> Bool { ChainModel.isValidID(name) }
 
     /// The manifest as JSON.
     public var json: JSONValue {
@@ -473,9 +470,15 @@ public struct PluginManifest: Sendable, Equatable {
         let name = try text("name")
         guard isValidName(name) else {
             throw .malformedMessage(message: message, path: "name",
-                problem: "is '\(name)'; a name is lowercase letters, digits and hyphens, starting with a letter")
+                problem: "is '\(name)'; a name is letters, digits, '.', '_' and '-', starting with a letter or digit")
         }
-        let version = try text("version")
+        // A version is text ("1.0.0"); a bare number (1, 2.5) is taken as its text.
+        let version: String
+        if case .number = object["version"], let number = object["version"] {
+            version = JSONWriter.encode(number, style: .compact).asText
+        } else {
+            version = try text("version")
+        }
         guard let protocolNumber = object["protocol"]?.numberValue, protocolNumber == protocolNumber.rounded(),
             abs(protocolNumber) < 1e9
         else {
@@ -499,7 +502,7 @@ public struct PluginManifest: Sendable, Equatable {
                 let path = "options.\(member.key)"
                 guard OptionDeclaration.isValidName(member.key) else {
                     throw .malformedMessage(message: message, path: path,
-                        problem: "is not a valid option name: letters, digits, '_' and '-', starting with a letter (no '.', which --option uses for NAME.KEY)")
+                        problem: "is not a valid option name: letters, digits, '.', '_' and '-', starting with a letter or digit")
                 }
                 guard !options.contains(where: { $0.name == member.key }) else {
                     throw .malformedMessage(message: message, path: path, problem: "is declared twice")

@@ -594,7 +594,7 @@ struct CSVModelReader {
                 previousParent = parent
                 let child = components.find(rows.bytes(childField)) ?? -1
                 if parent < 0 {
-                    log.report(.unknownReference(log.describe(location), element: "a requirement", field: "component",
+                    log.report(.unknownReference(log.describe(location), element: "a requirement", field: "parent",
                         kind: .component, id: Self.shown(rows, parentField)))
                 }
                 if child < 0 {

@@ -356,3 +356,10 @@ enum ModelAssembly {
         return order
     }
 }
+
+extension ChainModel {
+    /// Whether `text` is a valid id: it matches `[A-Za-z0-9][A-Za-z0-9._-]*` (SPEC §1).
+    ///
+    /// Analysis and option names follow the same pattern.
+    public static func isValidID(_ text: String) -> Bool { ValueChecks.isValidID(text) }
+}

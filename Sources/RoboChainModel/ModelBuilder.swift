@@ -321,7 +321,7 @@ public struct ModelBuilder: Sendable {
             if let parent = model.componentIndex.find(parentID, in: componentIDs) {
                 model.edges.parent[edge] = Int32(parent)
             } else {
-                log.report(.unknownReference(location, element: "a requirement", field: "component", kind: .component, id: parentID))
+                log.report(.unknownReference(location, element: "a requirement", field: "parent", kind: .component, id: parentID))
             }
             if let child = model.componentIndex.find(childID, in: componentIDs) {
                 model.edges.child[edge] = Int32(child)

@@ -54,7 +54,7 @@ public enum AnalysisRunner {
             case .external(let plugin):
                 let request = PluginRequest(analysis: plugin.manifest.name, scope: scope, options: job.options, model: model)
                 outcome = runExternal(plugin, request: request.encode(encodedModel: encodedModel), scope: model.regions.ids[scope],
-                    model: model, timeout: timeout)
+                    timeout: timeout)
             }
             outcomes.withLock { $0[index] = outcome }
             finished?(job.analysis.name)
@@ -82,7 +82,7 @@ public enum AnalysisRunner {
     /// Runs an external plugin and reads its response, turning every way it can fail into a
     /// failure that names the cause and keeps the tail of its standard error.
     public static func runExternal(
-        _ plugin: ExternalPlugin, request: [UInt8], scope: String, model: ChainModel? = nil, timeout: Double
+        _ plugin: ExternalPlugin, request: [UInt8], scope: String, timeout: Double
     ) -> Result<AnalysisResult, AnalysisError> {
         let name = plugin.manifest.name
         let outcome = ChildProcess.run(
@@ -122,7 +122,7 @@ public enum AnalysisRunner {
             return failure("its standard output is not one JSON object: \(error)")
         }
         do {
-            return .success(try AnalysisResult.decodeResponse(json, analysis: name, scope: scope, model: model))
+            return .success(try AnalysisResult.decodeResponse(json, analysis: name, scope: scope))
         } catch {
             return failure("it sent a malformed response: \(error.description.replacingPrefix("malformed response: ", with: ""))")
         }

@@ -3,8 +3,11 @@ import RoboChainAnalysis
 /// Assigns `--option` arguments to the chosen analyses (SPEC §4).
 ///
 /// `KEY=VALUE` sets KEY for every chosen analysis that declares it; `NAME.KEY=VALUE` for the
-/// analysis NAME only. Values are typed by each declaration. A key that no chosen analysis
-/// declares, or a value of the wrong type, is an error listing what is valid.
+/// analysis NAME only, and wins over `KEY=VALUE` whatever their order; of two arguments that set
+/// the same option equally specifically, the later wins. Values are typed by each declaration.
+/// A key that no chosen analysis declares, or a value of the wrong type, is an error listing what
+/// is valid. Names and keys may themselves contain `.`: `NAME.KEY` is read as the longest chosen
+/// analysis name followed by an option it declares.
 public enum OptionAssignment {
     /// The option values of each chosen analysis, in the order given.
     ///
@@ -13,10 +16,13 @@ public enum OptionAssignment {
     ///   - analyses: The chosen analyses: name and option declarations.
     /// - Returns: One ``OptionValues`` per analysis, every declared option present.
     /// - Throws: ``PluginHostError/invalidOption(argument:problem:)``.
+    /// - Complexity: O(*a* · (*n* + *d*)) for *a* arguments, *n* analyses and *d* declarations.
     public static func assign(
         _ arguments: [String], to analyses: [(name: String, options: [OptionDeclaration])]
     ) throws(PluginHostError) -> [OptionValues] {
-        var overrides = [[String: OptionValue]](repeating: [:], count: analyses.count)
+        // General settings first, then the analysis-specific ones over them.
+        var general = [[String: OptionValue]](repeating: [:], count: analyses.count)
+        var specific = general
         let valid = analyses.flatMap { analysis in
             analysis.options.map { "\(analysis.name).\($0.name) (\($0.type.rawValue), default \($0.defaultValue))" }
         }
@@ -25,36 +31,55 @@ public enum OptionAssignment {
             guard let equals = argument.firstIndex(of: "=") else {
                 throw .invalidOption(argument: argument, problem: "expected KEY=VALUE or NAME.KEY=VALUE")
             }
-            var key = String(argument[..<equals]).trimmingCharacters(in: " ")
+            let key = String(argument[..<equals]).trimmingCharacters(in: " ")
             let text = String(argument[argument.index(after: equals)...])
-            var targets = Array(analyses.indices)
-            if let dot = key.firstIndex(of: "."),
-                let target = analyses.firstIndex(where: { $0.name == key[..<dot] })
-            {
-                targets = [target]
-                key = String(key[key.index(after: dot)...])
-            } else if let dot = key.firstIndex(of: "."), !analyses.contains(where: { $0.options.contains { $0.name == key } }) {
-                throw .invalidOption(argument: argument,
-                    problem: "'\(key[..<dot])' is not a chosen analysis (chosen: \(analyses.map(\.name).joined(separator: ", ")))")
-            }
-            var declared = false
-            for target in targets {
-                guard let declaration = analyses[target].options.first(where: { $0.name == key }) else { continue }
-                declared = true
+            func parse(_ optionKey: String, for target: Int) throws(PluginHostError) -> OptionValue? {
+                guard let declaration = analyses[target].options.first(where: { $0.name == optionKey }) else { return nil }
                 guard let value = OptionValue.parse(text, as: declaration.type) else {
                     throw .invalidOption(argument: argument,
-                        problem: "'\(text)' is not \(declaration.type.withArticle) (option '\(key)' of '\(analyses[target].name)')")
+                        problem: "'\(text)' is not \(declaration.type.withArticle) (option '\(optionKey)' of '\(analyses[target].name)')")
                 }
-                overrides[target][key] = value
+                return value
             }
-            guard declared else {
+            // NAME.KEY: the longest chosen name that is followed by '.' and an option it declares.
+            let named = analyses.indices
+                .filter { key.count > analyses[$0].name.count + 1 && key.hasPrefix(analyses[$0].name + ".") }
+                .sorted { analyses[$0].name.count > analyses[$1].name.count }
+            var assigned = false
+            for target in named {
+                let optionKey = String(key.dropFirst(analyses[target].name.count + 1))
+                if let value = try parse(optionKey, for: target) {
+                    specific[target][optionKey] = value
+                    assigned = true
+                    break
+                }
+            }
+            if !assigned {
+                for target in analyses.indices {
+                    if let value = try parse(key, for: target) {
+                        general[target][key] = value
+                        assigned = true
+                    }
+                }
+            }
+            guard assigned else {
+                if let target = named.first {
+                    let optionKey = key.dropFirst(analyses[target].name.count + 1)
+                    throw .invalidOption(argument: argument,
+                        problem: "'\(analyses[target].name)' has no option '\(optionKey)'; \(validList)")
+                }
+                if let dot = key.firstIndex(of: "."), !analyses.contains(where: { $0.name == key[..<dot] }) {
+                    throw .invalidOption(argument: argument,
+                        problem: "no chosen analysis has an option '\(key)', and '\(key[..<dot])' is not a chosen analysis (chosen: \(analyses.map(\.name).joined(separator: ", "))); \(validList)")
+                }
                 throw .invalidOption(argument: argument, problem: "no chosen analysis has an option '\(key)'; \(validList)")
             }
         }
         var values: [OptionValues] = []
         for (index, analysis) in analyses.enumerated() {
             do {
-                values.append(try OptionValues(declarations: analysis.options, overrides: overrides[index], analysis: analysis.name))
+                let overrides = general[index].merging(specific[index]) { _, specific in specific }
+                values.append(try OptionValues(declarations: analysis.options, overrides: overrides, analysis: analysis.name))
             } catch {
                 throw .invalidOption(argument: analysis.name, problem: error.description)
             }

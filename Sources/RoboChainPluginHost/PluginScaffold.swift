@@ -24,16 +24,24 @@ public enum PluginScaffold {
     /// The files of the plugin `name`, to be written into a new directory of that name.
     ///
     /// - Parameters:
-    ///   - name: The analysis name (lowercase letters, digits and hyphens).
+    ///   - name: The analysis name: lowercase letters, digits and hyphens, starting with a letter
+    ///     (stricter than plugin names in general, since it also names a Swift package, its
+    ///     targets and a type).
     ///   - language: Swift or Python.
     ///   - sdkPath: For Swift: the path of the RoboChain package the plugin depends on (offline,
     ///     by a local path).
     /// - Returns: The files, with paths relative to the plugin's directory.
     /// - Throws: ``PluginHostError/invalidName(_:)`` if the name is invalid.
     public static func files(name: String, language: Language, sdkPath: String) throws(PluginHostError) -> [File] {
-        guard PluginManifest.isValidName(name) else { throw .invalidName(name) }
+        guard isStarterName(name) else { throw .invalidName(name) }
         let files = language == .swift ? swiftFiles(name: name, sdkPath: sdkPath) : pythonFiles(name: name)
         return files.map { File(path: $0.0, text: $0.1, isExecutable: $0.2) }
+    }
+
+    /// Whether `name` is lowercase letters, digits and hyphens, starting with a letter.
+    static func isStarterName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first >= 0x61 && first <= 0x7A else { return false }
+        return name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
     }
 
     /// `my-check` → `MyCheck`.

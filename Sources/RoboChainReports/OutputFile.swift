@@ -140,9 +140,12 @@ public enum OutputFile {
             }
         }
 
-        deinit {
-            // Never committed: leave no temporary file behind.
+        /// Abandons the output: a file being replaced keeps its old contents, and the temporary
+        /// file is removed. (Also done when the stream is released uncommitted; this is for a
+        /// process about to exit, which releases nothing.)
+        public func discard() {
             guard !committed else { return }
+            committed = true
             switch target {
             case .standardOutput: break
             case .direct: close(descriptor)
@@ -150,6 +153,10 @@ public enum OutputFile {
                 close(descriptor)
                 unlink(temporary)
             }
+        }
+
+        deinit {
+            discard()  // never committed: leave no temporary file behind
         }
     }
 

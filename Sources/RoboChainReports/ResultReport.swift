@@ -32,9 +32,8 @@ public struct ReportEntry: Sendable {
 /// The table and Markdown forms know the two built-in analyses (by name) and show them as a
 /// person reads them: a summary line on top, gaps most severe first with component and firm
 /// names, localisation shares as percentages. Any other analysis shows its findings and metrics.
-/// A failed analysis is counted in the summary line and, in JSON, stands as
-/// `{"analysis", "error"}`; the table, Markdown and CSV sections leave it out (the command
-/// reports its cause on standard error).
+/// A failed analysis is counted in the summary line and otherwise left out (the command reports
+/// its cause on standard error).
 public struct ResultReport {
     public let model: ChainModel
     public let scope: Int
@@ -83,22 +82,14 @@ public struct ResultReport {
 
     // MARK: - JSON
 
-    /// One analysis: its result object; several: an array in the order given. A failed analysis
-    /// is `{"analysis": NAME, "error": CAUSE}` in its place.
+    /// One analysis: its result object; several: an array of the results in the order given.
+    /// A failed analysis has no result and is left out (its cause goes to standard error).
     func json(_ writer: inout JSONWriter) {
-        func write(_ entry: ReportEntry) {
-            switch entry.outcome {
-            case .success(let result):
-                result.write(to: &writer)
-            case .failure(let failure):
-                writer.value(["analysis": .string(entry.name), "error": .string(failure.cause)])
-            }
-        }
-        if entries.count == 1 {
-            write(entries[0])
+        if entries.count == 1, case .success(let result) = entries[0].outcome {
+            result.write(to: &writer)
         } else {
             writer.beginArray()
-            for entry in entries { write(entry) }
+            for (_, result) in successes { result.write(to: &writer) }
             writer.endArray()
         }
         writer.finish()
@@ -253,7 +244,7 @@ public struct ResultReport {
         case .high: .red
         case .medium: .yellow
         case .low: .cyan
-        case .info: .dim
+        default: .dim
         }
     }
 

@@ -17,7 +17,7 @@ struct AnalysisSelection: ParsableArguments {
     @Option(
         name: .customLong("option"),
         help: ArgumentHelp(
-            "An analysis option: KEY=VALUE for every chosen analysis that declares KEY, or NAME.KEY=VALUE for one.",
+            "An analysis option: KEY=VALUE for every chosen analysis that declares KEY, or NAME.KEY=VALUE for one (which wins over KEY=VALUE).",
             valueName: "key=value"))
     var options: [String] = []
 
@@ -85,7 +85,8 @@ struct AnalyzeCommand: ParsableCommand {
             are found in ROBOCHAIN_PLUGIN_PATH and ~/.robochain/plugins; see 'robochain plugins list'. \
             A plugin that fails (non-zero exit, crash, output that is not one JSON object, past \
             --timeout) is reported on standard error with the end of its own standard error; the \
-            other analyses' results are still printed.
+            other analyses' results are still printed. When every analysis fails, nothing is \
+            printed and no --output file is written.
 
             Formats: table (for a terminal; coloured when standard output is one), markdown (for a \
             report), csv (one row per finding or component), json (the result object; an array of \
@@ -118,12 +119,6 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    func validate() throws {
-        guard !selection.analyses.isEmpty else {
-            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share)")
-        }
-    }
-
     /// The format: --format, else the output file's extension, else table.
     var resolvedFormat: OutputFormat {
         if let format { return format }
@@ -139,6 +134,11 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func analyze() throws {
+        // Checked here, not in validate(), which runs before unknown options are reported: a
+        // mistyped --with must be named as such, not reported as a missing one.
+        guard !selection.analyses.isEmpty else {
+            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share)")
+        }
         var timer = PhaseTimer()
         let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
@@ -156,10 +156,15 @@ struct AnalyzeCommand: ParsableCommand {
             if failure.isUsageError { usageFailure = failure.description } else { failed = true }
         }
         if let usageFailure { throw ValidationError(usageFailure) }
-        let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour
-        let report = ResultReport(model: loaded.model, scope: scope, entries: entries)
-        report.write(resolvedFormat, colour: colour, to: stream)
-        try commitOutput(stream)
+        // With no result at all there is nothing to print, and an output file is left as it was.
+        if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
+            let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour
+            let report = ResultReport(model: loaded.model, scope: scope, entries: entries)
+            report.write(resolvedFormat, colour: colour, to: stream)
+            try commitOutput(stream)
+        } else {
+            stream.discard()
+        }
         timer.lap("output")
         for case .failure(let failure) in outcomes { printError("error: \(failure)") }
         finishProcess(failed ? ExitStatus.pluginFailure.rawValue : 0)

@@ -39,14 +39,53 @@ struct PluginMessageTests {
         (#""annotations": {"hand": {"fill": "red"}}"#, "annotations.hand.fill", "must be a colour #rrggbb, found 'red'"),
         (#""annotations": {"hand": {"badge": 1}}"#, "annotations.hand.badge", "must be a string, found a number"),
         (##""annotations": {"hand": "#ffffff"}"##, "annotations.hand", "must be an object, found a string"),
-        (##""legend": [{"fill": "#ffffff"}]"##, "legend[0].label", "is missing"),
-        (##""legend": [{"label": "gap", "border": "#fff"}]"##, "legend[0].border", "must be a colour #rrggbb, found '#fff'"),
-        (#""legend": [{"label": "gap", "badge": true}]"#, "legend[0].badge", "must be a string, found a Boolean"),
+        (#""findings": [{"component": "x", "kind": "k", "severity": null, "message": "m"}]"#, "findings[0].severity", "is missing"),
         (#""findings": [{"component": "x", "severity": "low", "message": "m"}]"#, "findings[0].kind", "is missing"),
         (#""findings": [{"component": 7, "kind": "k", "severity": "low", "message": "m"}]"#, "findings[0].component", "must be a string, found a number"),
     ])
     func badMembersAreNamed(members: String, path: String, problem: String) {
         #expect(Self.responseProblem(members) == .malformedMessage(message: "response", path: path, problem: problem))
+    }
+
+    /// SPEC §5: keys other than those it defines are passed through untouched. `legend` is
+    /// robochain's own addition, read only when it has the form of one.
+    @Test(arguments: [
+        #""legend": "see the map""#,
+        ##""legend": [{"fill": "#ffffff"}]"##,
+        ##""legend": [{"label": "gap", "border": "#fff"}]"##,
+        #""legend": [{"label": "gap", "badge": true}]"#,
+    ])
+    func aLegendOfAnotherFormIsPassedThrough(members: String) throws {
+        let result = try Self.response(members)
+        #expect(result.legend == nil)
+        #expect(result.extra.members.map(\.key) == ["legend"])
+    }
+
+    @Test func theScopeOfAResponseIsPassedThrough() throws {
+        #expect(try Self.response(#""scope": "JP""#).scope == "JP")
+        let odd = try Self.response(#""scope": 7"#)
+        #expect(odd.scope == nil)
+        #expect(odd.extra["scope"] == .number(7))
+        var writer = JSONWriter(style: .compact)
+        odd.write(to: &writer)
+        #expect(writer.bytes.asString == #"{"analysis":"a","scope":7}"#)
+    }
+
+    @Test func severitiesBeyondTheStandardFiveAreKeptAndSortLast() throws {
+        let result = try Self.response(
+            #""findings": [{"firm": "f", "kind": "k", "severity": "warning", "message": "m"}, {"component": "nowhere", "kind": "k", "severity": "info", "message": "m"}]"#)
+        #expect(result.findings?.map(\.severity) == [Severity(rawValue: "warning"), .info])
+        #expect(result.findings?.map(\.component) == [nil, "nowhere"])
+        #expect(Severity.info < Severity(rawValue: "warning"))
+        #expect(Severity(rawValue: "notice") < Severity(rawValue: "warning"))
+        #expect(Severity.critical < .high && Severity.low < .info)
+    }
+
+    @Test func aManifestVersionMayBeANumber() throws {
+        let manifest = ##"{"name": "Check_2.b", "version": 2, "protocol": 1, "executable": "run"}"##
+        let decoded = try PluginManifest.decode(Array(manifest.utf8))
+        #expect(decoded.version == "2")
+        #expect(decoded.name == "Check_2.b")
     }
 
     @Test func manifestHelpMustBeText() {

@@ -23,7 +23,7 @@ import Testing
         #expect(catalog.analyses.map(\.name) == ["gap-detection", "localisation-share", "good"])
         let root = plugins.path
         #expect(catalog.skipped.map(\.description) == [
-            "plugin '\(root)/badname' skipped: malformed plugin.json: 'name' is 'Bad Name'; a name is lowercase letters, digits and hyphens, starting with a letter",
+            "plugin '\(root)/badname' skipped: malformed plugin.json: 'name' is 'Bad Name'; a name is letters, digits, '.', '_' and '-', starting with a letter or digit",
             "plugin '\(root)/broken' skipped: malformed plugin.json: is not JSON: line 1, column 2: expected a string key in an object, found 'n'",
             "plugin '\(root)/future' skipped: malformed plugin.json: 'protocol' is 2; this robochain supports protocol 1 only",
             "plugin '\(root)/ghost' skipped: its executable 'missing.sh' does not exist",
@@ -51,13 +51,68 @@ import Testing
     @Test func optionNamesAreChecked() throws {
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
-        try plugins.plugin("dotted", script: "cat", options: #"{"a.b": {"type": "number", "default": 1}}"#)
+        try plugins.plugin("spaced", script: "cat", options: #"{"a b": {"type": "number", "default": 1}}"#)
         try plugins.plugin("empty", script: "cat", options: #"{"": {"type": "number", "default": 1}}"#)
+        try plugins.plugin("dashed", script: "cat", options: #"{"-x": {"type": "number", "default": 1}}"#)
         let catalog = AnalysisCatalog.discover(environment: ["ROBOCHAIN_PLUGIN_PATH": plugins.path])
+        let problem = "is not a valid option name: letters, digits, '.', '_' and '-', starting with a letter or digit"
         #expect(catalog.skipped.map(\.reason) == [
-            "malformed plugin.json: 'options.a.b' is not a valid option name: letters, digits, '_' and '-', starting with a letter (no '.', which --option uses for NAME.KEY)",
-            "malformed plugin.json: 'options.' is not a valid option name: letters, digits, '_' and '-', starting with a letter (no '.', which --option uses for NAME.KEY)",
+            "malformed plugin.json: 'options.-x' \(problem)",
+            "malformed plugin.json: 'options.' \(problem)",
+            "malformed plugin.json: 'options.a b' \(problem)",
         ])
+    }
+
+    /// Plugin and option names follow the id pattern, dots and underscores included; NAME.KEY
+    /// picks the longest chosen name and wins over KEY whatever the order.
+    @Test func namesLikeIdsAndOptionsForOneAnalysis() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let echo = """
+            import json, sys
+            request = json.load(sys.stdin)
+            print(json.dumps({"protocol": 1, "analysis": request["analysis"], "options": request["options"]}))
+            """
+        try plugins.plugin("check_v2", script: echo, interpreter: "/usr/bin/env python3",
+            options: #"{"limit": {"type": "number", "default": 1}, "min.count": {"type": "integer", "default": 2}}"#)
+        try plugins.plugin("check_v2.strict", script: echo, interpreter: "/usr/bin/env python3",
+            options: #"{"limit": {"type": "number", "default": 1}}"#)
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml",
+            "--with", "check_v2", "--with", "check_v2.strict", "--with", "gap-detection",
+            "--option", "check_v2.strict.limit=5", "--option", "check_v2.min.count=4",
+            "--option", "gap-detection.threshold=0.45", "--option", "threshold=0.35", "--option", "limit=3",
+            "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let results = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        #expect(results.map { $0.objectValue?["analysis"] } == ["check_v2", "check_v2.strict", "gap-detection"])
+        #expect(results[0].objectValue?["options"] == ["limit": 3, "min.count": 4])
+        #expect(results[1].objectValue?["options"] == ["limit": 5])
+        let summary = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection",
+            "--option", "gap-detection.threshold=0.45", "--option", "threshold=0.35"])
+        #expect(summary.standardOutput.contains("low-share threshold 45 %"), "\(summary.standardOutput.prefix(400))")
+        let unknown = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "check_v2",
+            "--option", "check_v2.nothing=1"])
+        #expect(unknown.exitStatus == 64)
+        #expect(unknown.standardError.hasPrefix("Error: --option 'check_v2.nothing=1': 'check_v2' has no option 'nothing'; valid: check_v2.limit (number, default 1), check_v2.min.count (integer, default 2)"),
+            "\(unknown.standardError)")
+    }
+
+    /// SPEC §5: a response's keys beyond those it defines pass through untouched; severities and
+    /// subjects are the plugin's to choose.
+    @Test func aResponseIsPassedOnAsThePluginWroteIt() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("free", script: #"cat >/dev/null; echo '{"protocol": 1, "analysis": "free", "scope": "elsewhere", "legend": "see notes", "findings": [{"firm": "nobody", "kind": "k", "severity": "warning", "message": "m"}], "notes": {"a": [1, null]}}'"#)
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "free", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(try JSONParser.parse(result.standardOutput) == [
+            "analysis": "free", "scope": "elsewhere",
+            "findings": [["firm": "nobody", "kind": "k", "severity": "warning", "message": "m"]],
+            "legend": "see notes", "notes": ["a": [1, nil]],
+        ])
+        let table = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "free"])
+        #expect(table.exitStatus == 0)
+        #expect(table.standardOutput.contains("warning   k     nobody   m"), "\(table.standardOutput)")
     }
 
     @Test func integerOptionsStayWithinWhatJSONCarries() throws {
