@@ -57,6 +57,15 @@ import Testing
         #expect(CSVFixture.problems(lost) == ["\(lost.path)/firms.csv:2: a firm has no 'id'"])
     }
 
+    @Test func unknownReferencesNameTheirColumn() throws {
+        let directory = try CSVFixture.write(requires: "parent,child,weight\nrobot,claw,\nghost,hand,\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == [
+            "\(directory.path)/requires.csv:2: 'requires' of component 'robot' names unknown component 'claw'",
+            "\(directory.path)/requires.csv:3: 'parent' of a requirement names unknown component 'ghost'",
+        ])
+    }
+
     @Test func emptyCellsAreAbsentValues() throws {
         let directory = try CSVFixture.write(
             requires: "parent,child,weight\nrobot,hand,\n", supplies: "firm,component,share,product\nacme,hand,,\n")
