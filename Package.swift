@@ -45,8 +45,10 @@ let package = Package(
             path: "Plugins/LocalisationShare/Executable"),
         // Two glibc extensions spawning needs (pipe2, posix_spawn_file_actions_addchdir_np).
         .target(name: "CSpawn"),
+        // Cleanup when robochain is stopped by a signal: child processes killed, temporary files removed.
+        .target(name: "CTermination"),
         // Child processes run in isolation: own process group, concurrent pipes, timeouts, limits.
-        .target(name: "RoboChainProcess", dependencies: ["CSpawn"]),
+        .target(name: "RoboChainProcess", dependencies: ["CSpawn", "CTermination"]),
         // The plugin host: the registry of built-ins, external plugins, option assignment, running.
         .target(
             name: "RoboChainPluginHost",
@@ -61,15 +63,15 @@ let package = Package(
         // The chain map: a deterministic DOT document, laid out and rendered by Graphviz in process.
         .target(
             name: "RoboChainRendering",
-            dependencies: ["CGraphviz", "CSpawn", "RoboChainModel", "RoboChainAnalysis", "RoboChainJSON"]),
+            dependencies: ["CGraphviz", "CSpawn", "CTermination", "RoboChainModel", "RoboChainAnalysis", "RoboChainJSON"]),
         // Reports: table, Markdown, CSV and JSON output; the validate summary; atomic output files.
-        .target(name: "RoboChainReports", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
+        .target(name: "RoboChainReports", dependencies: ["CTermination", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
         // The command-line tool: parses arguments and calls the libraries.
         .executableTarget(
             name: "robochain",
             dependencies: [
                 "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
         .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),

@@ -17,6 +17,9 @@ public enum ModelFormat: String, Sendable {
 
 /// Loads models from YAML, JSON or a CSV directory, checking every rule of SPEC §1.3.
 public enum ModelLoader {
+    /// The files a CSV model directory may hold (SPEC §1.2).
+    public static var csvFileNames: [String] { CSVModelReader.tables.map(\.name) }
+
     /// Loads the model at `path`: a `.yaml`, `.yml` or `.json` file, or a directory of CSV files.
     ///
     /// - Parameters:
@@ -58,7 +61,9 @@ public enum ModelLoader {
     ///   - file: The name to use in messages.
     /// - Throws: ``ModelError``.
     public static func loadYAML(_ bytes: [UInt8], file: String) throws(ModelError) -> LoadedModel {
-        guard let text = UTF8Text.string(bytes) else {
+        // A byte-order mark, as Windows editors write one, is not part of the text.
+        let hasByteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        guard let text = UTF8Text.string(hasByteOrderMark ? Array(bytes.dropFirst(3)) : bytes) else {
             throw .syntax(SourceLocation(file: file, line: firstInvalidUTF8Line(bytes)), problem: "the file is not valid UTF-8")
         }
         let root: Yams.Node

@@ -214,6 +214,12 @@ struct TreeModelReader<Node: ModelTreeNode> {
         }
         let text = string(&fields, key, of: element)
         if text == nil, let kind { builder.markIncomplete(kind) }
+        // Blank text is no value, as an empty CSV cell is none (and a blank name labels nothing).
+        if let text, text.allSatisfy(\.isWhitespace) {
+            builder.report(.missingField(location(fields.node), element: element, field: key))
+            if let kind { builder.markIncomplete(kind) }
+            return nil
+        }
         return text
     }
 

@@ -90,12 +90,16 @@ public struct AnalysisCatalog: Sendable {
 
     /// The analyses named, in order.
     ///
-    /// - Throws: ``PluginHostError/unknownAnalysis(name:available:)`` listing the valid names, or
-    ///   ``PluginHostError/repeatedAnalysis(name:)``.
+    /// - Throws: ``PluginHostError/unknownAnalysis(name:available:)`` listing the valid names,
+    ///   ``PluginHostError/skippedAnalysis(name:plugin:)`` when a skipped plugin's directory has
+    ///   the name, or ``PluginHostError/repeatedAnalysis(name:)``.
     public func select(_ names: [String]) throws(PluginHostError) -> [AvailableAnalysis] {
         var chosen: [AvailableAnalysis] = []
         for name in names {
             guard let analysis = analysis(named: name) else {
+                if let plugin = skipped.first(where: { $0.directory.split(separator: "/").last.map(String.init) == name }) {
+                    throw .skippedAnalysis(name: name, plugin: plugin)
+                }
                 throw .unknownAnalysis(name: name, available: analyses.map(\.name))
             }
             guard !chosen.contains(where: { $0.name == name }) else { throw .repeatedAnalysis(name: name) }

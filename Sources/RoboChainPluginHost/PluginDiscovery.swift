@@ -105,9 +105,14 @@ public enum PluginDiscovery {
         }
         let executable = FileAccess.join(directory, manifest.executable)
         guard FileAccess.exists(executable) else {
-            return .skipped(SkippedPlugin(directory: directory, reason: "its executable '\(manifest.executable)' does not exist"))
+            let hint = manifest.executable.hasPrefix(".build/") ? "; build the plugin first (swift build -c release, in its directory)" : ""
+            return .skipped(SkippedPlugin(directory: directory, reason: "its executable '\(manifest.executable)' does not exist\(hint)"))
         }
-        guard !FileAccess.isDirectory(executable), access(executable, X_OK) == 0 else {
+        guard !FileAccess.isDirectory(executable) else {
+            return .skipped(SkippedPlugin(directory: directory,
+                reason: "its executable '\(manifest.executable)' is a directory; 'executable' names the program to run"))
+        }
+        guard access(executable, X_OK) == 0 else {
             return .skipped(SkippedPlugin(directory: directory,
                 reason: "its executable '\(manifest.executable)' is not executable (chmod +x it, with a #! line for a script)"))
         }

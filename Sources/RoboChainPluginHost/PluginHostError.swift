@@ -2,6 +2,8 @@
 public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
     /// `--with` names no available analysis.
     case unknownAnalysis(name: String, available: [String])
+    /// `--with` names a plugin that was found but skipped (its directory has the name).
+    case skippedAnalysis(name: String, plugin: SkippedPlugin)
     /// The same analysis was chosen twice.
     case repeatedAnalysis(name: String)
     /// `--option` is malformed, names an option no chosen analysis declares, or has a value of
@@ -14,6 +16,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
         switch self {
         case .unknownAnalysis(let name, let available):
             "unknown analysis '\(name)'; available: \(available.joined(separator: ", "))"
+        case .skippedAnalysis(let name, let plugin):
+            "the analysis '\(name)' is not available: \(plugin)"
         case .repeatedAnalysis(let name):
             "the analysis '\(name)' is chosen more than once"
         case .invalidOption(let argument, let problem):

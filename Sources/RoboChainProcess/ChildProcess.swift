@@ -1,4 +1,5 @@
 import CSpawn
+import CTermination
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -129,6 +130,8 @@ public enum ChildProcess {
             closeAll([inputPipe[1], outputPipe[0], errorPipe[0]])
             return failed(outcome, String(cString: strerror(spawned)))
         }
+        // If robochain is stopped by a signal meanwhile, the whole group goes with it.
+        _ = robochain_termination_add_process(-pid)
 
         var inputDescriptor = inputPipe[1]
         var outputDescriptor = outputPipe[0]
@@ -229,6 +232,7 @@ public enum ChildProcess {
         // it left behind. The plugin is not reaped yet, so its pid (the group's id) cannot have
         // been reused by another process.
         kill(-pid, SIGKILL)
+        robochain_termination_remove_process(-pid)
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         closeAll([inputDescriptor, outputDescriptor, errorDescriptor].filter { $0 >= 0 })
         if outcome.standardErrorTail.count > errorTailBytes {

@@ -1,5 +1,6 @@
 import CGraphviz
 import CSpawn
+import CTermination
 import Synchronization
 
 #if canImport(Glibc)
@@ -123,6 +124,7 @@ public enum GraphvizRenderer {
         close(outputPipe[1])
         close(errorPipe[1])
         guard child > 0 else { throw .system(operation: "start a process for Graphviz", reason: forkReason) }
+        _ = robochain_termination_add_process(child)  // killed if robochain is stopped by a signal
 
         var output: [UInt8] = []
         var errors: [UInt8] = []
@@ -210,6 +212,7 @@ public enum GraphvizRenderer {
     /// Waits for a child; its exit code, minus the signal that ended it, or `nil` if it cannot
     /// be waited for.
     private static func reap(_ child: pid_t) -> Int32? {
+        robochain_termination_remove_process(child)
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 {
             if errno != EINTR { return nil }

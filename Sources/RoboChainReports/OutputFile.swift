@@ -1,3 +1,4 @@
+import CTermination
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -92,7 +93,9 @@ public enum OutputFile {
             descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: OutputFile.directoryProblem(directory)) }
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)  // not inherited by processes started meanwhile
-            target = .replacing(path: path, temporary: template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            target = .replacing(path: path, temporary: temporary)
+            _ = robochain_termination_add_file(temporary)  // removed if robochain is stopped by a signal
         }
 
         /// Writes bytes; the first failure is kept and reported by ``commit()``.
@@ -133,6 +136,7 @@ public enum OutputFile {
                 if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
                 if close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
                 if failure == nil, rename(temporary, path) != 0 { failure = OutputFile.systemReason() }
+                robochain_termination_remove_file(temporary)
                 if let failure {
                     unlink(temporary)
                     throw .cannotWrite(path: path, reason: failure)
@@ -152,6 +156,7 @@ public enum OutputFile {
             case .replacing(_, let temporary):
                 close(descriptor)
                 unlink(temporary)
+                robochain_termination_remove_file(temporary)
             }
         }
 

@@ -32,7 +32,7 @@ public struct ReportEntry: Sendable {
 /// The table and Markdown forms know the two built-in analyses (by name) and show them as a
 /// person reads them: a summary line on top, gaps most severe first with component and firm
 /// names, localisation shares as percentages. Any other analysis shows its findings and metrics.
-/// A failed analysis is counted in the summary line and otherwise left out (the command reports
+/// A failed analysis is named in the summary line and otherwise left out (the command reports
 /// its cause on standard error).
 public struct ResultReport {
     public let model: ChainModel
@@ -177,7 +177,8 @@ public struct ResultReport {
         let scopeLabel = PlainText.line(Wording.region(scope, in: model))
         let summary = PlainText.line(summaryLine(scopeLabel: scopeLabel))
         if markdown {
-            output += "# \(PlainText.line(model.title ?? model.id ?? "Chain analysis")) — \(scopeLabel)\n\n\(summary)\n"
+            let title = PlainText.line(model.title ?? model.id ?? "Chain analysis")
+            output += "# \(MarkdownText.escape(title)) — \(MarkdownText.escape(scopeLabel))\n\n\(MarkdownText.escape(summary))\n"
         } else {
             output += TextStyle.bold.apply(summary, colour: colour) + "\n"
         }
@@ -194,7 +195,7 @@ public struct ResultReport {
 
     private func heading(_ text: String, markdown: Bool, colour: Bool) -> String {
         let text = PlainText.line(text)
-        return markdown ? "## \(text)\n\n" : TextStyle.bold.apply(text, colour: colour) + "\n"
+        return markdown ? "## \(MarkdownText.escape(text))\n\n" : TextStyle.bold.apply(text, colour: colour) + "\n"
     }
 
     /// "Guangdong 广东 (CN-GD): 14 gaps (3 foreign-only, …); localisation: Humanoid robot 41 %, …"
@@ -203,17 +204,21 @@ public struct ResultReport {
         for (entry, result) in successes {
             switch entry.name {
             case "gap-detection":
+                // Gaps, by kind; components without any supplier are a data gap, counted apart.
                 let findings = result.findings ?? []
                 let gaps = findings.filter { $0.kind != "unsupplied" }.count
                 var counts: [String] = []
                 for (kind, label) in [("foreign-only", "foreign-only 卡脖子"), ("no-local-supplier", "no local supplier 补链"),
-                    ("single-local-source", "single local source"), ("low-local-share", "low local share"),
-                    ("unsupplied", "without any supplier")]
+                    ("single-local-source", "single local source"), ("low-local-share", "low local share")]
                 {
                     let count = findings.filter { $0.kind == kind }.count
                     if count > 0 { counts.append("\(count) \(label)") }
                 }
                 parts.append("\(Wording.count(gaps, "gap"))" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
+                let unsupplied = findings.count - gaps
+                if unsupplied > 0 {
+                    parts.append("\(Wording.count(unsupplied, "component")) without any supplier")
+                }
             case "localisation-share":
                 let roots = result.extra["roots"]?.objectValue?.members ?? []
                 let shown = roots.lazy.map { member in
@@ -221,12 +226,17 @@ public struct ResultReport {
                 }
                 parts.append("localisation " + Wording.list(shown, first: 3))
             default:
-                let count = result.findings?.count ?? 0
-                parts.append("\(entry.name): \(Wording.count(count, "finding"))")
+                if let findings = result.findings {
+                    parts.append("\(entry.name): \(Wording.count(findings.count, "finding"))")
+                } else if let metrics = result.metrics {
+                    parts.append("\(entry.name): \(Wording.count(metrics.count, "metric"))")
+                } else {
+                    parts.append("\(entry.name): done")
+                }
             }
         }
-        let failed = entries.count - successes.count
-        if failed > 0 { parts.append("\(failed) analysis\(failed == 1 ? "" : "es") failed") }
+        let failed = entries.filter { if case .failure = $0.outcome { true } else { false } }.map(\.name)
+        if !failed.isEmpty { parts.append("failed: \(failed.joined(separator: ", ")) (see standard error)") }
         return "\(scopeLabel): " + parts.joined(separator: "; ")
     }
 
@@ -374,8 +384,10 @@ public struct ResultReport {
     }
 
     /// A number with up to three decimals, trailing zeros dropped.
+    /// A number to three decimals; very large and very small ones as Swift writes them (1e+308).
     static func decimal(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
+        guard abs(value) < 1e15 && (value == 0 || abs(value) >= 1e-3) else { return String(value) }
         let rounded = (value * 1000).rounded() / 1000
         if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int(rounded)) }
         return String(rounded)

@@ -69,7 +69,7 @@ struct TextTable {
     /// A Markdown pipe table; `|` in cells escaped, line breaks flattened.
     func markdown() -> String {
         func escape(_ text: String) -> String {
-            text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
+            MarkdownText.escape(text).replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
         }
         var lines = ["| " + header.map(escape).joined(separator: " | ") + " |"]
         lines.append("|" + alignments.map { $0 == .right ? " ---: |" : " --- |" }.joined())
@@ -77,6 +77,34 @@ struct TextTable {
             lines.append("| " + row.map { escape($0.text) }.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Text made literal in Markdown: names and messages must not turn into markup.
+enum MarkdownText {
+    /// Backslash-escapes Markdown's punctuation (backslash, backtick, `*`, `_`, `[`, `]`, `#`,
+    /// `~`) and writes `<`, `>` — and `&` where it starts an entity such as `&lt;` — as HTML
+    /// entities, so `<b>` or `*x*` in a name shows as typed and "R&D" stays readable.
+    static func escape(_ text: String) -> String {
+        let characters = Array(text)
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for (index, character) in characters.enumerated() {
+            switch character {
+            case "\\", "`", "*", "_", "[", "]", "#", "~": escaped += "\\\(character)"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "&" where startsEntity(characters[(index + 1)...]): escaped += "&amp;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// Whether text after a `&` makes it an entity: a name or `#` number, then `;`.
+    private static func startsEntity(_ rest: ArraySlice<Character>) -> Bool {
+        let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "#" }
+        return !name.isEmpty && rest.dropFirst(name.count).first == ";"
     }
 }
 

@@ -91,7 +91,8 @@ struct AnalyzeCommand: ParsableCommand {
             Formats: table (for a terminal; coloured when standard output is one), markdown (for a \
             report), csv (one row per finding or component), json (the result object; an array of \
             them for several analyses). Without --format, an --output file's extension picks \
-            (.json, .csv, .md), else table. --output writes the file atomically.
+            (.json, .csv, .md; .txt or none for a table; any other is an error). --output writes \
+            the file atomically, never over the model's own files; --output - is standard output.
 
             Loading and analysing a large model shows progress on standard error when it is a \
             terminal (not with --quiet).
@@ -119,14 +120,22 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    /// The format: --format, else the output file's extension, else table.
-    var resolvedFormat: OutputFormat {
+    /// The format: --format, else the output file's extension (`.json`, `.csv`, `.md` or
+    /// `.markdown`; `.txt` or none for a table). Any other extension is a usage error, so that a
+    /// report is not written as a table into `gaps.xlsx` by mistake.
+    func resolvedFormat() throws -> OutputFormat {
         if let format { return format }
-        let lowered = output?.lowercased() ?? ""
-        if lowered.hasSuffix(".json") { return .json }
-        if lowered.hasSuffix(".csv") { return .csv }
-        if lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown") { return .markdown }
-        return .table
+        guard let output, output != "-" else { return .table }
+        let name = output.split(separator: "/").last.map(String.init) ?? output
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return .table }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "json": return .json
+        case "csv": return .csv
+        case "md", "markdown": return .markdown
+        case "txt", "text": return .table
+        case let other:
+            throw ValidationError("cannot tell the format from the extension '.\(other)' of --output '\(output)'; give --format table, json, csv or markdown")
+        }
     }
 
     func run() throws {
@@ -134,6 +143,8 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func analyze() throws {
+        try refuseModelAsOutput(output, model: model)
+        let format = try resolvedFormat()
         // Checked here, not in validate(), which runs before unknown options are reported: a
         // mistyped --with must be named as such, not reported as a missing one.
         guard !selection.analyses.isEmpty else {
@@ -143,7 +154,7 @@ struct AnalyzeCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
-        let stream = try openOutput(output)
+        let stream = try openOutput(output == "-" ? nil : output)
         let loaded = try loadModel(model, display: display)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
@@ -160,7 +171,7 @@ struct AnalyzeCommand: ParsableCommand {
         if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
             let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour
             let report = ResultReport(model: loaded.model, scope: scope, entries: entries)
-            report.write(resolvedFormat, colour: colour, to: stream)
+            report.write(format, colour: colour, to: stream)
             try commitOutput(stream)
         } else {
             stream.discard()

@@ -14,7 +14,8 @@ enum ExitStatus {
 /// reports one found while parsing — the message, the command's usage, where to find help — and
 /// returns exit status 64 to throw.
 func usageFailure(_ message: String, command: ParsableCommand.Type) -> ExitCode {
-    let name = command.configuration.commandName ?? "\(command)"
+    var name = command.configuration.commandName ?? "\(command)"
+    if PluginsCommand.configuration.subcommands.contains(where: { $0 == command }) { name = "plugins " + name }
     printError("Error: \(message)")
     printError("Usage: \(RoboChainCommand.usageString(for: command))")
     printError("  See 'robochain \(name) --help' for more information.")
@@ -101,5 +102,26 @@ func commitOutput(_ stream: OutputFile.Stream) throws {
     } catch {
         printError("error: \(error)")
         throw ExitStatus.failure
+    }
+}
+
+/// Refuses (a usage error, 64) an output that is the model file or one of the files of a CSV
+/// model directory — the same file by device and inode, links and other spellings included:
+/// writing it would destroy the model.
+func refuseModelAsOutput(_ output: String?, model: String) throws {
+    guard let output, output != "-", isModelFile(output, model: model) else { return }
+    throw ValidationError("--output '\(output)' is a file of the model '\(model)'; writing there would replace the model. Choose another output file")
+}
+
+private func isModelFile(_ output: String, model: String) -> Bool {
+    var outputStatus = stat()
+    guard stat(output, &outputStatus) == 0 else { return false }
+    var modelStatus = stat()
+    guard stat(model, &modelStatus) == 0 else { return false }
+    let candidates = (modelStatus.st_mode & S_IFMT) == S_IFDIR
+        ? ModelLoader.csvFileNames.map { model + "/" + $0 } : [model]
+    return candidates.contains { candidate in
+        var status = stat()
+        return stat(candidate, &status) == 0 && status.st_dev == outputStatus.st_dev && status.st_ino == outputStatus.st_ino
     }
 }

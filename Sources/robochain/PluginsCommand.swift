@@ -111,6 +111,13 @@ struct PluginsNewCommand: ParsableCommand {
             printError("error: cannot create '\(directory)': it exists already; choose another name or --output")
             throw ExitStatus.failure
         }
+        // A plugin whose name is taken would be skipped, every time, with a warning.
+        let catalog = AnalysisCatalog.discover(environment: Environment.variables)
+        if let taken = catalog.analyses.first(where: { $0.name == name }) {
+            let owner = if case .external(let plugin) = taken.origin { "the plugin in '\(plugin.directory)'" } else { "a built-in analysis" }
+            throw usageFailure("the name '\(name)' is taken by \(owner); a plugin of that name would never run. Choose another name",
+                command: Self.self)
+        }
         do {
             for file in files {
                 let path = FileAccess.join(directory, file.path)

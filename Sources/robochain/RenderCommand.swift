@@ -36,7 +36,7 @@ struct RenderCommand: ParsableCommand {
             and fail with a message when they run out.
 
             The format is --format, else the --output file's extension (.svg, .png, .pdf, .dot or \
-            .gv). The file is written atomically; '--output -' writes to standard output (give \
+            .gv). The file is written atomically, never over the model's own files; '--output -' writes to standard output (give \
             --format). PNG and PDF need a font for Chinese: without one a warning names the \
             package to install (fonts-wqy-microhei).
 
@@ -101,6 +101,7 @@ struct RenderCommand: ParsableCommand {
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
         let display = ProgressDisplay(quiet: selection.quiet)
+        try refuseModelAsOutput(output, model: model)
         let stream = try openOutput(output == "-" ? nil : output)
         let loaded = try loadModel(model, display: display)
         let scope = try selection.resolveScope(in: loaded.model)

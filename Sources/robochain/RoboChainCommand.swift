@@ -1,4 +1,5 @@
 import ArgumentParser
+import CTermination
 
 @main
 struct RoboChainCommand: ParsableCommand {
@@ -26,6 +27,13 @@ struct RoboChainCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, PluginsCommand.self])
+
+    /// Runs the command. First, stopping robochain by a signal (Ctrl-C, SIGTERM, SIGHUP) is made
+    /// to kill the plugins it started and remove its temporary output files.
+    static func main() {
+        robochain_termination_install()
+        main(nil)
+    }
 
     /// No subcommand is bad usage (64), not success: the help goes to standard error.
     func run() throws {

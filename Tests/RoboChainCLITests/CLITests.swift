@@ -120,6 +120,61 @@ import Testing
         #expect(leftovers == ["gaps.json"], "no temporary file is left behind")
     }
 
+    @Test func theModelIsNeverTheOutput() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let model = try String(contentsOfFile: "Models/guangdong-robots.yaml", encoding: .utf8)
+        let path = try directory.write(model, to: "model.yaml")
+        let link = directory.url.appendingPathComponent("same.yaml").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "model.yaml")
+        for arguments in [["analyze", path, "--with", "gap-detection", "--output", link],
+            ["render", path, "--format", "svg", "--output", path]]
+        {
+            let result = try CommandRunner.robochain(arguments)
+            #expect(result.exitStatus == 64)
+            #expect(result.standardError.contains("is a file of the model '\(path)'; writing there would replace the model"))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == model)
+        let csv = directory.url.appendingPathComponent("csv").path
+        try directory.write("id,name,parent\nCN,China,\n", to: "csv/regions.csv")
+        try directory.write("id,name,segment\nhand,Hand,limbs\n", to: "csv/components.csv")
+        try directory.write("id,name,region\nacme,Acme,CN\n", to: "csv/firms.csv")
+        try directory.write("firm,component\nacme,hand\n", to: "csv/supplies.csv")
+        let intoCSV = try CommandRunner.robochain(["analyze", csv, "--scope", "CN", "--with", "gap-detection", "--output", csv + "/firms.csv"])
+        #expect(intoCSV.exitStatus == 64)
+        #expect(try String(contentsOfFile: csv + "/firms.csv", encoding: .utf8) == "id,name,region\nacme,Acme,CN\n")
+        // Beside the model files, a report is fine.
+        let beside = try CommandRunner.robochain(["analyze", csv, "--scope", "CN", "--with", "gap-detection", "--output", csv + "/gaps.csv"])
+        #expect(beside.exitStatus == 0, "\(beside.standardError)")
+    }
+
+    @Test func outputDashIsStandardOutputAndAnUnknownExtensionNeedsAFormat() throws {
+        let dash = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", "-"])
+        #expect(dash.exitStatus == 0)
+        #expect(dash.standardOutput.hasPrefix("Guangdong 广东 (CN-GD): 27 gaps"))
+        let unknown = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", "gaps.xlsx"])
+        #expect(unknown.exitStatus == 64)
+        #expect(unknown.standardError.hasPrefix("Error: cannot tell the format from the extension '.xlsx' of --output 'gaps.xlsx'; give --format table, json, csv or markdown"))
+        #expect(!FileManager.default.fileExists(atPath: "gaps.xlsx"))
+    }
+
+    @Test func markdownShowsNamesAsTyped() throws {
+        let directory = try TemporaryDirectory("cli")
+        defer { directory.remove() }
+        let path = try directory.write("""
+            id: m
+            title: "R&D <chain>"
+            home: CN
+            regions: [{id: CN, name: China}]
+            components: [{id: arm, name: "Arm *fast* <b>x</b> &amp; [1]_2 | R&D", segment: limbs}]
+            firms: [{id: f, name: F, region: JP-X, supplies: [arm]}]
+            """.replacingOccurrences(of: "JP-X", with: "CN"), to: "m.yaml")
+        let result = try CommandRunner.robochain(["analyze", path, "--with", "localisation-share", "--format", "markdown"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("# R&D &lt;chain&gt; — China (CN)\n"))
+        #expect(result.standardOutput.contains(#"| Arm \*fast\* &lt;b&gt;x&lt;/b&gt; &amp;amp; \[1\]\_2 \| R&D |"#), "\(result.standardOutput)")
+    }
+
     @Test func outputThroughASymbolicLinkKeepsTheLink() throws {
         let directory = try TemporaryDirectory("cli")
         defer { directory.remove() }

@@ -102,6 +102,14 @@ import Testing
         #expect(fromCSV.components.notes[2] == "the classic \"choke point\"")
     }
 
+    @Test func aByteOrderMarkChangesNothing() throws {
+        let plain = try ModelLoader.loadYAML(Self.yaml).model
+        let marked = try ModelLoader.loadYAML([0xEF, 0xBB, 0xBF] + Array(Self.yaml.utf8), file: "model.yaml").model
+        #expect(marked == plain)
+        let json = plain.encodedJSON()
+        #expect(try ModelLoader.loadJSON([0xEF, 0xBB, 0xBF] + json, file: "mini.json").model == plain)
+    }
+
     @Test func jsonRoundTripIsEqual() throws {
         let fromYAML = try ModelLoader.loadYAML(Self.yaml).model
         let json = fromYAML.encodedJSON()

@@ -201,6 +201,15 @@ import Testing
             "m.yaml:10: firm #2 has no 'id'",
         ])
         #expect(problems("regions: []\ncomponents: []\n") == ["m.yaml:1: the model has no 'firms'"])
+        // Blank text is no value, as an empty CSV cell is none.
+        #expect(problems(model(firms: """
+              - {id: acme, name: "", region: CN}
+              - {id: zed, name: "  ", region: " "}
+            """)) == [
+            "m.yaml:9: firm 'acme' has no 'name'",
+            "m.yaml:10: firm 'zed' has no 'name'",
+            "m.yaml:10: firm 'zed' has no 'region'",
+        ])
     }
 
     @Test func wrongTypes() {

@@ -108,6 +108,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: plugins.root.url.appendingPathComponent("out").path) == ["result.json"])
     }
 
+    @Test func tablesNameTheFailedAnalysis() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("bad", script: "cat >/dev/null; exit 3")
+        try plugins.plugin("large", script: #"cat >/dev/null; echo '{"protocol": 1, "analysis": "large", "metrics": {"big": 1e308, "tiny": 0.00002, "share": 0.41666}}'"#)
+        let result = try plugins.robochain(["analyze", Self.model, "--with", "bad", "--with", "large", "--with", "gap-detection"])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardOutput.hasPrefix(
+            "Guangdong 广东 (CN-GD): large: 3 metrics; 27 gaps (11 no local supplier 补链, 15 single local source, 1 low local share); failed: bad (see standard error)\n"),
+            "\(result.standardOutput.prefix(300))")
+        #expect(result.standardOutput.contains("big     1e+308\n"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("tiny     2e-05\n"))
+        #expect(result.standardOutput.contains("share    0.417\n"))
+    }
+
     @Test func nothingOnStandardOutput() throws {
         try expectFailure(script: "cat >/dev/null", cause: "it exited without writing a response on standard output")
     }
@@ -129,6 +144,36 @@ import Testing
         let childPID = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(ProcessState.isGone(childPID), "the plugin's child was killed too")
         #expect(try JSONParser.parse(result.standardOutput).arrayValue?.count == 1)
+    }
+
+    /// Stopping robochain (SIGTERM, or Ctrl-C's SIGINT) stops its plugins too — they run in
+    /// their own process groups, out of reach of the terminal — and leaves no temporary file.
+    @Test func stoppingRobochainStopsItsPluginsAndLeavesNoTemporaryFile() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let pidFile = plugins.root.url.appendingPathComponent("pids").path
+        try plugins.plugin("sleepy", script: "sleep 1000 &\necho $$ $! > \(pidFile)\nwait")
+        let outputDirectory = plugins.root.url.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.product("robochain"))
+        process.arguments = ["analyze", Self.model, "--with", "sleepy", "--with", "gap-detection",
+            "--output", outputDirectory.appendingPathComponent("result.json").path]
+        process.environment = ["ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "PATH": "/usr/bin:/bin"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = Date()
+        while (try? String(contentsOfFile: pidFile, encoding: .utf8))?.split(separator: " ").count != 2,
+            Date().timeIntervalSince(started) < 20
+        {
+            usleep(20_000)
+        }
+        let pids = try String(contentsOfFile: pidFile, encoding: .utf8).split(whereSeparator: \.isWhitespace).map(String.init)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+        for pid in pids { #expect(ProcessState.isGone(pid), "plugin process \(pid) was stopped") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputDirectory.path) == [])
     }
 
     @Test func outputPast256MiB() throws {

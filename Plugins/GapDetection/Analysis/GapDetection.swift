@@ -28,7 +28,7 @@ public struct GapDetection: Analysis {
         "Finds components with no supplier in the scope (补链) or in the country (卡脖子), single local sources and low local shares, with recruitment candidates (招商)."
     public let options = [
         OptionDeclaration(name: "threshold", type: .number, defaultValue: .number(0.3),
-            help: "Direct local share below which a component with two or more local suppliers is flagged low-local-share."),
+            help: "Direct local share (0 to 1) below which a component with two or more local suppliers is flagged low-local-share."),
         OptionDeclaration(name: "candidates", type: .integer, defaultValue: .integer(5),
             help: "Most recruitment candidates listed per foreign-only or no-local-supplier finding."),
     ]
@@ -47,6 +47,11 @@ public struct GapDetection: Analysis {
     ]
 
     public func validate(_ options: OptionValues) throws(AnalysisError) {
+        let threshold = options.number("threshold") ?? 0.3
+        guard threshold >= 0 && threshold <= 1 else {
+            throw .invalidOption(analysis: name, option: "threshold",
+                problem: "must be a share from 0 to 1 (0.3 is 30 %), not \(OptionValue.number(threshold))")
+        }
         let candidateLimit = options.integer("candidates") ?? 5
         guard candidateLimit >= 0 else {
             throw .invalidOption(analysis: name, option: "candidates", problem: "must be 0 or more, not \(candidateLimit)")

@@ -1,0 +1,32 @@
+#ifndef ROBOCHAIN_CTERMINATION_H
+#define ROBOCHAIN_CTERMINATION_H
+#include <sys/types.h>
+
+/// Cleanup when robochain is stopped by a signal (Ctrl-C: SIGINT; SIGTERM; SIGHUP).
+///
+/// A process that dies by a signal runs no Swift code: plugins it started (in their own process
+/// groups, out of reach of the terminal's Ctrl-C) would run on, orphaned, and temporary output
+/// files would stay. The handler installed by `robochain_termination_install` kills every
+/// registered process or process group, removes every registered file, then dies by the same
+/// signal (so the shell sees it: status 130 for Ctrl-C). It uses only async-signal-safe calls
+/// (`kill`, `unlink`, `sigaction`, `raise`) on lock-free registries; registering is thread-safe.
+
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP, except those that are ignored (as under
+/// `nohup`), and unblocks them in the calling thread's signal mask (threads started later
+/// inherit it). Call once, early, before starting threads.
+void robochain_termination_install(void);
+
+/// Registers a kill target: a process id, or a negated process-group id for a whole group.
+/// Returns 0, or -1 when the registry is full (then the target is not cleaned up).
+int robochain_termination_add_process(pid_t target);
+
+/// Unregisters a kill target (once it has been reaped).
+void robochain_termination_remove_process(pid_t target);
+
+/// Registers a file to remove (a copy of `path` is kept). Returns 0, or -1 when full.
+int robochain_termination_add_file(const char *path);
+
+/// Unregisters a file (once it has been renamed or removed).
+void robochain_termination_remove_file(const char *path);
+
+#endif
