@@ -225,6 +225,15 @@ public enum OutputFile {
         isatty(descriptor) == 1
     }
 
+    /// The width in columns of the terminal `descriptor` is, or nil when it is not one (or
+    /// does not say).
+    public static func terminalWidth(_ descriptor: Int32) -> Int? {
+        guard isTerminal(descriptor) else { return nil }
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     fileprivate static func systemReason() -> String {
         String(cString: strerror(errno))
     }

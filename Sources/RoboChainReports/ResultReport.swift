@@ -38,6 +38,8 @@ public struct ResultReport {
     public let model: ChainModel
     public let scope: Int
     public let entries: [ReportEntry]
+    /// The width to fit tables to (a terminal's), cutting long names with "…"; nil for none.
+    public var width: Int?
 
     public init(model: ChainModel, scope: Int, entries: [ReportEntry]) {
         self.model = model
@@ -270,7 +272,7 @@ public struct ResultReport {
         let findings = result.findings ?? []
         guard !findings.isEmpty else { return output + "No gaps found.\n" }
         var table = TextTable([
-            ("SEVERITY", .left), ("KIND", .left), ("COMPONENT", .left), ("LOCAL/ALL", .right), ("VALUE", .right),
+            ("SEVERITY", .label), ("KIND", .label), ("COMPONENT", .left), ("LOCAL/ALL", .right), ("VALUE", .right),
             ("DEPENDENTS", .right), ("CANDIDATES 招商", .left),
         ])
         for finding in findings {
@@ -286,7 +288,7 @@ public struct ResultReport {
                 Cell(dependents), Cell(candidates.joined(separator: ", ")),
             ])
         }
-        return output + (markdown ? table.markdown() : table.render(colour: colour))
+        return output + (markdown ? table.markdown() : table.render(colour: colour, width: width))
     }
 
     private func localisationSection(_ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
@@ -307,7 +309,7 @@ public struct ResultReport {
                 }
                 table.add(cells)
             }
-            output += markdown ? table.markdown() : table.render(colour: colour)
+            output += markdown ? table.markdown() : table.render(colour: colour, width: width)
             output += (markdown ? "\n" : "") + "– : no share: no component of the segment in the product has a supplier and value of its own"
                 + " (an assembly whose parts' weights are not given passes all its value to them).\n"
         }
@@ -321,7 +323,7 @@ public struct ResultReport {
         guard let components = result.extra["components"]?.objectValue, !components.members.isEmpty else { return output }
         output += "\n"
         var table = TextTable([
-            ("COMPONENT", .left), ("SEGMENT", .left), ("LOCAL/ALL", .right), ("DIRECT", .right), ("ROLLED UP", .right),
+            ("COMPONENT", .left), ("SEGMENT", .label), ("LOCAL/ALL", .right), ("DIRECT", .right), ("ROLLED UP", .right),
         ])
         let segmentRank = Dictionary(uniqueKeysWithValues: segmentOrder.enumerated().map { ($1, $0) })
         let rows = components.members.map { member -> (id: String, index: Int?, values: JSONObject?) in
@@ -347,7 +349,7 @@ public struct ResultReport {
                 Cell(rolled == nil ? "" : Wording.percent(rolled), Self.style(forShare: rolled)),
             ])
         }
-        return output + (markdown ? table.markdown() : table.render(colour: colour))
+        return output + (markdown ? table.markdown() : table.render(colour: colour, width: width))
     }
 
     private func genericSection(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
@@ -356,20 +358,20 @@ public struct ResultReport {
             if findings.isEmpty {
                 output += "No findings.\n"
             } else {
-                var table = TextTable([("SEVERITY", .left), ("KIND", .left), ("SUBJECT", .left), ("MESSAGE", .left)])
+                var table = TextTable([("SEVERITY", .label), ("KIND", .label), ("SUBJECT", .left), ("MESSAGE", .left)])
                 for finding in findings.sorted(by: { $0.severity < $1.severity }) {
                     let subject = finding.component.map(componentName) ?? finding.firm.map(firmName) ?? ""
                     table.add([Cell(finding.severity.rawValue, Self.style(for: finding.severity)), Cell(finding.kind),
                         Cell(subject), Cell(finding.message)])
                 }
-                output += markdown ? table.markdown() : table.render(colour: colour)
+                output += markdown ? table.markdown() : table.render(colour: colour, width: width)
             }
         }
         if let metrics = result.metrics, !metrics.isEmpty {
             if result.findings != nil { output += "\n" }
             var table = TextTable([("METRIC", .left), ("VALUE", .right)])
             for (name, value) in metrics.sorted(by: { $0.key < $1.key }) { table.add([Cell(name), Cell(Self.decimal(value))]) }
-            output += markdown ? table.markdown() : table.render(colour: colour)
+            output += markdown ? table.markdown() : table.render(colour: colour, width: width)
         }
         if result.findings == nil && (result.metrics ?? [:]).isEmpty {
             output += "No findings or metrics; see --format json for the full result.\n"

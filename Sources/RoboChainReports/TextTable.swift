@@ -29,7 +29,9 @@ struct Cell {
 /// A table laid out in aligned columns for a terminal, counting wide (CJK) characters as two
 /// columns; or as a Markdown pipe table.
 struct TextTable {
-    enum Alignment { case left, right }
+    /// How a column is laid out: `left` text (cut with "…" when a table must fit a width),
+    /// `label` (left-aligned, never cut: kinds, severities), `right` (numbers, never cut).
+    enum Alignment { case left, label, right }
 
     var header: [String]
     var alignments: [Alignment]
@@ -45,17 +47,26 @@ struct TextTable {
     }
 
     /// Aligned columns separated by two spaces; the header in bold when colour is on.
-    func render(colour: Bool) -> String {
+    ///
+    /// - Parameter width: When given (a terminal's width), the `left` columns are narrowed —
+    ///   the rightmost first, none below 12 columns or its header — until the table fits; the
+    ///   cut text ends in "…".
+    func render(colour: Bool, width: Int? = nil) -> String {
         var widths = header.map(DisplayWidth.of)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(cell.text)) }
         }
+        if let width {
+            let minimums = header.indices.map { alignments[$0] == .left ? max(12, DisplayWidth.of(header[$0])) : widths[$0] }
+            Self.narrow(&widths, to: width, minimums: minimums)
+        }
         func line(_ cells: [Cell], headerStyle: Bool) -> String {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() {
-                let padding = String(repeating: " ", count: widths[index] - DisplayWidth.of(cell.text))
+                let text = Self.cut(cell.text, to: widths[index])
+                let padding = String(repeating: " ", count: widths[index] - DisplayWidth.of(text))
                 let isLast = index == cells.count - 1
-                let padded = alignments[index] == .right ? padding + cell.text : cell.text + (isLast ? "" : padding)
+                let padded = alignments[index] == .right ? padding + text : text + (isLast ? "" : padding)
                 let style = headerStyle ? TextStyle.bold : cell.style
                 parts.append(style.map { $0.apply(padded, colour: colour) } ?? padded)
             }
@@ -64,6 +75,33 @@ struct TextTable {
         var lines = [line(header.map { Cell($0) }, headerStyle: true)]
         lines += rows.map { line($0, headerStyle: false) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Narrows columns to their minimums, the rightmost first (the first text column, usually
+    /// the subject of the row, keeps its width longest), until the columns and the two-space
+    /// gaps between them fit in `total` (or none can give more).
+    static func narrow(_ widths: inout [Int], to total: Int, minimums: [Int]) {
+        var excess = widths.reduce(0, +) + 2 * max(0, widths.count - 1) - total
+        for index in widths.indices.reversed() where excess > 0 && widths[index] > minimums[index] {
+            let given = min(excess, widths[index] - minimums[index])
+            widths[index] -= given
+            excess -= given
+        }
+    }
+
+    /// `text` cut to `width` display columns, ending in "…" when cut.
+    static func cut(_ text: String, to width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let next = DisplayWidth.of(character)
+            if used + next > width - 1 { break }
+            kept.append(character)
+            used += next
+        }
+        while kept.last == " " { kept.removeLast() }
+        return kept + "…"
     }
 
     /// A Markdown pipe table; `|` in cells escaped, line breaks flattened.

@@ -169,8 +169,9 @@ struct AnalyzeCommand: ParsableCommand {
         if let usageFailure { throw ValidationError(usageFailure) }
         // With no result at all there is nothing to print, and an output file is left as it was.
         if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
-            let colour = output == nil && OutputFile.isTerminal(1) && !Environment.noColour
-            let report = ResultReport(model: loaded.model, scope: scope, entries: entries)
+            let colour = (output == nil || output == "-") && OutputFile.isTerminal(1) && !Environment.noColour
+            var report = ResultReport(model: loaded.model, scope: scope, entries: entries)
+            if output == nil || output == "-" { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
             report.write(format, colour: colour, to: stream)
             try commitOutput(stream)
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import RoboChainAnalysis
 import RoboChainJSON
 import RoboChainTestSupport
 import Testing
@@ -335,6 +336,20 @@ struct ProgressTests {
             environment: ["ROBOCHAIN_PROGRESS_DELAY": "0"])
         #expect(result.exitStatus == 0, "\(result.standardOutput)")
         return result.standardOutput
+    }
+
+    @Test func tablesFitTheTerminal() throws {
+        let command = ([CommandRunner.product("robochain"), "analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection"])
+            .map { "'\($0)'" }.joined(separator: " ")
+        let result = try CommandRunner.run("/usr/bin/script", ["-qec", "stty cols 90; " + command, "/dev/null"],
+            environment: ["NO_COLOR": "1"])
+        let lines = result.standardOutput.split(whereSeparator: \.isNewline)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("SEVERITY") })
+        for line in lines[header...] {
+            #expect(DisplayWidth.of(line) <= 90, "\(line)")
+        }
+        #expect(lines[header] == "SEVERITY  KIND                 COMPONENT     LOCAL/ALL  VALUE  DEPENDENTS  CANDIDATES 招商")
+        #expect(lines[header + 1].hasPrefix("high      no-local-supplier    CMOS image…         0/3  0.167           7  OmniVision (Wi…"))
     }
 
     @Test func quietShowsNoProgress() throws {
