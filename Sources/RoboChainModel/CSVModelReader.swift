@@ -282,6 +282,14 @@ struct CSVModelReader {
                 rows.width = names.count
                 rows.positions = table.columns.map { column in names.firstIndex(of: column) ?? -1 }
                 var missing = false
+                if names.count == 1, names[0].contains(";") || names[0].contains("\t") {
+                    // Spreadsheets in some locales save "CSV" with semicolons; tab-separated files too.
+                    let separator = names[0].contains(";") ? "semicolons" : "tabs"
+                    log.report(.syntax(SourceLocation(file: path, line: 1),
+                        problem: "the header '\(names[0])' is one column: the file separates values with \(separator), not commas (save it as comma-separated CSV, UTF-8)"))
+                    rowsLost(&log)
+                    return
+                }
                 for (column, position) in zip(table.columns, rows.positions).prefix(table.requiredCount) where position < 0 {
                     log.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
                     missing = true

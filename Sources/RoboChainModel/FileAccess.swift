@@ -13,15 +13,19 @@ public enum FileAccess {
     /// - Parameter path: The file's path.
     /// - Returns: Its bytes.
     /// - Throws: ``ModelError/missingFile(path:)`` if it does not exist, else
-    ///   ``ModelError/unreadable(path:reason:)`` with the system's reason.
+    ///   ``ModelError/unreadable(path:reason:)`` with the system's reason, or for a directory, a
+    ///   device, or more than 2 GiB.
     public static func readFile(_ path: String) throws(ModelError) -> [UInt8] {
+        let maximumSize = Int(Int32.max)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw currentProblem(path) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw currentProblem(path) }
-        if (status.st_mode & S_IFMT) == S_IFDIR {
-            throw .unreadable(path: path, reason: "it is a directory")
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: throw .unreadable(path: path, reason: "it is a directory")
+        case S_IFCHR, S_IFBLK, S_IFSOCK: throw .unreadable(path: path, reason: "it is a device or socket, not a file")
+        default: break
         }
         var bytes: [UInt8] = []
         var capacity = max(Int(status.st_size), 0) + 1
@@ -46,7 +50,11 @@ public enum FileAccess {
                 throw .unreadable(path: path, reason: String(cString: strerror(failure)))
             }
             if bytes.count < capacity { return bytes }
-            capacity *= 2
+            // A pipe that never ends must not take all memory: models are far smaller.
+            guard capacity <= maximumSize else {
+                throw .unreadable(path: path, reason: "it is larger than \(maximumSize >> 30) GiB")
+            }
+            capacity = min(capacity * 2, maximumSize + 1)
         }
     }
 

@@ -75,7 +75,7 @@ public enum ModelLoader {
         } catch let error as ModelError {
             throw error
         } catch let error as YamlError {
-            throw describe(error, file: file)
+            throw describe(error, file: file, text: text)
         } catch {
             throw .syntax(SourceLocation(file: file), problem: "\(error)")
         }
@@ -119,12 +119,21 @@ public enum ModelLoader {
         return LoadedModel(model: try ModelAssembly.assemble(resolved, log: log), warnings: [], format: .csv)
     }
 
-    private static func describe(_ error: YamlError, file: String) -> ModelError {
+    private static func describe(_ error: YamlError, file: String, text: String) -> ModelError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text) " } ?? ""
-            return .syntax(SourceLocation(file: file, line: mark.line), problem: "YAML: \(prefix)\(problem) (column \(mark.column))")
+            var hint = ""
+            let line = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(mark.line - 1).first
+            if let line, line.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
+                hint = " — this line is indented with a tab; YAML indents with spaces"
+            } else if problem.contains("did not find expected ',' or '}'") {
+                hint = " — a {…} is not closed on its line, or a value in it holds ':' or ',' and needs quotes"
+            } else if problem.contains("did not find expected ',' or ']'") {
+                hint = " — a […] is not closed on its line, or a value in it holds ',' and needs quotes"
+            }
+            return .syntax(SourceLocation(file: file, line: mark.line), problem: "YAML: \(prefix)\(problem) (column \(mark.column))\(hint)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let line = context.mark.line
             return .syntax(SourceLocation(file: file, line: line),

@@ -170,8 +170,9 @@ public enum PluginScaffold {
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain analyze MODEL --with \(name) --option minimum=3
             ```
 
-            `\(name) --manifest` prints the manifest for the analysis as declared in Swift; keep
-            `plugin.json` in step with it when you change options.
+            `.build/release/\(name) --manifest`, run here, prints the manifest for the analysis as
+            declared in Swift; keep `plugin.json` in step with it when you change options
+            (`.build/release/\(name) --manifest > plugin.json`).
 
             """
         return [

@@ -25,6 +25,22 @@ import Darwin
 /// throws exits 1; either way the reason goes to standard error, where `robochain` shows it.
 /// Run with `--manifest` it prints the `plugin.json` for itself; with `--help`, how to use it.
 public enum PluginMain {
+    /// The executable as `plugin.json` names it — relative to the plugin's directory — when run
+    /// from that directory: the path it was invoked by (`.build/release/my-check`), made
+    /// relative to the working directory when absolute; nil when that is not possible.
+    static func manifestPath(_ invoked: String?) -> String? {
+        guard var path = invoked, path.contains("/") else { return nil }
+        if path.hasPrefix("/") {
+            guard let directory = getcwd(nil, 0) else { return nil }
+            let prefix = String(cString: directory) + "/"
+            free(directory)
+            guard path.hasPrefix(prefix) else { return nil }
+            path.removeFirst(prefix.count)
+        }
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        return path
+    }
+
     /// Runs `analysis` as a plugin and exits.
     ///
     /// - Parameters:
@@ -33,7 +49,7 @@ public enum PluginMain {
     public static func run(_ analysis: some Analysis, arguments: [String] = CommandLine.arguments) -> Never {
         let executable = arguments.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? analysis.name
         if arguments.contains("--manifest") {
-            let manifest = PluginManifest(analysis: analysis, executable: executable)
+            let manifest = PluginManifest(analysis: analysis, executable: manifestPath(arguments.first) ?? executable)
             write(JSONWriter.encode(manifest.json), to: STDOUT_FILENO)
             exit(0)
         }

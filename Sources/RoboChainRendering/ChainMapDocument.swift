@@ -87,6 +87,8 @@ struct MapBuilder {
     /// Font families, first found wins: CJK fonts on Linux, Windows and macOS, then any sans.
     static let fontName = "Noto Sans CJK SC,WenQuanYi Micro Hei,Microsoft YaHei,PingFang SC,sans-serif"
     static let nameWidth = 24
+    /// The most lines a node's name takes (the tooltip has it whole).
+    static let nameLines = 4
     static let firmLineWidth = 30
     static let defaultFill = "#ffffff"
     static let defaultBorder = "#666666"
@@ -201,7 +203,7 @@ struct MapBuilder {
     func componentNode(_ component: Int, firms: FirmDisplay) -> DOTNode {
         let components = model.components
         let annotation = annotations.byComponent[component]
-        var label = "<B>" + LabelText.htmlLines(components.names[component], width: Self.nameWidth) + "</B>"
+        var label = "<B>" + LabelText.htmlLines(components.names[component], width: Self.nameWidth, maxLines: Self.nameLines) + "</B>"
         if let badge = annotation?.badge, !badge.isEmpty {
             label += "<BR/><FONT POINT-SIZE=\"12\"><B>" + LabelText.htmlLines(badge, width: Self.firmLineWidth) + "</B></FONT>"
         }
@@ -280,7 +282,7 @@ struct MapBuilder {
                     "fillcolor": .text(local ? "#ffffff" : "#e8e8e8"),
                     "fontsize": .number(9),
                     "id": .text("f." + model.firms.ids[firm]),
-                    "label": .html(LabelText.htmlLines(model.firms.names[firm], width: Self.nameWidth)),
+                    "label": .html(LabelText.htmlLines(model.firms.names[firm], width: Self.nameWidth, maxLines: Self.nameLines)),
                     "style": .text("filled"),
                     "tooltip": .text(Wording.label(name: model.firms.names[firm], id: model.firms.ids[firm]) + "\nregion: "
                         + Wording.region(region, in: model) + "\nsupplies: " + products.joined(separator: ", ")),

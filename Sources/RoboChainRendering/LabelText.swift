@@ -85,8 +85,16 @@ enum LabelText {
     }
 
     /// Wrapped, escaped lines joined by `<BR/>`, for an HTML-like label.
-    static func htmlLines(_ text: String, width: Int) -> String {
-        wrap(text, width: width).map(HTMLText.escape).joined(separator: "<BR/>")
+    ///
+    /// - Parameter maxLines: When given, lines past it are dropped and the last kept one ends
+    ///   in "…" (a name of a thousand characters must not make a node a page tall).
+    static func htmlLines(_ text: String, width: Int, maxLines: Int? = nil) -> String {
+        var lines = wrap(text, width: width)
+        if let maxLines, lines.count > maxLines {
+            lines.removeLast(lines.count - maxLines)
+            lines[maxLines - 1] = truncate(lines[maxLines - 1] + " …", width: width)
+        }
+        return lines.map(HTMLText.escape).joined(separator: "<BR/>")
     }
 
     /// The relative luminance (WCAG 2) of a `#rrggbb` colour, or `nil` for another text.

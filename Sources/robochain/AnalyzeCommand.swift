@@ -21,7 +21,7 @@ struct AnalysisSelection: ParsableArguments {
             valueName: "key=value"))
     var options: [String] = []
 
-    @Option(help: ArgumentHelp("Seconds an external plugin may run before it is killed.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds an external plugin may run before it is killed.", valueName: "seconds"))
     var timeout: Double = 120
 
     @Flag(help: "Show no progress, even at a terminal.")
@@ -36,6 +36,9 @@ struct AnalysisSelection: ParsableArguments {
         if let scope {
             guard let index = model.regions.index(of: scope) else {
                 let ids = model.regions.ids
+                if let match = ids.first(where: { $0.lowercased() == scope.lowercased() }) {
+                    throw ValidationError("unknown scope '\(scope)'; did you mean '\(match)'? (region ids are case-sensitive)")
+                }
                 let shown = ids.prefix(40).joined(separator: ", ") + (ids.count > 40 ? " and \(ids.count - 40) more" : "")
                 throw ValidationError("unknown scope '\(scope)'; the model's regions are: \(shown)")
             }

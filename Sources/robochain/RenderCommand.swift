@@ -68,10 +68,10 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How firms appear on the map.", valueName: "mode"))
     var firms: FirmDisplay = .top
 
-    @Option(help: ArgumentHelp("Above this many nodes, draw a simplified map.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Above this many nodes, draw a simplified map.", valueName: "n"))
     var maxNodes: Int = ChainMapOptions.defaultMaxNodes
 
-    @Option(help: ArgumentHelp("Seconds layout and rendering may take before they are stopped.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds layout and rendering may take before they are stopped.", valueName: "seconds"))
     var layoutTimeout: Double = GraphvizRenderer.defaultTimeLimit
 
     func validate() throws {

@@ -253,6 +253,11 @@ import Testing
             "Error: --option 'threshold=0.5': no chosen analysis has an option 'threshold'; the chosen analyses declare no options"),
         (["--with", "gap-detection", "--option", "candidates=-2"],
             "Error: option 'candidates' of 'gap-detection' must be 0 or more, not -2"),
+        (["--with", "gap-detection", "--option", "threshold=30"],
+            "Error: option 'threshold' of 'gap-detection' must be a share from 0 to 1 (0.3 is 30 %), not 30"),
+        (["--with", "gap-detection", "--scope", "cn-gd"], "Error: unknown scope 'cn-gd'; did you mean 'CN-GD'? (region ids are case-sensitive)"),
+        (["-w", "gap-detection"], "Error: Unknown option '-w'"),
+        (["--with", "gap-detection", "--timeout", "-5"], "Error: --timeout must be a positive number of seconds"),
         ([String](), "Error: choose at least one analysis with --with NAME"),
         (["--with", "gap-detection", "--format", "xml"], "Error: The value 'xml' is invalid for '--format <format>'"),
     ])

@@ -57,6 +57,21 @@ import Testing
         #expect(CSVFixture.problems(lost) == ["\(lost.path)/firms.csv:2: a firm has no 'id'"])
     }
 
+    @Test func semicolonsOrTabsForCommasAreNamed() throws {
+        let directory = try CSVFixture.write(regions: "id;name;parent\nCN;China;\n", firms: "id\tname\tregion\nacme\tAcme\tCN\n")
+        defer { directory.remove() }
+        #expect(CSVFixture.problems(directory) == [
+            "\(directory.path)/regions.csv:1: the header 'id;name;parent' is one column: the file separates values with semicolons, not commas (save it as comma-separated CSV, UTF-8)",
+            "\(directory.path)/firms.csv:1: the header 'id\tname\tregion' is one column: the file separates values with tabs, not commas (save it as comma-separated CSV, UTF-8)",
+        ])
+    }
+
+    @Test func devicesAreNotModels() {
+        #expect(throws: ModelError.unreadable(path: "/dev/zero", reason: "it is a device or socket, not a file")) {
+            try FileAccess.readFile("/dev/zero")
+        }
+    }
+
     @Test func unknownReferencesNameTheirColumn() throws {
         let directory = try CSVFixture.write(requires: "parent,child,weight\nrobot,claw,\nghost,hand,\n")
         defer { directory.remove() }

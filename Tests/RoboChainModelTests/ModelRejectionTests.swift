@@ -45,7 +45,7 @@ import Testing
 
     @Test func unparsableYAML() {
         #expect(problems("regions: [\n  {id: CN\n") == [
-            "m.yaml:3: YAML: while parsing a flow mapping did not find expected ',' or '}' (column 1)",
+            "m.yaml:3: YAML: while parsing a flow mapping did not find expected ',' or '}' (column 1) — a {…} is not closed on its line, or a value in it holds ':' or ',' and needs quotes",
         ])
     }
 
@@ -209,6 +209,15 @@ import Testing
             "m.yaml:9: firm 'acme' has no 'name'",
             "m.yaml:10: firm 'zed' has no 'name'",
             "m.yaml:10: firm 'zed' has no 'region'",
+        ])
+    }
+
+    @Test func yamlSyntaxErrorsSayWhatToFix() {
+        #expect(problems("id: t\nregions:\n\t- {id: CN, name: China}\ncomponents: []\nfirms: []\n") == [
+            "m.yaml:3: YAML: while scanning for the next token found character that cannot start any token (column 1) — this line is indented with a tab; YAML indents with spaces",
+        ])
+        #expect(problems("id: t\nregions:\n  - {id: CN, name: China: x}\ncomponents: []\nfirms: []\n") == [
+            "m.yaml:3: YAML: while parsing a flow mapping did not find expected ',' or '}' (column 25) — a {…} is not closed on its line, or a value in it holds ':' or ',' and needs quotes",
         ])
     }
 

@@ -101,6 +101,10 @@ import Testing
         let object = try #require(try JSONParser.parse(result.standardOutput).objectValue)
         #expect(object["analysis"] == "few-suppliers")
         #expect((object["findings"]?.arrayValue?.count ?? 0) > 0)
+        // The manifest the executable prints, run in its directory, is the plugin.json written.
+        let printed = try CommandRunner.run(".build/release/few-suppliers", ["--manifest"], directory: directory)
+        let written = try Data(contentsOf: directory.appendingPathComponent("plugin.json"))
+        #expect(try JSONParser.parse(printed.standardOutput) == JSONParser.parse(Array(written)))
     }
 
     @Test func supplierConcentrationPassesItsTestsAndRunsThroughRobochain() throws {

@@ -233,6 +233,13 @@ import Testing
         #expect(LabelText.wrap("", width: 20) == [""])
     }
 
+    @Test func longNamesStopAfterTheirLastLine() {
+        let name = String(repeating: "very long name ", count: 50) + "<end>"
+        #expect(LabelText.htmlLines(name, width: 16, maxLines: 2) == "very long name<BR/>very long name …")
+        #expect(LabelText.htmlLines("a b & c d", width: 3, maxLines: 2) == "a b<BR/>&amp; …")
+        #expect(LabelText.htmlLines("short", width: 16, maxLines: 2) == "short")
+    }
+
     @Test func truncatesByDisplayWidth() {
         #expect(LabelText.truncate("Leju Robotics 乐聚机器人", width: 18) == "Leju Robotics 乐…")
         #expect(LabelText.truncate("short", width: 18) == "short")
