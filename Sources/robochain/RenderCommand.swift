@@ -50,7 +50,8 @@ struct RenderCommand: ParsableCommand {
                   --with gap-detection --output map.png
               robochain render Models/guangdong-robots.yaml --with gap-detection \\
                   --scope CN-GD-SZ --option threshold=0.5 --firms all --output shenzhen.pdf
-              robochain render big-model/ --max-nodes 500 --layout-timeout 30 --output big.svg
+              robochain render big-model/ --max-nodes 500 --layout-timeout 30 \\
+                  --output big.svg
               robochain render Models/guangdong-robots.yaml --format dot --output - | less
             """)
 
