@@ -125,7 +125,7 @@ public enum ModelLoader {
             .composer(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text) " } ?? ""
             var hint = ""
-            let line = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(mark.line - 1).first
+            let line = mark.line < 1 ? nil : text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(mark.line - 1).first
             if let line, line.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
                 hint = " — this line is indented with a tab; YAML indents with spaces"
             } else if problem.contains("did not find expected ',' or '}'") {
