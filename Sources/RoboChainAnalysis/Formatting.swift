@@ -63,5 +63,22 @@ public enum DisplayWidth {
     public static func of(_ text: some StringProtocol) -> Int {
         text.reduce(0) { $0 + of($1) }
     }
+
+    /// `text` cut to at most `width` columns, ending in "…" (spaces before it dropped) when cut.
+    ///
+    /// - Complexity: O(length of the text).
+    public static func truncate(_ text: some StringProtocol, to width: Int) -> String {
+        guard of(text) > width else { return String(text) }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let next = of(character)
+            if used + next > width - 1 { break }
+            kept.append(character)
+            used += next
+        }
+        while kept.last == " " { kept.removeLast() }
+        return kept + "…"
+    }
 }
 

@@ -265,6 +265,23 @@ extension LegendEntry {
 }
 
 extension JSONObject {
+    /// The JSON object a plugin message's bytes hold.
+    ///
+    /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` for text that is not
+    ///   JSON or not an object.
+    fileprivate static func parseMessage(_ bytes: [UInt8], message: String) throws(AnalysisError) -> JSONObject {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw .malformedMessage(message: message, path: "", problem: "is not JSON: \(error)")
+        }
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: message, path: "", problem: "must be a JSON object")
+        }
+        return object
+    }
+
     /// The string member `key` of a plugin message, or nil when it is absent or null.
     ///
     /// - Parameters:
@@ -359,15 +376,7 @@ public struct PluginRequest: Sendable {
     ///   does not load (with the model's own message).
     public static func decode(_ bytes: [UInt8], declarations: [OptionDeclaration]) throws(AnalysisError) -> PluginRequest {
         let message = "request"
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            throw .malformedMessage(message: message, path: "", problem: "is not JSON: \(error)")
-        }
-        guard case .object(let object) = json else {
-            throw .malformedMessage(message: message, path: "", problem: "must be a JSON object")
-        }
+        let object = try JSONObject.parseMessage(bytes, message: message)
         guard object["protocol"] == .number(Double(pluginProtocolVersion)) else {
             throw .malformedMessage(message: message, path: "protocol", problem: "must be \(pluginProtocolVersion)")
         }
@@ -455,15 +464,7 @@ public struct PluginManifest: Sendable, Equatable {
     /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming the bad key.
     public static func decode(_ bytes: [UInt8]) throws(AnalysisError) -> PluginManifest {
         let message = "plugin.json"
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            throw .malformedMessage(message: message, path: "", problem: "is not JSON: \(error)")
-        }
-        guard case .object(let object) = json else {
-            throw .malformedMessage(message: message, path: "", problem: "must be a JSON object")
-        }
+        let object = try JSONObject.parseMessage(bytes, message: message)
         func text(_ key: String, required: Bool = true) throws(AnalysisError) -> String {
             try object.messageString(key, required: required, message: message, path: "") ?? ""
         }

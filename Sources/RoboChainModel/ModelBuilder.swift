@@ -260,12 +260,8 @@ public struct ModelBuilder: Sendable {
         model.regionParent = [Int32](repeating: -1, count: regionIDs.count)
         for (position, parent) in regionParents.enumerated() {
             guard let parent else { continue }
-            if let found = model.regionIndex.find(parent, in: regionIDs) {
-                model.regionParent[position] = Int32(found)
-            } else {
-                log.report(.unknownReference(log.describe(regionLocations[position]), element: "region '\(regionIDs[position])'",
-                    field: "parent", kind: .region, id: parent))
-            }
+            model.regionParent[position] = Self.reference(parent, .region, model.regionIndex, regionIDs,
+                at: regionLocations[position], of: "region '\(regionIDs[position])'", field: "parent", log: &log)
         }
 
         // Segments: as listed, or derived from the components.
@@ -298,12 +294,8 @@ public struct ModelBuilder: Sendable {
         model.componentIndex = Self.indexIDs(componentIDs, kind: .component, locations: componentLocations, log: &log)
         model.componentSegment = [Int32](repeating: -1, count: componentIDs.count)
         for (position, segment) in componentSegments.enumerated() {
-            if let found = model.segmentIndex.find(segment, in: model.segmentIDs) {
-                model.componentSegment[position] = Int32(found)
-            } else {
-                log.report(.unknownReference(log.describe(componentLocations[position]),
-                    element: "component '\(componentIDs[position])'", field: "segment", kind: .segment, id: segment))
-            }
+            model.componentSegment[position] = Self.reference(segment, .segment, model.segmentIndex, model.segmentIDs,
+                at: componentLocations[position], of: "component '\(componentIDs[position])'", field: "segment", log: &log)
         }
 
         // Requirements.
@@ -317,20 +309,14 @@ public struct ModelBuilder: Sendable {
         for edge in 0..<edgeCount {
             let parentID = requirementParents[edge]
             let childID = requirementChildren[edge]
-            let location = log.describe(requirementLocations[edge])
-            if let parent = model.componentIndex.find(parentID, in: componentIDs) {
-                model.edges.parent[edge] = Int32(parent)
-            } else {
-                log.report(.unknownReference(location, element: "a requirement", field: "parent", kind: .component, id: parentID))
-            }
-            if let child = model.componentIndex.find(childID, in: componentIDs) {
-                model.edges.child[edge] = Int32(child)
-            } else {
-                log.report(.unknownReference(location, element: "component '\(parentID)'", field: "requires", kind: .component, id: childID))
-            }
+            let location = requirementLocations[edge]
+            model.edges.parent[edge] = Self.reference(parentID, .component, model.componentIndex, componentIDs,
+                at: location, of: "a requirement", field: "parent", log: &log)
+            model.edges.child[edge] = Self.reference(childID, .component, model.componentIndex, componentIDs,
+                at: location, of: "component '\(parentID)'", field: "requires", log: &log)
             let weight = requirementWeights[edge]
             if !weight.isNaN && !ValueChecks.isValidWeight(weight) {
-                log.report(.weightOutOfRange(location, component: parentID, child: childID, weight: weight))
+                log.report(.weightOutOfRange(log.describe(location), component: parentID, child: childID, weight: weight))
                 model.edges.weight[edge] = .nan
             }
         }
@@ -343,12 +329,8 @@ public struct ModelBuilder: Sendable {
         model.firmIndex = Self.indexIDs(firmIDs, kind: .firm, locations: firmLocations, log: &log)
         model.firmRegion = [Int32](repeating: -1, count: firmIDs.count)
         for (position, region) in firmRegions.enumerated() {
-            if let found = model.regionIndex.find(region, in: regionIDs) {
-                model.firmRegion[position] = Int32(found)
-            } else {
-                log.report(.unknownReference(log.describe(firmLocations[position]), element: "firm '\(firmIDs[position])'",
-                    field: "region", kind: .region, id: region))
-            }
+            model.firmRegion[position] = Self.reference(region, .region, model.regionIndex, regionIDs,
+                at: firmLocations[position], of: "firm '\(firmIDs[position])'", field: "region", log: &log)
         }
 
         // Supply links.
@@ -363,20 +345,14 @@ public struct ModelBuilder: Sendable {
         for link in 0..<linkCount {
             let firmID = supplyFirms[link]
             let componentID = supplyComponents[link]
-            let location = log.describe(supplyLocations[link])
-            if let firm = model.firmIndex.find(firmID, in: firmIDs) {
-                model.links.firm[link] = Int32(firm)
-            } else {
-                log.report(.unknownReference(location, element: "a supply link", field: "firm", kind: .firm, id: firmID))
-            }
-            if let component = model.componentIndex.find(componentID, in: componentIDs) {
-                model.links.component[link] = Int32(component)
-            } else {
-                log.report(.unknownReference(location, element: "firm '\(firmID)'", field: "supplies", kind: .component, id: componentID))
-            }
+            let location = supplyLocations[link]
+            model.links.firm[link] = Self.reference(firmID, .firm, model.firmIndex, firmIDs,
+                at: location, of: "a supply link", field: "firm", log: &log)
+            model.links.component[link] = Self.reference(componentID, .component, model.componentIndex, componentIDs,
+                at: location, of: "firm '\(firmID)'", field: "supplies", log: &log)
             let share = supplyShares[link]
             if !share.isNaN && !ValueChecks.isValidShare(share) {
-                log.report(.shareOutOfRange(location, firm: firmID, component: componentID, share: share))
+                log.report(.shareOutOfRange(log.describe(location), firm: firmID, component: componentID, share: share))
             }
         }
 
@@ -388,6 +364,17 @@ public struct ModelBuilder: Sendable {
             }
         }
         return model
+    }
+
+    /// The position of `id` among `ids`, or -1 after reporting an unknown reference: `field` of
+    /// `element` (at `location`) names an unknown `kind`.
+    private static func reference(
+        _ id: String, _ kind: ElementKind, _ index: IDIndex, _ ids: [String], at location: ElementLocation,
+        of element: @autoclosure () -> String, field: String, log: inout ProblemLog
+    ) -> Int32 {
+        if let found = index.find(id, in: ids) { return Int32(found) }
+        log.report(.unknownReference(log.describe(location), element: element(), field: field, kind: kind, id: id))
+        return -1
     }
 
     /// Checks id syntax and uniqueness, and indexes the ids.

@@ -71,17 +71,7 @@ enum LabelText {
 
     /// `text` cut to at most `width` columns, with `…` when cut; line breaks become spaces.
     static func truncate(_ text: String, width limit: Int) -> String {
-        let flat = String(text.map { $0.isNewline ? " " : $0 })
-        guard width(Substring(flat)) > limit else { return flat }
-        var result = ""
-        var used = 0
-        for character in flat {
-            let characterWidth = width(character)
-            if used + characterWidth > limit - 1 { break }
-            result.append(character)
-            used += characterWidth
-        }
-        return result + "…"
+        DisplayWidth.truncate(String(text.map { $0.isNewline ? " " : $0 }), to: limit)
     }
 
     /// Wrapped, escaped lines joined by `<BR/>`, for an HTML-like label.

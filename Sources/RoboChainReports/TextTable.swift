@@ -63,7 +63,7 @@ struct TextTable {
         func line(_ cells: [Cell], headerStyle: Bool) -> String {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() {
-                let text = Self.cut(cell.text, to: widths[index])
+                let text = DisplayWidth.truncate(cell.text, to: widths[index])
                 let padding = String(repeating: " ", count: widths[index] - DisplayWidth.of(text))
                 let isLast = index == cells.count - 1
                 let padded = alignments[index] == .right ? padding + text : text + (isLast ? "" : padding)
@@ -87,21 +87,6 @@ struct TextTable {
             widths[index] -= given
             excess -= given
         }
-    }
-
-    /// `text` cut to `width` display columns, ending in "…" when cut.
-    static func cut(_ text: String, to width: Int) -> String {
-        guard DisplayWidth.of(text) > width else { return text }
-        var kept = ""
-        var used = 0
-        for character in text {
-            let next = DisplayWidth.of(character)
-            if used + next > width - 1 { break }
-            kept.append(character)
-            used += next
-        }
-        while kept.last == " " { kept.removeLast() }
-        return kept + "…"
     }
 
     /// A Markdown pipe table; `|` in cells escaped, line breaks flattened.

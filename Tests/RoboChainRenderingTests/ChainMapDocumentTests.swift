@@ -236,7 +236,7 @@ import Testing
     @Test func longNamesStopAfterTheirLastLine() {
         let name = String(repeating: "very long name ", count: 50) + "<end>"
         #expect(LabelText.htmlLines(name, width: 16, maxLines: 2) == "very long name<BR/>very long name …")
-        #expect(LabelText.htmlLines("a b & c d", width: 3, maxLines: 2) == "a b<BR/>&amp; …")
+        #expect(LabelText.htmlLines("a b & c d", width: 3, maxLines: 2) == "a b<BR/>&amp;…")
         #expect(LabelText.htmlLines("short", width: 16, maxLines: 2) == "short")
     }
 
