@@ -90,18 +90,25 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// An option an analysis declares: its name, type, default and help (SPEC §5).
+///
+/// An option without a default is required: the user must give it a value.
 public struct OptionDeclaration: Sendable, Equatable {
     public var name: String
     public var type: OptionType
-    public var defaultValue: OptionValue
+    /// The value used where the user sets none; `nil` for a required option.
+    public var defaultValue: OptionValue?
     public var help: String
 
     /// Whether `name` is a valid option name: like a model id, `[A-Za-z0-9][A-Za-z0-9._-]*`.
     public static func isValidName(_ name: String) -> Bool { ChainModel.isValidID(name) }
 
-    /// Declares an option. The default must be of the option's type.
-    public init(name: String, type: OptionType, defaultValue: OptionValue, help: String) {
-        precondition(defaultValue.type == type, "the default of option '\(name)' is not a \(type.rawValue)")
+    /// Whether the user must give this option a value (it has no default).
+    public var isRequired: Bool { defaultValue == nil }
+
+    /// Declares an option. The default, if any, must be of the option's type; without one the
+    /// option is required.
+    public init(name: String, type: OptionType, defaultValue: OptionValue?, help: String) {
+        precondition(defaultValue.map { $0.type == type } ?? true, "the default of option '\(name)' is not a \(type.rawValue)")
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
@@ -117,20 +124,29 @@ public struct OptionValues: Sendable, Equatable {
     /// Every declared option at its default, then `overrides` applied.
     ///
     /// - Throws: ``AnalysisError/invalidOption(analysis:option:problem:)`` for an override that
-    ///   names no declared option or has the wrong type.
+    ///   names no declared option or has the wrong type, or a required option (one without a
+    ///   default) that `overrides` does not set.
     public init(
         declarations: [OptionDeclaration], overrides: [String: OptionValue] = [:], analysis: String
     ) throws(AnalysisError) {
-        entries = declarations.map { ($0.name, $0.defaultValue) }
+        var values = declarations.map(\.defaultValue)
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
-            guard let index = entries.firstIndex(where: { $0.name == name }) else {
+            guard let index = declarations.firstIndex(where: { $0.name == name }) else {
                 throw .invalidOption(analysis: analysis, option: name, problem: "is not an option of '\(analysis)'")
             }
             guard value.type == declarations[index].type else {
                 throw .invalidOption(analysis: analysis, option: name,
                     problem: "must be \(declarations[index].type.withArticle), not \(value.type.withArticle) '\(value)'")
             }
-            entries[index].value = value
+            values[index] = value
+        }
+        entries = []
+        for (declaration, value) in zip(declarations, values) {
+            guard let value else {
+                throw .invalidOption(analysis: analysis, option: declaration.name,
+                    problem: "has no default and was given no value (\(declaration.type.withArticle) is required)")
+            }
+            entries.append((declaration.name, value))
         }
     }
 
@@ -186,14 +202,21 @@ extension String {
 }
 
 extension OptionDeclaration {
-    /// Declarations as a manifest's `options` object (SPEC §5): name → `{type, default, help}`.
+    /// Declarations as a manifest's `options` object (SPEC §5): name → `{type, default, help}`,
+    /// without `default` for a required option.
     public static func json(_ declarations: [OptionDeclaration]) -> JSONValue {
         var object = JSONObject()
         for option in declarations {
-            object.append(option.name, [
-                "type": .string(option.type.rawValue), "default": option.defaultValue.json, "help": .string(option.help),
-            ])
+            var entry = JSONObject([.init("type", .string(option.type.rawValue))])
+            if let defaultValue = option.defaultValue { entry.append("default", defaultValue.json) }
+            entry.append("help", .string(option.help))
+            object.append(option.name, .object(entry))
         }
         return .object(object)
+    }
+
+    /// The default as text for listings and messages: the value, or `required`.
+    public var defaultDescription: String {
+        defaultValue.map { "default \($0)" } ?? "required"
     }
 }

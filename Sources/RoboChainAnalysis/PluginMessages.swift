@@ -509,18 +509,20 @@ public struct PluginManifest: Sendable, Equatable {
                     throw .malformedMessage(message: message, path: path, problem: "is declared twice")
                 }
                 guard case .object(let option) = member.value else {
-                    throw .malformedMessage(message: message, path: path, problem: "must be an object with 'type' and 'default'")
+                    throw .malformedMessage(message: message, path: path, problem: "must be an object with 'type', 'default' and 'help'")
                 }
                 guard let typeText = option["type"]?.stringValue, let type = OptionType(rawValue: typeText) else {
                     throw .malformedMessage(message: message, path: "\(path).type",
                         problem: "must be one of \(OptionType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                guard let defaultJSON = option["default"] else {
-                    throw .malformedMessage(message: message, path: "\(path).default", problem: "is missing")
-                }
-                guard let defaultValue = OptionValue.fromJSON(defaultJSON, as: type) else {
-                    throw .malformedMessage(message: message, path: "\(path).default",
-                        problem: "must be \(type.withArticle), found \(defaultJSON.typeDescription)")
+                // No default (absent or null): the option is required.
+                var defaultValue: OptionValue?
+                if let defaultJSON = option["default"], defaultJSON != .null {
+                    guard let value = OptionValue.fromJSON(defaultJSON, as: type) else {
+                        throw .malformedMessage(message: message, path: "\(path).default",
+                            problem: "must be \(type.withArticle), found \(defaultJSON.typeDescription)")
+                    }
+                    defaultValue = value
                 }
                 let help = try option.messageString("help", message: message, path: path) ?? ""
                 options.append(OptionDeclaration(name: member.key, type: type, defaultValue: defaultValue, help: help))

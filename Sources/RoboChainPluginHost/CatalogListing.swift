@@ -3,7 +3,7 @@ import RoboChainJSON
 
 extension AnalysisCatalog {
     /// `robochain plugins list` as text: each analysis with its version, protocol, source,
-    /// description and options (type, default, help), then the skipped plugins with the reason.
+    /// description and options (type, default or `required`, help), then the skipped plugins with the reason.
     public var listing: String {
         var lines: [String] = []
         for analysis in analyses {
@@ -15,12 +15,12 @@ extension AnalysisCatalog {
                 lines.append("  options:")
                 let nameWidth = analysis.options.map(\.name.count).max() ?? 0
                 let typeWidth = analysis.options.map(\.type.rawValue.count).max() ?? 0
-                let defaultWidth = analysis.options.map { "\($0.defaultValue)".count }.max() ?? 0
+                let defaultWidth = analysis.options.map(\.defaultDescription.count).max() ?? 0
                 for option in analysis.options {
                     let name = option.name.padding(toLength: nameWidth)
                     let type = option.type.rawValue.padding(toLength: typeWidth)
-                    let defaultValue = "\(option.defaultValue)".padding(toLength: defaultWidth)
-                    lines.append("    \(name)  \(type)  default \(defaultValue)  \(option.help)")
+                    let defaultValue = option.defaultDescription.padding(toLength: defaultWidth)
+                    lines.append("    \(name)  \(type)  \(defaultValue)  \(option.help)")
                 }
             }
             lines.append("")

@@ -7,7 +7,8 @@ import RoboChainAnalysis
 /// the same option equally specifically, the later wins. Values are typed by each declaration.
 /// A key that no chosen analysis declares, or a value of the wrong type, is an error listing what
 /// is valid. Names and keys may themselves contain `.`: `NAME.KEY` is read as the longest chosen
-/// analysis name followed by an option it declares.
+/// analysis name followed by an option it declares. An option declared without a default must be
+/// set.
 public enum OptionAssignment {
     /// The option values of each chosen analysis, in the order given.
     ///
@@ -15,7 +16,8 @@ public enum OptionAssignment {
     ///   - arguments: The `--option` arguments, as typed.
     ///   - analyses: The chosen analyses: name and option declarations.
     /// - Returns: One ``OptionValues`` per analysis, every declared option present.
-    /// - Throws: ``PluginHostError/invalidOption(argument:problem:)``.
+    /// - Throws: ``PluginHostError/invalidOption(argument:problem:)``, or
+    ///   ``PluginHostError/missingOption(analysis:option:type:)`` for a required option not set.
     /// - Complexity: O(*a* · (*n* + *d*)) for *a* arguments, *n* analyses and *d* declarations.
     public static func assign(
         _ arguments: [String], to analyses: [(name: String, options: [OptionDeclaration])]
@@ -24,7 +26,7 @@ public enum OptionAssignment {
         var general = [[String: OptionValue]](repeating: [:], count: analyses.count)
         var specific = general
         let valid = analyses.flatMap { analysis in
-            analysis.options.map { "\(analysis.name).\($0.name) (\($0.type.rawValue), default \($0.defaultValue))" }
+            analysis.options.map { "\(analysis.name).\($0.name) (\($0.type.rawValue), \($0.defaultDescription))" }
         }
         let validList = valid.isEmpty ? "the chosen analyses declare no options" : "valid: " + valid.joined(separator: ", ")
         for argument in arguments {
@@ -77,8 +79,11 @@ public enum OptionAssignment {
         }
         var values: [OptionValues] = []
         for (index, analysis) in analyses.enumerated() {
+            let overrides = general[index].merging(specific[index]) { _, specific in specific }
+            if let missing = analysis.options.first(where: { $0.isRequired && overrides[$0.name] == nil }) {
+                throw .missingOption(analysis: analysis.name, option: missing.name, type: missing.type)
+            }
             do {
-                let overrides = general[index].merging(specific[index]) { _, specific in specific }
                 values.append(try OptionValues(declarations: analysis.options, overrides: overrides, analysis: analysis.name))
             } catch {
                 throw .invalidOption(argument: analysis.name, problem: error.description)

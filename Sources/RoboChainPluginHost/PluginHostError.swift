@@ -1,3 +1,5 @@
+import RoboChainAnalysis
+
 /// Why the plugin host could not do what was asked.
 public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
     /// `--with` names no available analysis.
@@ -9,6 +11,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
     /// `--option` is malformed, names an option no chosen analysis declares, or has a value of
     /// the wrong type.
     case invalidOption(argument: String, problem: String)
+    /// A chosen analysis declares an option without a default, and no `--option` sets it.
+    case missingOption(analysis: String, option: String, type: OptionType)
     /// A name is not a valid analysis name.
     case invalidName(String)
 
@@ -22,6 +26,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
             "the analysis '\(name)' is chosen more than once"
         case .invalidOption(let argument, let problem):
             "--option '\(argument)': \(problem)"
+        case .missingOption(let analysis, let option, let type):
+            "'\(analysis)' needs its option '\(option)' (\(type.withArticle), no default): give --option \(analysis).\(option)=VALUE"
         case .invalidName(let name):
             "'\(name)' is not a valid analysis name: use lowercase letters, digits and hyphens, starting with a letter"
         }

@@ -101,6 +101,23 @@ struct PluginMessageTests {
         #expect(decoded == PluginManifest(name: "m", version: "1.2", protocolVersion: 1, executable: "bin/run", description: "",
             options: [OptionDeclaration(name: "limit", type: .number, defaultValue: .number(1), help: "How many.")]))
     }
+
+    @Test func anOptionWithoutADefaultIsRequired() throws {
+        let manifest = ##"{"name": "m", "version": "1", "protocol": 1, "executable": "run", "options": {"region": {"type": "string"}, "limit": {"type": "number", "default": null, "help": "How many."}}}"##
+        let decoded = try PluginManifest.decode(Array(manifest.utf8))
+        #expect(decoded.options == [
+            OptionDeclaration(name: "region", type: .string, defaultValue: nil, help: ""),
+            OptionDeclaration(name: "limit", type: .number, defaultValue: nil, help: "How many."),
+        ])
+        #expect(decoded.options.map(\.isRequired) == [true, true])
+        // Written back without a default.
+        #expect(OptionDeclaration.json(decoded.options) == ["region": ["type": "string", "help": ""], "limit": ["type": "number", "help": "How many."]])
+        #expect(throws: AnalysisError.invalidOption(analysis: "m", option: "region", problem: "has no default and was given no value (a string is required)")) {
+            try OptionValues(declarations: decoded.options, overrides: ["limit": .number(2)], analysis: "m")
+        }
+        let values = try OptionValues(declarations: decoded.options, overrides: ["limit": .number(2), "region": .string("CN")], analysis: "m")
+        #expect(values.string("region") == "CN" && values.number("limit") == 2)
+    }
 }
 
 extension [UInt8] {

@@ -29,7 +29,7 @@ import Testing
             #expect(!analysis.summary.isEmpty && !analysis.version.isEmpty)
             for option in analysis.options {
                 #expect(!option.help.isEmpty, "\(analysis.name).\(option.name) has no help")
-                #expect(option.defaultValue.type == option.type)
+                #expect(option.defaultValue?.type == option.type)
             }
         }
     }

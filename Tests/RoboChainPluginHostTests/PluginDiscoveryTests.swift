@@ -202,6 +202,30 @@ import Testing
         }
     }
 
+    @Test func anOptionWithoutADefaultMustBeSet() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("needs", script: """
+            import json, sys
+            request = json.load(sys.stdin)
+            print(json.dumps({"protocol": 1, "analysis": "needs", "metrics": {"limit": request["options"]["limit"]}}))
+            """, interpreter: "/usr/bin/env python3",
+            options: #"{"limit": {"type": "number", "help": "Required"}, "strict": {"type": "boolean", "default": false}}"#)
+        let listing = try plugins.robochain(["plugins", "list"])
+        #expect(listing.standardOutput.contains("""
+                limit   number   required       Required
+                strict  boolean  default false\("  ")
+            """))
+        let unset = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "needs", "--with", "gap-detection"])
+        #expect(unset.exitStatus == 64)
+        #expect(unset.standardOutput.isEmpty)
+        #expect(unset.standardError.hasPrefix("Error: 'needs' needs its option 'limit' (a number, no default): give --option needs.limit=VALUE\n"))
+        let set = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "needs", "--option", "limit=2.5", "--format", "json"])
+        #expect(set.exitStatus == 0, "\(set.standardError)")
+        let metrics = try JSONParser.parse(set.standardOutput).objectValue?["metrics"]
+        #expect(metrics == ["limit": 2.5])
+    }
+
     @Test func typedOptionsAreCheckedAgainstTheManifest() throws {
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
