@@ -288,7 +288,29 @@ public struct ResultReport {
                 Cell(dependents), Cell(candidates.joined(separator: ", ")),
             ])
         }
-        return output + (markdown ? table.markdown() : table.render(colour: colour, width: width))
+        let rendered = markdown ? table.markdown() : table.render(colour: colour, width: width)
+        return output + rendered + note("LOCAL/ALL: suppliers in scope / all suppliers."
+            + " VALUE: the component's share of the cost of the whole product it weighs most in."
+            + " DEPENDENTS: the components that need it, directly or through others."
+            + " CANDIDATES: suppliers outside the scope, those in the country first.", markdown: markdown)
+    }
+
+    /// An explanatory note under a table: a paragraph of its own in Markdown; in a terminal,
+    /// wrapped at word boundaries to the terminal's width when it is known.
+    private func note(_ text: String, markdown: Bool) -> String {
+        if markdown { return "\n" + text + "\n" }
+        guard let width, width > 20 else { return text + "\n" }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, DisplayWidth.of(line) + 1 + DisplayWidth.of(word) > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private func localisationSection(_ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
@@ -310,15 +332,15 @@ public struct ResultReport {
                 table.add(cells)
             }
             output += markdown ? table.markdown() : table.render(colour: colour, width: width)
-            output += (markdown ? "\n" : "") + "– : no share: no component of the segment in the product has a supplier and value of its own"
-                + " (an assembly whose parts' weights are not given passes all its value to them).\n"
+            output += note("– : no share: no component of the segment in the product has a supplier and value of its own"
+                + " (an assembly whose parts' weights are not given passes all its value to them).", markdown: markdown)
         }
         if let coverage = result.extra["coverage"]?.objectValue {
             let parts = coverage.members.map { member in
                 let name = model.segments.index(of: member.key).map { model.segments.names[$0] } ?? member.key
                 return "\(name) \(Wording.percent(member.value.numberValue))"
             }
-            output += "\nComponents with a supplier in scope: " + PlainText.line(parts.joined(separator: ", ")) + "\n"
+            output += "\n" + note("Components with a supplier in scope: " + PlainText.line(parts.joined(separator: ", ")), markdown: false)
         }
         guard let components = result.extra["components"]?.objectValue, !components.members.isEmpty else { return output }
         output += "\n"
@@ -349,7 +371,9 @@ public struct ResultReport {
                 Cell(rolled == nil ? "" : Wording.percent(rolled), Self.style(forShare: rolled)),
             ])
         }
-        return output + (markdown ? table.markdown() : table.render(colour: colour, width: width))
+        output += markdown ? table.markdown() : table.render(colour: colour, width: width)
+        return output + note("DIRECT: the share of the component's supply held by firms in scope."
+            + " ROLLED UP (assemblies only): the local share of its whole value, its parts' shares included.", markdown: markdown)
     }
 
     private func genericSection(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
