@@ -115,6 +115,14 @@ static inline pid_t robochain_fork_render(
     (void)parent;
 #endif
     signal(SIGPIPE, SIG_DFL);
+    /* The parent forks with the termination signals blocked (so that it can register the child
+     * before a handler runs); the child takes them again. */
+    sigset_t termination;
+    sigemptyset(&termination);
+    sigaddset(&termination, SIGINT);
+    sigaddset(&termination, SIGTERM);
+    sigaddset(&termination, SIGHUP);
+    sigprocmask(SIG_UNBLOCK, &termination, NULL);
     close(parent_fd_1);
     close(parent_fd_2);
     if (error_fd != STDERR_FILENO) {

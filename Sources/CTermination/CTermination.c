@@ -2,8 +2,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "CTermination.h"
 
@@ -11,8 +13,19 @@ enum { slotCount = 256 };
 
 static _Atomic pid_t processes[slotCount];   // 0: free
 static _Atomic(char *) files[slotCount];     // NULL: free
+static atomic_int startsUnderway;            // threads between starting a process and registering it
+static atomic_bool terminating;
+static _Thread_local sigset_t maskBeforeStart;
 
 static void terminate(int signalNumber) {
+    // Sequentially consistent with robochain_termination_begin_start: either that sees
+    // `terminating` and starts nothing, or this sees its count and waits for it to register
+    // what it started (its thread has these signals blocked meanwhile, so it is not this one).
+    atomic_store(&terminating, true);
+    for (int wait = 0; wait < 300 && atomic_load(&startsUnderway) > 0; wait++) {
+        struct timespec pause = { 0, 10 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
     for (int slot = 0; slot < slotCount; slot++) {
         pid_t target = atomic_load(&processes[slot]);
         if (target != 0) kill(target, SIGKILL);
@@ -46,6 +59,30 @@ void robochain_termination_install(void) {
         sigfillset(&action.sa_mask);  // one cleanup at a time
         sigaction(signals[index], &action, NULL);
     }
+}
+
+static void terminationSignals(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
+int robochain_termination_begin_start(void) {
+    sigset_t blocked;
+    terminationSignals(&blocked);
+    pthread_sigmask(SIG_BLOCK, &blocked, &maskBeforeStart);
+    atomic_fetch_add(&startsUnderway, 1);
+    if (atomic_load(&terminating)) {
+        robochain_termination_end_start();
+        return -1;
+    }
+    return 0;
+}
+
+void robochain_termination_end_start(void) {
+    atomic_fetch_sub(&startsUnderway, 1);
+    pthread_sigmask(SIG_SETMASK, &maskBeforeStart, NULL);
 }
 
 int robochain_termination_add_process(pid_t target) {

@@ -110,6 +110,12 @@ public enum ChildProcess {
 
         var pid: pid_t = 0
         let environmentStrings = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? inheritedEnvironment()
+        // Between the start and its registration a stopping signal waits, so the process cannot
+        // outlive robochain.
+        guard robochain_termination_begin_start() == 0 else {
+            closeAll(inputPipe + outputPipe + errorPipe)
+            return failed(outcome, "robochain is being stopped")
+        }
         var spawned: Int32 = 0
         // ETXTBSY: the executable is open for writing somewhere — typically a descriptor that a
         // process started at that moment inherited while the file was being written. It passes
@@ -123,6 +129,9 @@ public enum ChildProcess {
             guard spawned == ETXTBSY else { break }
             usleep(UInt32(10_000 * (attempt + 1)) / 2)
         }
+        // If robochain is stopped by a signal meanwhile, the whole group goes with it.
+        if spawned == 0 { _ = robochain_termination_add_process(-pid) }
+        robochain_termination_end_start()
         close(inputPipe[0])
         close(outputPipe[1])
         close(errorPipe[1])
@@ -130,8 +139,6 @@ public enum ChildProcess {
             closeAll([inputPipe[1], outputPipe[0], errorPipe[0]])
             return failed(outcome, String(cString: strerror(spawned)))
         }
-        // If robochain is stopped by a signal meanwhile, the whole group goes with it.
-        _ = robochain_termination_add_process(-pid)
 
         var inputDescriptor = inputPipe[1]
         var outputDescriptor = outputPipe[0]

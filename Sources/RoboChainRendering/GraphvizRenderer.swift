@@ -115,16 +115,24 @@ public enum GraphvizRenderer {
             close(errorPipe[0])
         }
         let deadline = ContinuousClock.now + .milliseconds(Int64(min(timeLimit, 1e9) * 1000))
+        // Between the fork and its registration a stopping signal waits, so the child cannot
+        // outlive robochain.
+        guard robochain_termination_begin_start() == 0 else {
+            close(outputPipe[1])
+            close(errorPipe[1])
+            throw .system(operation: "start a process for Graphviz", reason: "robochain is being stopped")
+        }
         let child = format.withCString { formatName in
             "dot".withCString { engine in
                 robochain_fork_render(context, graph, engine, formatName, outputPipe[1], errorPipe[1], outputPipe[0], errorPipe[0])
             }
         }
         let forkReason = child < 0 ? systemReason() : ""
+        if child > 0 { _ = robochain_termination_add_process(child) }  // killed if robochain is stopped by a signal
+        robochain_termination_end_start()
         close(outputPipe[1])
         close(errorPipe[1])
         guard child > 0 else { throw .system(operation: "start a process for Graphviz", reason: forkReason) }
-        _ = robochain_termination_add_process(child)  // killed if robochain is stopped by a signal
 
         var output: [UInt8] = []
         var errors: [UInt8] = []

@@ -9,12 +9,28 @@
 /// files would stay. The handler installed by `robochain_termination_install` kills every
 /// registered process or process group, removes every registered file, then dies by the same
 /// signal (so the shell sees it: status 130 for Ctrl-C). It uses only async-signal-safe calls
-/// (`kill`, `unlink`, `sigaction`, `raise`) on lock-free registries; registering is thread-safe.
+/// (`kill`, `unlink`, `nanosleep`, `sigaction`, `raise`) on lock-free registries; registering
+/// is thread-safe.
+///
+/// A process started just as the signal arrives would escape: it exists before it is
+/// registered. So a start is bracketed by `robochain_termination_begin_start` and
+/// `robochain_termination_end_start` (after registering it), and the handler waits for the
+/// starts under way (at most 3 s) before it kills.
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP, except those that are ignored (as under
 /// `nohup`), and unblocks them in the calling thread's signal mask (threads started later
 /// inherit it). Call once, early, before starting threads.
 void robochain_termination_install(void);
+
+/// Begins starting a process: blocks the termination signals in the calling thread and counts
+/// the start as under way. Returns 0, or -1 when robochain is already being stopped (then start
+/// nothing; the window is already closed).
+int robochain_termination_begin_start(void);
+
+/// Ends a start begun by `robochain_termination_begin_start`, once the process is registered
+/// (or failed to start): restores the thread's signal mask, so a signal that came meanwhile is
+/// handled now.
+void robochain_termination_end_start(void);
 
 /// Registers a kill target: a process id, or a negated process-group id for a whole group.
 /// Returns 0, or -1 when the registry is full (then the target is not cleaned up).
