@@ -64,6 +64,50 @@ public enum DisplayWidth {
         text.reduce(0) { $0 + of($1) }
     }
 
+    /// `text` broken into lines of at most `limit` columns: at spaces where it can, inside a
+    /// word only when the word alone is wider (CJK text has no spaces). Line breaks in `text`
+    /// are kept.
+    ///
+    /// - Complexity: O(length of the text).
+    public static func wrap(_ text: String, to limit: Int) -> [String] {
+        var lines: [String] = []
+        let paragraphs = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for paragraph in paragraphs {
+            var line = ""
+            var lineWidth = 0
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+                let wordWidth = of(word)
+                if lineWidth > 0 && lineWidth + 1 + wordWidth <= limit {
+                    line += " " + word
+                    lineWidth += 1 + wordWidth
+                    continue
+                }
+                if lineWidth > 0 {
+                    lines.append(line)
+                    line = ""
+                    lineWidth = 0
+                }
+                if wordWidth <= limit {
+                    line = String(word)
+                    lineWidth = wordWidth
+                    continue
+                }
+                for character in word {
+                    let characterWidth = of(character)
+                    if lineWidth + characterWidth > limit && lineWidth > 0 {
+                        lines.append(line)
+                        line = ""
+                        lineWidth = 0
+                    }
+                    line.append(character)
+                    lineWidth += characterWidth
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
     /// `text` cut to at most `width` columns, ending in "…" (spaces before it dropped) when cut.
     ///
     /// - Complexity: O(length of the text).

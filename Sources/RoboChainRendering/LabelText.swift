@@ -1,6 +1,6 @@
 import RoboChainAnalysis
 
-/// Text measures for labels: display width, wrapping, CJK detection, readable text colours.
+/// Text measures for labels: display width, CJK detection, readable text colours.
 enum LabelText {
     /// Whether a scalar needs a CJK font (Han, kana, hangul, CJK punctuation and full-width forms).
     static func needsCJKFont(_ scalar: Unicode.Scalar) -> Bool {
@@ -25,50 +25,6 @@ enum LabelText {
     /// The display width of a text (``DisplayWidth``).
     static func width(_ text: Substring) -> Int { DisplayWidth.of(text) }
 
-    /// Breaks `text` into lines of at most `width` columns: at spaces where it can, inside a
-    /// word only when the word alone is wider (CJK text has no spaces). Line breaks in `text`
-    /// are kept.
-    ///
-    /// - Complexity: O(length of the text).
-    static func wrap(_ text: String, width limit: Int) -> [String] {
-        var lines: [String] = []
-        let paragraphs = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        for paragraph in paragraphs {
-            var line = ""
-            var lineWidth = 0
-            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-                let wordWidth = width(word)
-                if lineWidth > 0 && lineWidth + 1 + wordWidth <= limit {
-                    line += " " + word
-                    lineWidth += 1 + wordWidth
-                    continue
-                }
-                if lineWidth > 0 {
-                    lines.append(line)
-                    line = ""
-                    lineWidth = 0
-                }
-                if wordWidth <= limit {
-                    line = String(word)
-                    lineWidth = wordWidth
-                    continue
-                }
-                for character in word {
-                    let characterWidth = width(character)
-                    if lineWidth + characterWidth > limit && lineWidth > 0 {
-                        lines.append(line)
-                        line = ""
-                        lineWidth = 0
-                    }
-                    line.append(character)
-                    lineWidth += characterWidth
-                }
-            }
-            lines.append(line)
-        }
-        return lines
-    }
-
     /// `text` cut to at most `width` columns, with `…` when cut; line breaks become spaces.
     static func truncate(_ text: String, width limit: Int) -> String {
         DisplayWidth.truncate(String(text.map { $0.isNewline ? " " : $0 }), to: limit)
@@ -79,7 +35,7 @@ enum LabelText {
     /// - Parameter maxLines: When given, lines past it are dropped and the last kept one ends
     ///   in "…" (a name of a thousand characters must not make a node a page tall).
     static func htmlLines(_ text: String, width: Int, maxLines: Int? = nil) -> String {
-        var lines = wrap(text, width: width)
+        var lines = DisplayWidth.wrap(text, to: width)
         if let maxLines, lines.count > maxLines {
             lines.removeLast(lines.count - maxLines)
             lines[maxLines - 1] = truncate(lines[maxLines - 1] + " …", width: width)

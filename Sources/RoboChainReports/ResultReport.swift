@@ -300,17 +300,7 @@ public struct ResultReport {
     private func note(_ text: String, markdown: Bool) -> String {
         if markdown { return "\n" + text + "\n" }
         guard let width, width > 20 else { return text + "\n" }
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty, DisplayWidth.of(line) + 1 + DisplayWidth.of(word) > width {
-                lines.append(line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        if !line.isEmpty { lines.append(line) }
-        return lines.joined(separator: "\n") + "\n"
+        return DisplayWidth.wrap(text, to: width).joined(separator: "\n") + "\n"
     }
 
     private func localisationSection(_ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {

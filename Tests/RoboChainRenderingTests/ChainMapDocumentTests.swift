@@ -227,10 +227,10 @@ import Testing
 
 @Suite struct LabelTextTests {
     @Test func wrapsAtSpacesAndInsideLongCJKWords() {
-        #expect(LabelText.wrap("Harmonic (strain-wave) reducer 谐波减速器", width: 16) == ["Harmonic", "(strain-wave)", "reducer", "谐波减速器"])
-        #expect(LabelText.wrap("中文名字很长很长很长", width: 8) == ["中文名字", "很长很长", "很长"])
-        #expect(LabelText.wrap("one\ntwo", width: 20) == ["one", "two"])
-        #expect(LabelText.wrap("", width: 20) == [""])
+        #expect(DisplayWidth.wrap("Harmonic (strain-wave) reducer 谐波减速器", to: 16) == ["Harmonic", "(strain-wave)", "reducer", "谐波减速器"])
+        #expect(DisplayWidth.wrap("中文名字很长很长很长", to: 8) == ["中文名字", "很长很长", "很长"])
+        #expect(DisplayWidth.wrap("one\ntwo", to: 20) == ["one", "two"])
+        #expect(DisplayWidth.wrap("", to: 20) == [""])
     }
 
     @Test func longNamesStopAfterTheirLastLine() {
