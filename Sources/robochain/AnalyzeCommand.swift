@@ -52,12 +52,15 @@ struct AnalysisSelection: ParsableArguments {
 
     /// Runs the jobs, with a progress line at a terminal when they take a while.
     func run(
-        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, measures: SharedMeasures? = nil, display: ProgressDisplay
+        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, wantsTables: Bool = false,
+        measures: SharedMeasures? = nil, display: ProgressDisplay
     ) -> [Result<AnalysisResult, AnalysisError>] {
         let counter = ProgressDisplay.Counter()
         display.analyses(jobs.map(\.analysis.name), counter: counter)
         defer { display.finish() }
-        return AnalysisRunner.run(jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, measures: measures) { _ in
+        return AnalysisRunner.run(
+            jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, wantsTables: wantsTables, measures: measures
+        ) { _ in
             counter.increment()
         }
     }
@@ -161,15 +164,21 @@ struct AnalyzeCommand: ParsableCommand {
         let loaded = try loadModel(model, display: display)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
-        let outcomes = selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, display: display)
+        let outcomes = selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, wantsTables: format != .json,
+            display: display)
         timer.lap("analyses")
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
-        var usageFailure: String?
-        var failed = false
+        // A usage error (an option a plugin's own check rejects, as a built-in's would be) ends
+        // the command as a built-in's does, before any output; a model a plugin cannot work on
+        // is exit 65; any other failure is a plugin failure (70), after the others' results.
+        var status: Int32 = 0
         for case .failure(let failure) in outcomes {
-            if failure.isUsageError { usageFailure = failure.description } else { failed = true }
+            if failure.isUsageError {
+                stream.discard()
+                throw ValidationError(failure.description)
+            }
+            status = max(status, failure.isModelError ? ExitStatus.invalidModel.rawValue : ExitStatus.pluginFailure.rawValue)
         }
-        if let usageFailure { throw ValidationError(usageFailure) }
         // With no result at all there is nothing to print, and an output file is left as it was.
         if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
             let colour = (output == nil || output == "-") && OutputFile.isTerminal(1) && !Environment.noColour
@@ -182,7 +191,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         timer.lap("output")
         for case .failure(let failure) in outcomes { printError("error: \(failure)") }
-        finishProcess(failed ? ExitStatus.pluginFailure.rawValue : 0)
+        finishProcess(status)
     }
 }
 
