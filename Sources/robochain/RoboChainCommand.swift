@@ -51,9 +51,10 @@ struct RoboChainCommand: ParsableCommand {
         for word in arguments {
             let subcommands = command.configuration.subcommands
             guard !word.hasPrefix("-"), !subcommands.isEmpty else { return }
-            let names = subcommands.compactMap { $0.configuration.commandName } + ["help"]
+            // `help` is a command of robochain itself (swift-argument-parser's), not of `plugins`.
+            let names = subcommands.compactMap { $0.configuration.commandName } + (command == Self.self ? ["help"] : [])
             guard let next = subcommands.first(where: { $0.configuration.commandName == word }) else {
-                if word == "help" { return }
+                if word == "help" && command == Self.self { return }
                 let suggestion = DidYouMean.suggestion(for: word, among: names).map { " did you mean '\($0)'?" } ?? ""
                 printError("Error: unknown command '\(word)';\(suggestion) the commands of '\(path.joined(separator: " "))' are: \(names.joined(separator: ", "))")
                 printError("Usage: \(Self.usageString(for: command))")
