@@ -137,6 +137,17 @@ struct ReleaseArchiveTests {
         #expect(plugin.exitStatus == 0, "the example plugin runs from the archive: \(plugin.standardError)")
     }
 
+    /// The archive on a debootstrapped Debian 12 with only libgvc6 and fonts-wqy-microhei
+    /// (`scripts/check-archive-debian.sh`): where debootstrap is installed and the tests run as root.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/debootstrap") && getuid() == 0,
+        "needs debootstrap and root"))
+    func runsOnADebianWithOnlyTheRuntimePackages() throws {
+        let archive = try #require(Self.archive)
+        let result = try CommandRunner.run("/bin/bash", ["scripts/check-archive-debian.sh", archive], timeout: 900)
+        #expect(result.exitStatus == 0, "\(result.standardError.suffix(3000))")
+        #expect(result.standardError.hasSuffix("runs on Debian 12 with only libgvc6 and fonts-wqy-microhei\n"))
+    }
+
     @Test func installsManPageAndCompletionsAndUninstalls() throws {
         let (directory, root) = try unpack()
         defer { directory.remove() }
