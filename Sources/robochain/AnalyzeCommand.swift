@@ -9,7 +9,8 @@ extension OutputFormat: ExpressibleByArgument {}
 /// The options `analyze` and `render` share: which analyses, on what scope, with which options.
 struct AnalysisSelection: ParsableArguments {
     @Option(
-        name: .customLong("with"), help: ArgumentHelp("An analysis to run (repeat for several).", valueName: "name"),
+        name: .customLong("with"),
+        help: ArgumentHelp("An analysis to run (repeat for several; without it, analyze runs the built-ins).", valueName: "name"),
         completion: .custom { _, _, _ in CompletionCandidates.analysisNames() })
     var analyses: [String] = []
 

@@ -78,6 +78,14 @@ import Testing
         #expect(result.standardOutput.hasPrefix("<stdin>: valid JSON model"))
     }
 
+    @Test func dashWorksForRenderToo() throws {
+        let text = try String(contentsOf: CommandRunner.packageDirectory.appendingPathComponent(Self.model), encoding: .utf8)
+        let fromInput = try robochain(["render", "-", "--format", "dot", "--output", "-"], input: text)
+        let fromFile = try CommandRunner.robochain(["render", Self.model, "--format", "dot", "--output", "-"])
+        #expect(fromInput.exitStatus == 0)
+        #expect(fromInput.standardOutput == fromFile.standardOutput)
+    }
+
     @Test func anInvalidModelOnStandardInputIsExit65WithLines() throws {
         let result = try robochain(["validate", "-"], input: "regions:\n  - {id: CN, name: China}\n  - {id: CN, name: Again}\n")
         #expect(result.exitStatus == 65)
