@@ -97,12 +97,16 @@ enum CompletionCandidates {
         return text
     }
 
+    /// Whether the model is regular files (never a FIFO or device, which could block the shell)
+    /// of at most ``cheapModelBytes`` in all.
     private static func isCheap(_ path: String) -> Bool {
         let files = FileAccess.isDirectory(path) ? ModelLoader.csvFileNames.map { FileAccess.join(path, $0) } : [path]
         var total = 0
         for file in files {
             var status = stat()
-            if stat(file, &status) == 0 { total += Int(status.st_size) }
+            guard stat(file, &status) == 0 else { continue }
+            guard (status.st_mode & S_IFMT) == S_IFREG else { return false }
+            total += Int(status.st_size)
         }
         return total <= cheapModelBytes
     }

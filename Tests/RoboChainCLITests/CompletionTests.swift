@@ -67,6 +67,14 @@ struct CompletionTests {
             == ["JP"])
         #expect(try bashCompletions(["robochain", "analyze", "--scope", "CN-GD-S"]) == [], "no model on the line yet")
         #expect(try bashCompletions(["robochain", "analyze", "no-such.yaml", "--scope", ""]) == [])
+        let directory = try TemporaryDirectory("completion")
+        defer { directory.remove() }
+        let fifo = directory.url.appendingPathComponent("model.yaml").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(try bashCompletions(["robochain", "analyze", fifo, "--scope", ""]) == [], "a FIFO is not opened: it would block")
+        let csv = directory.url.appendingPathComponent("csv").path
+        try directory.write("id,name,parent\nCN,China,\nCN-GD,Guangdong,CN\n", to: "csv/regions.csv")
+        #expect(try bashCompletions(["robochain", "analyze", csv, "--scope", ""]) == [], "an invalid model offers nothing")
     }
 
     @Test func zshAndFishScriptsCompleteTheSame() throws {
