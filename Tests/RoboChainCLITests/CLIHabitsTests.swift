@@ -110,18 +110,26 @@ import Testing
         #expect(result.standardError == "error: cannot read model '\(Self.model)/model.yaml': Not a directory\n")
     }
 
-    @Test func anUnreadableModelIsExit66() throws {
-        // As root every file is readable; a directory of CSV files must also be entered, and a
-        // FIFO-free check of that is a directory without search permission, which root passes
-        // too. So this runs only for other users.
-        guard getuid() != 0 else { return }
+    /// A file without read permission and a directory without search permission. Root may read
+    /// both, so as root robochain runs as user nobody (setpriv(1)).
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "as root, needs setpriv"))
+    func anUnreadableModelIsExit66() throws {
         let directory = try TemporaryDirectory("cli")
         defer { directory.remove() }
-        let path = try directory.write("regions: []\n", to: "secret.yaml")
-        chmod(path, 0)
-        let result = try CommandRunner.robochain(["validate", path])
-        #expect(result.exitStatus == 66)
-        #expect(result.standardError == "error: cannot read model '\(path)': Permission denied\n")
+        chmod(directory.path, 0o755)
+        let file = try directory.write("regions: []\n", to: "secret.yaml")
+        chmod(file, 0)
+        try directory.write("id,name,parent\n", to: "closed/regions.csv")
+        let closed = directory.url.appendingPathComponent("closed").path
+        chmod(closed, 0o700)
+        for path in [file, closed] {
+            let command = [CommandRunner.product("robochain"), "validate", path]
+            let result = getuid() == 0
+                ? try CommandRunner.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups"] + command)
+                : try CommandRunner.run(command[0], Array(command.dropFirst()))
+            #expect(result.exitStatus == 66)
+            #expect(result.standardError == "error: cannot read model '\(path)': Permission denied\n")
+        }
     }
 
     @Test func aCSVDirectoryMissingARequiredFileIsInvalid65() throws {
