@@ -19,7 +19,10 @@ Besides findings, metrics and map annotations, the response has a table with a c
 SPEC §5 type, which robochain shows in every output format.
 """
 import csv
+import gc
+from collections import Counter
 import json
+import operator
 import os
 import sys
 
@@ -40,49 +43,105 @@ def link_weights(shares):
     return weights
 
 
+def concentration(count, given):
+    """The HHI of a component with `count` supply links, `given` the shares some of them state:
+    the same number as hhi(link_weights(...)) without a list of weights per component."""
+    if not given:
+        return 1.0 / count
+    missing = count - len(given)
+    rest = max(0.0, 1.0 - sum(given)) / missing if missing else 0.0
+    total = sum(given) + rest * missing
+    if total <= 0:
+        return 1.0 / count
+    return (sum(share * share for share in given) + missing * rest * rest) / (total * total)
+
+
 def hhi(weights):
     """The Herfindahl-Hirschman index of weights (normalised to shares)."""
     total = sum(weights)
     return sum((w / total) ** 2 for w in weights)
 
 
+class CSVModel:
+    """The model of a request's `modelDirectory` (the manifest's `"input": "csv"`, SPEC §5), read
+    with the csv module: only the columns the analysis needs, and firms' names and regions only
+    for the firms it reports."""
+
+    def __init__(self, directory):
+        self.directory = directory
+
+    def rows(self, name, *columns):
+        """The values of `columns` in each row of file `name`, as tuples (absent file: none).
+        The model robochain writes has every column in every row, so an itemgetter suffices."""
+        path = os.path.join(self.directory, name)
+        if not os.path.exists(path):
+            return
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = [cell.strip().lower() for cell in next(reader, [])]
+            pick = operator.itemgetter(*[header.index(column) for column in columns])
+            yield from map(pick, reader)
+
+    def components(self):
+        return list(self.rows("components.csv", "id", "name"))
+
+    def link_rows(self):
+        """The rows of supplies.csv, and the positions of the firm, component and share columns."""
+        path = os.path.join(self.directory, "supplies.csv")
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = [cell.strip().lower() for cell in next(reader, [])]
+            return list(reader), header.index("firm"), header.index("component"), header.index("share")
+
+    def firms(self, wanted):
+        found = {}
+        for fid, name, region in self.rows("firms.csv", "id", "name", "region"):
+            if fid in wanted:
+                found[fid] = (name, region)
+        return found
+
+    def parents(self, wanted):
+        found = {}
+        for parent, child in self.rows("requires.csv", "parent", "child"):
+            if child in wanted:
+                found.setdefault(child, []).append(parent)
+        return found
+
+
+class JSONModel:
+    """The model inline in the request (`model`, the JSON form of SPEC §1.1)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def components(self):
+        return [(c["id"], c["name"]) for c in self.model["components"]]
+
+    def link_rows(self):
+        rows = []
+        for firm in self.model["firms"]:
+            for link in firm.get("supplies", []):
+                if isinstance(link, str):
+                    link = {"component": link}
+                rows.append((firm["id"], link["component"], link.get("share")))
+        return rows, 0, 1, 2
+
+    def firms(self, wanted):
+        return {f["id"]: (f["name"], f["region"]) for f in self.model["firms"] if f["id"] in wanted}
+
+    def parents(self, wanted):
+        found = {}
+        for component in self.model["components"]:
+            for edge in component.get("requires", []):
+                child = edge if isinstance(edge, str) else edge["component"]
+                if child in wanted:
+                    found.setdefault(child, []).append(component["id"])
+        return found
+
+
 def read_model(request):
-    """The parts of the model the analysis needs, from the request's `model` (JSON input) or from
-    the CSV files of its `modelDirectory` (the manifest's `"input": "csv"`, SPEC §5):
-    component ids and names in model order, firm names and regions, the supply links as
-    (firm, component, share or None), and each component's direct parents."""
-    if "modelDirectory" in request:
-        directory = request["modelDirectory"]
-
-        def rows(name):
-            path = os.path.join(directory, name)
-            if not os.path.exists(path):
-                return
-            with open(path, newline="", encoding="utf-8-sig") as handle:
-                yield from csv.DictReader(handle)
-
-        components = [(row["id"], row["name"]) for row in rows("components.csv")]
-        firms = {row["id"]: (row["name"], row["region"]) for row in rows("firms.csv")}
-        links = [(row["firm"], row["component"], float(row["share"]) if row.get("share") else None)
-                 for row in rows("supplies.csv")]
-        parents = {}
-        for row in rows("requires.csv"):
-            parents.setdefault(row["child"], []).append(row["parent"])
-        return components, firms, links, parents
-    model = request["model"]
-    components = [(c["id"], c["name"]) for c in model["components"]]
-    firms, links, parents = {}, [], {}
-    for firm in model["firms"]:
-        firms[firm["id"]] = (firm["name"], firm["region"])
-        for link in firm.get("supplies", []):
-            if isinstance(link, str):
-                link = {"component": link}
-            links.append((firm["id"], link["component"], link.get("share")))
-    for component in model["components"]:
-        for edge in component.get("requires", []):
-            child = edge if isinstance(edge, str) else edge["component"]
-            parents.setdefault(child, []).append(component["id"])
-    return components, firms, links, parents
+    """The model of a request, read from the CSV directory or from the inline JSON."""
+    return CSVModel(request["modelDirectory"]) if "modelDirectory" in request else JSONModel(request["model"])
 
 
 def analyse(request):
@@ -93,29 +152,40 @@ def analyse(request):
         # reports a built-in's (exit 64), not a plugin failure.
         return {"protocol": 1, "analysis": request.get("analysis", NAME),
                 "error": {"kind": "usage", "message": f"option 'threshold' of '{NAME}' must be from 0 to 1, not {threshold:g}"}}
-    components, firms, links, parents = read_model(request)
+    model = read_model(request)
+    components = model.components()
     names = dict(components)
-    supply = {cid: [] for cid, _ in components}  # component -> [(firm, share or None)]
-    for firm, component, share in links:
-        supply[component].append((firm, share))
+    # Counted in bulk, then grouped only where it matters: links are millions in a registry,
+    # links with a share and links of concentrated components far fewer.
+    links, F, C, S = model.link_rows()
+    counts = Counter(map(operator.itemgetter(C), links))
+    given = {}
+    for link in [link for link in links if link[S] not in (None, "")]:
+        given.setdefault(link[C], []).append(float(link[S]))
 
-    findings, annotations, indices, rows = [], {}, {}, []
+    indices = {}
     for cid, _ in components:
-        suppliers = supply[cid]
-        if not suppliers:
+        if counts.get(cid):
+            indices[cid] = concentration(counts[cid], given.get(cid, []))
+    flagged = {cid for cid, index in indices.items() if index > threshold}
+    suppliers_of = {}
+    for link in [link for link in links if link[C] in flagged]:
+        share = link[S]
+        suppliers_of.setdefault(link[C], []).append((link[F], float(share) if share not in (None, "") else None))
+    concentrated = []
+    for cid, _ in components:
+        if cid not in flagged:
             continue
+        suppliers = suppliers_of[cid]
         weights = link_weights([share for _, share in suppliers])
-        index = hhi(weights)
-        indices[cid] = index
-        total = sum(weights)
         top_weight, top_firm = max((w, f) for (f, _), w in zip(suppliers, weights))
-        share = top_weight / total
-        concentrated = index > threshold
-        rows.append({"component": cid, "suppliers": len(suppliers), "hhi": index, "topShare": share,
-                     "concentrated": concentrated, "topSupplier": top_firm, "topRegion": firms[top_firm][1],
-                     "firms": sorted({f for f, _ in suppliers}), "requiredBy": sorted(set(parents.get(cid, [])))})
-        if not concentrated:
-            continue
+        concentrated.append((cid, indices[cid], top_firm, top_weight / sum(weights), suppliers))
+    # Names, regions and parents only of what is reported.
+    firms = model.firms({f for c in concentrated for f, _ in c[4]})
+    parents = model.parents({c[0] for c in concentrated})
+
+    findings, annotations, rows = [], {}, []
+    for cid, index, top_firm, share, suppliers in concentrated:
         message = (f"Supply of {names[cid]} is concentrated: HHI {index:.2f} across {len(suppliers)} "
                    f"supplier{'s' if len(suppliers) != 1 else ''}; {firms[top_firm][0]} holds {share:.0%}.")
         findings.append({"component": cid, "kind": "concentrated-supply",
@@ -123,10 +193,12 @@ def analyse(request):
                          "hhi": index, "suppliers": len(suppliers), "topSupplier": top_firm, "topShare": share})
         annotations[cid] = {"badge": f"HHI {index:.2f}", "tooltip": message,
                             "border": "#8c510a" if index >= 0.8 else "#d8b365"}
+        rows.append({"component": cid, "suppliers": len(suppliers), "hhi": index, "topShare": share,
+                     "severe": index >= 0.8, "topSupplier": top_firm, "topRegion": firms[top_firm][1],
+                     "firms": sorted({f for f, _ in suppliers}), "requiredBy": sorted(set(parents.get(cid, []))),
+                     "note": "single supplier" if len(suppliers) == 1 else f"{len(suppliers)} suppliers"})
     findings.sort(key=lambda f: (-f["hhi"], f["component"]))
     rows.sort(key=lambda r: (-r["hhi"], r["component"]))
-    for row in rows:
-        row["note"] = "single supplier" if row["suppliers"] == 1 else f"{row['suppliers']} suppliers"
     values = list(indices.values())
     return {
         "protocol": 1,
@@ -142,13 +214,13 @@ def analyse(request):
         "metrics": {"components": len(values), "concentrated": len(findings),
                     "meanHHI": sum(values) / len(values) if values else 0.0},
         "tables": [{
-            "id": "concentration", "title": "Supply concentration by component",
+            "id": "concentration", "title": "Concentrated supply",
             "columns": [
                 {"id": "component", "title": "Component", "type": "component"},
                 {"id": "hhi", "title": "HHI", "type": "number"},
                 {"id": "suppliers", "title": "Suppliers", "type": "integer"},
                 {"id": "topShare", "title": "Top share", "type": "share"},
-                {"id": "concentrated", "title": "Concentrated", "type": "boolean"},
+                {"id": "severe", "title": "HHI ≥ 0.8", "type": "boolean"},
                 {"id": "topSupplier", "title": "Top supplier", "type": "firm"},
                 {"id": "topRegion", "title": "Its region", "type": "region"},
                 {"id": "firms", "title": "All suppliers", "type": "firms"},
@@ -165,6 +237,7 @@ def analyse(request):
 
 
 def main():
+    gc.disable()  # a large request is many small objects that live until the end anyway
     try:
         request = json.load(sys.stdin)
     except json.JSONDecodeError as error:

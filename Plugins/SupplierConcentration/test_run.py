@@ -36,6 +36,11 @@ class LinkWeightTests(unittest.TestCase):
 
 
 class HHITests(unittest.TestCase):
+    def test_concentration_is_the_hhi_of_the_link_weights(self):
+        for shares in [[None, None], [0.5, None, None], [0.7, 0.6, None], [0.0, 0.0], [0.2, 0.3], [None]]:
+            given = [s for s in shares if s is not None]
+            self.assertAlmostEqual(run.concentration(len(shares), given), run.hhi(run.link_weights(shares)), places=12)
+
     def test_bounds(self):
         self.assertAlmostEqual(run.hhi([1.0] * 4), 0.25)
         self.assertAlmostEqual(run.hhi([3.0]), 1.0)
@@ -90,8 +95,10 @@ class InputAndTableTests(unittest.TestCase):
         self.assertEqual(sorted(c["type"] for c in table["columns"]),
                          sorted(["text", "number", "integer", "share", "boolean", "component", "firm", "region",
                                  "components", "firms"]))
-        self.assertEqual([r["component"] for r in table["rows"]], ["a", "b"])  # HHI 1, then .52
+        # The concentrated components: a (HHI 1), then b (.52).
+        self.assertEqual([r["component"] for r in table["rows"]], ["a", "b"])
         self.assertAlmostEqual(table["rows"][1]["hhi"], 0.6 ** 2 + 0.4 ** 2)
+        self.assertEqual(table["rows"][1]["firms"], ["f1", "f2"])
 
     def test_a_threshold_out_of_range_is_a_usage_error(self):
         response = run.analyse(request(self.FIRMS, threshold=2))
