@@ -113,6 +113,9 @@ public struct AnalysisResult: Sendable, Equatable {
     public var analysis: String
     /// The scope it ran on (a region id).
     public var scope: String?
+    /// The scenario it ran on: the operations of SPEC §6 as given (e.g. `without region:JP`),
+    /// `nil` when it ran on the model as loaded (no `scenario` key).
+    public var scenario: [String]?
     /// Findings, if the analysis reports any (`nil`: no `findings` key).
     public var findings: [Finding]?
     /// Named numbers (`nil`: no `metrics` key).

@@ -9,7 +9,7 @@ public let pluginProtocolVersion = 1
 extension AnalysisResult {
     /// Writes the result as a JSON object.
     ///
-    /// Keys in order: `protocol` (when `asResponse`), `analysis`, `scope`, `findings`, `metrics`,
+    /// Keys in order: `protocol` (when `asResponse`), `analysis`, `scope`, `scenario`, `findings`, `metrics`,
     /// the extra keys, then `annotations` and `legend` (when `includeMap`).
     ///
     /// - Parameters:
@@ -28,6 +28,12 @@ extension AnalysisResult {
         if let scope {
             writer.key("scope")
             writer.string(scope)
+        }
+        if let scenario {
+            writer.key("scenario")
+            writer.beginArray()
+            for operation in scenario { writer.string(operation) }
+            writer.endArray()
         }
         if let findings {
             writer.key("findings")
@@ -120,6 +126,13 @@ extension AnalysisResult {
                     result.scope = text
                 } else {
                     result.scope = nil
+                    result.extra.append(member.key, member.value)
+                }
+            case "scenario":
+                // A list of texts is the scenario (SPEC §6); anything else is the plugin's own.
+                if case .array(let elements) = member.value, elements.allSatisfy({ $0.stringValue != nil }) {
+                    result.scenario = elements.compactMap(\.stringValue)
+                } else {
                     result.extra.append(member.key, member.value)
                 }
             case "findings":
