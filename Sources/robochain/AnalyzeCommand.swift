@@ -117,6 +117,8 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var selection: AnalysisSelection
 
+    @OptionGroup(title: "Scenario (what if)") var what: ScenarioOptions
+
     @Option(help: ArgumentHelp("Output format: table, json, csv or markdown.", valueName: "format"))
     var format: OutputFormat?
 
@@ -157,11 +159,13 @@ struct AnalyzeCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
+        let scenario = try what.scenario()
         let stream = try openOutput(output == "-" ? nil : output)
-        let loaded = try loadModel(model, display: display)
+        var loaded = try loadModel(model, display: display)
+        loaded.model = try what.apply(scenario, to: loaded.model)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
-        let outcomes = selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, display: display)
+        let outcomes = scenario.mark(selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, display: display))
         timer.lap("analyses")
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
         var usageFailure: String?

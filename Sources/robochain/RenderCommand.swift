@@ -66,6 +66,8 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var selection: AnalysisSelection
 
+    @OptionGroup(title: "Scenario (what if)") var what: ScenarioOptions
+
     @Option(help: ArgumentHelp("How firms appear on the map.", valueName: "mode"))
     var firms: FirmDisplay = .top
 
@@ -101,10 +103,12 @@ struct RenderCommand: ParsableCommand {
         let format = try resolvedFormat()
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
+        let scenario = try what.scenario()
         let display = ProgressDisplay(quiet: selection.quiet)
         try refuseModelAsOutput(output, model: model)
         let stream = try openOutput(output == "-" ? nil : output)
-        let loaded = try loadModel(model, display: display)
+        var loaded = try loadModel(model, display: display)
+        loaded.model = try what.apply(scenario, to: loaded.model)
         let scope = try selection.resolveScope(in: loaded.model)
 
         // The map shows the same supply counts and shares the analyses compute: once for both.
