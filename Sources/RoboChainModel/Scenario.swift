@@ -97,7 +97,7 @@ public struct Scenario: Sendable, Hashable {
             func firm(_ id: String) throws(ModelError) -> Int {
                 guard let firm = model.firms.index(of: id) else {
                     throw .unknownScenarioID(operation: operation.description, kind: .firm, id: id,
-                        suggestion: Self.closeID(to: id, among: model.firms.ids))
+                        suggestion: IDSuggestion.closest(to: id, among: model.firms.ids))
                 }
                 let remover = removedBy[firm]
                 guard remover < 0 else {
@@ -109,7 +109,7 @@ public struct Scenario: Sendable, Hashable {
             func regionIndex(_ id: String) throws(ModelError) -> Int {
                 guard let index = model.regions.index(of: id) else {
                     throw .unknownScenarioID(operation: operation.description, kind: .region, id: id,
-                        suggestion: Self.closeID(to: id, among: model.regions.ids))
+                        suggestion: IDSuggestion.closest(to: id, among: model.regions.ids))
                 }
                 return index
             }
@@ -135,10 +135,13 @@ public struct Scenario: Sendable, Hashable {
         }
         return model.removingFirms(where: removedBy.map { $0 >= 0 }, regions: region)
     }
+}
 
+/// A close id to suggest for a mistyped one ("did you mean …?").
+public enum IDSuggestion {
     /// A close id, to suggest for a mistyped one: the same id in other case, else the nearest by
     /// edit distance (at most 1, or 2 for ids of 6 or more characters), the first such in order.
-    static func closeID(to id: String, among ids: [String]) -> String? {
+    public static func closest(to id: String, among ids: [String]) -> String? {
         let lowered = id.lowercased()
         if let match = ids.first(where: { $0.lowercased() == lowered }) { return match }
         let target = Array(lowered.unicodeScalars)

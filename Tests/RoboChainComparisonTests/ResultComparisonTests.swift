@@ -1,0 +1,115 @@
+import RoboChainAnalysis
+import RoboChainComparison
+import RoboChainJSON
+import Testing
+
+/// Comparing two results (SPEC §7): findings by analysis, kind and subject; numbers by path,
+/// lists of rows and table rows by key — on small inline results with exact expectations.
+@Suite struct ResultComparisonTests {
+    static let base = RunLabel(model: "m", scope: "CN-GD")
+    static let other = RunLabel(model: "m", scope: "CN-GD", scenario: ["without region:JP"])
+
+    static func finding(_ kind: String, _ component: String?, severity: Severity = .high, message: String = "m", firm: String? = nil,
+        details: JSONObject = [:]) -> Finding
+    {
+        Finding(kind: kind, severity: severity, message: message, component: component, firm: firm, details: details)
+    }
+
+    static func compare(_ a: AnalysisResult, _ b: AnalysisResult) -> ResultComparison {
+        ResultComparison(base: a, other: b, baseRun: base, otherRun: other)
+    }
+
+    @Test func findingsAreMatchedByKindAndSubject() {
+        let a = AnalysisResult(analysis: "gaps", findings: [
+            Self.finding("foreign-only", "reducer", severity: .critical, details: ["suppliers": 2]),
+            Self.finding("no-local-supplier", "sensor", message: "old sentence", details: ["suppliers": 3]),
+            Self.finding("single-local-source", "hand", severity: .medium),
+            Self.finding("sole", nil, firm: "acme"),
+        ])
+        let b = AnalysisResult(analysis: "gaps", findings: [
+            Self.finding("no-local-supplier", "sensor", message: "new sentence", details: ["suppliers": 3]),
+            Self.finding("foreign-only", "reducer", severity: .critical, details: ["suppliers": 1]),
+            Self.finding("no-local-supplier", "hand"),
+            Self.finding("sole", nil, firm: "acme"),
+            Self.finding("sole", nil, firm: "other"),
+        ])
+        let comparison = Self.compare(a, b)
+        #expect(comparison.added == [Self.finding("no-local-supplier", "hand"), Self.finding("sole", nil, firm: "other")])
+        #expect(comparison.removed == [Self.finding("single-local-source", "hand", severity: .medium)])
+        // The message alone does not make a change; a detail does.
+        #expect(comparison.changed == [ChangedFinding(
+            base: Self.finding("foreign-only", "reducer", severity: .critical, details: ["suppliers": 2]),
+            other: Self.finding("foreign-only", "reducer", severity: .critical, details: ["suppliers": 1]))])
+        #expect(comparison.values == [])
+    }
+
+    @Test func repeatedIdentitiesAreMatchedInOrder() {
+        let a = AnalysisResult(analysis: "p", findings: [Self.finding("k", "x", details: ["n": 1]), Self.finding("k", "x", details: ["n": 2])])
+        let b = AnalysisResult(analysis: "p", findings: [Self.finding("k", "x", details: ["n": 1])])
+        let comparison = Self.compare(a, b)
+        #expect(comparison.added == [] && comparison.changed == [])
+        #expect(comparison.removed == [Self.finding("k", "x", details: ["n": 2])])
+    }
+
+    @Test func numbersAreMatchedByPath() throws {
+        let a = AnalysisResult(analysis: "share", metrics: ["hhi": 0.5, "same": 1, "gone": 3], extra: [
+            "components": ["reducer": ["direct": 0.25, "suppliers": 3, "name": "RV"], "hand": ["direct": 1]],
+            "roots": ["humanoid": 0.4, "dog": .null],
+            "firms": [["firm": "acme", "score": 0.1], ["firm": "beta", "score": 0.2]],
+            "series": [1, 2, 3],
+        ])
+        let b = AnalysisResult(analysis: "share", metrics: ["hhi": 0.75, "same": 1, "new": 2], extra: [
+            // Other key order, a component more, a null where a number was.
+            "roots": ["dog": 0.5, "humanoid": 0.5],
+            "components": ["hand": ["direct": 1], "reducer": ["suppliers": 2, "direct": .null], "extra": ["direct": 0]],
+            // Rows in another order: matched by their firm, not their place.
+            "firms": [["firm": "beta", "score": 0.3], ["firm": "acme", "score": 0.1]],
+            "series": [1, 5, 3],
+        ])
+        let comparison = Self.compare(a, b)
+        #expect(comparison.values == [
+            MovedValue(path: ["metrics", "hhi"], base: 0.5, other: 0.75),
+            MovedValue(path: ["components", "reducer", "suppliers"], base: 3, other: 2),
+            MovedValue(path: ["roots", "humanoid"], base: 0.4, other: 0.5),
+            MovedValue(path: ["firms", "beta", "score"], base: 0.2, other: 0.3),
+        ])
+        #expect(comparison.valuesByChange.map(\.path.last) == ["suppliers", "hhi", "humanoid", "score"])
+    }
+
+    @Test func tableRowsAreMatchedByTheirKeyColumn() throws {
+        func table(_ rows: [JSONValue]) -> JSONValue {
+            ["id": "by-country", "title": "Suppliers by country",
+             "columns": [["id": "label", "title": "Label", "type": "text"], ["id": "component", "title": "Component", "type": "component"],
+                         ["id": "countries", "title": "Countries", "type": "integer"], ["id": "top", "title": "Top", "type": "share"]],
+             "rows": .array(rows)]
+        }
+        let a = AnalysisResult(analysis: "concentration", extra: ["tables": [table([
+            ["label": "a", "component": "rv-reducer", "countries": 3, "top": 0.62],
+            ["label": "b", "component": "hand", "countries": 1, "top": 1],
+        ])]])
+        let b = AnalysisResult(analysis: "concentration", extra: ["tables": [table([
+            ["label": "b", "component": "hand", "countries": 2, "top": 0.5],
+            ["label": "a", "component": "rv-reducer", "countries": 3, "top": 0.7],
+        ])]])
+        #expect(Self.compare(a, b).values == [
+            MovedValue(path: ["tables", "by-country", "rv-reducer", "top"], base: 0.62, other: 0.7),
+            MovedValue(path: ["tables", "by-country", "hand", "countries"], base: 1, other: 2),
+            MovedValue(path: ["tables", "by-country", "hand", "top"], base: 1, other: 0.5),
+        ])
+    }
+
+    @Test func writesTheObjectOfSpec7() {
+        let comparison = ResultComparison(
+            analysis: "gap-detection", base: Self.base, other: Self.other,
+            added: [Self.finding("foreign-only", "reducer", severity: .critical, message: "gone")],
+            changed: [ChangedFinding(base: Self.finding("k", "x", details: ["n": 1]), other: Self.finding("k", "x", details: ["n": 2]))],
+            values: [MovedValue(path: ["roots", "humanoid"], base: 0.5, other: 0.25)])
+        var writer = JSONWriter(style: .compact)
+        comparison.write(to: &writer)
+        #expect(writer.bytes.asText == #"{"analysis":"gap-detection","base":{"model":"m","scope":"CN-GD","scenario":[]},"other":{"model":"m","scope":"CN-GD","scenario":["without region:JP"]},"findings":{"added":[{"component":"reducer","kind":"foreign-only","severity":"critical","message":"gone"}],"removed":[],"changed":[{"base":{"component":"x","kind":"k","severity":"high","message":"m","n":1},"other":{"component":"x","kind":"k","severity":"high","message":"m","n":2}}]},"values":[{"path":["roots","humanoid"],"base":0.5,"other":0.25}]}"#)
+    }
+}
+
+extension [UInt8] {
+    var asText: String { String(decoding: self, as: UTF8.self) }
+}
