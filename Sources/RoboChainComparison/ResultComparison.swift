@@ -300,29 +300,32 @@ extension ResultComparison {
         other.write(to: &writer)
         writer.key("findings")
         writer.beginObject()
+        // Large lists (a country removed from a big model changes thousands of findings) are
+        // encoded in parallel chunks.
         writer.key("added")
         writer.beginArray()
-        for finding in added { finding.write(to: &writer) }
+        writer.writeElements(count: added.count) { index, writer in added[index].write(to: &writer) }
         writer.endArray()
         writer.key("removed")
         writer.beginArray()
-        for finding in removed { finding.write(to: &writer) }
+        writer.writeElements(count: removed.count) { index, writer in removed[index].write(to: &writer) }
         writer.endArray()
         writer.key("changed")
         writer.beginArray()
-        for change in changed {
+        writer.writeElements(count: changed.count) { index, writer in
             writer.beginObject()
             writer.key("base")
-            change.base.write(to: &writer)
+            changed[index].base.write(to: &writer)
             writer.key("other")
-            change.other.write(to: &writer)
+            changed[index].other.write(to: &writer)
             writer.endObject()
         }
         writer.endArray()
         writer.endObject()
         writer.key("values")
         writer.beginArray()
-        for value in values {
+        writer.writeElements(count: values.count) { index, writer in
+            let value = values[index]
             writer.beginObject()
             writer.key("path")
             writer.beginArray()

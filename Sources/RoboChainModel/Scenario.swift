@@ -84,7 +84,8 @@ public struct Scenario: Sendable, Hashable {
     ///   ``ModelError/scenarioFirmRemoved(operation:firm:removedBy:)`` for a firm an earlier
     ///   operation removed.
     /// - Complexity: O(firms + links + regions × depth of a region, for each `without region`);
-    ///   the firm id index is rebuilt only when firms are removed. Looking for a suggestion
+    ///   the firm ids are not rehashed (the firm table keeps the index it had and maps its
+    ///   positions to the new ones). Looking for a suggestion
     ///   after an unknown id costs O(ids × length²) of that kind.
     public func apply(to model: ChainModel) throws(ModelError) -> ChainModel {
         guard !operations.isEmpty else { return model }
@@ -131,7 +132,8 @@ public struct Scenario: Sendable, Hashable {
         guard removedAny else {
             return model.replacingFirms(FirmTable(
                 ids: model.firms.ids, names: model.firms.names, regionIndex: region, linkStart: model.firms.linkStart,
-                sources: model.firms.sources, notes: model.firms.notes, index: model.firms.index))
+                sources: model.firms.sources, notes: model.firms.notes, index: model.firms.index,
+                indexRemap: model.firms.indexRemap))
         }
         return model.removingFirms(where: removedBy.map { $0 >= 0 }, regions: region)
     }
@@ -234,8 +236,10 @@ extension ChainModel {
         }
         let firmTable = FirmTable(
             ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart,
-            sources: firms.sources.renumbered(by: newFirm), notes: firms.notes.renumbered(by: newFirm),
-            index: IDIndex(uniqueIDs: ids))
+            sources: firms.sources.renumbered(by: newFirm), notes: firms.notes.renumbered(by: newFirm), index: firms.index,
+            indexRemap: firms.indexRemap.map { remap in
+                (remap.ids, remap.positions.map { $0 < 0 ? -1 : newFirm[Int($0)] })
+            } ?? (firms.ids, newFirm))
         let supplyTable = SupplyTable(
             firmIndex: linkFirm, componentIndex: linkComponent, shareValue: linkShare, componentLinkStart: componentLinkStart,
             componentLinks: componentLinks, products: supplies.products.renumbered(by: newLink),

@@ -36,6 +36,16 @@ public struct ComparisonReport {
         }
     }
 
+    /// Writes the report to an output stream; JSON goes out in chunks as it is encoded.
+    public func write(_ format: OutputFormat, colour: Bool = false, to stream: OutputFile.Stream) {
+        guard format == .json else {
+            stream.write(render(format, colour: colour))
+            return
+        }
+        var writer = JSONWriter(style: .pretty) { stream.write($0) }
+        json(&writer)
+    }
+
     /// One analysis: its comparison object; several: an array of them in the order given (as
     /// `analyze` prints results, SPEC §4).
     func json(_ writer: inout JSONWriter) {

@@ -104,6 +104,7 @@ struct CompareCommand: ParsableCommand {
         }
         try refuseModelAsOutput(output, model: model)
         if let against { try refuseModelAsOutput(output, model: against) }
+        var timer = PhaseTimer()
         let display = ProgressDisplay(quiet: selection.quiet)
         let jobs = try selection.jobs(from: discoverAnalyses())
         let scenario = try what.scenario()
@@ -115,12 +116,16 @@ struct CompareCommand: ParsableCommand {
         var other = otherSource == model ? base : try loadModel(otherSource, display: display).model
         let baseScope = try selection.resolveScope(in: base)
         let otherScope = try resolveOtherScope(base.regions.ids[baseScope], in: other, source: otherSource)
+        timer.lap("load")
         other = try what.apply(scenario, to: other)
+        timer.lap("scenario")
 
         let wantsMap: Bool
         if case .map = chosen { wantsMap = true } else { wantsMap = false }
         let baseOutcomes = selection.run(jobs, model: base, scope: baseScope, wantsMap: wantsMap, display: display)
+        timer.lap("base analyses")
         let otherOutcomes = scenario.mark(selection.run(jobs, model: other, scope: otherScope, wantsMap: wantsMap, display: display))
+        timer.lap("other analyses")
         var failures: [AnalysisError] = []
         var pairs: [(base: AnalysisResult, other: AnalysisResult)] = []
         for (baseOutcome, otherOutcome) in zip(baseOutcomes, otherOutcomes) {
@@ -135,6 +140,7 @@ struct CompareCommand: ParsableCommand {
         let baseRun = RunLabel(model: base.id ?? model, scope: base.regions.ids[baseScope])
         let otherRun = RunLabel(model: other.id ?? otherSource, scope: other.regions.ids[otherScope], scenario: scenario.descriptions)
         let comparisons = pairs.map { ResultComparison(base: $0.base, other: $0.other, baseRun: baseRun, otherRun: otherRun) }
+        timer.lap("comparison")
 
         if comparisons.isEmpty {
             stream.discard()
@@ -144,7 +150,7 @@ struct CompareCommand: ParsableCommand {
                 var report = ComparisonReport(comparisons: comparisons, baseModel: base, otherModel: other)
                 let toTerminal = output == nil || output == "-"
                 if toTerminal { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
-                stream.write(report.render(format, colour: toTerminal && OutputFile.isTerminal(1) && !Environment.noColour))
+                report.write(format, colour: toTerminal && OutputFile.isTerminal(1) && !Environment.noColour, to: stream)
             case .map(let format):
                 let shares = ComparisonMap.componentShares(pairs.map { (TableShape.tables(in: $0.base), TableShape.tables(in: $0.other)) })
                 let annotations = ComparisonMap.result(comparisons: comparisons, shares: shares)
@@ -171,6 +177,7 @@ struct CompareCommand: ParsableCommand {
             }
             try commitOutput(stream)
         }
+        timer.lap("output")
         for failure in failures { printError("error: \(failure)") }
         finishProcess(failures.isEmpty ? 0 : ExitStatus.pluginFailure.rawValue)
     }

@@ -48,6 +48,17 @@ import Testing
         #expect(changed.firms.index(of: "leaderdrive") == 1 && changed.firms.index(of: "hds") == nil)
     }
 
+    @Test func aChangedModelChangesAgain() throws {
+        // The second removal maps the first one's positions again (the ids are not rehashed).
+        let twice = try Self.scenario("firm:ubtech").apply(to: try Self.scenario("firm:hds").apply(to: Self.model))
+        #expect(twice == (try ModelLoader.loadYAML(Self.yaml(firms: "firms:\n" + Self.leaderdrive)).model))
+        #expect(twice.firms.index(of: "leaderdrive") == 0)
+        #expect(twice.firms.index(of: "hds") == nil && twice.firms.index(of: "ubtech") == nil && twice.firms.index(of: "acme") == nil)
+        #expect(throws: ModelError.unknownScenarioID(operation: "without firm:hds", kind: .firm, id: "hds", suggestion: nil)) {
+            try Self.scenario("firm:hds").apply(to: twice)
+        }
+    }
+
     @Test func withoutTheFirstFirmRenumbersProductsAndSources() throws {
         let changed = try Self.scenario("firm:ubtech").apply(to: Self.model)
         #expect(changed == (try ModelLoader.loadYAML(Self.yaml(firms: "firms:\n" + Self.hds() + Self.leaderdrive)).model))
