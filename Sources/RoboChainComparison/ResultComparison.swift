@@ -1,5 +1,7 @@
+import Dispatch
 import RoboChainAnalysis
 import RoboChainJSON
+import Synchronization
 
 /// Which run a result of a comparison comes from (SPEC §7 `base` and `other`).
 public struct RunLabel: Sendable, Equatable {
@@ -113,6 +115,21 @@ public struct ResultComparison: Sendable, Equatable {
         }
         walker.walk(baseResult.extra, otherResult.extra)
         values = walker.moved
+    }
+
+    /// Compares the results of several analyses, pair by pair, side by side on the cores.
+    ///
+    /// - Parameter pairs: For each analysis, its base and other results.
+    /// - Returns: The comparisons, in the order of `pairs`.
+    public static func compare(
+        _ pairs: [(base: AnalysisResult, other: AnalysisResult)], baseRun: RunLabel, otherRun: RunLabel
+    ) -> [ResultComparison] {
+        let comparisons = Mutex([ResultComparison?](repeating: nil, count: pairs.count))
+        DispatchQueue.concurrentPerform(iterations: pairs.count) { index in
+            let comparison = ResultComparison(base: pairs[index].base, other: pairs[index].other, baseRun: baseRun, otherRun: otherRun)
+            comparisons.withLock { $0[index] = comparison }
+        }
+        return comparisons.withLock { $0.map { $0! } }
     }
 
     /// A finding's identity: kind and subject.

@@ -139,7 +139,7 @@ struct CompareCommand: ParsableCommand {
         }
         let baseRun = RunLabel(model: base.id ?? model, scope: base.regions.ids[baseScope])
         let otherRun = RunLabel(model: other.id ?? otherSource, scope: other.regions.ids[otherScope], scenario: scenario.descriptions)
-        let comparisons = pairs.map { ResultComparison(base: $0.base, other: $0.other, baseRun: baseRun, otherRun: otherRun) }
+        let comparisons = ResultComparison.compare(pairs, baseRun: baseRun, otherRun: otherRun)
         timer.lap("comparison")
 
         if comparisons.isEmpty {
