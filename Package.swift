@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "RoboChainPluginHost",
             dependencies: [
-                "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainProcess", "GapDetection",
+                "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainProcess", "CTermination", "GapDetection",
                 "LocalisationShare",
             ]),
         // The C binding to Graphviz (libgvc); a shim header, no copied headers.

@@ -2,6 +2,7 @@
 import json
 import os
 import subprocess
+import tempfile
 import unittest
 
 import run
@@ -61,6 +62,41 @@ class HHITests(unittest.TestCase):
                  {"id": "f2", "name": "F2", "region": "CN", "supplies": ["b"]}]
         self.assertEqual(len(run.analyse(request(firms, threshold=0.4))["findings"]), 1)  # HHI .5
         self.assertEqual(len(run.analyse(request(firms, threshold=0.5))["findings"]), 0)
+
+
+class InputAndTableTests(unittest.TestCase):
+    FIRMS = [{"id": "f1", "name": "F1", "region": "CN", "supplies": [{"component": "a"}, {"component": "b", "share": 0.6}]},
+             {"id": "f2", "name": "F2", "region": "CN", "supplies": ["b"]}]
+
+    def test_csv_input_gives_the_same_response(self):
+        with tempfile.TemporaryDirectory() as directory:
+            files = {
+                "regions.csv": "id,name,parent\nCN,China,\n",
+                "components.csv": "id,name,segment\na,A,limbs\nb,B,limbs\nc,C,limbs\nd,D,limbs\n",
+                "firms.csv": "id,name,region\nf1,F1,CN\nf2,F2,CN\n",
+                "supplies.csv": "firm,component,share,product\nf1,a,,\nf1,b,0.6,\nf2,b,,\n",
+            }
+            for name, text in files.items():
+                with open(os.path.join(directory, name), "w") as handle:
+                    handle.write(text)
+            inline = request(self.FIRMS)
+            from_csv = dict(inline)
+            del from_csv["model"]
+            from_csv["modelDirectory"] = directory
+            self.assertEqual(run.analyse(from_csv), run.analyse(inline))
+
+    def test_table_has_a_column_of_every_type(self):
+        table = run.analyse(request(self.FIRMS))["tables"][0]
+        self.assertEqual(sorted(c["type"] for c in table["columns"]),
+                         sorted(["text", "number", "integer", "share", "boolean", "component", "firm", "region",
+                                 "components", "firms"]))
+        self.assertEqual([r["component"] for r in table["rows"]], ["a", "b"])  # HHI 1, then .52
+        self.assertAlmostEqual(table["rows"][1]["hhi"], 0.6 ** 2 + 0.4 ** 2)
+
+    def test_a_threshold_out_of_range_is_a_usage_error(self):
+        response = run.analyse(request(self.FIRMS, threshold=2))
+        self.assertEqual(response["error"]["kind"], "usage")
+        self.assertIn("must be from 0 to 1, not 2", response["error"]["message"])
 
 
 class ProtocolTests(unittest.TestCase):

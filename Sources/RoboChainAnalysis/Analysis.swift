@@ -16,7 +16,15 @@ import Synchronization
 ///
 ///     func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
 ///         let model = request.model
-///         var result = AnalysisResult(analysis: name, scope: request.scopeID)
+///         var table = ResultTable(id: "suppliers", title: "Suppliers per component", columns: [
+///             TableColumn("component", "Component", .component),
+///             TableColumn("suppliers", "Suppliers", .integer),
+///         ])
+///         for component in 0..<model.components.count {
+///             table.rows.append([.id(model.components.ids[component]),
+///                 .integer(model.supplies.supplierCount(of: component))])
+///         }
+///         var result = AnalysisResult(analysis: name, scope: request.scopeID, tables: [table])
 ///         result.metrics = ["components": Double(model.components.count)]
 ///         return result
 ///     }
@@ -66,16 +74,24 @@ public struct AnalysisRequest: Sendable {
     /// Whether the result will be drawn on a map: when `false` (e.g. `robochain analyze`), an
     /// analysis may leave out `annotations` and `legend`, which can be costly for large models.
     public let wantsMap: Bool
+    /// Whether the result will be shown to people (table, Markdown, CSV, workbook, report): when
+    /// `false` (JSON output), an analysis may leave out its view tables (``ResultTable/isView``),
+    /// its headline and finding columns, which only present data its other keys hold.
+    public let wantsTables: Bool
     /// Measures that every analysis of the same command may need, computed once for all of them.
     public let measures: SharedMeasures
 
     /// A request. Analyses run together on one model and scope should be given the same
     /// `measures`, so they compute the shared measures once.
-    public init(model: ChainModel, scope: Int, options: OptionValues, wantsMap: Bool = true, measures: SharedMeasures? = nil) {
+    public init(
+        model: ChainModel, scope: Int, options: OptionValues, wantsMap: Bool = true, wantsTables: Bool = true,
+        measures: SharedMeasures? = nil
+    ) {
         self.model = model
         self.scope = scope
         self.options = options
         self.wantsMap = wantsMap
+        self.wantsTables = wantsTables
         precondition(measures.map { $0.scope == scope && $0.model.components.count == model.components.count } ?? true,
             "the shared measures are of another model or scope")
         self.measures = measures ?? SharedMeasures(model: model, scope: scope)

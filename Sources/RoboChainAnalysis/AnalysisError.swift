@@ -9,10 +9,26 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
     case malformedMessage(message: String, path: String, problem: String)
     /// An external plugin failed (SPEC §5): why, and the last lines of its standard error.
     case pluginFailed(analysis: String, cause: String, standardErrorTail: [String])
+    /// A plugin could not run on what it was given and said so (SPEC §5 `error`): an option
+    /// value it rejects (`usage`, exit 64) or a model it cannot work on (`model`, exit 65).
+    case rejected(analysis: String, kind: RejectionKind, message: String)
+
+    /// The kinds of SPEC §5 `error` response.
+    public enum RejectionKind: String, Sendable {
+        case usage, model
+    }
 
     /// Whether the user is at fault (an option value the analysis rejects): a usage error.
     public var isUsageError: Bool {
-        if case .invalidOption = self { return true }
+        switch self {
+        case .invalidOption, .rejected(_, .usage, _): true
+        default: false
+        }
+    }
+
+    /// Whether the analysis found the model unfit to work on (a plugin's `model` error).
+    public var isModelError: Bool {
+        if case .rejected(_, .model, _) = self { return true }
         return false
     }
 
@@ -23,6 +39,7 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
         case .failed(_, let reason): reason
         case .malformedMessage: description
         case .pluginFailed(_, let cause, _): cause
+        case .rejected(_, _, let message): message
         }
     }
 
@@ -37,6 +54,8 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
         case .pluginFailed(let analysis, let cause, let tail):
             "analysis '\(analysis)' failed: \(cause)"
                 + (tail.isEmpty ? "" : "\n  its standard error ended with:\n" + tail.map { "  | " + $0 }.joined(separator: "\n"))
+        case .rejected(_, _, let message):
+            message
         }
     }
 }

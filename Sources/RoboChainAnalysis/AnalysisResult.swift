@@ -113,9 +113,6 @@ public struct AnalysisResult: Sendable, Equatable {
     public var analysis: String
     /// The scope it ran on (a region id).
     public var scope: String?
-    /// The scenario it ran on: the operations of SPEC §6 as given (e.g. `without region:JP`),
-    /// `nil` when it ran on the model as loaded (no `scenario` key).
-    public var scenario: [String]?
     /// Findings, if the analysis reports any (`nil`: no `findings` key).
     public var findings: [Finding]?
     /// Named numbers (`nil`: no `metrics` key).
@@ -127,10 +124,23 @@ public struct AnalysisResult: Sendable, Equatable {
     public var legend: [LegendEntry]?
     /// Every other top-level key, in order (e.g. `components`, `segments` of localisation share).
     public var extra: JSONObject
+    /// The scenario the model was changed by before the analysis ran (SPEC §6): the operations
+    /// as given, e.g. `["without region:JP"]`; nil when the model was analysed as loaded.
+    public var scenario: [String]?
+    /// Tables of the result (SPEC §5 `tables`), shown by every output format.
+    public var tables: [ResultTable]
+    /// The types of the findings' members beyond the standard ones (``Finding/details``), in
+    /// the order to show them: a candidates list is `firms`, a weight a `number`. An extension
+    /// of protocol 1 (`findingColumns`); members it does not list are shown by their JSON type.
+    public var findingColumns: [TableColumn]
+    /// One line saying what the result means, for the summary at the top of a report
+    /// (e.g. "27 gaps: 11 no local supplier 补链, …"); an extension of protocol 1 (`headline`).
+    public var headline: String?
 
     public init(
         analysis: String, scope: String? = nil, findings: [Finding]? = nil, metrics: [String: Double]? = nil,
-        annotations: [String: Annotation]? = nil, legend: [LegendEntry]? = nil, extra: JSONObject = JSONObject()
+        annotations: [String: Annotation]? = nil, legend: [LegendEntry]? = nil, extra: JSONObject = JSONObject(),
+        tables: [ResultTable] = [], findingColumns: [TableColumn] = [], headline: String? = nil
     ) {
         self.analysis = analysis
         self.scope = scope
@@ -139,6 +149,9 @@ public struct AnalysisResult: Sendable, Equatable {
         self.annotations = annotations
         self.legend = legend
         self.extra = extra
+        self.tables = tables
+        self.findingColumns = findingColumns
+        self.headline = headline
     }
 }
 

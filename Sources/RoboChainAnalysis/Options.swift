@@ -89,15 +89,20 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// An option an analysis declares: its name, type, default and help (SPEC §5).
+/// An option an analysis declares: its name, type, default, help and check (SPEC §5).
 ///
-/// An option without a default is required: the user must give it a value.
+/// An option without a default is required: the user must give it a value. Analyses declare
+/// options through ``AnalysisOption``, which keeps all of this in one declaration with a typed value;
+/// a plugin's manifest gives the same without the check.
 public struct OptionDeclaration: Sendable, Equatable {
     public var name: String
     public var type: OptionType
     /// The value used where the user sets none; `nil` for a required option.
     public var defaultValue: OptionValue?
     public var help: String
+    /// Checks a value of the option's type beyond its type: returns what is wrong with it, as
+    /// the end of a sentence ("must be 0 or more, not -1"), or nil when it is acceptable.
+    public var check: (@Sendable (OptionValue) -> String?)?
 
     /// Whether `name` is a valid option name: like a model id, `[A-Za-z0-9][A-Za-z0-9._-]*`.
     public static func isValidName(_ name: String) -> Bool { ChainModel.isValidID(name) }
@@ -107,13 +112,107 @@ public struct OptionDeclaration: Sendable, Equatable {
 
     /// Declares an option. The default, if any, must be of the option's type; without one the
     /// option is required.
-    public init(name: String, type: OptionType, defaultValue: OptionValue?, help: String) {
+    public init(
+        name: String, type: OptionType, defaultValue: OptionValue?, help: String,
+        check: (@Sendable (OptionValue) -> String?)? = nil
+    ) {
         precondition(defaultValue.map { $0.type == type } ?? true, "the default of option '\(name)' is not a \(type.rawValue)")
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.help = help
+        self.check = check
     }
+
+    /// Equal when name, type, default and help are (checks are code, not compared).
+    public static func == (lhs: OptionDeclaration, rhs: OptionDeclaration) -> Bool {
+        lhs.name == rhs.name && lhs.type == rhs.type && lhs.defaultValue == rhs.defaultValue && lhs.help == rhs.help
+    }
+}
+
+/// A Swift type an option's value can have: `Double` (number), `Int` (integer), `String`,
+/// `Bool` (boolean).
+public protocol OptionValueConvertible: Sendable {
+    static var optionType: OptionType { get }
+    init?(optionValue: OptionValue)
+    var optionValue: OptionValue { get }
+}
+
+extension Double: OptionValueConvertible {
+    public static var optionType: OptionType { .number }
+    public init?(optionValue: OptionValue) {
+        switch optionValue {
+        case .number(let number): self = number
+        case .integer(let integer): self = Double(integer)
+        default: return nil
+        }
+    }
+    public var optionValue: OptionValue { .number(self) }
+}
+
+extension Int: OptionValueConvertible {
+    public static var optionType: OptionType { .integer }
+    public init?(optionValue: OptionValue) {
+        guard case .integer(let integer) = optionValue else { return nil }
+        self = integer
+    }
+    public var optionValue: OptionValue { .integer(self) }
+}
+
+extension String: OptionValueConvertible {
+    public static var optionType: OptionType { .string }
+    public init?(optionValue: OptionValue) {
+        guard case .string(let text) = optionValue else { return nil }
+        self = text
+    }
+    public var optionValue: OptionValue { .string(self) }
+}
+
+extension Bool: OptionValueConvertible {
+    public static var optionType: OptionType { .boolean }
+    public init?(optionValue: OptionValue) {
+        guard case .boolean(let flag) = optionValue else { return nil }
+        self = flag
+    }
+    public var optionValue: OptionValue { .boolean(self) }
+}
+
+/// An analysis option declared once — name, type, default, help and check — and read back
+/// typed, the way swift-argument-parser's `@Option` keeps them in one declaration.
+///
+/// ```swift
+/// static let limit = AnalysisOption<Int>("limit", default: 20, help: "Most firms listed; 0 lists all.") {
+///     $0 >= 0 ? nil : "must be 0 or more, not \($0)"
+/// }
+/// public var options: [OptionDeclaration] { [Self.limit.declaration] }
+/// // in run(_:):
+/// let limit = request.options[Self.limit]
+/// ```
+public struct AnalysisOption<Value: OptionValueConvertible>: Sendable {
+    /// The declaration the host, the manifest and `plugins list` see.
+    public let declaration: OptionDeclaration
+
+    /// Declares an option.
+    ///
+    /// - Parameters:
+    ///   - name: The option's name (`--option NAME=VALUE`).
+    ///   - default: The value where the user sets none; nil makes the option required.
+    ///   - help: One sentence for `plugins list` and the manifest.
+    ///   - check: What is wrong with a value, as the end of a sentence, or nil when it is fine.
+    public init(_ name: String, default: Value?, help: String, check: (@Sendable (Value) -> String?)? = nil) {
+        var untyped: (@Sendable (OptionValue) -> String?)?
+        if let check {
+            untyped = { (value: OptionValue) -> String? in
+                guard let typed = Value(optionValue: value) else { return nil }
+                return check(typed)
+            }
+        }
+        declaration = OptionDeclaration(
+            name: name, type: Value.optionType, defaultValue: `default`?.optionValue, help: help, check: untyped)
+    }
+
+    /// The option's name.
+    public var name: String { declaration.name }
 }
 
 /// The option values an analysis runs with, one per declared option.
@@ -146,8 +245,21 @@ public struct OptionValues: Sendable, Equatable {
                 throw .invalidOption(analysis: analysis, option: declaration.name,
                     problem: "has no default and was given no value (\(declaration.type.withArticle) is required)")
             }
+            if let problem = declaration.check?(value) {
+                throw .invalidOption(analysis: analysis, option: declaration.name, problem: problem)
+            }
             entries.append((declaration.name, value))
         }
+    }
+
+    /// The value of a declared option, typed.
+    ///
+    /// - Precondition: `option` is one of the declarations these values were made from.
+    public subscript<Value>(option: AnalysisOption<Value>) -> Value {
+        guard let value = self[option.name].flatMap(Value.init(optionValue:)) else {
+            preconditionFailure("option '\(option.name)' is not declared by this analysis")
+        }
+        return value
     }
 
     /// The value of an option, if declared.

@@ -9,15 +9,18 @@ public let pluginProtocolVersion = 1
 extension AnalysisResult {
     /// Writes the result as a JSON object.
     ///
-    /// Keys in order: `protocol` (when `asResponse`), `analysis`, `scope`, `scenario`, `findings`, `metrics`,
-    /// the extra keys, then `annotations` and `legend` (when `includeMap`).
+    /// Keys in order: `protocol` (when `asResponse`), `analysis`, `scope`, `scenario`,
+    /// `findings`, `metrics`, the extra keys, `tables`, then — when `includePresentation` —
+    /// `headline`, `findingColumns`, `annotations` and `legend`. Tables that are views of the
+    /// other keys (``ResultTable/isView``) are written only with `includePresentation`.
     ///
     /// - Parameters:
     ///   - writer: Where to write.
     ///   - asResponse: Whether to write the `protocol` key, as a plugin's response has.
-    ///   - includeMap: Whether to write `annotations` and `legend` (used by `render`; `analyze`
-    ///     shows the result without them).
-    public func write(to writer: inout JSONWriter, asResponse: Bool = false, includeMap: Bool = false) {
+    ///   - includePresentation: Whether to write what only presents the result — view tables,
+    ///     headline, finding columns, annotations and legend (a response has them; `analyze`'s
+    ///     JSON shows the result's data without them).
+    public func write(to writer: inout JSONWriter, asResponse: Bool = false, includePresentation: Bool = false) {
         writer.beginObject()
         if asResponse {
             writer.key("protocol")
@@ -31,9 +34,7 @@ extension AnalysisResult {
         }
         if let scenario {
             writer.key("scenario")
-            writer.beginArray()
-            for operation in scenario { writer.string(operation) }
-            writer.endArray()
+            writer.value(.array(scenario.map { .string($0) }))
         }
         if let findings {
             writer.key("findings")
@@ -64,7 +65,28 @@ extension AnalysisResult {
                 writer.value(member.value)
             }
         }
-        if includeMap, let annotations {
+        let shownTables = includePresentation ? tables : tables.filter { !$0.isView }
+        if !shownTables.isEmpty {
+            writer.key("tables")
+            writer.beginArray()
+            for table in shownTables { table.write(to: &writer) }
+            writer.endArray()
+        }
+        guard includePresentation else {
+            writer.endObject()
+            return
+        }
+        if let headline {
+            writer.key("headline")
+            writer.string(headline)
+        }
+        if !findingColumns.isEmpty {
+            writer.key("findingColumns")
+            writer.beginArray()
+            for column in findingColumns { column.write(to: &writer) }
+            writer.endArray()
+        }
+        if let annotations {
             writer.key("annotations")
             writer.beginObject()
             for (component, annotation) in annotations.sorted(by: { $0.key < $1.key }) {
@@ -73,7 +95,7 @@ extension AnalysisResult {
             }
             writer.endObject()
         }
-        if includeMap, let legend {
+        if let legend {
             writer.key("legend")
             writer.beginArray()
             for entry in legend { entry.write(to: &writer) }
@@ -87,17 +109,21 @@ extension AnalysisResult {
     /// The keys SPEC §5 defines must have their form: `protocol` 1, `analysis` the name run,
     /// `findings` a list of objects with string `kind`, `severity` and `message` and a string
     /// `component` or `firm`, `metrics` finite numbers, `annotations` objects of colours and
-    /// texts. Every other key is passed through as given — `scope` included (the request's scope
-    /// when the response has none) — and so is `legend` when it is not a list of legend entries.
+    /// texts, `tables` typed tables whose cells fit their columns, `error` a usage or model
+    /// error. robochain's additions `headline`, `findingColumns` and `legend` are read when they
+    /// have their form and passed through otherwise. Every other key is passed through as given
+    /// — `scope` included (the request's scope when the response has none).
     ///
     /// - Parameters:
     ///   - json: The parsed standard output of the plugin.
     ///   - analysis: The name the plugin was run as; the response must carry it.
     ///   - scope: The scope it was run on (a region id), the result's scope unless the response
     ///     states one.
-    /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming the bad key.
+    ///   - model: The model it ran on: the ids in its tables must name elements of it.
+    /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming the bad key;
+    ///   ``AnalysisError/rejected(analysis:kind:message:)`` for an `error` response.
     public static func decodeResponse(
-        _ json: JSONValue, analysis: String, scope: String? = nil
+        _ json: JSONValue, analysis: String, scope: String? = nil, model: ChainModel? = nil
     ) throws(AnalysisError) -> AnalysisResult {
         let message = "response"
         guard case .object(let object) = json else {
@@ -116,6 +142,9 @@ extension AnalysisResult {
         guard name == analysis else {
             throw .malformedMessage(message: message, path: "analysis", problem: "is '\(name)', expected '\(analysis)'")
         }
+        if let error = object["error"] {
+            throw try rejection(error, analysis: name)
+        }
         var result = AnalysisResult(analysis: name, scope: scope)
         for member in object.members {
             switch member.key {
@@ -129,9 +158,10 @@ extension AnalysisResult {
                     result.extra.append(member.key, member.value)
                 }
             case "scenario":
-                // A list of texts is the scenario (SPEC §6); anything else is the plugin's own.
-                if case .array(let elements) = member.value, elements.allSatisfy({ $0.stringValue != nil }) {
-                    result.scenario = elements.compactMap(\.stringValue)
+                if let operations = member.value.arrayValue?.compactMap(\.stringValue),
+                    operations.count == member.value.arrayValue?.count
+                {
+                    result.scenario = operations
                 } else {
                     result.extra.append(member.key, member.value)
                 }
@@ -158,6 +188,31 @@ extension AnalysisResult {
                     metrics[metric.key] = value
                 }
                 result.metrics = metrics
+            case "tables":
+                guard case .array(let elements) = member.value else {
+                    throw .malformedMessage(message: message, path: "tables", problem: "must be a list of tables")
+                }
+                var ids: Set<String> = []
+                for (index, element) in elements.enumerated() {
+                    let table = try ResultTable.decode(element, path: "tables[\(index)]")
+                    guard ids.insert(table.id).inserted else {
+                        throw .malformedMessage(message: message, path: "tables[\(index)]", problem: "repeats the table id '\(table.id)'")
+                    }
+                    if let model { try table.check(against: model, path: "tables[\(index)]") }
+                    result.tables.append(table)
+                }
+            case "headline":
+                if let text = member.value.stringValue {
+                    result.headline = text
+                } else {
+                    result.extra.append(member.key, member.value)
+                }
+            case "findingColumns":
+                if let columns = try? TableColumn.decodeList(member.value, path: "findingColumns") {
+                    result.findingColumns = columns
+                } else {
+                    result.extra.append(member.key, member.value)
+                }
             case "legend":
                 // robochain's addition to the protocol; a plugin that means something else by
                 // the key keeps it as its own.
@@ -180,6 +235,171 @@ extension AnalysisResult {
             }
         }
         return result
+    }
+
+    /// The error a response's `error` member reports (SPEC §5).
+    static func rejection(_ json: JSONValue, analysis: String) throws(AnalysisError) -> AnalysisError {
+        guard case .object(let error) = json else {
+            throw .malformedMessage(message: "response", path: "error", problem: "must be an object with 'kind' and 'message'")
+        }
+        let kindText = try error.messageString("kind", required: true, message: "response", path: "error")!
+        guard let kind = AnalysisError.RejectionKind(rawValue: kindText) else {
+            throw .malformedMessage(message: "response", path: "error.kind",
+                problem: "is '\(PlainTextCap.quote(kindText))'; it must be 'usage' or 'model'")
+        }
+        let text = try error.messageString("message", required: true, message: "response", path: "error")!
+        return .rejected(analysis: analysis, kind: kind, message: text)
+    }
+
+    /// Writes the response of an analysis that could not run on what it was given (SPEC §5
+    /// `error`), as ``PluginMain`` does for an option its check rejects.
+    public static func writeRejection(
+        analysis: String, kind: AnalysisError.RejectionKind, message: String, to writer: inout JSONWriter
+    ) {
+        writer.beginObject()
+        writer.key("protocol")
+        writer.integer(pluginProtocolVersion)
+        writer.key("analysis")
+        writer.string(analysis)
+        writer.key("error")
+        writer.stringMembers([("kind", kind.rawValue), ("message", message)])
+        writer.endObject()
+    }
+}
+
+extension TableColumn {
+    func write(to writer: inout JSONWriter) {
+        writer.stringMembers([("id", id), ("title", title), ("type", type.rawValue), ("help", help)])
+    }
+
+    /// Reads a list of columns: objects with string `id` and `type` (one of SPEC §5's column
+    /// types), optional `title` (the id when absent) and `help`.
+    static func decodeList(_ json: JSONValue, path: String) throws(AnalysisError) -> [TableColumn] {
+        guard case .array(let elements) = json else {
+            throw .malformedMessage(message: "response", path: path, problem: "must be a list of columns")
+        }
+        var columns: [TableColumn] = []
+        for (index, element) in elements.enumerated() {
+            let place = "\(path)[\(index)]"
+            guard case .object(let object) = element else {
+                throw .malformedMessage(message: "response", path: place, problem: "must be an object with 'id', 'title' and 'type'")
+            }
+            let id = try object.messageString("id", required: true, message: "response", path: place)!
+            let typeText = try object.messageString("type", required: true, message: "response", path: place)!
+            guard let type = ColumnType(rawValue: typeText) else {
+                throw .malformedMessage(message: "response", path: "\(place).type",
+                    problem: "is '\(PlainTextCap.quote(typeText))', not a column type (\(ColumnType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let title = try object.messageString("title", message: "response", path: place) ?? id
+            let help = try object.messageString("help", message: "response", path: place)
+            columns.append(TableColumn(id, title, type, help: help))
+        }
+        return columns
+    }
+}
+
+extension ResultTable {
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("id")
+        writer.string(id)
+        writer.key("title")
+        writer.string(title)
+        if isView {
+            writer.key("view")
+            writer.value(.bool(true))
+        }
+        writer.key("columns")
+        writer.beginArray()
+        for column in columns { column.write(to: &writer) }
+        writer.endArray()
+        writer.key("rows")
+        writer.beginArray()
+        writer.writeElements(count: rows.count) { index, writer in
+            writer.beginObject()
+            for (column, cell) in zip(columns, rows[index]) {
+                guard let cell else { continue }
+                writer.key(column.id)
+                switch cell {
+                case .text(let text), .id(let text): writer.string(text)
+                case .number(let number): writer.number(number)
+                case .integer(let integer): writer.integer(integer)
+                case .boolean(let flag): writer.value(.bool(flag))
+                case .ids(let ids): writer.value(.array(ids.map { .string($0) }))
+                }
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    /// Reads one table of a response; cells are checked against their column's type.
+    static func decode(_ json: JSONValue, path: String) throws(AnalysisError) -> ResultTable {
+        guard case .object(let object) = json else {
+            throw .malformedMessage(message: "response", path: path, problem: "must be a table object with 'id', 'columns' and 'rows'")
+        }
+        let id = try object.messageString("id", required: true, message: "response", path: path)!
+        let title = try object.messageString("title", message: "response", path: path) ?? id
+        let isView = object["view"]?.boolValue ?? false
+        guard let columnsJSON = object["columns"] else {
+            throw .malformedMessage(message: "response", path: "\(path).columns", problem: "is missing")
+        }
+        let columns = try TableColumn.decodeList(columnsJSON, path: "\(path) '\(id)' columns")
+        var seen: Set<String> = []
+        for column in columns where !seen.insert(column.id).inserted {
+            throw .malformedMessage(message: "response", path: "\(path) '\(id)'", problem: "has two columns with id '\(column.id)'")
+        }
+        guard case .array(let rowsJSON) = object["rows"] ?? .array([]) else {
+            throw .malformedMessage(message: "response", path: "\(path) '\(id)' rows", problem: "must be a list of row objects")
+        }
+        var rows: [[CellValue?]] = []
+        rows.reserveCapacity(rowsJSON.count)
+        for (rowIndex, rowJSON) in rowsJSON.enumerated() {
+            guard case .object(let rowObject) = rowJSON else {
+                throw .malformedMessage(message: "response", path: "\(path) '\(id)' row \(rowIndex)",
+                    problem: "must be an object keyed by column id")
+            }
+            for member in rowObject.members where !seen.contains(member.key) {
+                throw .malformedMessage(message: "response", path: "\(path) '\(id)' row \(rowIndex)",
+                    problem: "has a cell '\(PlainTextCap.quote(member.key))' for no column")
+            }
+            var row: [CellValue?] = []
+            row.reserveCapacity(columns.count)
+            for column in columns {
+                guard let value = rowObject[column.id], !value.isNull else {
+                    row.append(nil)
+                    continue
+                }
+                guard let cell = CellValue(json: value, type: column.type) else {
+                    throw .malformedMessage(message: "response", path: "\(path) '\(id)' row \(rowIndex) column '\(column.id)'",
+                        problem: "must be \(column.type.cellDescription), found \(value.typeDescription)")
+                }
+                row.append(cell)
+            }
+            rows.append(row)
+        }
+        return ResultTable(id: id, title: title, columns: columns, rows: rows, isView: isView)
+    }
+}
+
+extension CellValue {
+    /// A cell of a column of `type` read from JSON, or nil when the JSON is not of that type
+    /// (an integer must be whole and a share finite).
+    init?(json: JSONValue, type: ColumnType) {
+        switch (type, json) {
+        case (.text, .string(let text)): self = .text(text)
+        case (.number, .number(let number)) where number.isFinite: self = .number(number)
+        case (.share, .number(let number)) where number.isFinite: self = .number(number)
+        case (.integer, .number(let number)) where number == number.rounded() && abs(number) < 9e15: self = .integer(Int(number))
+        case (.boolean, .bool(let flag)): self = .boolean(flag)
+        case (.component, .string(let id)), (.firm, .string(let id)), (.region, .string(let id)): self = .id(id)
+        case (.components, .array(let items)), (.firms, .array(let items)):
+            let ids = items.compactMap(\.stringValue)
+            guard ids.count == items.count else { return nil }
+            self = .ids(ids)
+        default: return nil
+        }
     }
 }
 
@@ -302,7 +522,7 @@ extension JSONObject {
     ///   - message: The message, for the error (`response`, `plugin.json`).
     ///   - path: The path of this object in the message (empty at the top).
     /// - Throws: ``AnalysisError/malformedMessage(message:path:problem:)`` naming `path.key`.
-    fileprivate func messageString(
+    func messageString(
         _ key: String, required: Bool = false, message: String, path: String
     ) throws(AnalysisError) -> String? {
         let keyPath = path.isEmpty ? key : "\(path).\(key)"
@@ -328,7 +548,7 @@ extension JSONObject {
 
 extension JSONWriter {
     /// Writes an object of the members whose value is not nil, in the order given.
-    fileprivate mutating func stringMembers(_ members: [(key: String, value: String?)]) {
+    mutating func stringMembers(_ members: [(key: String, value: String?)]) {
         beginObject()
         for (key, value) in members {
             guard let value else { continue }
@@ -340,6 +560,14 @@ extension JSONWriter {
 }
 
 // MARK: - Requests
+
+/// How a request carries the model (SPEC §5): inline as JSON, or as a CSV directory.
+public enum ModelInput: Sendable {
+    /// The model encoded as JSON (``ChainModel/encodedJSON()``).
+    case json([UInt8])
+    /// The absolute path of a CSV directory (with `model.csv`) holding the model.
+    case directory(String)
+}
 
 /// The message `robochain` writes to a plugin's standard input (SPEC §5).
 public struct PluginRequest: Sendable {
@@ -358,11 +586,17 @@ public struct PluginRequest: Sendable {
         self.model = model
     }
 
-    /// Writes the request without the model, then the model from already-encoded JSON.
+    /// Writes the request without the model, then the model: from already-encoded JSON, or as
+    /// the path of a CSV directory holding it (SPEC §5 `"input": "csv"`).
     ///
     /// Encoding a large model once and sharing it between plugins saves the work per plugin.
-    /// - Parameter encodedModel: The model as written by ``ChainModel/writeJSON(to:)``.
-    public func encode(encodedModel: [UInt8]) -> [UInt8] {
+    /// - Parameter input: The model as written by ``ChainModel/writeJSON(to:)``, or the directory.
+    public func encode(_ input: ModelInput) -> [UInt8] {
+        let encodedModel: [UInt8]
+        switch input {
+        case .json(let bytes): encodedModel = bytes
+        case .directory: encodedModel = []
+        }
         var writer = JSONWriter(style: .compact, reservingCapacity: encodedModel.count + 256)
         writer.beginObject()
         writer.key("protocol")
@@ -373,8 +607,14 @@ public struct PluginRequest: Sendable {
         writer.string(model.regions.ids[scope])
         writer.key("options")
         writer.value(.object(options.json))
-        writer.key("model")
-        writer.rawValue(encodedModel)
+        switch input {
+        case .json:
+            writer.key("model")
+            writer.rawValue(encodedModel)
+        case .directory(let path):
+            writer.key("modelDirectory")
+            writer.string(path)
+        }
         writer.endObject()
         writer.finish()
         return writer.bytes
@@ -399,14 +639,25 @@ public struct PluginRequest: Sendable {
         guard let scopeID = object["scope"]?.stringValue else {
             throw .malformedMessage(message: message, path: "scope", problem: "must be a region id")
         }
-        guard let modelJSON = object["model"], modelJSON.objectValue != nil else {
-            throw .malformedMessage(message: message, path: "model", problem: "must be the model as an object")
-        }
         let model: ChainModel
-        do {
-            model = try ModelLoader.loadJSON(modelJSON, file: "request.model").model
-        } catch {
-            throw .malformedMessage(message: message, path: "model", problem: "is not a valid model: \(error)")
+        if let directory = object["modelDirectory"] {
+            guard let path = directory.stringValue else {
+                throw .malformedMessage(message: message, path: "modelDirectory", problem: "must be the path of a CSV directory")
+            }
+            do {
+                model = try ModelLoader.load(path: path).model
+            } catch {
+                throw .malformedMessage(message: message, path: "modelDirectory", problem: "does not hold a valid model: \(error)")
+            }
+        } else {
+            guard let modelJSON = object["model"], modelJSON.objectValue != nil else {
+                throw .malformedMessage(message: message, path: "model", problem: "must be the model as an object")
+            }
+            do {
+                model = try ModelLoader.loadJSON(modelJSON, file: "request.model").model
+            } catch {
+                throw .malformedMessage(message: message, path: "model", problem: "is not a valid model: \(error)")
+            }
         }
         guard let scope = model.regions.index(of: scopeID) else {
             throw .malformedMessage(message: message, path: "scope", problem: "names unknown region '\(scopeID)'")
@@ -441,11 +692,20 @@ public struct PluginManifest: Sendable, Equatable {
     public var executable: String
     public var description: String
     public var options: [OptionDeclaration]
+    /// How the plugin wants the model (SPEC §5 `input`): `json` in the request, or `csv`, a
+    /// directory of CSV files whose path the request gives as `modelDirectory`.
+    public var input: Input
+
+    /// The forms a plugin can take the model in.
+    public enum Input: String, Sendable, CaseIterable {
+        case json, csv
+    }
 
     public init(
         name: String, version: String, protocolVersion: Int = pluginProtocolVersion, executable: String,
-        description: String, options: [OptionDeclaration]
+        description: String, options: [OptionDeclaration], input: Input = .json
     ) {
+        self.input = input
         self.name = name
         self.version = version
         self.protocolVersion = protocolVersion
@@ -469,7 +729,7 @@ public struct PluginManifest: Sendable, Equatable {
             .init("name", .string(name)), .init("version", .string(version)),
             .init("protocol", .number(Double(protocolVersion))), .init("executable", .string(executable)),
             .init("description", .string(description)), .init("options", OptionDeclaration.json(options)),
-        ]))
+        ] + (input == .json ? [] : [.init("input", .string(input.rawValue))])))
     }
 
     /// Reads and checks a manifest.
@@ -541,8 +801,16 @@ public struct PluginManifest: Sendable, Equatable {
                 options.append(OptionDeclaration(name: member.key, type: type, defaultValue: defaultValue, help: help))
             }
         }
+        var input = Input.json
+        if let inputJSON = object["input"], !inputJSON.isNull {
+            guard let text = inputJSON.stringValue, let value = Input(rawValue: text) else {
+                throw .malformedMessage(message: message, path: "input",
+                    problem: "must be \(Input.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or "))")
+            }
+            input = value
+        }
         return PluginManifest(name: name, version: version, protocolVersion: Int(protocolNumber), executable: executable,
-            description: description, options: options)
+            description: description, options: options, input: input)
     }
 }
 

@@ -149,27 +149,20 @@ public struct TableShape: Sendable, Equatable {
             && lhs.rows.map(\.key) == rhs.rows.map(\.key) && lhs.rows.map(\.cells) == rhs.rows.map(\.cells)
     }
 
-    /// The tables of a result's JSON `tables` list (SPEC §5) that have a key column.
+    /// The tables of a result (SPEC §5; views included) that have a key column.
     public static func tables(in result: AnalysisResult) -> [TableShape] {
-        guard let list = result.extra["tables"]?.arrayValue else { return [] }
-        return list.compactMap { element in
-            guard let table = element.objectValue, let id = table["id"]?.stringValue,
-                let columnList = table["columns"]?.arrayValue, let rowList = table["rows"]?.arrayValue
-            else { return nil }
-            let columns: [(id: String, type: String)] = columnList.compactMap { column in
-                guard let object = column.objectValue, let id = object["id"]?.stringValue, let type = object["type"]?.stringValue else { return nil }
-                return (id, type)
-            }
-            guard let key = columns.first(where: { ValueWalker.keyColumnTypes.contains($0.type) }) else { return nil }
-            let rows: [(key: String, cells: [String: Double?])] = rowList.compactMap { row in
-                guard let object = row.objectValue, let rowKey = object[key.id]?.stringValue else { return nil }
+        result.tables.compactMap { table in
+            guard let key = table.keyColumn else { return nil }
+            let rows: [(key: String, cells: [String: Double?])] = table.rows.indices.compactMap { row in
+                guard let rowKey = table.key(ofRow: row) else { return nil }
                 var cells: [String: Double?] = [:]
-                for member in object.members {
-                    if let number = member.value.numberValue { cells[member.key] = number } else if member.value.isNull { cells[member.key] = .some(nil) }
+                for (column, cell) in zip(table.columns, table.rows[row]) where column.type.isNumeric {
+                    cells[column.id] = .some(cell?.numberValue)
                 }
                 return (rowKey, cells)
             }
-            return TableShape(id: id, keyColumn: key.id, keyType: key.type, columns: columns, rows: rows)
+            return TableShape(id: table.id, keyColumn: table.columns[key].id, keyType: table.columns[key].type.rawValue,
+                columns: table.columns.map { ($0.id, $0.type.rawValue) }, rows: rows)
         }
     }
 }

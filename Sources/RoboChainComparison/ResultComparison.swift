@@ -74,6 +74,13 @@ public struct ResultComparison: Sendable, Equatable {
     /// Every number both results have under the same path (findings aside) whose values
     /// differ, in the base result's order.
     public var values: [MovedValue]
+    /// How the rows of the results' tables (SPEC §5, views included) moved, for people: what
+    /// the formats for people show instead of the values the tables present. Not part of the
+    /// JSON of SPEC §7.
+    public var tables: [TableChange] = []
+    /// Whether the base result has tables that present its other keys (``ResultTable/isView``):
+    /// then ``tables`` shows its values to people, and the values' paths need not be.
+    public var hasViews = false
 
     public init(
         analysis: String, base: RunLabel, other: RunLabel, added: [Finding] = [], removed: [Finding] = [],
@@ -115,6 +122,22 @@ public struct ResultComparison: Sendable, Equatable {
         }
         walker.walk(baseResult.extra, otherResult.extra)
         values = walker.moved
+        // The typed tables that are not views of the keys above (a plugin's own), cell by cell.
+        for table in baseResult.tables where !table.isView {
+            guard let otherTable = otherResult.tables.first(where: { $0.id == table.id }), let matched = TableMatch(table, otherTable) else { continue }
+            for (row, otherRow) in matched.rowPairs {
+                guard let key = TableMatch.key(table, row: row, column: matched.baseKey) else { continue }
+                for (column, otherColumn) in matched.columnPairs {
+                    guard let x = table.rows[row][column]?.numberValue, let y = otherTable.rows[otherRow][otherColumn]?.numberValue, x != y
+                    else { continue }
+                    values.append(MovedValue(path: ["tables", table.id, key, table.columns[column].id], base: x, other: y))
+                }
+            }
+        }
+        hasViews = baseResult.tables.contains(where: \.isView)
+        tables = baseResult.tables.compactMap { table in
+            otherResult.tables.first(where: { $0.id == table.id }).flatMap { TableChange(base: table, other: $0) }
+        }
     }
 
     /// Compares the results of several analyses, pair by pair, side by side on the cores.
@@ -177,6 +200,136 @@ public struct ResultComparison: Sendable, Equatable {
         guard a.members.count == b.members.count else { return false }
         if a.members == b.members { return true }
         return a.members.allSatisfy { member in b[member.key] == member.value }
+    }
+}
+
+/// Two tables of the same id matched: rows by key (SPEC §5), columns by id.
+struct TableMatch {
+    /// The key column of each table.
+    var baseKey: Int
+    var otherKey: Int
+    /// Base row and other row with the same key (each key's first row), in the base's order.
+    var rowPairs: [(Int, Int)] = []
+    /// Rows with a key in one table only.
+    var baseOnly: [Int] = []
+    var otherOnly: [Int] = []
+    /// Base column and other column with the same id.
+    var columnPairs: [(Int, Int)] = []
+
+    /// `nil` when the tables have no key column or key different columns.
+    ///
+    /// - Parameter textKeys: For people only: a table without a key column (SPEC §5) is keyed
+    ///   by its first column when that is text (e.g. a segment's name).
+    init?(_ base: ResultTable, _ other: ResultTable, textKeys: Bool = false) {
+        func key(of table: ResultTable) -> Int? {
+            if let key = table.keyColumn { return key }
+            return textKeys && table.columns.first?.type == .text ? 0 : nil
+        }
+        guard let baseKey = key(of: base), let otherKey = key(of: other), base.columns[baseKey].id == other.columns[otherKey].id
+        else { return nil }
+        self.baseKey = baseKey
+        self.otherKey = otherKey
+        var otherRows: [String: Int] = [:]
+        otherRows.reserveCapacity(other.rows.count)
+        for row in other.rows.indices {
+            if let id = Self.key(other, row: row, column: otherKey), otherRows[id] == nil { otherRows[id] = row }
+        }
+        var seen: Set<String> = []
+        for row in base.rows.indices {
+            guard let id = Self.key(base, row: row, column: baseKey), seen.insert(id).inserted else { continue }
+            if let otherRow = otherRows[id] { rowPairs.append((row, otherRow)) } else { baseOnly.append(row) }
+        }
+        otherOnly = other.rows.indices.filter { row in
+            Self.key(other, row: row, column: otherKey).map { !seen.contains($0) && otherRows[$0] == row } ?? false
+        }
+        var otherColumns: [String: Int] = [:]
+        for (index, column) in other.columns.enumerated() where otherColumns[column.id] == nil { otherColumns[column.id] = index }
+        columnPairs = base.columns.indices.compactMap { column in otherColumns[base.columns[column].id].map { (column, $0) } }
+    }
+
+    /// The key of a row: the id (or text) in its key column.
+    static func key(_ table: ResultTable, row: Int, column: Int) -> String? {
+        switch table.rows[row][column] {
+        case .id(let id)?, .text(let id)?: id
+        default: nil
+        }
+    }
+}
+
+/// One cell of a table that differs between the runs (`nil`: absent or null in that run).
+public struct CellChange: Sendable, Equatable {
+    public var column: TableColumn
+    public var base: CellValue?
+    public var other: CellValue?
+}
+
+/// A table row that moved: its key and the numeric cells that differ.
+public struct RowChange: Sendable, Equatable {
+    /// The row's key: an id of the key column's type, or the text of a table's first column
+    /// when it has no key column.
+    public var key: String
+    /// Whether the row is in the base run, the other run, or both.
+    public var inBase: Bool
+    public var inOther: Bool
+    public var cells: [CellChange]
+
+    /// What the rows are sorted by: rows whose shares moved first, by the largest share change;
+    /// then the others by their largest change (a number present in one run only counts whole).
+    var size: (shares: Double, all: Double) {
+        var shares = 0.0
+        var all = 0.0
+        for cell in cells {
+            let change = abs((cell.other?.numberValue ?? 0) - (cell.base?.numberValue ?? 0))
+            if cell.column.type == .share { shares = max(shares, change) }
+            all = max(all, change)
+        }
+        return (shares, all)
+    }
+}
+
+/// How one table's rows moved between the two runs, largest changes first.
+public struct TableChange: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    /// The key column (its title names what the rows are).
+    public var keyColumn: TableColumn
+    public var rows: [RowChange]
+
+    /// `nil` when the tables have no key or nothing numeric in them moved.
+    init?(base: ResultTable, other: ResultTable) {
+        guard let matched = TableMatch(base, other, textKeys: true) else { return nil }
+        id = base.id
+        title = base.title
+        keyColumn = base.columns[matched.baseKey]
+        let numeric = matched.columnPairs.filter { base.columns[$0.0].type.isNumeric }
+        var rows: [RowChange] = []
+        for (row, otherRow) in matched.rowPairs {
+            var cells: [CellChange] = []
+            for (column, otherColumn) in numeric {
+                let x = base.rows[row][column]
+                let y = other.rows[otherRow][otherColumn]
+                if x?.numberValue != y?.numberValue { cells.append(CellChange(column: base.columns[column], base: x, other: y)) }
+            }
+            if !cells.isEmpty, let id = TableMatch.key(base, row: row, column: matched.baseKey) { rows.append(RowChange(key: id, inBase: true, inOther: true, cells: cells)) }
+        }
+        for row in matched.baseOnly {
+            guard let id = TableMatch.key(base, row: row, column: matched.baseKey) else { continue }
+            let cells = numeric.compactMap { pair in base.rows[row][pair.0].map { CellChange(column: base.columns[pair.0], base: $0, other: nil) } }
+            rows.append(RowChange(key: id, inBase: true, inOther: false, cells: cells))
+        }
+        for row in matched.otherOnly {
+            guard let id = TableMatch.key(other, row: row, column: matched.otherKey) else { continue }
+            let cells = numeric.compactMap { pair in other.rows[row][pair.1].map { CellChange(column: base.columns[pair.0], base: nil, other: $0) } }
+            rows.append(RowChange(key: id, inBase: false, inOther: true, cells: cells))
+        }
+        guard !rows.isEmpty else { return nil }
+        self.rows = rows.enumerated().sorted { left, right in
+            let a = left.element.size
+            let b = right.element.size
+            if a.shares != b.shares { return a.shares > b.shares }
+            if a.all != b.all { return a.all > b.all }
+            return left.offset < right.offset
+        }.map(\.element)
     }
 }
 

@@ -49,8 +49,11 @@ struct CSVModelReader {
     static let supplies = Table(name: "supplies.csv", kind: nil, isRequired: true,
         columns: ["firm", "component", "share", "product", "source", "note"], requiredCount: 2)
 
+    static let modelInfo = Table(name: "model.csv", kind: nil, isRequired: false,
+        columns: ["id", "title", "home"], requiredCount: 0)
+
     /// The files of a CSV model, in reading order.
-    static let tables = [regions, segments, components, requires, firms, supplies]
+    static let tables = [modelInfo, regions, segments, components, requires, firms, supplies]
 
     let directory: String
     var progress: LoadProgress?
@@ -86,6 +89,7 @@ struct CSVModelReader {
 
         var model = ResolvedModel()
         let regionIDs = readRegions(contents[Self.regions.name], into: &model, log: &log)
+        readModelInfo(contents.removeValue(forKey: Self.modelInfo.name), regions: regionIDs, into: &model, log: &log)
         let segmentIDs = readSegments(contents[Self.segments.name], into: &model, log: &log)
         let componentIDs = readComponents(contents[Self.components.name], segments: segmentIDs, into: &model, log: &log)
         contents[Self.regions.name] = nil
@@ -432,6 +436,32 @@ struct CSVModelReader {
         }
         model.regionIndex = ids.index
         return ids
+    }
+
+    /// Reads `model.csv` (SPEC §1.2): one row of `id`, `title` and `home`, the model's id, title
+    /// and default scope, as a YAML file has them.
+    func readModelInfo(_ bytes: [UInt8]?, regions: IDColumn, into model: inout ResolvedModel, log: inout ProblemLog) {
+        guard let bytes else { return }
+        let path = FileAccess.join(directory, Self.modelInfo.name)
+        var rowCount = 0
+        Self.forEachRow(Self.modelInfo, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+            rowCount += 1
+            guard rowCount == 1 else {
+                log.report(.invalidValue(log.describe(rows.location), element: "the model", field: "row",
+                    problem: "model.csv holds one row (id, title, home); this is a second"))
+                return
+            }
+            model.id = Self.text(rows, 0, of: "the model", log: &log)
+            model.title = Self.text(rows, 1, of: "the model", log: &log)
+            if let home = rows.cell(2) {
+                if let found = regions.find(rows.bytes(home)) {
+                    model.home = Int(found)
+                } else {
+                    log.report(.unknownReference(log.describe(rows.location), element: "the model", field: "home",
+                        kind: .region, id: Self.shown(rows, home)))
+                }
+            }
+        }
     }
 
     func readSegments(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDColumn? {

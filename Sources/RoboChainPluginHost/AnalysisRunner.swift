@@ -1,9 +1,18 @@
+import CTermination
 import Dispatch
 import RoboChainAnalysis
 import RoboChainJSON
 import RoboChainModel
 import RoboChainProcess
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One analysis to run, with its option values.
 public struct AnalysisJob: Sendable {
@@ -33,16 +42,26 @@ public enum AnalysisRunner {
     ///   - scope: The scope, a region index.
     ///   - timeout: Seconds an external plugin may run before it is killed.
     ///   - wantsMap: Whether the results will be drawn (built-ins then make annotations).
+    ///   - wantsTables: Whether the results will be shown to people (built-ins then make their
+    ///     view tables, headline and finding columns).
+    ///   - scenario: The scenario the model was changed by (SPEC §6), carried by every result.
     ///   - measures: The shared measures of this model and scope, when the caller also needs
     ///     them (`nil`: made here); the built-in analyses compute each one once between them.
     ///   - finished: Called (from the analysis' thread) as each analysis ends.
     /// - Returns: A result or a failure per job.
     public static func run(
         _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120, wantsMap: Bool = true,
-        measures: SharedMeasures? = nil, finished: (@Sendable (_ analysis: String) -> Void)? = nil
+        wantsTables: Bool = true, scenario: [String]? = nil, measures: SharedMeasures? = nil,
+        finished: (@Sendable (_ analysis: String) -> Void)? = nil
     ) -> [Result<AnalysisResult, AnalysisError>] {
-        let needsModelJSON = jobs.contains { if case .external = $0.analysis.origin { true } else { false } }
-        let encodedModel = needsModelJSON ? model.encodedJSON() : []
+        let inputs = Set(jobs.compactMap { job -> PluginManifest.Input? in
+            if case .external(let plugin) = job.analysis.origin { plugin.manifest.input } else { nil }
+        })
+        // The model is encoded once for every plugin that takes JSON, and written once as CSV
+        // files for every plugin that takes those (removed when the plugins are done).
+        let encodedModel = inputs.contains(.json) ? model.encodedJSON() : []
+        let csvInput: Result<CSVModelDirectory, AnalysisError>? = inputs.contains(.csv) ? CSVModelDirectory.make(model) : nil
+        defer { if case .success(let directory) = csvInput { directory.remove() } }
         let measures = measures ?? SharedMeasures(model: model, scope: scope)
         let outcomes = Mutex([Result<AnalysisResult, AnalysisError>?](repeating: nil, count: jobs.count))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
@@ -50,30 +69,45 @@ public enum AnalysisRunner {
             let outcome: Result<AnalysisResult, AnalysisError>
             switch job.analysis.origin {
             case .builtIn(let analysis):
-                outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope, wantsMap: wantsMap, measures: measures)
+                outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope, wantsMap: wantsMap,
+                    wantsTables: wantsTables, measures: measures)
             case .external(let plugin):
                 let request = PluginRequest(analysis: plugin.manifest.name, scope: scope, options: job.options, model: model)
-                outcome = runExternal(plugin, request: request.encode(encodedModel: encodedModel), scope: model.regions.ids[scope],
-                    timeout: timeout)
+                switch (plugin.manifest.input, csvInput) {
+                case (.csv, .failure(let failure)?):
+                    outcome = .failure(failure)
+                case (.csv, .success(let directory)?):
+                    outcome = runExternal(plugin, request: request.encode(.directory(directory.path)), model: model,
+                        scope: model.regions.ids[scope], timeout: timeout)
+                default:
+                    outcome = runExternal(plugin, request: request.encode(.json(encodedModel)), model: model,
+                        scope: model.regions.ids[scope], timeout: timeout)
+                }
             }
-            outcomes.withLock { $0[index] = outcome }
+            outcomes.withLock { $0[index] = outcome.map { result in
+                var result = result
+                result.scenario = scenario
+                return result
+            } }
             finished?(job.analysis.name)
         }
         return outcomes.withLock { $0.map { $0! } }
     }
 
     static func runBuiltIn(
-        _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool, measures: SharedMeasures
+        _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool, wantsTables: Bool,
+        measures: SharedMeasures
     ) -> Result<AnalysisResult, AnalysisError> {
         do {
             try analysis.validate(options)
             var result = try analysis.run(
-                AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap, measures: measures))
+                AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap, wantsTables: wantsTables,
+                    measures: measures))
             if result.scope == nil { result.scope = model.regions.ids[scope] }
             return .success(result)
         } catch {
             switch error {
-            case .invalidOption, .failed: return .failure(error)
+            case .invalidOption, .failed, .rejected: return .failure(error)
             default: return .failure(.failed(analysis: analysis.name, reason: error.description))
             }
         }
@@ -81,8 +115,12 @@ public enum AnalysisRunner {
 
     /// Runs an external plugin and reads its response, turning every way it can fail into a
     /// failure that names the cause and keeps the tail of its standard error.
+    ///
+    /// A response with SPEC §5's `error` becomes ``AnalysisError/rejected(analysis:kind:message:)``
+    /// (a usage or model error, not a plugin failure); the ids in its tables are checked
+    /// against `model`.
     public static func runExternal(
-        _ plugin: ExternalPlugin, request: [UInt8], scope: String, timeout: Double
+        _ plugin: ExternalPlugin, request: [UInt8], model: ChainModel, scope: String, timeout: Double
     ) -> Result<AnalysisResult, AnalysisError> {
         let name = plugin.manifest.name
         let outcome = ChildProcess.run(
@@ -122,8 +160,9 @@ public enum AnalysisRunner {
             return failure("its standard output is not one JSON object: \(error)")
         }
         do {
-            return .success(try AnalysisResult.decodeResponse(json, analysis: name, scope: scope))
+            return .success(try AnalysisResult.decodeResponse(json, analysis: name, scope: scope, model: model))
         } catch {
+            if case .rejected = error { return .failure(error) }
             return failure("it sent a malformed response: \(error.description.replacingPrefix("malformed response: ", with: ""))")
         }
     }
@@ -136,5 +175,43 @@ public enum AnalysisRunner {
 extension String {
     func replacingPrefix(_ prefix: String, with replacement: String) -> String {
         hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
+    }
+}
+
+/// A temporary CSV directory holding a model, for plugins whose manifest says `"input": "csv"`
+/// (SPEC §5): its files are registered for removal should robochain be stopped by a signal.
+struct CSVModelDirectory: Sendable {
+    let path: String
+    let files: [String]
+
+    /// Writes `model` as CSV files into a new directory under `TMPDIR` (or `/tmp`).
+    static func make(_ model: ChainModel) -> Result<CSVModelDirectory, AnalysisError> {
+        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/robochain-model-XXXXXX").utf8CString)
+        guard let created = mkdtemp(&template) else {
+            return .failure(.failed(analysis: "robochain",
+                reason: "cannot make a temporary directory in \(base) for a plugin's CSV input: \(String(cString: strerror(errno)))"))
+        }
+        let path = String(cString: created)
+        let files = model.csvFiles()
+        let paths = files.map { path + "/" + $0.name }
+        for file in paths { _ = robochain_termination_add_file(file) }
+        let directory = CSVModelDirectory(path: path, files: paths)
+        do {
+            try ChainModel.write(files, into: path)
+        } catch {
+            directory.remove()
+            return .failure(.failed(analysis: "robochain", reason: "cannot write a plugin's CSV input: \(error)"))
+        }
+        return .success(directory)
+    }
+
+    /// Removes the files and the directory.
+    func remove() {
+        for file in files {
+            unlink(file)
+            robochain_termination_remove_file(file)
+        }
+        rmdir(path)
     }
 }

@@ -86,7 +86,7 @@ public enum OptionAssignment {
             do {
                 values.append(try OptionValues(declarations: analysis.options, overrides: overrides, analysis: analysis.name))
             } catch {
-                throw .invalidOption(argument: analysis.name, problem: error.description)
+                throw .rejectedOption(error)
             }
         }
         return values

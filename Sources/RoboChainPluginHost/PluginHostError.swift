@@ -15,6 +15,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
     case missingOption(analysis: String, option: String, type: OptionType)
     /// A name is not a valid analysis name.
     case invalidName(String)
+    /// An option value is of its declared type but the analysis' check rejects it.
+    case rejectedOption(AnalysisError)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
             "--option '\(argument)': \(problem)"
         case .missingOption(let analysis, let option, let type):
             "'\(analysis)' needs its option '\(option)' (\(type.withArticle), no default): give --option \(analysis).\(option)=VALUE"
+        case .rejectedOption(let error):
+            error.description
         case .invalidName(let name):
             "'\(name)' is not a valid analysis name: use lowercase letters, digits and hyphens, starting with a letter"
         }

@@ -21,8 +21,10 @@ import Darwin
 /// Run with no arguments (as `robochain` runs it), the executable reads the request from
 /// standard input, loads the model into the same ``ChainModel`` type the built-ins use, runs the
 /// analysis and writes the response — findings, metrics, annotations, legend and any other
-/// keys — to standard output, then exits 0. A request it cannot read exits 2, an analysis that
-/// throws exits 1; either way the reason goes to standard error, where `robochain` shows it.
+/// keys — to standard output, then exits 0. An option value the analysis' checks reject is
+/// answered with SPEC §5's `error` response (`usage`), so that `robochain` exits 64 with the same
+/// message as for a built-in; a request it cannot read exits 2, an analysis that throws exits 1,
+/// and either way the reason goes to standard error, where `robochain` shows it.
 /// Run with `--manifest` it prints the `plugin.json` for itself; with `--help`, how to use it.
 public enum PluginMain {
     /// The executable as `plugin.json` names it — relative to the plugin's directory — when run
@@ -64,8 +66,15 @@ public enum PluginMain {
             exit(arguments.contains("--help") ? 0 : 2)
         }
         let request: PluginRequest
+        let bytes = readStandardInput()
         do {
-            request = try PluginRequest.decode(readStandardInput(), declarations: analysis.options)
+            request = try PluginRequest.decode(bytes, declarations: analysis.options)
+        } catch .invalidOption(_, let option, let problem) {
+            // The request names the analysis as robochain runs it (its directory's name may differ).
+            let runAs = (try? JSONParser.parse(bytes))?.objectValue?["analysis"]?.stringValue ?? analysis.name
+            // The message names the analysis as the built-in's does.
+            reject(runAs, as: .usage,
+                message: AnalysisError.invalidOption(analysis: analysis.name, option: option, problem: problem).description)
         } catch {
             fail("\(analysis.name): cannot read the request: \(error)", status: 2)
         }
@@ -75,13 +84,29 @@ public enum PluginMain {
             result.analysis = request.analysis
             if result.scope == nil { result.scope = request.model.regions.ids[request.scope] }
             var writer = JSONWriter(style: .compact)
-            result.write(to: &writer, asResponse: true, includeMap: true)
+            result.write(to: &writer, asResponse: true, includePresentation: true)
             writer.finish()
             write(writer.bytes + [0x0A], to: STDOUT_FILENO)
             exit(0)
+        } catch .invalidOption(_, let option, let problem) {
+            reject(request.analysis, as: .usage,
+                message: AnalysisError.invalidOption(analysis: analysis.name, option: option, problem: problem).description)
+        } catch .rejected(_, let kind, let message) {
+            reject(request.analysis, as: kind, message: message)
         } catch {
             fail("\(analysis.name): \(error)", status: 1)
         }
+    }
+
+    /// Answers SPEC §5's `error` response — the request was read, but the analysis cannot run
+    /// on it: `usage` for an option value it rejects, `model` for a model it cannot work on —
+    /// and exits 0, so that robochain reports it as it reports a built-in's (exit 64 or 65).
+    private static func reject(_ name: String, as kind: AnalysisError.RejectionKind, message: String) -> Never {
+        var writer = JSONWriter(style: .compact)
+        AnalysisResult.writeRejection(analysis: name, kind: kind, message: message, to: &writer)
+        writer.finish()
+        write(writer.bytes + [0x0A], to: STDOUT_FILENO)
+        exit(0)
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {

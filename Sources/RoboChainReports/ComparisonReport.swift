@@ -88,7 +88,7 @@ public struct ComparisonReport {
     func describe(_ value: JSONValue?) -> String {
         switch value {
         case nil, .null?: return "–"
-        case .number(let number)?: return ResultReport.decimal(number)
+        case .number(let number)?: return TableText.decimal(number)
         case .string(let text)?: return name(text)
         case .bool(let flag)?: return String(flag)
         case .array(let elements)?:
@@ -112,8 +112,20 @@ public struct ComparisonReport {
         return parts.joined(separator: "; ")
     }
 
+    /// A table cell for people (names for ids, percentages for shares), or `–`.
+    func cellText(_ cell: CellValue?, type: ColumnType) -> String {
+        guard let cell else { return "–" }
+        if case .id(let id) = cell {
+            for model in [otherModel, baseModel] {
+                if let name = type.element?.name(of: id, in: model) { return name }
+            }
+            return id
+        }
+        return TableText.display(cell, type: type, model: otherModel)
+    }
+
     static func signed(_ value: Double) -> String {
-        (value > 0 ? "+" : "") + ResultReport.decimal(value)
+        (value > 0 ? "+" : "") + TableText.decimal(value)
     }
 
     // MARK: - Table and Markdown
@@ -146,7 +158,8 @@ public struct ComparisonReport {
 
     private func section(_ comparison: ResultComparison, markdown: Bool, colour: Bool) -> String {
         var output = heading("\(comparison.analysis): \(summary(comparison))", level: 2, markdown: markdown, colour: colour)
-        let gap = markdown ? "\n" : ""
+        // In Markdown, a blank line between a table and the next heading.
+        var gap: String { markdown && !output.hasSuffix("\n\n") ? "\n" : "" }
         for (label, findings, style) in [("Appeared (only in other)", comparison.added, TextStyle.red),
             ("Went (only in base)", comparison.removed, TextStyle.green)] where !findings.isEmpty
         {
@@ -165,21 +178,45 @@ public struct ComparisonReport {
             }
             output += render(table, markdown: markdown, colour: colour)
         }
-        if !comparison.values.isEmpty {
-            let sorted = comparison.valuesByChange
-            let shown = sorted.prefix(movedShown)
-            let label = sorted.count > shown.count
-                ? "Moved most: the \(shown.count) largest of \(sorted.count) changes (all in --format json or csv)"
-                : "Moved: \(sorted.count)"
+        for table in comparison.tables {
+            let shown = table.rows.prefix(movedShown)
+            let label = table.rows.count > shown.count
+                ? "Moved: \(table.title) — the \(shown.count) rows that moved most of \(table.rows.count)"
+                : "Moved: \(table.title) — \(Wording.count(table.rows.count, "row"))"
+            output += gap + heading(label, level: 3, markdown: markdown, colour: colour)
+            var rows = TextTable([(table.keyColumn.title.uppercased(), .left), ("CHANGES (base → other)", .left)])
+            for row in shown {
+                var subject = table.keyColumn.type == .text ? row.key : cellText(.id(row.key), type: table.keyColumn.type)
+                if !row.inBase { subject += " (only in other)" }
+                if !row.inOther { subject += " (only in base)" }
+                let changes = row.cells.map { cell in
+                    "\(cell.column.title) \(cellText(cell.base, type: cell.column.type)) → \(cellText(cell.other, type: cell.column.type))"
+                }
+                rows.add([Cell(subject), Cell(changes.joined(separator: "; "))])
+            }
+            output += render(rows, markdown: markdown, colour: colour)
+        }
+        // Values the tables do not show: every one for a result without view tables (its own
+        // tables' cells aside), the metrics for one with them.
+        let values = comparison.valuesByChange.filter { value in
+            comparison.hasViews ? value.path.first == "metrics" : value.path.first != "tables"
+        }
+        if !values.isEmpty {
+            let shown = values.prefix(movedShown)
+            let label = values.count > shown.count
+                ? "Moved most: the \(shown.count) largest of \(values.count) changes (all in --format json or csv)"
+                : "Moved: \(Wording.count(values.count, "value"))"
             output += gap + heading(label, level: 3, markdown: markdown, colour: colour)
             var table = TextTable([("VALUE", .left), ("BASE", .right), ("OTHER", .right), ("CHANGE", .right)])
             for value in shown {
-                table.add([Cell(describe(path: value.path)), Cell(ResultReport.decimal(value.base)),
-                    Cell(ResultReport.decimal(value.other)), Cell(Self.signed(value.change), value.change < 0 ? .red : .green)])
+                table.add([Cell(describe(path: value.path)), Cell(TableText.decimal(value.base)),
+                    Cell(TableText.decimal(value.other)), Cell(Self.signed(value.change), value.change < 0 ? .red : .green)])
             }
             output += render(table, markdown: markdown, colour: colour)
         }
-        if comparison.added.isEmpty && comparison.removed.isEmpty && comparison.changed.isEmpty && comparison.values.isEmpty {
+        if comparison.added.isEmpty && comparison.removed.isEmpty && comparison.changed.isEmpty && comparison.values.isEmpty
+            && comparison.tables.isEmpty
+        {
             output += "No difference.\n"
         }
         return output

@@ -27,13 +27,15 @@ public struct ReportEntry: Sendable {
     }
 }
 
-/// Formats the results of `robochain analyze`.
+/// Formats the results of `robochain analyze`, generic over every analysis.
 ///
-/// The table and Markdown forms know the two built-in analyses (by name) and show them as a
-/// person reads them: a summary line on top, gaps most severe first with component and firm
-/// names, localisation shares as percentages. Any other analysis shows its findings and metrics.
-/// A failed analysis is named in the summary line and otherwise left out (the command reports
-/// its cause on standard error).
+/// Every format shows a result through its typed parts alone — headline, findings (with the
+/// members the analysis declares in ``AnalysisResult/findingColumns``), tables and metrics, as
+/// ``AnalysisResult/presentedTables`` gives them — so a plugin's tables and finding members
+/// show exactly as a built-in's do, and no format knows an analysis by name. Ids are shown by
+/// their names (CSV gives both), shares as percentages, rows in the analysis' order. A failed
+/// analysis is named in the summary line and otherwise left out (the command reports its cause
+/// on standard error).
 public struct ResultReport {
     public let model: ChainModel
     public let scope: Int
@@ -75,7 +77,8 @@ public struct ResultReport {
         json(&writer)
     }
 
-    private var successes: [(entry: ReportEntry, result: AnalysisResult)] {
+    /// The analyses that gave a result, with it.
+    public var successes: [(entry: ReportEntry, result: AnalysisResult)] {
         entries.compactMap { entry in
             if case .success(let result) = entry.outcome { return (entry, result) }
             return nil
@@ -99,77 +102,49 @@ public struct ResultReport {
 
     // MARK: - CSV
 
-    static let csvColumns = [
-        "analysis", "scope", "component", "firm", "name", "segment", "kind", "severity", "localSuppliers", "suppliers",
-        "direct", "rolledUp", "valueWeight", "dependents", "candidates", "value", "message",
-    ]
-
-    /// One row per finding, per component (localisation share) and per metric, with the union
-    /// of the columns; a cell is empty where a field does not apply.
+    /// Every presented table of every analysis in one sheet: a row per table row, with the
+    /// columns `analysis`, `scope`, `table`, then the union of the tables' columns in the order
+    /// first met — an id column followed by `<id>Name` with the names. Shares are written as
+    /// percentages (`39.5%`), which spreadsheets read as numbers; every text cell is made safe
+    /// against formula injection.
     func csv() -> String {
-        var lines = [Self.csvColumns.joined(separator: ",")]
-        func row(_ values: [String: String]) {
-            lines.append(Self.csvColumns.map { column in
-                let text = values[column] ?? ""
-                return CSVText.escape(Self.csvTextColumns.contains(column) ? PlainText.spreadsheetSafe(PlainText.lines(text)) : text)
-            }.joined(separator: ","))
-        }
+        var columns: [String] = ["analysis", "scope", "table"]
+        var positions: [String: Int] = [:]
+        var tablesByAnalysis: [(analysis: String, scope: String, tables: [ResultTable])] = []
         for (entry, result) in successes {
-            let scope = result.scope ?? model.regions.ids[self.scope]
-            if entry.name == "localisation-share", let components = result.extra["components"]?.objectValue {
-                for member in components.members {
-                    let values = member.value.objectValue
-                    var cells = ["analysis": entry.name, "scope": scope, "component": member.key]
-                    if let index = model.components.index(of: member.key) {
-                        cells["name"] = model.components.names[index]
-                        cells["segment"] = model.segments.ids[model.components.segment(of: index)]
+            let tables = result.presentedTables
+            tablesByAnalysis.append((entry.name, result.scope ?? model.regions.ids[scope], tables))
+            for table in tables {
+                for column in table.columns where positions[column.id] == nil {
+                    positions[column.id] = columns.count
+                    columns.append(column.id)
+                    if column.type.element != nil {
+                        positions[column.id + "Name"] = columns.count
+                        columns.append(column.id + "Name")
                     }
-                    for key in ["localSuppliers", "suppliers", "direct", "rolledUp"] {
-                        cells[key] = values?[key].map(Self.csvNumber) ?? ""
-                    }
-                    row(cells)
                 }
             }
-            for finding in result.findings ?? [] {
-                var cells = ["analysis": entry.name, "scope": scope, "kind": finding.kind, "severity": finding.severity.rawValue,
-                    "message": finding.message]
-                if let component = finding.component {
-                    cells["component"] = component
-                    if let index = model.components.index(of: component) {
-                        cells["name"] = model.components.names[index]
-                        cells["segment"] = model.segments.ids[model.components.segment(of: index)]
+        }
+        var lines = [columns.map { CSVText.escape(PlainText.spreadsheetSafe($0)) }.joined(separator: ",")]
+        for (analysis, scopeID, tables) in tablesByAnalysis {
+            for table in tables {
+                for row in table.rows {
+                    var cells = [String](repeating: "", count: columns.count)
+                    cells[0] = analysis
+                    cells[1] = scopeID
+                    cells[2] = table.id
+                    for (column, cell) in zip(table.columns, row) {
+                        guard let cell, let position = positions[column.id] else { continue }
+                        cells[position] = TableText.csv(cell, type: column.type)
+                        if column.type.element != nil, let namePosition = positions[column.id + "Name"] {
+                            cells[namePosition] = TableText.display(cell, type: column.type, model: model)
+                        }
                     }
+                    lines.append(cells.map { CSVText.escape(PlainText.spreadsheetSafe(PlainText.lines($0))) }.joined(separator: ","))
                 }
-                if let firm = finding.firm {
-                    cells["firm"] = firm
-                    if cells["name"] == nil, let index = model.firms.index(of: firm) { cells["name"] = model.firms.names[index] }
-                }
-                for member in finding.details.members where Self.csvColumns.contains(member.key) {
-                    if case .array(let items) = member.value {
-                        cells[member.key] = items.compactMap(\.stringValue).joined(separator: ";")
-                    } else {
-                        cells[member.key] = Self.csvNumber(member.value)
-                    }
-                }
-                row(cells)
-            }
-            for (name, value) in (result.metrics ?? [:]).sorted(by: { $0.key < $1.key }) {
-                row(["analysis": entry.name, "scope": scope, "kind": "metric", "name": name, "value": Self.csvNumber(.number(value))])
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// The columns holding free text (names, messages), which could start like a formula.
-    static let csvTextColumns: Set<String> = ["name", "message", "kind"]
-
-    static func csvNumber(_ value: JSONValue) -> String {
-        switch value {
-        case .number(let number): JSONWriter.encode(.number(number), style: .compact).asString
-        case .string(let text): text
-        case .bool(let flag): String(flag)
-        default: ""
-        }
     }
 
     // MARK: - Table and Markdown
@@ -185,56 +160,25 @@ public struct ResultReport {
             output += TextStyle.bold.apply(summary, colour: colour) + "\n"
         }
         for (entry, result) in successes {
-            output += "\n"
-            switch entry.name {
-            case "gap-detection": output += gapSection(entry, result, markdown: markdown, colour: colour)
-            case "localisation-share": output += localisationSection(result, markdown: markdown, colour: colour)
-            default: output += genericSection(entry, result, markdown: markdown, colour: colour)
-            }
+            output += "\n" + section(entry, result, markdown: markdown, colour: colour)
         }
         return output
     }
 
-    private func heading(_ text: String, markdown: Bool, colour: Bool) -> String {
-        let text = PlainText.line(text)
-        return markdown ? "## \(MarkdownText.escape(text))\n\n" : TextStyle.bold.apply(text, colour: colour) + "\n"
-    }
-
-    /// "Guangdong 广东 (CN-GD): 14 gaps (3 foreign-only, …); localisation: Humanoid robot 41 %, …"
+    /// "Guangdong 广东 (CN-GD): gap-detection: 27 gaps (…); localisation-share: local share of …"
     func summaryLine(scopeLabel: String) -> String {
         var parts: [String] = []
         for (entry, result) in successes {
-            switch entry.name {
-            case "gap-detection":
-                // Gaps, by kind; components without any supplier are a data gap, counted apart.
-                let findings = result.findings ?? []
-                let gaps = findings.filter { $0.kind != "unsupplied" }.count
-                var counts: [String] = []
-                for (kind, label) in [("foreign-only", "foreign-only 卡脖子"), ("no-local-supplier", "no local supplier 补链"),
-                    ("single-local-source", "single local source"), ("low-local-share", "low local share")]
-                {
-                    let count = findings.filter { $0.kind == kind }.count
-                    if count > 0 { counts.append("\(count) \(label)") }
-                }
-                parts.append("\(Wording.count(gaps, "gap"))" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
-                let unsupplied = findings.count - gaps
-                if unsupplied > 0 {
-                    parts.append("\(Wording.count(unsupplied, "component")) without any supplier")
-                }
-            case "localisation-share":
-                let roots = result.extra["roots"]?.objectValue?.members ?? []
-                let shown = roots.lazy.map { member in
-                    "\(componentName(member.key)) \(Wording.percent(member.value.numberValue))"
-                }
-                parts.append("localisation " + Wording.list(shown, first: 3))
-            default:
-                if let findings = result.findings {
-                    parts.append("\(entry.name): \(Wording.count(findings.count, "finding"))")
-                } else if let metrics = result.metrics {
-                    parts.append("\(entry.name): \(Wording.count(metrics.count, "metric"))")
-                } else {
-                    parts.append("\(entry.name): done")
-                }
+            if let headline = result.headline {
+                parts.append("\(entry.name): \(headline)")
+            } else if let findings = result.findings {
+                parts.append("\(entry.name): \(Wording.count(findings.count, "finding"))")
+            } else if !result.tables.isEmpty {
+                parts.append("\(entry.name): \(Wording.count(result.tables.count, "table"))")
+            } else if let metrics = result.metrics {
+                parts.append("\(entry.name): \(Wording.count(metrics.count, "metric"))")
+            } else {
+                parts.append("\(entry.name): done")
             }
         }
         let failed = entries.filter { if case .failure = $0.outcome { true } else { false } }.map(\.name)
@@ -242,22 +186,88 @@ public struct ResultReport {
         return "\(scopeLabel): " + parts.joined(separator: "; ")
     }
 
-    private func componentName(_ id: String) -> String {
-        model.components.index(of: id).map { model.components.names[$0] } ?? id
-    }
-
-    private func firmName(_ id: String) -> String {
-        model.firms.index(of: id).map { model.firms.names[$0] } ?? id
-    }
-
-    private static func style(for severity: Severity) -> TextStyle {
-        switch severity {
-        case .critical: .boldRed
-        case .high: .red
-        case .medium: .yellow
-        case .low: .cyan
-        default: .dim
+    /// One analysis: a heading with its scope, scenario and options, then each presented table
+    /// under its title, with notes saying what its columns mean.
+    private func section(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
+        var heading = "\(entry.name) in \(result.scope.flatMap { id in model.regions.index(of: id).map { Wording.region($0, in: model) } } ?? Wording.region(scope, in: model))"
+        if !entry.options.entries.isEmpty {
+            heading += " (" + entry.options.entries.map { "\($0.name) \($0.value)" }.joined(separator: ", ") + ")"
         }
+        var output = markdown
+            ? "## \(MarkdownText.escape(PlainText.line(heading)))\n\n"
+            : TextStyle.bold.apply(PlainText.line(heading), colour: colour) + "\n"
+        if let scenario = result.scenario, !scenario.isEmpty {
+            output += paragraph("Scenario: " + scenario.joined(separator: ", "), markdown: markdown)
+        }
+        if let headline = result.headline {
+            output += paragraph(headline, markdown: markdown)
+        }
+        let tables = result.presentedTables
+        for table in tables {
+            if !output.hasSuffix("\n\n") { output += "\n" }
+            output += markdown
+                ? "### \(MarkdownText.escape(PlainText.line(table.title)))\n\n"
+                : TextStyle.bold.apply(PlainText.line(table.title), colour: colour) + "\n"
+            guard !table.rows.isEmpty else {
+                output += paragraph(table.id == "findings" ? "No findings." : "No rows.", markdown: markdown)
+                continue
+            }
+            output += layout(table, markdown: markdown, colour: colour)
+            let notes = table.columns.compactMap { column in column.help.map { "\(column.title.uppercased()): \($0)." } }
+            if !notes.isEmpty { output += note(notes.joined(separator: " "), markdown: markdown) }
+        }
+        if tables.isEmpty {
+            output += paragraph("No findings, tables or metrics.", markdown: markdown)
+        }
+        let unpresented = result.unpresentedKeys
+        if !unpresented.isEmpty {
+            output += note("Also in the result (see --format json): " + unpresented.joined(separator: ", ") + ".", markdown: markdown)
+        }
+        return output
+    }
+
+    /// A table laid out for a terminal or as a Markdown pipe table: text columns that never
+    /// hold more than 24 columns' width are labels (never cut), numbers are right-aligned.
+    private func layout(_ table: ResultTable, markdown: Bool, colour: Bool) -> String {
+        var texts: [[Cell]] = []
+        texts.reserveCapacity(table.rows.count)
+        for row in table.rows {
+            texts.append(zip(table.columns, row).map { column, cell in
+                guard let cell else { return Cell(column.type.isNumeric ? "–" : "") }
+                let text = TableText.display(cell, type: column.type, model: model)
+                return Cell(text, colour ? Self.style(cell, column: column) : nil)
+            })
+        }
+        var alignments: [TextTable.Alignment] = table.columns.map { $0.type.isNumeric ? .right : $0.type == .boolean ? .label : .left }
+        for (index, column) in table.columns.enumerated() where column.type == .text {
+            if texts.allSatisfy({ DisplayWidth.of($0[index].text) <= 24 }) { alignments[index] = .label }
+        }
+        var text = TextTable(zip(table.columns, alignments).map { (PlainText.line($0.title.uppercased()), $1) })
+        text.rows = texts
+        if markdown { return text.markdown() }
+        // A terminal too narrow for every column: the rightmost that do not fit are left out,
+        // and a note says which (other formats have them all).
+        guard let width else { return text.render(colour: colour) }
+        let kept = text.fittingColumnCount(width: width)
+        guard kept < table.columns.count else { return text.render(colour: colour, width: width) }
+        let left = table.columns[kept...].map { $0.title.uppercased() }
+        return text.prefix(kept).render(colour: colour, width: width)
+            + note("Not shown, for the terminal's width: \(left.joined(separator: ", ")) (see --format markdown or csv).", markdown: false)
+    }
+
+    /// Severities by their level, shares red (below 30 %), yellow (below 60 %) or green.
+    private static func style(_ cell: CellValue, column: TableColumn) -> TextStyle? {
+        if column.type == .share { return style(forShare: cell.numberValue) }
+        if column.id == "severity", case .text(let text) = cell {
+            switch Severity(rawValue: text) {
+            case .critical: return .boldRed
+            case .high: return .red
+            case .medium: return .yellow
+            case .low: return .cyan
+            default: return .dim
+            }
+        }
+        return nil
     }
 
     private static func style(forShare share: Double?) -> TextStyle? {
@@ -265,143 +275,67 @@ public struct ResultReport {
         return share < 0.3 ? .red : share < 0.6 ? .yellow : .green
     }
 
-    private func gapSection(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
-        let threshold = entry.options.number("threshold").map { Wording.percent($0) } ?? "–"
-        let output = heading("Gaps in \(Wording.region(scope, in: model)) (gap-detection, low-share threshold \(threshold))",
-            markdown: markdown, colour: colour)
-        let findings = result.findings ?? []
-        guard !findings.isEmpty else { return output + "No gaps found.\n" }
-        var table = TextTable([
-            ("SEVERITY", .label), ("KIND", .label), ("COMPONENT", .left), ("LOCAL/ALL", .right), ("VALUE", .right),
-            ("DEPENDENTS", .right), ("CANDIDATES 招商", .left),
-        ])
-        for finding in findings {
-            let details = finding.details
-            let local = Self.whole(details["localSuppliers"])
-            let all = Self.whole(details["suppliers"])
-            let value = details["valueWeight"]?.numberValue.map { Self.decimal($0) } ?? "–"
-            let dependents = Self.whole(details["dependents"])
-            let candidates = (details["candidates"]?.arrayValue ?? []).compactMap(\.stringValue).map(firmName)
-            table.add([
-                Cell(finding.severity.rawValue, Self.style(for: finding.severity)), Cell(finding.kind),
-                Cell(finding.component.map(componentName) ?? finding.firm ?? ""), Cell("\(local)/\(all)"), Cell(value),
-                Cell(dependents), Cell(candidates.joined(separator: ", ")),
-            ])
-        }
-        let rendered = markdown ? table.markdown() : table.render(colour: colour, width: width)
-        return output + rendered + note("LOCAL/ALL: suppliers in scope / all suppliers."
-            + " VALUE: the component's share of the cost of the whole product it weighs most in."
-            + " DEPENDENTS: the components that need it, directly or through others."
-            + " CANDIDATES: suppliers outside the scope, those in the country first.", markdown: markdown)
+    private func paragraph(_ text: String, markdown: Bool) -> String {
+        markdown ? MarkdownText.escape(PlainText.line(text)) + "\n\n" : note(text, markdown: false)
     }
 
     /// An explanatory note under a table: a paragraph of its own in Markdown; in a terminal,
     /// wrapped at word boundaries to the terminal's width when it is known.
     private func note(_ text: String, markdown: Bool) -> String {
-        if markdown { return "\n" + text + "\n" }
+        let text = PlainText.line(text)
+        if markdown { return "\n" + MarkdownText.escape(text) + "\n" }
         guard let width, width > 20 else { return text + "\n" }
         return DisplayWidth.wrap(text, to: width).joined(separator: "\n") + "\n"
     }
+}
 
-    private func localisationSection(_ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
-        var output = heading("Localisation share in \(Wording.region(scope, in: model)) (localisation-share)",
-            markdown: markdown, colour: colour)
-        let segmentOrder = model.segments.displayOrder
-        let roots = result.extra["roots"]?.objectValue?.members ?? []
-        let segments = result.extra["segments"]?.objectValue
-        if !roots.isEmpty {
-            var table = TextTable([("WHOLE PRODUCT", .left), ("OVERALL", .right)]
-                + segmentOrder.map { (model.segments.names[$0].uppercased(), TextTable.Alignment.right) })
-            for member in roots {
-                let share = member.value.numberValue
-                var cells = [Cell(componentName(member.key)), Cell(Wording.percent(share), Self.style(forShare: share))]
-                for segment in segmentOrder {
-                    let value = segments?[member.key]?.objectValue?[model.segments.ids[segment]]?.numberValue
-                    cells.append(Cell(Wording.percent(value), Self.style(forShare: value)))
-                }
-                table.add(cells)
-            }
-            output += markdown ? table.markdown() : table.render(colour: colour, width: width)
-            output += note("– : no share: no component of the segment in the product has a supplier and value of its own"
-                + " (an assembly whose parts' weights are not given passes all its value to them).", markdown: markdown)
+/// How table cells read: for people (names for ids, percentages for shares) and in CSV.
+public enum TableText {
+    /// A cell as a person reads it: an id by its element's name (the id itself when the model
+    /// has no such element), a list of ids as names joined by ", ", a share as a whole
+    /// percentage, a number to three decimals, a Boolean as yes or no.
+    public static func display(_ cell: CellValue, type: ColumnType, model: ChainModel) -> String {
+        switch cell {
+        case .text(let text): return text
+        case .number(let number): return type == .share ? Wording.percent(number) : decimal(number)
+        case .integer(let integer): return type == .share ? Wording.percent(Double(integer)) : String(integer)
+        case .boolean(let flag): return flag ? "yes" : "no"
+        case .id(let id): return name(of: id, type: type, model: model)
+        case .ids(let ids): return ids.map { name(of: $0, type: type, model: model) }.joined(separator: ", ")
         }
-        if let coverage = result.extra["coverage"]?.objectValue {
-            let parts = coverage.members.map { member in
-                let name = model.segments.index(of: member.key).map { model.segments.names[$0] } ?? member.key
-                return "\(name) \(Wording.percent(member.value.numberValue))"
-            }
-            output += "\n" + note("Components with a supplier in scope: " + PlainText.line(parts.joined(separator: ", ")), markdown: false)
-        }
-        guard let components = result.extra["components"]?.objectValue, !components.members.isEmpty else { return output }
-        output += "\n"
-        var table = TextTable([
-            ("COMPONENT", .left), ("SEGMENT", .label), ("LOCAL/ALL", .right), ("DIRECT", .right), ("ROLLED UP", .right),
-        ])
-        let segmentRank = Dictionary(uniqueKeysWithValues: segmentOrder.enumerated().map { ($1, $0) })
-        let rows = components.members.map { member -> (id: String, index: Int?, values: JSONObject?) in
-            (member.key, model.components.index(of: member.key), member.value.objectValue)
-        }.sorted { left, right in
-            let leftSegment = left.index.map { segmentRank[model.components.segment(of: $0)] ?? 0 } ?? Int.max
-            let rightSegment = right.index.map { segmentRank[model.components.segment(of: $0)] ?? 0 } ?? Int.max
-            if leftSegment != rightSegment { return leftSegment < rightSegment }
-            let leftShare = left.values?["direct"]?.numberValue ?? .infinity
-            let rightShare = right.values?["direct"]?.numberValue ?? .infinity
-            if leftShare != rightShare { return leftShare < rightShare }
-            return left.id < right.id
-        }
-        for row in rows {
-            let direct = row.values?["direct"]?.numberValue
-            let rolled = row.index.map { model.components.isLeaf($0) } == true ? nil : row.values?["rolledUp"]?.numberValue
-            let local = Self.whole(row.values?["localSuppliers"])
-            let all = Self.whole(row.values?["suppliers"])
-            table.add([
-                Cell(componentName(row.id)),
-                Cell(row.index.map { model.segments.names[model.components.segment(of: $0)] } ?? ""),
-                Cell("\(local)/\(all)"), Cell(Wording.percent(direct), Self.style(forShare: direct)),
-                Cell(rolled == nil ? "" : Wording.percent(rolled), Self.style(forShare: rolled)),
-            ])
-        }
-        output += markdown ? table.markdown() : table.render(colour: colour, width: width)
-        return output + note("DIRECT: the share of the component's supply held by firms in scope."
-            + " ROLLED UP (assemblies only): the local share of its whole value, its parts' shares included.", markdown: markdown)
     }
 
-    private func genericSection(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
-        var output = heading(entry.name, markdown: markdown, colour: colour)
-        if let findings = result.findings {
-            if findings.isEmpty {
-                output += "No findings.\n"
-            } else {
-                var table = TextTable([("SEVERITY", .label), ("KIND", .label), ("SUBJECT", .left), ("MESSAGE", .left)])
-                for finding in findings.sorted(by: { $0.severity < $1.severity }) {
-                    let subject = finding.component.map(componentName) ?? finding.firm.map(firmName) ?? ""
-                    table.add([Cell(finding.severity.rawValue, Self.style(for: finding.severity)), Cell(finding.kind),
-                        Cell(subject), Cell(finding.message)])
-                }
-                output += markdown ? table.markdown() : table.render(colour: colour, width: width)
-            }
+    /// A cell in CSV: ids as ids (lists joined by ";"), shares as percentages with up to four
+    /// decimals (`39.1234%`), numbers in their shortest exact form, Booleans as true or false.
+    public static func csv(_ cell: CellValue, type: ColumnType) -> String {
+        switch cell {
+        case .text(let text), .id(let text): return text
+        case .number(let number):
+            guard type == .share, number.isFinite else { return exact(number) }
+            return percentText(number)
+        case .integer(let integer): return type == .share ? percentText(Double(integer)) : String(integer)
+        case .boolean(let flag): return String(flag)
+        case .ids(let ids): return ids.joined(separator: ";")
         }
-        if let metrics = result.metrics, !metrics.isEmpty {
-            if result.findings != nil { output += "\n" }
-            var table = TextTable([("METRIC", .left), ("VALUE", .right)])
-            for (name, value) in metrics.sorted(by: { $0.key < $1.key }) { table.add([Cell(name), Cell(Self.decimal(value))]) }
-            output += markdown ? table.markdown() : table.render(colour: colour, width: width)
-        }
-        if result.findings == nil && (result.metrics ?? [:]).isEmpty {
-            output += "No findings or metrics; see --format json for the full result.\n"
-        }
-        return output
     }
 
-    /// A count from a result (a whole number in range), or `–`: results may come from plugins.
-    static func whole(_ value: JSONValue?) -> String {
-        guard let number = value?.numberValue, number.isFinite, number == number.rounded(), abs(number) < 1e15 else { return "–" }
-        return String(Int(number))
+    static func name(of id: String, type: ColumnType, model: ChainModel) -> String {
+        type.element?.name(of: id, in: model) ?? id
     }
 
-    /// A number with up to three decimals, trailing zeros dropped.
+    /// A share as a percentage with up to four decimals, trailing zeros dropped: `39.1234%`.
+    static func percentText(_ share: Double) -> String {
+        let scaled = (share * 1_000_000).rounded() / 10_000
+        if scaled == scaled.rounded() && abs(scaled) < 1e15 { return "\(Int(scaled))%" }
+        return "\(scaled)%"
+    }
+
+    static func exact(_ number: Double) -> String {
+        String(decoding: JSONWriter.encode(.number(number), style: .compact), as: UTF8.self)
+    }
+
     /// A number to three decimals; very large and very small ones as Swift writes them (1e+308).
-    static func decimal(_ value: Double) -> String {
+    public static func decimal(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
         guard abs(value) < 1e15 && (value == 0 || abs(value) >= 1e-3) else { return String(value) }
         let rounded = (value * 1000).rounded() / 1000

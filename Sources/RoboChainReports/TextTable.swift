@@ -49,15 +49,15 @@ struct TextTable {
     /// Aligned columns separated by two spaces; the header in bold when colour is on.
     ///
     /// - Parameter width: When given (a terminal's width), the `left` columns are narrowed —
-    ///   the rightmost first, none below 12 columns or its header — until the table fits; the
-    ///   cut text ends in "…".
+    ///   the rightmost first, none below 12 columns — until the table fits; the cut text (a
+    ///   header too) ends in "…".
     func render(colour: Bool, width: Int? = nil) -> String {
         var widths = header.map(DisplayWidth.of)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(cell.text)) }
         }
         if let width {
-            let minimums = header.indices.map { alignments[$0] == .left ? max(12, DisplayWidth.of(header[$0])) : widths[$0] }
+            let minimums = header.indices.map { alignments[$0] == .left ? min(12, widths[$0]) : widths[$0] }
             Self.narrow(&widths, to: width, minimums: minimums)
         }
         func line(_ cells: [Cell], headerStyle: Bool) -> String {
@@ -70,11 +70,37 @@ struct TextTable {
                 let style = headerStyle ? TextStyle.bold : cell.style
                 parts.append(style.map { $0.apply(padded, colour: colour) } ?? padded)
             }
-            return parts.joined(separator: "  ")
+            let line = parts.joined(separator: "  ")
+            // Empty cells at the end of a row leave no trailing blanks.
+            guard !colour, line.last == " " else { return line }
+            return String(line.reversed().drop(while: { $0 == " " }).reversed())
         }
         var lines = [line(header.map { Cell($0) }, headerStyle: true)]
         lines += rows.map { line($0, headerStyle: false) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// How many of the columns, from the left, fit in `width` at their narrowest (text columns
+    /// at 12, their header cut if need be; the others whole); at least one.
+    func fittingColumnCount(width: Int) -> Int {
+        var used = 0
+        for index in header.indices {
+            var widest = DisplayWidth.of(header[index])
+            for row in rows { widest = max(widest, DisplayWidth.of(row[index].text)) }
+            if alignments[index] == .left { widest = min(12, widest) }
+            used += widest + (index > 0 ? 2 : 0)
+            if used > width { return max(1, index) }
+        }
+        return header.count
+    }
+
+    /// The table without its columns from `count` on.
+    func prefix(_ count: Int) -> TextTable {
+        var table = self
+        table.header = Array(header.prefix(count))
+        table.alignments = Array(alignments.prefix(count))
+        table.rows = rows.map { Array($0.prefix(count)) }
+        return table
     }
 
     /// Narrows columns to their minimums, the rightmost first (the first text column, usually

@@ -52,12 +52,16 @@ struct AnalysisSelection: ParsableArguments {
 
     /// Runs the jobs, with a progress line at a terminal when they take a while.
     func run(
-        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, measures: SharedMeasures? = nil, display: ProgressDisplay
+        _ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, wantsTables: Bool = false,
+        scenario: Scenario = Scenario(), measures: SharedMeasures? = nil, display: ProgressDisplay
     ) -> [Result<AnalysisResult, AnalysisError>] {
         let counter = ProgressDisplay.Counter()
         display.analyses(jobs.map(\.analysis.name), counter: counter)
         defer { display.finish() }
-        return AnalysisRunner.run(jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, measures: measures) { _ in
+        return AnalysisRunner.run(
+            jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, wantsTables: wantsTables,
+            scenario: scenario.isEmpty ? nil : scenario.descriptions, measures: measures
+        ) { _ in
             counter.increment()
         }
     }
@@ -100,6 +104,10 @@ struct AnalyzeCommand: ParsableCommand {
             Loading and analysing a large model shows progress on standard error when it is a \
             terminal (not with --quiet).
 
+            What if: --without firm:ID, --without region:ID and --relocate FIRM=REGION change the \
+            loaded model first, in the order given, for every analysis (plugins included); the \
+            results carry 'scenario'. 'robochain compare' shows what such a change changes.
+
             Exit status: 0 (findings are not failures), 64 bad usage, 65 invalid model, 70 an \
             analysis failed (the others' results are still printed), 1 output not writable.
 
@@ -110,6 +118,8 @@ struct AnalyzeCommand: ParsableCommand {
                   --format markdown --output report.md
               robochain analyze chain-csv/ --with gap-detection --scope CN-GD-SZ \\
                   --option threshold=0.5 --format json
+              robochain analyze Models/guangdong-robots.yaml --with gap-detection \\
+                  --without region:JP --relocate nabtesco=CN-GD-SZ
             """)
 
     @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
@@ -165,15 +175,21 @@ struct AnalyzeCommand: ParsableCommand {
         loaded.model = try what.apply(scenario, to: loaded.model)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
-        let outcomes = scenario.mark(selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, display: display))
+        let outcomes = selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, wantsTables: format != .json,
+            scenario: scenario, display: display)
         timer.lap("analyses")
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
-        var usageFailure: String?
-        var failed = false
+        // A usage error (an option a plugin's own check rejects, as a built-in's would be) ends
+        // the command as a built-in's does, before any output; a model a plugin cannot work on
+        // is exit 65; any other failure is a plugin failure (70), after the others' results.
+        var status: Int32 = 0
         for case .failure(let failure) in outcomes {
-            if failure.isUsageError { usageFailure = failure.description } else { failed = true }
+            if failure.isUsageError {
+                stream.discard()
+                throw ValidationError(failure.description)
+            }
+            status = max(status, failure.isModelError ? ExitStatus.invalidModel.rawValue : ExitStatus.pluginFailure.rawValue)
         }
-        if let usageFailure { throw ValidationError(usageFailure) }
         // With no result at all there is nothing to print, and an output file is left as it was.
         if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
             let colour = (output == nil || output == "-") && OutputFile.isTerminal(1) && !Environment.noColour
@@ -186,7 +202,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         timer.lap("output")
         for case .failure(let failure) in outcomes { printError("error: \(failure)") }
-        finishProcess(failed ? ExitStatus.pluginFailure.rawValue : 0)
+        finishProcess(status)
     }
 }
 

@@ -120,11 +120,17 @@ struct CompareCommand: ParsableCommand {
         other = try what.apply(scenario, to: other)
         timer.lap("scenario")
 
+        // Tables that only present the result (views) are wanted by the formats for people and the map.
         let wantsMap: Bool
-        if case .map = chosen { wantsMap = true } else { wantsMap = false }
-        let baseOutcomes = selection.run(jobs, model: base, scope: baseScope, wantsMap: wantsMap, display: display)
+        let wantsTables: Bool
+        switch chosen {
+        case .map: (wantsMap, wantsTables) = (true, true)
+        case .report(let format): (wantsMap, wantsTables) = (false, format == .table || format == .markdown)
+        }
+        let baseOutcomes = selection.run(jobs, model: base, scope: baseScope, wantsMap: wantsMap, wantsTables: wantsTables, display: display)
         timer.lap("base analyses")
-        let otherOutcomes = scenario.mark(selection.run(jobs, model: other, scope: otherScope, wantsMap: wantsMap, display: display))
+        let otherOutcomes = selection.run(
+            jobs, model: other, scope: otherScope, wantsMap: wantsMap, wantsTables: wantsTables, scenario: scenario, display: display)
         timer.lap("other analyses")
         var failures: [AnalysisError] = []
         var pairs: [(base: AnalysisResult, other: AnalysisResult)] = []

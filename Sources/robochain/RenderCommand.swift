@@ -30,6 +30,9 @@ struct RenderCommand: ParsableCommand {
             first few suppliers in the scope, with "+N more"; the default), all (a node per firm, \
             grouped by region).
 
+            --without and --relocate draw the map of a what-if scenario (see 'robochain analyze \
+            --help'); 'robochain compare … --output diff.svg' draws what it changes.
+
             Large models: above --max-nodes nodes (default 2000) the map is simplified and a note \
             says how: firm nodes give way to names, then components are aggregated into one node \
             per segment and level. Layout and rendering get --layout-timeout seconds (default 60) \
@@ -53,6 +56,8 @@ struct RenderCommand: ParsableCommand {
               robochain render big-model/ --max-nodes 500 --layout-timeout 30 \\
                   --output big.svg
               robochain render Models/guangdong-robots.yaml --format dot --output - | less
+              robochain render Models/guangdong-robots.yaml --with localisation-share \\
+                  --without region:JP --output without-japan.svg
             """)
 
     @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
@@ -113,7 +118,8 @@ struct RenderCommand: ParsableCommand {
 
         // The map shows the same supply counts and shares the analyses compute: once for both.
         let measures = SharedMeasures(model: loaded.model, scope: scope)
-        let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, measures: measures, display: display)
+        let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, scenario: scenario, measures: measures,
+            display: display)
         var results: [AnalysisResult] = []
         var failures: [AnalysisError] = []
         for outcome in outcomes {

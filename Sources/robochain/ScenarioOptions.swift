@@ -63,18 +63,3 @@ struct ScenarioOptions: ParsableArguments {
         }
     }
 }
-
-extension Scenario {
-    /// The outcomes with each result marked as run on this scenario (SPEC §6: `scenario`), when
-    /// it changes anything.
-    func mark(_ outcomes: [Result<AnalysisResult, AnalysisError>]) -> [Result<AnalysisResult, AnalysisError>] {
-        guard !isEmpty else { return outcomes }
-        return outcomes.map { outcome in
-            outcome.map { result in
-                var result = result
-                result.scenario = descriptions
-                return result
-            }
-        }
-    }
-}

@@ -25,7 +25,7 @@ struct PluginMessageTests {
         result.annotations = ["hand": Annotation(fill: "#aabbcc", badge: "!", tooltip: "t", border: "#000000")]
         result.legend = [LegendEntry(label: "gap", fill: "#ffffff", border: nil, badge: "!")]
         var writer = JSONWriter(style: .compact)
-        result.write(to: &writer, asResponse: true, includeMap: true)
+        result.write(to: &writer, asResponse: true, includePresentation: true)
         #expect(writer.bytes.asString == ##"{"protocol":1,"analysis":"a","annotations":{"hand":{"fill":"#aabbcc","badge":"!","tooltip":"t","border":"#000000"}},"legend":[{"label":"gap","fill":"#ffffff","badge":"!"}]}"##)
         #expect(try AnalysisResult.decodeResponse(JSONParser.parse(writer.bytes), analysis: "a") == result)
     }

@@ -84,12 +84,15 @@ import Testing
         #expect(Golden.mismatch(result.standardOutput, name: "analyze-guangdong.md") == nil)
     }
 
-    @Test func csvOneRowPerFindingOrComponent() throws {
+    /// CSV: every table of every analysis in one sheet, a row per table row, ids with their
+    /// names beside them, shares as percentages.
+    @Test func csvOneRowPerTableRow() throws {
         let result = try CommandRunner.robochain(Self.both + ["--format", "csv"])
         #expect(result.exitStatus == 0)
         #expect(Golden.mismatch(result.standardOutput, name: "analyze-guangdong.csv") == nil)
         let lines = result.standardOutput.split(separator: "\n")
-        #expect(lines.first == "analysis,scope,component,firm,name,segment,kind,severity,localSuppliers,suppliers,direct,rolledUp,valueWeight,dependents,candidates,value,message")
+        #expect(lines.first == "analysis,scope,table,severity,kind,component,componentName,localSuppliers,suppliers,valueWeight,dependents,candidates,candidatesName,message,product,productName,overall,brain,senses,limbs,body,segment,coverage,direct,rolledUp")
+        #expect(lines.contains("localisation-share,CN-GD,coverage,,,,,,,,,,,,,,,,,,,Brain 大脑,90.9091%,,"))
     }
 
     @Test func jsonIsTheResultObjectOrAnArray() throws {
@@ -152,7 +155,7 @@ import Testing
     @Test func outputDashIsStandardOutputAndAnUnknownExtensionNeedsAFormat() throws {
         let dash = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", "-"])
         #expect(dash.exitStatus == 0)
-        #expect(dash.standardOutput.hasPrefix("Guangdong 广东 (CN-GD): 27 gaps"))
+        #expect(dash.standardOutput.hasPrefix("Guangdong 广东 (CN-GD): gap-detection: 25 gaps"))
         let unknown = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", "gaps.xlsx"])
         #expect(unknown.exitStatus == 64)
         #expect(unknown.standardError.hasPrefix("Error: cannot tell the format from the extension '.xlsx' of --output 'gaps.xlsx'; give --format table, json, csv or markdown"))
@@ -353,8 +356,10 @@ struct ProgressTests {
         for line in lines[header...] {
             #expect(DisplayWidth.of(line) <= 90, "\(line)")
         }
-        #expect(lines[header] == "SEVERITY  KIND                 COMPONENT     LOCAL/ALL  VALUE  DEPENDENTS  CANDIDATES 招商")
-        #expect(lines[header + 1].hasPrefix("high      no-local-supplier    CMOS image…         0/3  0.167           7  OmniVision (Wi…"))
+        #expect(lines[header] == "SEVERITY  KIND                 COMPONENT       LOCAL  ALL  VALUE  DEPENDENTS  CANDIDATES…")
+        #expect(lines[header + 1] == "high      no-local-supplier    Linear actuat…      0    2  0.235           1  Sanhua Inte…")
+        // The message column does not fit and is left out, with a note saying so.
+        #expect(result.standardOutput.contains("Not shown, for the terminal's width: MESSAGE"))
     }
 
     @Test func quietShowsNoProgress() throws {
@@ -398,7 +403,7 @@ final class Received: @unchecked Sendable {
 }
 
 @Suite struct HelpTests {
-    @Test(arguments: ["robochain", "validate", "analyze", "plugins", "plugins list", "plugins new"])
+    @Test(arguments: ["robochain", "validate", "analyze", "compare", "plugins", "plugins list", "plugins new"])
     func helpIsCompleteWithExamples(command: String) throws {
         let arguments = command == "robochain" ? ["--help"] : command.split(separator: " ").map(String.init) + ["--help"]
         let result = try CommandRunner.robochain(arguments)

@@ -17,6 +17,51 @@ import Testing
         #expect(model.firms.names == ["Acme, Inc. \"the best\"\nShenzhen branch"])
     }
 
+    /// `ChainModel.csvFiles()` writes the CSV form of SPEC §1.2 (with `model.csv`), and loading
+    /// it gives the same model: the form plugins with `"input": "csv"` receive.
+    @Test func writtenCSVFilesLoadAsTheSameModel() throws {
+        let model = try ModelLoader.loadYAML("""
+            id: m
+            title: 'A, "quoted" title'
+            home: CN-GD
+            regions:
+              - {id: CN, name: China}
+              - {id: CN-GD, name: "Guangdong, 广东", parent: CN, note: a note}
+            components:
+              - {id: hand, name: Hand, segment: limbs, source: s1}
+              - id: arm
+                name: Arm
+                segment: limbs
+                requires: [{component: hand, weight: 0.25, source: bom}]
+            firms:
+              - {id: acme, name: Acme, region: CN-GD, supplies: [{component: hand, share: 0.5, product: "H-1"}, {component: arm}]}
+            """).model
+        let files = model.csvFiles()
+        #expect(files.map(\.name) == ["model.csv", "regions.csv", "components.csv", "requires.csv", "firms.csv", "supplies.csv"])
+        #expect(String(decoding: files[0].bytes, as: UTF8.self) == "id,title,home\nm,\"A, \"\"quoted\"\" title\",CN-GD\n")
+        #expect(String(decoding: files[3].bytes, as: UTF8.self) == "parent,child,weight,source,note\narm,hand,0.25,bom,\n")
+        let directory = try TemporaryDirectory("csv-out")
+        defer { directory.remove() }
+        try model.writeCSV(directory: directory.path)
+        let reloaded = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(reloaded == model)
+        #expect(reloaded.home == 1)
+        #expect(reloaded.title == "A, \"quoted\" title")
+    }
+
+    @Test func modelCSVNamesAnUnknownHome() throws {
+        let directory = try CSVFixture.write(regions: CSVFixture.regions)
+        defer { directory.remove() }
+        try directory.write("id,title,home\nm,T,XX\n", to: "model.csv")
+        #expect(throws: ModelError.self) { try ModelLoader.loadCSV(directory: directory.path) }
+        do {
+            _ = try ModelLoader.loadCSV(directory: directory.path)
+        } catch {
+            #expect(error.description.contains("model.csv:2"), "\(error)")
+            #expect(error.description.contains("'XX'"), "\(error)")
+        }
+    }
+
     @Test func byteOrderMarkAndCRLF() throws {
         let directory = try CSVFixture.write(regions: "\u{FEFF}id,name,parent\r\nCN,China 中国,\r\nCN-GD,Guangdong 广东,CN\r\n")
         defer { directory.remove() }

@@ -110,7 +110,7 @@ import Testing
         #expect(model.home.map { model.regions.ids[$0] } == "CN-GD")
         #expect(model.regions.count == 31)
         #expect(model.components.count == 46)
-        #expect(model.firms.count == 119)
+        #expect(model.firms.count == 142)
         #expect(model.segments.displayOrder.map { model.segments.ids[$0] } == ["brain", "senses", "limbs", "body"])
         var perSegment: [String: Int] = [:]
         for component in 0..<model.components.count {

@@ -116,7 +116,7 @@ import Testing
         let result = try plugins.robochain(["analyze", Self.model, "--with", "bad", "--with", "large", "--with", "gap-detection"])
         #expect(result.exitStatus == 70)
         #expect(result.standardOutput.hasPrefix(
-            "Guangdong 广东 (CN-GD): large: 3 metrics; 27 gaps (11 no local supplier 补链, 15 single local source, 1 low local share); failed: bad (see standard error)\n"),
+            "Guangdong 广东 (CN-GD): large: 3 metrics; gap-detection: 25 gaps (6 no local supplier 补链, 18 single local source, 1 low local share); failed: bad (see standard error)\n"),
             "\(result.standardOutput.prefix(300))")
         #expect(result.standardOutput.contains("big     1e+308\n"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("tiny     2e-05\n"))

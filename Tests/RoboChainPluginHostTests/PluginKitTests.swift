@@ -37,15 +37,27 @@ import Testing
         }
     }
 
-    @Test func anSDKPluginChecksItsOptionsBeforeRunning() throws {
+    /// Issue #11: the same option rejected by the built-in and by the same analysis built with
+    /// the SDK gives the same exit status (64) and message; the SDK answers SPEC §5's `error`.
+    @Test func anSDKPluginRejectsAnOptionAsTheBuiltInDoes() throws {
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         try externalBuild(of: "robochain-gap-detection", as: "gap-detection-external", in: plugins)
-        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection-external",
+        let external = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection-external",
             "--option", "candidates=-1", "--format", "json"])
-        #expect(result.exitStatus == 70)
-        #expect(result.standardError.contains(
-            "gap-detection: option 'candidates' of 'gap-detection' must be 0 or more, not -1"), "\(result.standardError)")
+        let builtIn = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection",
+            "--option", "candidates=-1", "--format", "json"])
+        #expect(external.exitStatus == 64)
+        #expect(builtIn.exitStatus == 64)
+        #expect(external.standardOutput == "")
+        let message = "Error: option 'candidates' of 'gap-detection' must be 0 or more, not -1\n"
+        #expect(external.standardError.hasPrefix(message), "\(external.standardError)")
+        #expect(builtIn.standardError.hasPrefix(message), "\(builtIn.standardError)")
+        // What the plugin answered, exactly.
+        let request = #"{"protocol": 1, "analysis": "renamed", "scope": "CN", "options": {"candidates": -1}, "model": {"regions": [{"id": "CN", "name": "China"}], "components": [], "firms": []}}"#
+        let answer = try CommandRunner.run(CommandRunner.product("robochain-gap-detection"), [], input: Array(request.utf8))
+        #expect(answer.exitStatus == 0)
+        #expect(answer.standardOutput == #"{"protocol":1,"analysis":"renamed","error":{"kind":"usage","message":"option 'candidates' of 'gap-detection' must be 0 or more, not -1"}}"# + "\n")
     }
 
     @Test func builtInsGiveIdenticalResultsOutOfProcessOnGuangdong() throws {

@@ -76,10 +76,10 @@ import Testing
         let svg = try ParsedSVG(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
         let nodes = svg.groups(class: "node").compactMap { $0.attributes["id"] }
         #expect(nodes.filter { $0.hasPrefix("c.") }.count == 46)
-        #expect(nodes.filter { $0.hasPrefix("f.") }.count == 119)
+        #expect(nodes.filter { $0.hasPrefix("f.") }.count == 142)
         #expect(svg.groups(class: "cluster").contains { $0.attributes["id"] != nil })
-        // CMOS image sensors: no supplier in Guangdong (补链), 0 % local.
-        #expect(svg.texts(inGroup: "c.image-sensor").contains("0 % · 补链"))
+        // RV reducers: no supplier in Guangdong (补链), 0 % local.
+        #expect(svg.texts(inGroup: "c.rv-reducer").contains("0 % · 补链"))
         let allText = svg.elements.filter { $0.name == "text" }.map(\.text)
         #expect(allText.contains("Guangdong intelligent-robot industry chain"))
         #expect(allText.contains("localisation-share") && allText.contains("gap-detection"))

@@ -26,42 +26,102 @@ public struct GapDetection: Analysis {
     public let version = "1.0.0"
     public let summary =
         "Finds components with no supplier in the scope (补链) or in the country (卡脖子), single local sources and low local shares, with recruitment candidates (招商)."
-    public let options = [
-        OptionDeclaration(name: "threshold", type: .number, defaultValue: .number(0.3),
-            help: "Direct local share (0 to 1) below which a component with two or more local suppliers is flagged low-local-share."),
-        OptionDeclaration(name: "candidates", type: .integer, defaultValue: .integer(5),
-            help: "Most recruitment candidates listed per foreign-only or no-local-supplier finding."),
-    ]
+    /// The direct local share below which a component is flagged `low-local-share`.
+    public static let threshold = AnalysisOption<Double>("threshold", default: 0.3,
+        help: "Direct local share (0 to 1) below which a component with two or more local suppliers is flagged low-local-share."
+    ) { value in
+        value >= 0 && value <= 1 ? nil : "must be a share from 0 to 1 (0.3 is 30 %), not \(OptionValue.number(value))"
+    }
+
+    /// The most recruitment candidates listed per finding.
+    public static let candidates = AnalysisOption<Int>("candidates", default: 5,
+        help: "Most recruitment candidates listed per foreign-only or no-local-supplier finding."
+    ) { value in
+        value >= 0 ? nil : "must be 0 or more, not \(value)"
+    }
+
+    public var options: [OptionDeclaration] { [Self.threshold.declaration, Self.candidates.declaration] }
 
     public init() {}
 
-    /// The finding kinds, most severe first, with their severity, map badge and border colour.
-    /// Borders are black, purples and blue — hues outside localisation share's red-to-green fills,
-    /// darker for the more severe — so they show on any fill.
-    static let kinds: [(kind: String, severity: Severity, badge: String, border: String, meaning: String)] = [
-        ("foreign-only", .critical, "卡脖子", "#000000", "no supplier in the country (choke point)"),
-        ("no-local-supplier", .high, "补链", "#542788", "no supplier in the scope (gap to fill)"),
-        ("single-local-source", .medium, "单一", "#2166ac", "one supplier in the scope"),
-        ("low-local-share", .low, "低", "#8073ac", "local share below the threshold"),
-        ("unsupplied", .info, "无数据", "#878787", "no supplier in the model (data gap)"),
-    ]
+    /// The finding kinds of SPEC §3, most severe first.
+    public enum Kind: String, CaseIterable, Sendable {
+        case foreignOnly = "foreign-only"
+        case noLocalSupplier = "no-local-supplier"
+        case singleLocalSource = "single-local-source"
+        case lowLocalShare = "low-local-share"
+        case unsupplied
 
-    public func validate(_ options: OptionValues) throws(AnalysisError) {
-        let threshold = options.number("threshold") ?? 0.3
-        guard threshold >= 0 && threshold <= 1 else {
-            throw .invalidOption(analysis: name, option: "threshold",
-                problem: "must be a share from 0 to 1 (0.3 is 30 %), not \(OptionValue.number(threshold))")
+        public var severity: Severity {
+            switch self {
+            case .foreignOnly: .critical
+            case .noLocalSupplier: .high
+            case .singleLocalSource: .medium
+            case .lowLocalShare: .low
+            case .unsupplied: .info
+            }
         }
-        let candidateLimit = options.integer("candidates") ?? 5
-        guard candidateLimit >= 0 else {
-            throw .invalidOption(analysis: name, option: "candidates", problem: "must be 0 or more, not \(candidateLimit)")
+
+        /// The map badge.
+        var badge: String {
+            switch self {
+            case .foreignOnly: "卡脖子"
+            case .noLocalSupplier: "补链"
+            case .singleLocalSource: "单一"
+            case .lowLocalShare: "低"
+            case .unsupplied: "无数据"
+            }
+        }
+
+        /// The border colour on the map: black, purples and blue — hues outside localisation
+        /// share's red-to-green fills, darker for the more severe — so they show on any fill.
+        var border: String {
+            switch self {
+            case .foreignOnly: "#000000"
+            case .noLocalSupplier: "#542788"
+            case .singleLocalSource: "#2166ac"
+            case .lowLocalShare: "#8073ac"
+            case .unsupplied: "#878787"
+            }
+        }
+
+        /// What the kind means, for the legend.
+        var meaning: String {
+            switch self {
+            case .foreignOnly: "no supplier in the country (choke point)"
+            case .noLocalSupplier: "no supplier in the scope (gap to fill)"
+            case .singleLocalSource: "one supplier in the scope"
+            case .lowLocalShare: "local share below the threshold"
+            case .unsupplied: "no supplier in the model (data gap)"
+            }
+        }
+
+        /// How the headline counts findings of the kind.
+        var label: String {
+            switch self {
+            case .foreignOnly: "foreign-only 卡脖子"
+            case .noLocalSupplier: "no local supplier 补链"
+            case .singleLocalSource: "single local source"
+            case .lowLocalShare: "low local share"
+            case .unsupplied: "without any supplier"
+            }
         }
     }
 
+    /// The members of each finding beyond the standard ones, typed for every output format.
+    static let findingColumns = [
+        TableColumn("localSuppliers", "Local", .integer, help: "suppliers in the scope"),
+        TableColumn("suppliers", "All", .integer, help: "all suppliers in the model"),
+        TableColumn("valueWeight", "Value", .number,
+            help: "the component's share of the cost of the whole product it weighs most in"),
+        TableColumn("dependents", "Dependents", .integer, help: "the components that need it, directly or through others"),
+        TableColumn("candidates", "Candidates 招商", .firms, help: "suppliers outside the scope, those in the country first"),
+    ]
+
     public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
         let model = request.model
-        let threshold = request.options.number("threshold") ?? 0.3
-        let candidateLimit = request.options.integer("candidates") ?? 5
+        let threshold = request.options[Self.threshold]
+        let candidateLimit = request.options[Self.candidates]
         // Three independent measures, side by side.
         let measures = Mutex<(supply: LocalSupply?, valueWeight: [Double], dependents: [Int32])>((nil, [], []))
         DispatchQueue.concurrentPerform(iterations: 3) { part in
@@ -81,24 +141,26 @@ public struct GapDetection: Analysis {
         let scopeName = Wording.region(request.scope, in: model)
         let nationName = Wording.region(supply.nationalScope, in: model)
 
+        // Kinds by number (their rank, most severe first), so that sorting compares integers.
+        let kinds = Kind.allCases
         var found: [(component: Int, kind: Int)] = []
         for component in 0..<model.components.count {
             let suppliers = model.supplies.supplierCount(of: component)
-            let kind: Int
+            let kind: Kind
             if suppliers == 0 {
-                kind = 4
+                kind = .unsupplied
             } else if supply.domesticSuppliers[component] == 0 {
-                kind = 0
+                kind = .foreignOnly
             } else if supply.localSuppliers[component] == 0 {
-                kind = 1
+                kind = .noLocalSupplier
             } else if supply.localSuppliers[component] == 1 {
-                kind = 2
+                kind = .singleLocalSource
             } else if supply.directShare[component] < threshold {
-                kind = 3
+                kind = .lowLocalShare
             } else {
                 continue
             }
-            found.append((component, kind))
+            found.append((component, kinds.firstIndex(of: kind)!))
         }
         let ranked = found.sorted { left, right in
             if left.kind != right.kind { return left.kind < right.kind }
@@ -115,11 +177,11 @@ public struct GapDetection: Analysis {
             var part: [Finding] = []
             var candidateBuffer: [Candidate] = []
             for (component, kindNumber) in ranked[(ranked.count * chunk / chunkCount)..<(ranked.count * (chunk + 1) / chunkCount)] {
-                let kind = Self.kinds[kindNumber]
-                let candidates = kindNumber <= 1
+                let kind = kinds[kindNumber]
+                let candidates = kind == .foreignOnly || kind == .noLocalSupplier
                     ? recruitmentCandidates(component, model, supply, limit: candidateLimit, buffer: &candidateBuffer) : []
                 let message = sentence(
-                    kind: kind.kind, component: component, model: model, supply: supply, threshold: threshold,
+                    kind: kind, component: component, model: model, supply: supply, threshold: threshold,
                     scopeName: scopeName, nationName: nationName, candidates: candidates)
                 let details: JSONObject = [
                     "localSuppliers": .number(Double(supply.localSuppliers[component])),
@@ -128,23 +190,41 @@ public struct GapDetection: Analysis {
                     "valueWeight": .number(valueWeight[component]),
                     "candidates": .array(candidates.map { .string(model.firms.ids[$0]) }),
                 ]
-                part.append(Finding(kind: kind.kind, severity: kind.severity, message: message,
+                part.append(Finding(kind: kind.rawValue, severity: kind.severity, message: message,
                     component: model.components.ids[component], details: details))
             }
             chunks.withLock { $0[chunk] = part }
         }
         let findings = chunks.withLock { $0.flatMap { $0 } }
-        var annotations: [String: Annotation] = [:]
-        if request.wantsMap {
-            for (finding, (_, kindNumber)) in zip(findings, ranked) {
-                let kind = Self.kinds[kindNumber]
-                annotations[finding.component!] = Annotation(badge: kind.badge, tooltip: finding.message, border: kind.border)
-            }
+        var result = AnalysisResult(analysis: name, scope: request.scopeID, findings: findings)
+        if request.wantsTables {
+            result.findingColumns = Self.findingColumns
+            result.headline = Self.headline(ranked.map { kinds[$0.kind] })
         }
-        guard request.wantsMap else { return AnalysisResult(analysis: name, scope: request.scopeID, findings: findings) }
-        let legend = Self.kinds.map { LegendEntry(label: "\($0.kind): \($0.meaning)", border: $0.border, badge: $0.badge) }
-        return AnalysisResult(
-            analysis: name, scope: request.scopeID, findings: findings, annotations: annotations, legend: legend)
+        guard request.wantsMap else { return result }
+        var annotations: [String: Annotation] = [:]
+        for (finding, (_, kindNumber)) in zip(findings, ranked) {
+            let kind = kinds[kindNumber]
+            annotations[finding.component!] = Annotation(badge: kind.badge, tooltip: finding.message, border: kind.border)
+        }
+        result.annotations = annotations
+        result.legend = kinds.map { LegendEntry(label: "\($0.rawValue): \($0.meaning)", border: $0.border, badge: $0.badge) }
+        return result
+    }
+
+    /// "27 gaps (11 no local supplier 补链, 15 single local source, 1 low local share); 2
+    /// components without any supplier": the gaps by kind, the data gaps apart.
+    static func headline(_ found: [Kind]) -> String {
+        var counts: [Kind: Int] = [:]
+        for kind in found { counts[kind, default: 0] += 1 }
+        let gaps = found.count - counts[.unsupplied, default: 0]
+        let byKind = Kind.allCases.filter { $0 != .unsupplied && counts[$0, default: 0] > 0 }
+            .map { "\(counts[$0]!) \($0.label)" }
+        var headline = Wording.count(gaps, "gap") + (byKind.isEmpty ? "" : " (\(byKind.joined(separator: ", ")))")
+        if let unsupplied = counts[.unsupplied] {
+            headline += "; \(Wording.count(unsupplied, "component")) without any supplier"
+        }
+        return headline
     }
 
     /// A recruitment candidate: a firm outside the scope, and how it ranks.
@@ -189,29 +269,29 @@ public struct GapDetection: Analysis {
     }
 
     private func sentence(
-        kind: String, component: Int, model: ChainModel, supply: LocalSupply, threshold: Double, scopeName: String,
+        kind: Kind, component: Int, model: ChainModel, supply: LocalSupply, threshold: Double, scopeName: String,
         nationName: String, candidates: [Int]
     ) -> String {
         let name = model.components.names[component]
         let suppliers = model.supplies.supplierCount(of: component)
         let firstCandidates = candidates.prefix(3).map { model.firms.names[$0] }.joined(separator: ", ")
         switch kind {
-        case "unsupplied":
+        case .unsupplied:
             return "\(name) has no supplier in the model: a data gap to research."
-        case "foreign-only":
+        case .foreignOnly:
             let abroad = suppliers == 1 ? "its only supplier is abroad" : "all \(suppliers) suppliers are abroad"
             return "No supplier of \(name) is in \(nationName): \(abroad) (卡脖子 candidate)"
                 + (firstCandidates.isEmpty ? "." : "; e.g. \(firstCandidates).")
-        case "no-local-supplier":
+        case .noLocalSupplier:
             return "No supplier of \(name) is in \(scopeName); \(Wording.count(Int(supply.domesticSuppliers[component]), "supplier")) elsewhere in \(nationName) (补链 gap)"
                 + (firstCandidates.isEmpty ? "." : "; recruitment candidates: \(firstCandidates).")
-        case "single-local-source":
+        case .singleLocalSource:
             let local = model.supplies.links(supplying: component).map { model.supplies.firm(of: Int($0)) }
                 .first { supply.isLocal(firm: $0, in: model) }
             let firmName = local.map { model.firms.names[$0] } ?? "one firm"
             return "\(name) has a single supplier in \(scopeName), \(firmName), out of \(Wording.count(suppliers, "supplier"))"
                 + " (local share \(Wording.percent(supply.direct(component))))."
-        default:
+        case .lowLocalShare:
             return "Suppliers in \(scopeName) provide \(Wording.percent(supply.direct(component))) of \(name), below the \(Wording.percent(threshold)) threshold."
         }
     }

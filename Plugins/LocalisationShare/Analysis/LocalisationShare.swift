@@ -109,7 +109,7 @@ public struct LocalisationShare: Analysis {
 
         let legend = [0.0, 0.25, 0.5, 0.75, 1.0].map { LegendEntry(label: "local share \(Wording.percent($0))", fill: Self.colour(for: $0)) }
             + [LegendEntry(label: "no supplier in the model", fill: Self.colour(for: nil))]
-        return AnalysisResult(
+        var result = AnalysisResult(
             analysis: name, scope: request.scopeID, annotations: request.wantsMap ? annotations : nil,
             legend: request.wantsMap ? legend : nil,
             extra: JSONObject([
@@ -118,6 +118,89 @@ public struct LocalisationShare: Analysis {
                 .init("coverage", .object(coverage)),
                 .init("roots", .object(roots)),
             ]))
+        if request.wantsTables {
+            let coverageShares = segmentOrder.map { segmentTotal[$0] > 0 ? Double(segmentLocal[$0]) / Double(segmentTotal[$0]) : nil }
+            result.tables = [
+                productTable(model, rolled: rolled, segmentShares: segmentShares),
+                coverageTable(model, shares: coverageShares),
+                componentTable(model, supply: supply, rolled: rolled),
+            ]
+            result.headline = "local share of "
+                + Wording.list(components.roots.lazy.map { root in
+                    "\(components.names[Int(root)]) \(Wording.percent(rolled[Int(root)].isNaN ? nil : rolled[Int(root)]))"
+                }, first: 3)
+        }
+        return result
+    }
+
+    /// The whole products (roots): the rolled-up local share of each, and of each segment in it.
+    func productTable(_ model: ChainModel, rolled: [Double], segmentShares: [Int: JSONObject]) -> ResultTable {
+        let segmentOrder = model.segments.displayOrder
+        var table = ResultTable(id: "products", title: "Local share by whole product and segment", columns: [
+            TableColumn("product", "Whole product", .component),
+            TableColumn("overall", "Overall", .share,
+                help: "the local share of the product's whole value, its parts' shares included; each segment's column, the local"
+                    + " share of that segment's value in the product (– where no component of the segment in the product has a"
+                    + " supplier and value of its own: an assembly whose parts' weights are not given passes all its value to them)"),
+        ] + segmentOrder.map { segment in
+            TableColumn(model.segments.ids[segment], model.segments.names[segment], .share)
+        }, isView: true)
+        for root in model.components.roots.map(Int.init) {
+            let shares = segmentShares[root]
+            table.rows.append([.id(model.components.ids[root]), rolled[root].isNaN ? nil : .number(rolled[root])]
+                + segmentOrder.map { segment in
+                    shares?[model.segments.ids[segment]]?.numberValue.map { .number($0) }
+                })
+        }
+        return table
+    }
+
+    /// Each segment's coverage: the fraction of its components with a supplier in the scope.
+    func coverageTable(_ model: ChainModel, shares: [Double?]) -> ResultTable {
+        var table = ResultTable(id: "coverage", title: "Components with a supplier in the scope, by segment", columns: [
+            TableColumn("segment", "Segment", .text),
+            TableColumn("coverage", "Coverage", .share, help: "the fraction of the segment's components with a supplier in the scope"),
+        ], isView: true)
+        for (segment, share) in zip(model.segments.displayOrder, shares) {
+            table.rows.append([.text(model.segments.names[segment]), share.map { .number($0) }])
+        }
+        return table
+    }
+
+    /// Every component, by segment, lowest direct local share first.
+    func componentTable(_ model: ChainModel, supply: LocalSupply, rolled: [Double]) -> ResultTable {
+        let components = model.components
+        var rank = [Int](repeating: 0, count: model.segments.count)
+        for (position, segment) in model.segments.displayOrder.enumerated() { rank[segment] = position }
+        let order = (0..<components.count).sorted { left, right in
+            let leftSegment = rank[components.segment(of: left)]
+            let rightSegment = rank[components.segment(of: right)]
+            if leftSegment != rightSegment { return leftSegment < rightSegment }
+            let leftShare = supply.directShare[left].isNaN ? Double.infinity : supply.directShare[left]
+            let rightShare = supply.directShare[right].isNaN ? Double.infinity : supply.directShare[right]
+            if leftShare != rightShare { return leftShare < rightShare }
+            return components.ids[left] < components.ids[right]
+        }
+        var table = ResultTable(id: "components", title: "Local share by component", columns: [
+            TableColumn("component", "Component", .component),
+            TableColumn("segment", "Segment", .text),
+            TableColumn("localSuppliers", "Local", .integer, help: "suppliers in the scope"),
+            TableColumn("suppliers", "All", .integer, help: "all suppliers in the model"),
+            TableColumn("direct", "Direct", .share, help: "the share of the component's supply held by firms in the scope"),
+            TableColumn("rolledUp", "Rolled up", .share,
+                help: "assemblies only: the local share of the whole value, the parts' shares included"),
+        ], isView: true)
+        table.rows.reserveCapacity(components.count)
+        for component in order {
+            let direct = supply.directShare[component]
+            let rolledUp = components.isLeaf(component) || rolled[component].isNaN ? nil : rolled[component]
+            table.rows.append([
+                .id(components.ids[component]), .text(model.segments.names[components.segment(of: component)]),
+                .integer(Int(supply.localSuppliers[component])), .integer(model.supplies.supplierCount(of: component)),
+                direct.isNaN ? nil : .number(direct), rolledUp.map { .number($0) },
+            ])
+        }
+        return table
     }
 
     /// The colour scale of local shares: dark red (0 %) through amber to pale green (100 %),

@@ -1,0 +1,140 @@
+import RoboChainJSON
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ChainModel {
+    /// The files of the model in the CSV-directory form of SPEC §1.2, by file name:
+    /// `model.csv`, `regions.csv`, `segments.csv` (when the model lists segments),
+    /// `components.csv`, `requires.csv`, `firms.csv` and `supplies.csv`, UTF-8 without a
+    /// byte-order mark, `,`-separated, LF line ends.
+    ///
+    /// Loading the directory with ``ModelLoader/loadCSV(directory:progress:)`` gives back an
+    /// equal model. Cells are quoted only when they hold `,`, `"`, CR or LF; numbers are written
+    /// in their shortest exact form.
+    ///
+    /// - Complexity: O(n) in the size of the model.
+    public func csvFiles() -> [(name: String, bytes: [UInt8])] {
+        var files: [(String, [UInt8])] = []
+        var table = CSVWriter(["id", "title", "home"])
+        table.row([id, title, home.map { regions.ids[$0] }])
+        files.append(("model.csv", table.bytes))
+
+        table = CSVWriter(["id", "name", "parent", "source", "note"])
+        for region in 0..<regions.count {
+            table.row([regions.ids[region], regions.names[region], regions.parent(of: region).map { regions.ids[$0] },
+                regions.sources[region], regions.notes[region]])
+        }
+        files.append(("regions.csv", table.bytes))
+
+        if segments.isDeclared {
+            table = CSVWriter(["id", "name", "order", "source", "note"])
+            for segment in 0..<segments.count {
+                table.row([segments.ids[segment], segments.names[segment], segments.orders[segment].map { String($0) },
+                    segments.sources[segment], segments.notes[segment]])
+            }
+            files.append(("segments.csv", table.bytes))
+        }
+
+        table = CSVWriter(["id", "name", "segment", "source", "note"])
+        var requires = CSVWriter(["parent", "child", "weight", "source", "note"])
+        for component in 0..<components.count {
+            table.row([components.ids[component], components.names[component], segments.ids[components.segment(of: component)],
+                components.sources[component], components.notes[component]])
+            for edge in components.requirements(of: component) {
+                requires.row([components.ids[component], components.ids[components.child(ofRequirement: edge)],
+                    components.weight(ofRequirement: edge).map(CSVWriter.number),
+                    components.requirementSources[edge], components.requirementNotes[edge]])
+            }
+        }
+        files.append(("components.csv", table.bytes))
+        files.append(("requires.csv", requires.bytes))
+
+        table = CSVWriter(["id", "name", "region", "source", "note"], capacity: firms.count * 48)
+        var supplyRows = CSVWriter(["firm", "component", "share", "product", "source", "note"], capacity: supplies.count * 32)
+        for firm in 0..<firms.count {
+            table.row([firms.ids[firm], firms.names[firm], regions.ids[firms.region(of: firm)], firms.sources[firm],
+                firms.notes[firm]])
+            for link in firms.links(of: firm) {
+                supplyRows.row([firms.ids[firm], components.ids[supplies.component(of: link)],
+                    supplies.share(of: link).map(CSVWriter.number), supplies.products[link], supplies.sources[link],
+                    supplies.notes[link]])
+            }
+        }
+        files.append(("firms.csv", table.bytes))
+        files.append(("supplies.csv", supplyRows.bytes))
+        return files
+    }
+
+    /// Writes ``csvFiles()`` into `directory`, which must exist.
+    ///
+    /// - Throws: ``ModelError/unreadable(path:reason:)`` naming the file that could not be written.
+    public func writeCSV(directory: String) throws(ModelError) {
+        try Self.write(csvFiles(), into: directory)
+    }
+
+    /// Writes files made by ``csvFiles()`` into `directory`, which must exist.
+    ///
+    /// - Throws: ``ModelError/unreadable(path:reason:)`` naming the file that could not be written.
+    public static func write(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws(ModelError) {
+        for (name, bytes) in files {
+            let path = FileAccess.join(directory, name)
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw .unreadable(path: path, reason: "it cannot be created: \(String(cString: strerror(errno)))")
+            }
+            defer { close(descriptor) }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else {
+                    throw .unreadable(path: path, reason: "it cannot be written: \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+        }
+    }
+}
+
+/// CSV text built as bytes: a header, then rows of optional cells (nil is an empty cell).
+struct CSVWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(_ header: [String], capacity: Int = 4096) {
+        bytes.reserveCapacity(capacity)
+        row(header)
+    }
+
+    mutating func row(_ cells: [String?]) {
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let cell else { continue }
+            var text = cell
+            text.withUTF8 { utf8 in
+                let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                guard needsQuotes else {
+                    bytes.append(contentsOf: utf8)
+                    return
+                }
+                bytes.append(0x22)
+                for byte in utf8 {
+                    if byte == 0x22 { bytes.append(0x22) }
+                    bytes.append(byte)
+                }
+                bytes.append(0x22)
+            }
+        }
+        bytes.append(0x0A)
+    }
+
+    /// A number in its shortest exact form (as JSON writes it).
+    static func number(_ value: Double) -> String {
+        String(decoding: JSONWriter.encode(.number(value), style: .compact), as: UTF8.self)
+    }
+}
