@@ -261,6 +261,12 @@ public struct CellChange: Sendable, Equatable {
     public var column: TableColumn
     public var base: CellValue?
     public var other: CellValue?
+
+    public init(column: TableColumn, base: CellValue?, other: CellValue?) {
+        self.column = column
+        self.base = base
+        self.other = other
+    }
 }
 
 /// A table row that moved: its key and the numeric cells that differ.
@@ -272,6 +278,13 @@ public struct RowChange: Sendable, Equatable {
     public var inBase: Bool
     public var inOther: Bool
     public var cells: [CellChange]
+
+    public init(key: String, inBase: Bool, inOther: Bool, cells: [CellChange]) {
+        self.key = key
+        self.inBase = inBase
+        self.inOther = inOther
+        self.cells = cells
+    }
 
     /// What the rows are sorted by: rows whose shares moved first, by the largest share change;
     /// then the others by their largest change (a number present in one run only counts whole).

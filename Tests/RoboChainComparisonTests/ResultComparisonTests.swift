@@ -98,6 +98,49 @@ import Testing
         ])
     }
 
+    @Test func typedTablesAreMatchedByRowKeyAndShownByRow() throws {
+        func table(_ rows: [[CellValue?]], isView: Bool = false) -> ResultTable {
+            ResultTable(id: "by-country", title: "Suppliers by country", columns: [
+                TableColumn("label", "Label", .text), TableColumn("component", "Component", .component),
+                TableColumn("countries", "Countries", .integer), TableColumn("top", "Top", .share),
+            ], rows: rows, isView: isView)
+        }
+        let a = AnalysisResult(analysis: "concentration", tables: [table([
+            [.text("a"), .id("rv-reducer"), .integer(3), .number(0.62)],
+            [.text("b"), .id("hand"), .integer(1), .number(1)],
+            [.text("c"), .id("gone"), .integer(1), nil],
+        ])])
+        let b = AnalysisResult(analysis: "concentration", tables: [table([
+            [.text("b"), .id("hand"), .integer(2), .number(0.5)],
+            [.text("a"), .id("rv-reducer"), .integer(3), .number(0.7)],
+            [.text("d"), .id("new"), .integer(4), .number(0.25)],
+        ])])
+        let comparison = Self.compare(a, b)
+        #expect(comparison.values == [
+            MovedValue(path: ["tables", "by-country", "rv-reducer", "top"], base: 0.62, other: 0.7),
+            MovedValue(path: ["tables", "by-country", "hand", "countries"], base: 1, other: 2),
+            MovedValue(path: ["tables", "by-country", "hand", "top"], base: 1, other: 0.5),
+        ])
+        // For people: rows whose share moved most first, rows in one run only after them.
+        let countries = TableColumn("countries", "Countries", .integer)
+        let top = TableColumn("top", "Top", .share)
+        #expect(comparison.tables.map(\.rows) == [[
+            RowChange(key: "hand", inBase: true, inOther: true, cells: [
+                CellChange(column: countries, base: .integer(1), other: .integer(2)), CellChange(column: top, base: .number(1), other: .number(0.5)),
+            ]),
+            RowChange(key: "new", inBase: false, inOther: true, cells: [
+                CellChange(column: countries, base: nil, other: .integer(4)), CellChange(column: top, base: nil, other: .number(0.25)),
+            ]),
+            RowChange(key: "rv-reducer", inBase: true, inOther: true, cells: [CellChange(column: top, base: .number(0.62), other: .number(0.7))]),
+            RowChange(key: "gone", inBase: true, inOther: false, cells: [CellChange(column: countries, base: .integer(1), other: nil)]),
+        ]])
+        // A view presents other keys: its cells are not values of their own.
+        let views = Self.compare(
+            AnalysisResult(analysis: "v", tables: [table([[.text("a"), .id("x"), .integer(1), .number(0.1)]], isView: true)]),
+            AnalysisResult(analysis: "v", tables: [table([[.text("a"), .id("x"), .integer(2), .number(0.1)]], isView: true)]))
+        #expect(views.values == [] && views.hasViews && views.tables.count == 1)
+    }
+
     @Test func writesTheObjectOfSpec7() {
         let comparison = ResultComparison(
             analysis: "gap-detection", base: Self.base, other: Self.other,
