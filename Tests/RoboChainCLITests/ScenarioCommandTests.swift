@@ -179,6 +179,9 @@ import Testing
         let changed = try CommandRunner.robochain(["render", model, "--without", "region:JP"] + arguments)
         let expected = try CommandRunner.robochain(["render", byHand] + arguments)
         #expect(changed.exitStatus == 0 && expected.exitStatus == 0)
-        #expect(changed.standardOutput == expected.standardOutput)
+        // The same map, the scenario named under the title.
+        let line = "<BR/>Scenario: without region:JP"
+        #expect(changed.standardOutput.contains(line))
+        #expect(changed.standardOutput.replacingOccurrences(of: line, with: "") == expected.standardOutput)
     }
 }
