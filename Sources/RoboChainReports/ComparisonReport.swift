@@ -13,6 +13,9 @@ public struct ComparisonReport {
     public let otherModel: ChainModel
     /// The width to fit tables to (a terminal's); nil for none.
     public var width: Int?
+    /// Whether JSON is a list of comparisons even when there is one (several analyses were
+    /// asked for and some failed), as `analyze` prints its results.
+    public var asList = false
     /// How many moved values the table and Markdown formats show per analysis (the largest
     /// changes); JSON and CSV list them all.
     public var movedShown = 20
@@ -49,7 +52,7 @@ public struct ComparisonReport {
     /// One analysis: its comparison object; several: an array of them in the order given (as
     /// `analyze` prints results, SPEC §4).
     func json(_ writer: inout JSONWriter) {
-        if comparisons.count == 1 {
+        if comparisons.count == 1 && !asList {
             comparisons[0].write(to: &writer)
         } else {
             writer.beginArray()

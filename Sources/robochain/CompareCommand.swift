@@ -154,6 +154,7 @@ struct CompareCommand: ParsableCommand {
             switch chosen {
             case .report(let format):
                 var report = ComparisonReport(comparisons: comparisons, baseModel: base, otherModel: other)
+                report.asList = jobs.count > 1
                 let toTerminal = output == nil || output == "-"
                 if toTerminal { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
                 report.write(format, colour: toTerminal && OutputFile.isTerminal(1) && !Environment.noColour, to: stream)

@@ -147,6 +147,22 @@ import Testing
         #expect(!added.isEmpty && added.allSatisfy { $0.objectValue?["kind"] == "unsupplied" })
     }
 
+    @Test func aFailingPluginLeavesTheOtherComparisons() throws {
+        let directory = try TemporaryDirectory("compare-plugin")
+        defer { directory.remove() }
+        try directory.write("""
+            {"name": "broken", "version": "1.0.0", "protocol": 1, "executable": "run", "description": "fails"}
+            """, to: "plugins/broken/plugin.json")
+        try directory.write("#!/bin/sh\necho 'cannot cope' >&2\nexit 3\n", to: "plugins/broken/run", executable: true)
+        let result = try CommandRunner.robochain(
+            ["compare", Self.model, "--with", "broken", "--with", "gap-detection", "--without", "region:JP", "--format", "json"],
+            environment: ["ROBOCHAIN_PLUGIN_PATH": directory.url.appendingPathComponent("plugins").path, "HOME": directory.path])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains("broken") && result.standardError.contains("cannot cope"))
+        let comparisons = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        #expect(comparisons.map { $0.objectValue?["analysis"] } == ["gap-detection"])
+    }
+
     @Test func badInputIsRefusedNamingIt() throws {
         let directory = try TemporaryDirectory("compare-errors")
         defer { directory.remove() }
