@@ -11,7 +11,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two runs of the analyses: a scenario, another scope or another model.",
         discussion: """
-            Runs each analysis named with --with twice and reports what differs (SPEC §7). The \
+            Runs each analysis named with --with (default: the built-in ones) twice and reports what differs (SPEC §7). The \
             base run is MODEL at --scope (default: its home), as loaded. The other run is \
             --against MODEL2 (default: MODEL, loaded once) at --against-scope (default: the base \
             scope), with the scenario options (--without, --relocate) applied.
@@ -30,8 +30,8 @@ struct CompareCommand: ParsableCommand {
             appeared (+kind) or went (−kind) and a legend naming the two runs.
 
             Exit status: 0 (differences are not failures), 64 bad usage (an unknown id in a \
-            scenario or --against-scope), 65 invalid model (either), 70 an analysis failed (the \
-            others are still compared), 1 anything else.
+            scenario or --against-scope), 65 invalid model (either), 66 a model does not exist or \
+            cannot be read, 70 an analysis failed (the others are still compared), 1 anything else.
 
             Examples:
               robochain compare Models/guangdong-robots.yaml --with gap-detection \\
@@ -44,10 +44,12 @@ struct CompareCommand: ParsableCommand {
                   --with gap-detection --relocate nabtesco=CN-GD-SZ --output diff.svg
             """)
 
-    @Argument(help: "The base model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(
+        help: ArgumentHelp("The base model: a .yaml, .yml or .json file, a directory of CSV files, or '-' for standard input.", valueName: "model"),
+        completion: ModelArgument.completion)
     var model: String
 
-    @Option(help: ArgumentHelp("The model of the other run (default: MODEL).", valueName: "model"))
+    @Option(help: ArgumentHelp("The model of the other run (default: MODEL).", valueName: "model"), completion: ModelArgument.completion)
     var against: String?
 
     @Option(name: .customLong("against-scope"), help: ArgumentHelp("The scope of the other run (default: the base scope).", valueName: "region"))
@@ -99,21 +101,25 @@ struct CompareCommand: ParsableCommand {
         if case .map = chosen, output == nil || output == "-", format == nil {
             throw ValidationError("give --output FILE (or --format) for a map")
         }
-        guard !selection.analyses.isEmpty else {
-            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share)")
-        }
         try refuseModelAsOutput(output, model: model)
         if let against { try refuseModelAsOutput(output, model: against) }
-        var timer = PhaseTimer()
+        let log = selection.log
+        log.version()
+        var timer = PhaseTimer(verbose: selection.verbose)
         let display = ProgressDisplay(quiet: selection.quiet)
-        let jobs = try selection.jobs(from: discoverAnalyses())
+        let catalog = discoverAnalyses()
+        log.catalog(catalog)
+        // Without --with, the built-in analyses (as analyze).
+        let builtIns = catalog.analyses.filter { if case .builtIn = $0.origin { true } else { false } }.map(\.name)
+        let jobs = try selection.jobs(from: catalog, names: selection.analyses.isEmpty ? builtIns : nil)
+        log.analyses(jobs)
         let scenario = try what.scenario()
         let stream = try openOutput(output == "-" ? nil : output)
 
-        let base = try loadModel(model, display: display).model
+        let base = try loadModel(model, display: display, log: log).model
         // The same model is loaded once: the other run shares its storage.
         let otherSource = against ?? model
-        var other = otherSource == model ? base : try loadModel(otherSource, display: display).model
+        var other = otherSource == model ? base : try loadModel(otherSource, display: display, log: log).model
         let baseScope = try selection.resolveScope(in: base)
         let otherScope = try resolveOtherScope(base.regions.ids[baseScope], in: other, source: otherSource)
         timer.lap("load")
