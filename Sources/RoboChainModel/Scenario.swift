@@ -139,46 +139,58 @@ public struct Scenario: Sendable, Hashable {
     }
 }
 
-/// A close id to suggest for a mistyped one ("did you mean …?").
+/// "Did you mean …?" for a mistyped id or name: the one rule for every message that suggests
+/// one (scenario ids here; scopes, analyses and commands in the command-line tool).
 public enum IDSuggestion {
-    /// A close id, to suggest for a mistyped one: the same id in other case, else the nearest by
-    /// edit distance (at most 1, or 2 for ids of 6 or more characters), the first such in order.
-    public static func closest(to id: String, among ids: [String]) -> String? {
-        let lowered = id.lowercased()
-        if let match = ids.first(where: { $0.lowercased() == lowered }) { return match }
-        let target = Array(lowered.unicodeScalars)
-        let limit = target.count >= 6 ? 2 : 1
-        var best: (id: String, distance: Int)?
-        for candidate in ids where abs(candidate.utf8.count - id.utf8.count) <= 4 * limit {
-            let scalars = Array(candidate.lowercased().unicodeScalars)
-            guard abs(scalars.count - target.count) <= limit else { continue }
-            let distance = editDistance(target, scalars, limit: best.map { $0.distance - 1 } ?? limit)
-            if let distance { best = (candidate, distance) }
-            if best?.distance == 1 { break }
+    /// The known name closest to `name` by edit distance (insertions, deletions, substitutions
+    /// and swaps of neighbours, case ignored), if it is at most a third of the name's length
+    /// (at least 1, at most 3) away; or the single known name that starts with `name`. Ties go
+    /// to the first in `candidates`.
+    ///
+    /// - Complexity: O(n · m) for each of the k candidates of length m within the distance
+    ///   limit of the name's length n (the others are passed over by their length), plus O(k · n)
+    ///   for the prefixes.
+    public static func closest(to name: String, among candidates: [String]) -> String? {
+        let lowered = Array(name.lowercased())
+        let limit = min(3, max(1, lowered.count / 3))
+        var best: (candidate: String, distance: Int)?
+        for candidate in candidates where candidate != name {
+            // A distance is at least the difference of the lengths (in UTF-8 bytes, up to 4 a character).
+            guard abs(candidate.utf8.count - name.utf8.count) <= 4 * limit else { continue }
+            let characters = Array(candidate.lowercased())
+            guard abs(characters.count - lowered.count) <= limit else { continue }
+            let distance = editDistance(lowered, characters)
+            if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
-        return best?.id
+        if let best { return best.candidate }
+        let prefix = name.lowercased()
+        var extensions = candidates.lazy.filter { !prefix.isEmpty && $0.lowercased().hasPrefix(prefix) }.makeIterator()
+        guard let only = extensions.next(), extensions.next() == nil else { return nil }
+        return only
     }
 
-    /// The Levenshtein distance between two sequences if it is at most `limit`, else `nil`.
+    /// The optimal-string-alignment distance (Damerau–Levenshtein with adjacent swaps counted
+    /// once, no substring edited twice), by dynamic programming over three rows.
     ///
-    /// - Complexity: O(a × b), stopping early once every distance of a row exceeds `limit`.
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int? {
-        guard limit >= 0, abs(a.count - b.count) <= limit else { return nil }
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    /// - Complexity: O(a · b).
+    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
             current[0] = i
-            var rowMinimum = i
             for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
-                rowMinimum = min(rowMinimum, current[j])
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
+                }
             }
-            if rowMinimum > limit { return nil }
-            swap(&previous, &current)
+            (previousPrevious, previous, current) = (previous, current, previousPrevious)
         }
-        return previous[b.count] <= limit ? previous[b.count] : nil
+        return previous[b.count]
     }
 }
 
