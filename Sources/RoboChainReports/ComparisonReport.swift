@@ -127,6 +127,13 @@ public struct ComparisonReport {
         return TableText.display(cell, type: type, model: otherModel)
     }
 
+    /// A share as a percentage with two decimals: `34.27 %`.
+    static func finePercent(_ share: Double) -> String {
+        let hundredths = Int((share * 10_000).rounded())
+        let rest = abs(hundredths) % 100
+        return "\(hundredths / 100).\(rest < 10 ? "0" : "")\(rest) %"
+    }
+
     static func signed(_ value: Double) -> String {
         (value > 0 ? "+" : "") + TableText.decimal(value)
     }
@@ -193,7 +200,12 @@ public struct ComparisonReport {
                 if !row.inBase { subject += " (only in other)" }
                 if !row.inOther { subject += " (only in base)" }
                 let changes = row.cells.map { cell in
-                    "\(cell.column.title) \(cellText(cell.base, type: cell.column.type)) → \(cellText(cell.other, type: cell.column.type))"
+                    var (before, after) = (cellText(cell.base, type: cell.column.type), cellText(cell.other, type: cell.column.type))
+                    // A share that moved less than the rounding of whole percentages shows a decimal.
+                    if before == after, cell.column.type == .share, let x = cell.base?.numberValue, let y = cell.other?.numberValue {
+                        (before, after) = (Self.finePercent(x), Self.finePercent(y))
+                    }
+                    return "\(cell.column.title) \(before) → \(after)"
                 }
                 rows.add([Cell(subject), Cell(changes.joined(separator: "; "))])
             }
