@@ -178,7 +178,8 @@ public struct ValueOrigin: Analysis {
     static func unknownRegion(_ text: String, in model: ChainModel) -> String {
         let ids = model.regions.ids
         if let match = Wording.suggestion(for: text, among: ids) {
-            return "names no region of the model: '\(text)'; did you mean '\(match)'? (region ids are case-sensitive)"
+            let note = match.lowercased() == text.lowercased() ? " (region ids are case-sensitive)" : ""
+            return "names no region of the model: '\(text)'; did you mean '\(match)'?\(note)"
         }
         return "names no region of the model: '\(text)'; its regions are: \(Wording.list(ids, first: 20))"
     }
