@@ -87,7 +87,9 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             Runs each analysis named with --with on MODEL for the scope (default: the model's home \
             region) and prints the results. Built in: gap-detection (options threshold, number, \
-            default 0.3; candidates, integer, default 5) and localisation-share. External plugins \
+            default 0.3; candidates, integer, default 5), localisation-share, value-origin (option \
+            group, a region, default empty: countries), recruitment (option limit, integer, \
+            default 20; 0 lists all) and critical-firms. External plugins \
             are found in ROBOCHAIN_PLUGIN_PATH and ~/.robochain/plugins; see 'robochain plugins list'. \
             A plugin that fails (non-zero exit, crash, output that is not one JSON object, past \
             --timeout) is reported on standard error with the end of its own standard error; the \
@@ -154,7 +156,7 @@ struct AnalyzeCommand: ParsableCommand {
         // Checked here, not in validate(), which runs before unknown options are reported: a
         // mistyped --with must be named as such, not reported as a missing one.
         guard !selection.analyses.isEmpty else {
-            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share)")
+            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share, value-origin, recruitment, critical-firms)")
         }
         var timer = PhaseTimer()
         let display = ProgressDisplay(quiet: selection.quiet)

@@ -83,6 +83,11 @@ public struct ValueOrigin: Analysis {
                     }
                     scratch[group] += weights.fraction[Int(link)]
                 }
+                // The fractions sum to 1 but for rounding; dividing by their sum makes a single
+                // origin's share exactly 1.
+                var whole = 0.0
+                for group in touched { whole += scratch[Int(group)] }
+                if whole > 0 { for group in touched { scratch[Int(group)] /= whole } }
                 var sum = 0.0
                 let ordered = touched.sorted { left, right in
                     scratch[Int(left)] != scratch[Int(right)]
