@@ -200,13 +200,13 @@ public struct Recruitment: Analysis {
         return table
     }
 
-    /// "top recruit: Nabtesco (Japan), +4 % of Humanoid robot's value in Guangdong; fills RV reducer".
+    /// "top recruit: Nabtesco (Japan) would bring 4 % of Humanoid robot's value into Guangdong; fills RV reducer".
     func headline(_ model: ChainModel, request: AnalysisRequest, ranked: [Score], fills: [[Int]]) -> String {
         guard let top = ranked.first else { return "no firm outside \(model.regions.names[request.scope]) would add to its share" }
         let firm = Int(top.firm)
         let product = model.components.names[Int(model.components.roots[Int(top.root)])]
-        var text = "top recruit: \(model.firms.names[firm]) (\(model.regions.names[model.firms.region(of: firm)])),"
-            + " +\(Wording.percent(top.score)) of \(product)'s value in \(model.regions.names[request.scope])"
+        var text = "top recruit: \(model.firms.names[firm]) (\(model.regions.names[model.firms.region(of: firm)]))"
+            + " would bring \(Wording.percent(top.score)) of \(product)'s value into \(model.regions.names[request.scope])"
         if !fills[0].isEmpty { text += "; fills " + Wording.list(fills[0].lazy.map { model.components.names[$0] }, first: 3) }
         return text + "; \(Wording.count(ranked.count, "firm")) listed"
     }
