@@ -109,7 +109,8 @@ let package = Package(
             dependencies: [
                 "RoboChainPluginHost", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainProcess",
                 "RoboChainTestSupport", "robochain",
-                "robochain-gap-detection", "robochain-localisation-share",
+                "robochain-gap-detection", "robochain-localisation-share", "robochain-value-origin", "robochain-recruitment",
+                "robochain-critical-firms",
             ]),
         .testTarget(
             name: "RoboChainRenderingTests",
