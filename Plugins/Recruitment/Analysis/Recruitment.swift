@@ -57,6 +57,10 @@ public struct Recruitment: Analysis {
         let ids = model.firms.ids
         let roots = model.components.roots
         let rootIDs = roots.map { model.components.ids[Int($0)] }
+        let coefficient = Self.coefficients(supplied)
+        let firms = model.firms
+        let supplies = model.supplies
+        let regionIsLocal = supply.regionIsLocal
 
         // Each firm's score, in chunks of firms; the best `limit` of each chunk, then of all.
         let firmCount = model.firms.count
@@ -68,8 +72,8 @@ public struct Recruitment: Analysis {
             var touched: [Int32] = []
             var best: [Score] = []
             for firm in (firmCount * chunk / chunkCount)..<(firmCount * (chunk + 1) / chunkCount) {
-                guard !supply.isLocal(firm: firm, in: model) else { continue }
-                Self.gains(of: firm, model, weights, supplied, into: &gains, touched: &touched, seen: &seen)
+                guard !regionIsLocal[firms.region(of: firm)] else { continue }
+                Self.gains(of: firm, firms, supplies, weights, supplied, coefficient, into: &gains, touched: &touched, seen: &seen)
                 var top: Score?
                 for root in touched {
                     let gain = gains[Int(root)]
@@ -98,7 +102,7 @@ public struct Recruitment: Analysis {
         var fills: [[Int]] = []
         for score in ranked {
             let firm = Int(score.firm)
-            Self.gains(of: firm, model, weights, supplied, into: &gains, touched: &touched, seen: &seen)
+            Self.gains(of: firm, firms, supplies, weights, supplied, coefficient, into: &gains, touched: &touched, seen: &seen)
             var byRoot = JSONObject()
             for root in touched.sorted() {
                 if gains[Int(root)] > 0 { byRoot.append(rootIDs[Int(root)], .number(gains[Int(root)])) }
@@ -132,29 +136,37 @@ public struct Recruitment: Analysis {
         return result
     }
 
-    /// Adds G_r(firm) to `gains[r]` for every root r with Z_r > 0 that reaches a component the
-    /// firm supplies, and appends each such r to `touched` once.
+    /// Adds G_r(firm) to `gains[r]` for every root r that reaches a component the firm supplies
+    /// (0 where Z_r ≤ 0, by `coefficient`), and appends each such r to `touched` once.
     ///
     /// - Precondition: `gains` is all zeros, `touched` empty and `seen` all false; the caller
     ///   resets the entries of `touched` after use.
     @inline(__always)
     static func gains(
-        of firm: Int, _ model: ChainModel, _ weights: SupplyWeights, _ supplied: SuppliedValue, into gains: inout [Double],
-        touched: inout [Int32], seen: inout [Bool]
+        of firm: Int, _ firms: FirmTable, _ supplies: SupplyTable, _ weights: SupplyWeights, _ supplied: SuppliedValue,
+        _ coefficient: [Double], into gains: inout [Double], touched: inout [Int32], seen: inout [Bool]
     ) {
-        for link in model.firms.links(of: firm) {
+        for link in firms.links(of: firm) {
             let fraction = weights.fraction[link]
-            for entry in supplied.entries(of: model.supplies.component(of: link)) {
+            for entry in supplied.entries(of: supplies.component(of: link)) {
                 let root = Int(supplied.rootPosition[entry])
-                let total = supplied.total[root]
-                guard total > 0 else { continue }
                 if !seen[root] {
                     seen[root] = true
                     touched.append(Int32(root))
                 }
-                gains[root] += supplied.valueAdded[entry] * fraction / total
+                gains[root] += coefficient[entry] * fraction
             }
         }
+    }
+
+    /// a_r(c) ÷ Z_r for each entry of `supplied`, 0 where Z_r ≤ 0 (such a root gains nothing).
+    static func coefficients(_ supplied: SuppliedValue) -> [Double] {
+        var coefficient = [Double](repeating: 0, count: supplied.valueAdded.count)
+        for entry in coefficient.indices {
+            let total = supplied.total[Int(supplied.rootPosition[entry])]
+            if total > 0 { coefficient[entry] = supplied.valueAdded[entry] / total }
+        }
+        return coefficient
     }
 
     /// Whether `left` ranks before `right`: score descending, then firm id.

@@ -72,11 +72,13 @@ public struct ValueOrigin: Analysis {
         var scratch = [Double](repeating: 0, count: groups.count)
         var touched: [Int32] = []
         var stamp = [Int](repeating: -1, count: groups.count)
+        let groupIDs = groups.ids
+        let supplies = model.supplies
         for component in 0..<components.count {
-            let links = model.supplies.links(supplying: component)
+            let links = supplies.links(supplying: component)
             if !links.isEmpty {
                 for link in links {
-                    let group = groups.ofFirm(model.supplies.firm(of: Int(link)))
+                    let group = groups.ofFirm(supplies.firm(of: Int(link)))
                     if stamp[group] != component {
                         stamp[group] = component
                         touched.append(Int32(group))
@@ -89,11 +91,13 @@ public struct ValueOrigin: Analysis {
                 for group in touched { whole += scratch[Int(group)] }
                 if whole > 0 { for group in touched { scratch[Int(group)] /= whole } }
                 var sum = 0.0
-                let ordered = touched.sorted { left, right in
-                    scratch[Int(left)] != scratch[Int(right)]
-                        ? scratch[Int(left)] > scratch[Int(right)] : groups.id(Int(left), model) < groups.id(Int(right), model)
+                if touched.count > 1 {
+                    touched.sort { left, right in
+                        scratch[Int(left)] != scratch[Int(right)]
+                            ? scratch[Int(left)] > scratch[Int(right)] : groupIDs[Int(left)] < groupIDs[Int(right)]
+                    }
                 }
-                for group in ordered {
+                for group in touched {
                     let share = scratch[Int(group)]
                     sum += share * share
                     if share > 0 {
@@ -142,21 +146,21 @@ public struct ValueOrigin: Analysis {
                 let share = (dense ? originDense[cell] : originSparse[cell] ?? 0) / total
                 if share > 0 { origins.append((group, share)) }
             }
-            origins.sort { $0.share != $1.share ? $0.share > $1.share : groups.id($0.group, model) < groups.id($1.group, model) }
+            origins.sort { $0.share != $1.share ? $0.share > $1.share : groupIDs[$0.group] < groupIDs[$1.group] }
             rootOrigins.append(origins)
         }
 
         var rootsObject = JSONObject()
         for (position, root) in components.roots.enumerated() {
             rootsObject.append(components.ids[Int(root)], rootOrigins[position].map { origins in
-                .object(JSONObject(origins.map { .init(groups.id($0.group, model), .number($0.share)) }))
+                .object(JSONObject(origins.map { .init(groupIDs[$0.group], .number($0.share)) }))
             } ?? .null)
         }
         var componentsObject = JSONObject()
         for component in 0..<components.count where !hhi[component].isNaN {
             let range = Int(groupStart[component])..<Int(groupStart[component + 1])
             componentsObject.append(components.ids[component], .object(JSONObject([
-                .init("groups", .object(JSONObject(range.map { .init(groups.id(Int(groupOf[$0]), model), .number(groupShare[$0])) }))),
+                .init("groups", .object(JSONObject(range.map { .init(groupIDs[Int(groupOf[$0])], .number(groupShare[$0])) }))),
                 .init("hhi", .number(hhi[component])),
             ])))
         }
@@ -217,6 +221,8 @@ public struct ValueOrigin: Analysis {
             }
             ofRegion = groupRegion.map { number[$0] }
             self.region = region
+            ids = region.map { regions.ids[$0] }
+            names = region.map { regions.names[$0] }
             firms = model.firms
         }
 
@@ -225,9 +231,13 @@ public struct ValueOrigin: Analysis {
         @inline(__always)
         func ofFirm(_ firm: Int) -> Int { Int(ofRegion[firms.region(of: firm)]) }
 
-        func id(_ group: Int, _ model: ChainModel) -> String { model.regions.ids[region[group]] }
+        /// For each group number: its region's id and name.
+        let ids: [String]
+        let names: [String]
 
-        func name(_ group: Int, _ model: ChainModel) -> String { model.regions.names[region[group]] }
+        func id(_ group: Int, _ model: ChainModel) -> String { ids[group] }
+
+        func name(_ group: Int, _ model: ChainModel) -> String { names[group] }
     }
 
     /// D_X(c) of every supplied component as flat lists (largest first), and HHI(c) (NaN for
