@@ -2,6 +2,7 @@ import CriticalFirms
 import RoboChainAnalysis
 import RoboChainJSON
 import RoboChainModel
+import RoboChainTestSupport
 import Recruitment
 import Testing
 import ValueOrigin
@@ -254,5 +255,49 @@ enum ValueFixture {
         let recruits = try ValueFixture.run(Recruitment(), scope: "KR", options: ["limit": .integer(0)], model: model)
         #expect(recruits.extra["firms"]?.arrayValue?.count == 5)
         #expect(try ValueFixture.run(CriticalFirms(), scope: "KR", model: model).extra["firms"] == .array([]))
+    }
+}
+
+/// The command line: bad options are usage errors (64) naming the option; models the analyses
+/// find nothing in give valid, empty results (0).
+@Suite struct ValueAnalysesCommandLineTests {
+    @Test func badOptionsExit64() throws {
+        let unknown = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "value-origin",
+            "--option", "group=CN-GX", "--format", "json"])
+        #expect(unknown.exitStatus == 64)
+        #expect(unknown.standardOutput.isEmpty)
+        #expect(unknown.standardError.hasPrefix(
+            "Error: option 'group' of 'value-origin' names no region of the model: 'CN-GX'; did you mean 'CN-GD'?\n"),
+            "\(unknown.standardError)")
+        let negative = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "recruitment",
+            "--option", "limit=-1"])
+        #expect(negative.exitStatus == 64)
+        #expect(negative.standardError.hasPrefix("Error: option 'limit' of 'recruitment' must be 0 or more, not -1\n"))
+    }
+
+    @Test func aModelWithoutFirmsGivesEmptyResults() throws {
+        let directory = try TemporaryDirectory("value-empty")
+        defer { directory.remove() }
+        let model = try directory.write("""
+            id: empty
+            home: CN
+            regions: [{id: CN, name: China}]
+            components: [{id: r, name: R, segment: s}]
+            firms: []
+            """, to: "empty.yaml")
+        let result = try CommandRunner.robochain(["analyze", model, "--with", "value-origin", "--with", "recruitment",
+            "--with", "critical-firms", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let results = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        #expect(results == [
+            .object(["analysis": "value-origin", "scope": "CN", "group": .null, "roots": .object(["r": .null]), "components": .object([:])]),
+            .object(["analysis": "recruitment", "scope": "CN", "firms": .array([])]),
+            .object(["analysis": "critical-firms", "scope": "CN", "firms": .array([])]),
+        ])
+        // Every other format shows them too.
+        let table = try CommandRunner.robochain(["analyze", model, "--with", "value-origin", "--with", "recruitment",
+            "--with", "critical-firms"])
+        #expect(table.exitStatus == 0, "\(table.standardError)")
+        #expect(table.standardOutput.contains("no firm outside China would add to its share"))
     }
 }
