@@ -252,11 +252,14 @@ public struct ValueOrigin: Analysis {
     }
 
     /// The groups shown as columns of the product table: those with the largest value summed
-    /// over the products, at most eight.
+    /// over the products, at most eight (none with the id `product` or `other`).
     func leadingGroups(_ origins: [[(group: Int, share: Double)]?], groups: Groups, model: ChainModel) -> [Int] {
         var total: [Int: Double] = [:]
         for case let origin? in origins {
-            for (group, share) in origin { total[group, default: 0] += share }
+            // A region named like the table's own columns goes with the other origins.
+            for (group, share) in origin where groups.ids[group] != "product" && groups.ids[group] != "other" {
+                total[group, default: 0] += share
+            }
         }
         return total.sorted { $0.value != $1.value ? $0.value > $1.value : groups.id($0.key, model) < groups.id($1.key, model) }
             .prefix(8).map(\.key)
