@@ -156,7 +156,7 @@ struct AnalyzeCommand: ParsableCommand {
         // Checked here, not in validate(), which runs before unknown options are reported: a
         // mistyped --with must be named as such, not reported as a missing one.
         guard !selection.analyses.isEmpty else {
-            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share, value-origin, recruitment, critical-firms)")
+            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share)")
         }
         var timer = PhaseTimer()
         let display = ProgressDisplay(quiet: selection.quiet)
