@@ -235,9 +235,6 @@ public struct ValueOrigin: Analysis {
         let ids: [String]
         let names: [String]
 
-        func id(_ group: Int, _ model: ChainModel) -> String { ids[group] }
-
-        func name(_ group: Int, _ model: ChainModel) -> String { names[group] }
     }
 
     /// D_X(c) of every supplied component as flat lists (largest first), and HHI(c) (NaN for
@@ -261,7 +258,7 @@ public struct ValueOrigin: Analysis {
                 total[group, default: 0] += share
             }
         }
-        return total.sorted { $0.value != $1.value ? $0.value > $1.value : groups.id($0.key, model) < groups.id($1.key, model) }
+        return total.sorted { $0.value != $1.value ? $0.value > $1.value : groups.ids[$0.key] < groups.ids[$1.key] }
             .prefix(8).map(\.key)
     }
 
@@ -272,7 +269,7 @@ public struct ValueOrigin: Analysis {
             TableColumn("product", "Whole product", .component,
                 help: "each column: the share of the product's value, its parts' included, made by firms of that origin"
                     + " (– where no part of the product has a supplier)"),
-        ] + leading.map { TableColumn(groups.id($0, model), groups.name($0, model), .share) }
+        ] + leading.map { TableColumn(groups.ids[$0], groups.names[$0], .share) }
             + [TableColumn("other", "Other", .share, help: "all other origins together")], isView: true)
         for (position, root) in model.components.roots.enumerated() {
             guard let origin = origins[position] else {
@@ -308,7 +305,7 @@ public struct ValueOrigin: Analysis {
             let largest = range.first
             table.rows.append([
                 .id(components.ids[component]), .integer(range.count),
-                largest.map { .id(groups.id(Int(shares.group[$0]), model)) }, largest.map { .number(shares.share[$0]) },
+                largest.map { .id(groups.ids[Int(shares.group[$0])]) }, largest.map { .number(shares.share[$0]) },
                 .number(shares.hhi[component]), .boolean(shares.hhi[component] > Self.concentrated),
             ])
         }
@@ -321,7 +318,7 @@ public struct ValueOrigin: Analysis {
         var products = roots.indices.prefix(2).map { position in
             let name = model.components.names[Int(roots[position])]
             guard let origin = origins[position] else { return "\(name): no supplied part" }
-            return "\(name): " + origin.prefix(3).map { "\(groups.name($0.group, model)) \(Wording.percent($0.share))" }
+            return "\(name): " + origin.prefix(3).map { "\(groups.names[$0.group]) \(Wording.percent($0.share))" }
                 .joined(separator: ", ")
         }.joined(separator: "; ")
         if roots.count > 2 { products += " (and \(Wording.count(roots.count - 2, "more product")))" }
@@ -344,7 +341,7 @@ public struct ValueOrigin: Analysis {
                 timesLargest[Int(shares.group[index]), default: 0] += 1
             }
         }
-        let ranked = timesLargest.sorted { $0.value != $1.value ? $0.value > $1.value : groups.id($0.key, model) < groups.id($1.key, model) }
+        let ranked = timesLargest.sorted { $0.value != $1.value ? $0.value > $1.value : groups.ids[$0.key] < groups.ids[$1.key] }
             .map(\.key)
         var colour: [Int: String] = [:]
         for (group, fill) in zip(ranked, Self.palette) { colour[group] = fill }
@@ -352,7 +349,7 @@ public struct ValueOrigin: Analysis {
         for component in 0..<components.count where !shares.hhi[component].isNaN {
             let range = shares.range(component)
             let foreign = largestForeign[component]
-            let origins = range.prefix(5).map { "\(groups.name(Int(shares.group[$0]), model)) \(Wording.percent(shares.share[$0]))" }
+            let origins = range.prefix(5).map { "\(groups.names[Int(shares.group[$0])]) \(Wording.percent(shares.share[$0]))" }
                 .joined(separator: ", ") + (range.count > 5 ? ", …" : "")
             let hhi = shares.hhi[component]
             let level = hhi > Self.concentrated ? "concentrated" : "not concentrated"
@@ -361,9 +358,9 @@ public struct ValueOrigin: Analysis {
                 badge: hhi > Self.concentrated ? "HHI \(Self.twoDecimals(hhi))" : nil,
                 tooltip: "Supply by origin: \(origins) (HHI \(Self.twoDecimals(hhi)), \(level))")
         }
-        let homeName = groups.name(home, model)
+        let homeName = groups.names[home]
         var legend = ranked.prefix(Self.palette.count).map {
-            LegendEntry(label: "largest origin outside \(homeName): \(groups.name($0, model))", fill: colour[$0])
+            LegendEntry(label: "largest origin outside \(homeName): \(groups.names[$0])", fill: colour[$0])
         }
         if ranked.count > Self.palette.count {
             legend.append(LegendEntry(label: "largest origin outside \(homeName): another", fill: Self.otherFill))
