@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "RoboChainPluginSDK", targets: ["RoboChainPluginSDK"]),
         .executable(name: "robochain-gap-detection", targets: ["robochain-gap-detection"]),
         .executable(name: "robochain-localisation-share", targets: ["robochain-localisation-share"]),
+        .executable(name: "robochain-value-origin", targets: ["robochain-value-origin"]),
+        .executable(name: "robochain-recruitment", targets: ["robochain-recruitment"]),
+        .executable(name: "robochain-critical-firms", targets: ["robochain-critical-firms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -35,6 +38,15 @@ let package = Package(
         .target(
             name: "LocalisationShare", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"],
             path: "Plugins/LocalisationShare/Analysis"),
+        .target(
+            name: "ValueOrigin", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"],
+            path: "Plugins/ValueOrigin/Analysis"),
+        .target(
+            name: "Recruitment", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"],
+            path: "Plugins/Recruitment/Analysis"),
+        .target(
+            name: "CriticalFirms", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"],
+            path: "Plugins/CriticalFirms/Analysis"),
         // The Swift SDK for external plugins.
         .target(name: "RoboChainPluginSDK", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
         // The built-in analyses built as external plugins, to prove the SDK gives the same results.
@@ -44,6 +56,15 @@ let package = Package(
         .executableTarget(
             name: "robochain-localisation-share", dependencies: ["LocalisationShare", "RoboChainPluginSDK"],
             path: "Plugins/LocalisationShare/Executable"),
+        .executableTarget(
+            name: "robochain-value-origin", dependencies: ["ValueOrigin", "RoboChainPluginSDK"],
+            path: "Plugins/ValueOrigin/Executable"),
+        .executableTarget(
+            name: "robochain-recruitment", dependencies: ["Recruitment", "RoboChainPluginSDK"],
+            path: "Plugins/Recruitment/Executable"),
+        .executableTarget(
+            name: "robochain-critical-firms", dependencies: ["CriticalFirms", "RoboChainPluginSDK"],
+            path: "Plugins/CriticalFirms/Executable"),
         // Two glibc extensions spawning needs (pipe2, posix_spawn_file_actions_addchdir_np).
         .target(name: "CSpawn"),
         // Cleanup when robochain is stopped by a signal: child processes killed, temporary files removed.
@@ -55,7 +76,7 @@ let package = Package(
             name: "RoboChainPluginHost",
             dependencies: [
                 "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainProcess", "CTermination", "GapDetection",
-                "LocalisationShare",
+                "LocalisationShare", "ValueOrigin", "Recruitment", "CriticalFirms",
             ]),
         // The C binding to Graphviz (libgvc); a shim header, no copied headers.
         .systemLibrary(
@@ -86,14 +107,15 @@ let package = Package(
             name: "RoboChainAnalysisTests",
             dependencies: [
                 "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "GapDetection", "LocalisationShare",
-                "RoboChainPluginHost", "RoboChainTestSupport", "robochain",
+                "ValueOrigin", "Recruitment", "CriticalFirms", "RoboChainPluginHost", "RoboChainTestSupport", "robochain",
             ]),
         .testTarget(
             name: "RoboChainPluginHostTests",
             dependencies: [
                 "RoboChainPluginHost", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainProcess",
                 "RoboChainTestSupport", "robochain",
-                "robochain-gap-detection", "robochain-localisation-share",
+                "robochain-gap-detection", "robochain-localisation-share", "robochain-value-origin", "robochain-recruitment",
+                "robochain-critical-firms",
             ]),
         .testTarget(
             name: "RoboChainRenderingTests",

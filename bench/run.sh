@@ -8,6 +8,7 @@
 #   reference:  python3 reference.py DIR --scope CN-GD
 #   analyze:    robochain analyze DIR --with gap-detection --with localisation-share --scope CN-GD
 #               --format json --output FILE
+#   five:       the same with all five built-ins (also value-origin, recruitment, critical-firms)
 #   validate:   robochain validate DIR
 #   scenario:   robochain analyze … (as above) --without region:JP (a country's firms removed, SPEC §6)
 #   compare:    robochain compare DIR --with gap-detection --with localisation-share --scope CN-GD
@@ -63,6 +64,8 @@ for run in $(seq "$runs"); do
   measure reference python3 "$shared/bench/reference.py" "$data" --scope CN-GD > "$work/reference.json"
   measure analyze "$robochain" analyze "$data" --with gap-detection --with localisation-share --scope CN-GD \
     --format json --output "$work/robochain.json"
+  measure five "$robochain" analyze "$data" --with gap-detection --with localisation-share --with value-origin \
+    --with recruitment --with critical-firms --scope CN-GD --format json --output "$work/five.json"
   measure validate "$robochain" validate "$data" > /dev/null
   measure scenario "$robochain" analyze "$data" --with gap-detection --with localisation-share --scope CN-GD \
     --without region:JP --format json --output "$work/scenario.json"
@@ -79,11 +82,12 @@ work, runs, firms, agreement = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), 
 def load(name):
     rows = [line.split() for line in open(os.path.join(work, name)) if line.strip()]
     return [float(r[0]) for r in rows], [int(r[1]) for r in rows]
-results = {name: load(name) for name in ["reference", "analyze", "validate", "yaml", "scenario", "compare"]}
+results = {name: load(name) for name in ["reference", "analyze", "five", "validate", "yaml", "scenario", "compare"]}
 def med(xs): return statistics.median(xs)
 print(f"model: {firms:,} firms (CSV), {runs} alternating runs; medians")
 print(f"{'command':<44}{'wall s':>9}{'peak MiB':>10}   runs (s)")
 labels = {"reference": "python3 reference.py --scope CN-GD", "analyze": "robochain analyze (both analyses, JSON file)",
+          "five": "robochain analyze (all five analyses, JSON)",
           "validate": "robochain validate (CSV)", "yaml": "robochain validate (YAML, 10,000 firms)",
           "scenario": "robochain analyze --without region:JP", "compare": "robochain compare --without region:JP"}
 for name, (times, kb) in results.items():
@@ -91,6 +95,7 @@ for name, (times, kb) in results.items():
 ref_t, ref_m = med(results["reference"][0]), med(results["reference"][1])
 an_t, an_m = med(results["analyze"][0]), med(results["analyze"][1])
 print(f"speed: analyze is {ref_t / an_t:.1f}x faster than the reference (target 20x)")
+print(f"five analyses: {med(results['five'][0]) / an_t:.2f}x the time of the two built-ins (target at most 2x)")
 print(f"memory: analyze peaks at {an_m / ref_m:.2f} of the reference's (target at most 0.33)")
 print(f"validate: {med(results['validate'][0]):.2f} s (target under 1.5 s); YAML 10,000 firms: {med(results['yaml'][0]):.2f} s (target under 1 s)")
 print(f"scenario: analyze --without region:JP takes {med(results['scenario'][0]) / an_t:.2f} of analyze's time (target at most 1.2)")

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job on the default model, Models/guangdong-robots.yaml: validate it, run gap
-# detection and localisation share (shown here, and saved as Markdown, CSV and JSON), and draw
-# the chain map with their colours and badges (PNG and SVG). Outputs go to robochain-output/
-# (or the directory given).
+# The main job on the default model, Models/guangdong-robots.yaml: validate it, run the five
+# built-in analyses — gap detection, localisation share, value origin, recruitment (招商) and
+# critical firms (单点) — (shown here, and saved as Markdown, CSV and JSON), and draw the chain
+# map with gap detection's and localisation share's colours and badges (PNG and SVG), and a
+# second map with value origin's, recruitment's and critical firms' (SVG). Outputs go to
+# robochain-output/ (or the directory given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -17,15 +19,19 @@ robochain=$(swift build -c release --show-bin-path)/robochain
 echo "==> robochain validate $model" >&2
 "$robochain" validate "$model"
 
-analyses=(--with gap-detection --with localisation-share)
+analyses=(--with gap-detection --with localisation-share --with value-origin --with recruitment --with critical-firms)
 echo "==> robochain analyze $model ${analyses[*]}" >&2
 "$robochain" analyze "$model" "${analyses[@]}"
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.md"
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.csv"
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.json"
 
-echo "==> robochain render $model ${analyses[*]}" >&2
-"$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.png"
-"$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.svg"
+maps=(--with gap-detection --with localisation-share)
+echo "==> robochain render $model ${maps[*]}" >&2
+"$robochain" render "$model" "${maps[@]}" --output "$out/guangdong-map.png"
+"$robochain" render "$model" "${maps[@]}" --output "$out/guangdong-map.svg"
+value_maps=(--with value-origin --with recruitment --with critical-firms)
+echo "==> robochain render $model ${value_maps[*]}" >&2
+"$robochain" render "$model" "${value_maps[@]}" --output "$out/guangdong-value-map.svg"
 
 echo "==> wrote $(ls "$out" | sed "s|^|$out/|" | tr '\n' ' ')" >&2

@@ -110,6 +110,8 @@ public final class SharedMeasures: Sendable {
     public let scope: Int
     private let supply = Mutex<LocalSupply?>(nil)
     private let cost = Mutex<CostStructure?>(nil)
+    private let weights = Mutex<SupplyWeights?>(nil)
+    private let supplied = Mutex<SuppliedValue?>(nil)
 
     public init(model: ChainModel, scope: Int) {
         self.model = model
@@ -131,6 +133,27 @@ public final class SharedMeasures: Sendable {
         cost.withLock { cached in
             if let cached { return cached }
             let computed = CostStructure(model: model)
+            cached = computed
+            return computed
+        }
+    }
+
+    /// ``SupplyWeights`` of the model.
+    public var supplyWeights: SupplyWeights {
+        weights.withLock { cached in
+            if let cached { return cached }
+            let computed = SupplyWeights(model: model)
+            cached = computed
+            return computed
+        }
+    }
+
+    /// ``SuppliedValue`` of the model (from ``costStructure``).
+    public var suppliedValue: SuppliedValue {
+        let cost = costStructure
+        return supplied.withLock { cached in
+            if let cached { return cached }
+            let computed = SuppliedValue(model: model, cost: cost)
             cached = computed
             return computed
         }

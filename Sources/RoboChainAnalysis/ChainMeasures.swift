@@ -375,3 +375,113 @@ public enum ChainMeasures {
         return dependents
     }
 }
+
+/// The normalised weight of every supply link: w_l ÷ W_c, the link's part of its component's
+/// supply (SPEC §2 link weights, used by §8 and §9).
+///
+/// Link weights as in ``LocalSupply``: if no link of c has a share, each weighs 1; otherwise a
+/// link with a share weighs that share, and the links without one split `max(0, 1 − Σ given)`
+/// equally; if the total W_c is 0, every link weighs 1 instead. So the fractions of one
+/// component's links sum to 1 (to rounding), and D(c) for any set of firms is the sum of their
+/// links' fractions.
+///
+/// - Complexity: O(components + links).
+public struct SupplyWeights: Sendable {
+    /// For each supply link: its weight ÷ the total weight of its component's links.
+    public let fraction: [Double]
+
+    public init(model: ChainModel) {
+        let supplies = model.supplies
+        var fraction = [Double](repeating: 0, count: supplies.count)
+        for component in 0..<model.components.count {
+            let links = supplies.links(supplying: component)
+            guard !links.isEmpty else { continue }
+            var givenCount = 0
+            var givenSum = 0.0
+            for link in links {
+                let share = supplies.shareValue[Int(link)]
+                if !share.isNaN {
+                    givenCount += 1
+                    givenSum += share
+                }
+            }
+            let missingWeight = givenCount == 0 || givenCount == links.count
+                ? 1.0 : max(0, 1 - givenSum) / Double(links.count - givenCount)
+            var total = 0.0
+            for link in links {
+                let share = supplies.shareValue[Int(link)]
+                let weight = givenCount == 0 ? 1 : (share.isNaN ? missingWeight : share)
+                fraction[Int(link)] = weight
+                total += weight
+            }
+            for link in links {
+                fraction[Int(link)] = total > 0 ? fraction[Int(link)] / total : 1 / Double(links.count)
+            }
+        }
+        self.fraction = fraction
+    }
+}
+
+/// The value each whole product draws from each supplied component (SPEC §8): for every root r
+/// and every component c it reaches that has a supplier (the set C_r), a_r(c) = V_r(c)·own(c),
+/// and Z_r = Σ_{c ∈ C_r} a_r(c). Stored by component, so that the roots a component counts in
+/// are one contiguous list.
+///
+/// Built from ``ChainMeasures/forEachRootValueWeights(model:cost:_:)`` and transposed by
+/// counting.
+///
+/// - Complexity: that of the value weights, plus O(components + E) time and memory, where E is
+///   the number of (root, supplied component it reaches) pairs.
+public struct SuppliedValue: Sendable {
+    /// Z_r for each root, in the order of `model.components.roots`.
+    public let total: [Double]
+    /// For each entry: the root's position in `model.components.roots`.
+    public let rootPosition: [Int32]
+    /// For each entry: a_r(c).
+    public let valueAdded: [Double]
+    @usableFromInline let start: [Int32]
+
+    /// The entries of `component`: indices into ``rootPosition`` and ``valueAdded``, one per
+    /// root that reaches it (none when it has no supplier), roots in order.
+    @inlinable
+    public func entries(of component: Int) -> Range<Int> { Int(start[component])..<Int(start[component + 1]) }
+
+    public init(model: ChainModel, cost: CostStructure) {
+        let components = model.components
+        let supplies = model.supplies
+        var count = [Int32](repeating: 0, count: components.count + 1)
+        var byRoot: [(component: Int32, value: Double)] = []
+        var rootStart: [Int] = []
+        var total: [Double] = []
+        total.reserveCapacity(components.roots.count)
+        ChainMeasures.forEachRootValueWeights(model: model, cost: cost) { _, reached, value in
+            rootStart.append(byRoot.count)
+            var sum = 0.0
+            for position in reached where supplies.supplierCount(of: Int(position)) > 0 {
+                let added = value[Int(position)] * cost.ownShare[Int(position)]
+                byRoot.append((position, added))
+                count[Int(position) + 1] += 1
+                sum += added
+            }
+            total.append(sum)
+        }
+        rootStart.append(byRoot.count)
+        for component in 0..<components.count { count[component + 1] += count[component] }
+        var next = count
+        var rootPosition = [Int32](repeating: 0, count: byRoot.count)
+        var valueAdded = [Double](repeating: 0, count: byRoot.count)
+        for root in 0..<(rootStart.count - 1) {
+            for index in rootStart[root]..<rootStart[root + 1] {
+                let (component, added) = byRoot[index]
+                let slot = Int(next[Int(component)])
+                next[Int(component)] += 1
+                rootPosition[slot] = Int32(root)
+                valueAdded[slot] = added
+            }
+        }
+        self.total = total
+        self.rootPosition = rootPosition
+        self.valueAdded = valueAdded
+        start = count
+    }
+}

@@ -1,6 +1,9 @@
+import CriticalFirms
 import GapDetection
 import LocalisationShare
+import Recruitment
 import RoboChainAnalysis
+import ValueOrigin
 
 /// The registry of built-in analyses: the one place they are listed.
 ///
@@ -8,5 +11,7 @@ import RoboChainAnalysis
 /// checks this list against the directories in `Plugins/`.
 public enum BuiltinAnalyses {
     /// Every built-in analysis, in the order `plugins list` shows them.
-    public static let all: [any Analysis] = [GapDetection(), LocalisationShare()]
+    public static let all: [any Analysis] = [
+        GapDetection(), LocalisationShare(), ValueOrigin(), Recruitment(), CriticalFirms(),
+    ]
 }

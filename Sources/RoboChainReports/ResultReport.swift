@@ -190,8 +190,9 @@ public struct ResultReport {
     /// under its title, with notes saying what its columns mean.
     private func section(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
         var heading = "\(entry.name) in \(result.scope.flatMap { id in model.regions.index(of: id).map { Wording.region($0, in: model) } } ?? Wording.region(scope, in: model))"
-        if !entry.options.entries.isEmpty {
-            heading += " (" + entry.options.entries.map { "\($0.name) \($0.value)" }.joined(separator: ", ") + ")"
+        let shownOptions = entry.options.entries.filter { $0.value != .string("") }  // an empty string: not set
+        if !shownOptions.isEmpty {
+            heading += " (" + shownOptions.map { "\($0.name) \($0.value)" }.joined(separator: ", ") + ")"
         }
         var output = markdown
             ? "## \(MarkdownText.escape(PlainText.line(heading)))\n\n"

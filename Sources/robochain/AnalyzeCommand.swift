@@ -106,8 +106,9 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             Runs each analysis named with --with on MODEL for the scope (default: the model's home \
             region) and prints the results; without --with, runs every built-in analysis. MODEL '-' \
-            reads YAML or JSON from standard input. Built in: gap-detection (options threshold, number, \
-            default 0.3; candidates, integer, default 5) and localisation-share. External plugins \
+            reads YAML or JSON from standard input. Built in: gap-detection, localisation-share, \
+            value-origin, recruitment and critical-firms ('robochain plugins list' shows their options, \
+            types and defaults). External plugins \
             are found in ROBOCHAIN_PLUGIN_PATH and ~/.robochain/plugins; see 'robochain plugins list'. \
             A plugin that fails (non-zero exit, crash, output that is not one JSON object, past \
             --timeout) is reported on standard error with the end of its own standard error; the \

@@ -36,7 +36,7 @@ import Testing
 
     @Test func analyzeWithoutWithRunsTheBuiltIns() throws {
         let implicit = try CommandRunner.robochain(["analyze", Self.model, "--format", "json"])
-        let explicit = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--with", "localisation-share",
+        let explicit = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--with", "localisation-share", "--with", "value-origin", "--with", "recruitment", "--with", "critical-firms",
             "--format", "json"])
         #expect(implicit.exitStatus == 0)
         #expect(implicit.standardError == "")
@@ -51,7 +51,7 @@ import Testing
             environment: ["ROBOCHAIN_PLUGIN_PATH": "Plugins"])
         #expect(result.exitStatus == 0)
         let names = try #require(try JSONParser.parse(result.standardOutput).arrayValue).map { $0.objectValue?["analysis"] }
-        #expect(names == ["gap-detection", "localisation-share"])
+        #expect(names == ["gap-detection", "localisation-share", "value-origin", "recruitment", "critical-firms"])
     }
 
     // MARK: '-' reads standard input
@@ -187,9 +187,9 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("plugin directories: Plugins, ") })
         let pluginDirectory = CommandRunner.packageDirectory.appendingPathComponent("Plugins/SupplierConcentration").path
         #expect(lines.contains("plugins found: supplier-concentration 1.0.0 (\(pluginDirectory))"))
-        #expect(lines.contains("analyses: gap-detection 1.0.0 (built-in), localisation-share 1.0.0 (built-in)"))
+        #expect(lines.contains("analyses: gap-detection 1.0.0 (built-in), localisation-share 1.0.0 (built-in), value-origin 1.0.0 (built-in), recruitment 1.0.0 (built-in), critical-firms 1.0.0 (built-in)"))
         #expect(lines.contains { $0.hasPrefix("loaded '\(Self.model)' (YAML) in ") && $0.hasSuffix(
-            " ms: 31 regions, 4 segments, 46 components, 78 requires edges, 119 firms, 175 supply links") })
+            " ms: 31 regions, 4 segments, 46 components, 78 requires edges, 142 firms, 209 supply links") })
         let phases = lines.filter { $0.hasPrefix("timing: ") }.map { $0.split(separator: " ")[1] }
         #expect(phases == ["load", "analyses", "output"])
     }

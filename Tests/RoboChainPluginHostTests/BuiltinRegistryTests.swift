@@ -40,5 +40,12 @@ import Testing
         #expect(gap?.options.map(\.name) == ["threshold", "candidates"])
         #expect(gap?.options.map(\.defaultValue) == [.number(0.3), .integer(5)])
         #expect(BuiltinAnalyses.all.contains { $0.name == "localisation-share" })
+        // SPEC §4: value-origin declares group (string, empty); recruitment limit (integer, 20).
+        let byName = Dictionary(uniqueKeysWithValues: BuiltinAnalyses.all.map { ($0.name, $0) })
+        #expect(byName["value-origin"]?.options.map(\.name) == ["group"])
+        #expect(byName["value-origin"]?.options.map(\.defaultValue) == [.string("")])
+        #expect(byName["recruitment"]?.options.map(\.name) == ["limit"])
+        #expect(byName["recruitment"]?.options.map(\.defaultValue) == [.integer(20)])
+        #expect(byName["critical-firms"]?.options.isEmpty == true)
     }
 }

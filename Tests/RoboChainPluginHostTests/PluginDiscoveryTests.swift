@@ -20,7 +20,7 @@ import Testing
         try plugins.root.write("not a plugin", to: "notes/readme.txt")
 
         let catalog = AnalysisCatalog.discover(environment: ["ROBOCHAIN_PLUGIN_PATH": plugins.path])
-        #expect(catalog.analyses.map(\.name) == ["gap-detection", "localisation-share", "good"])
+        #expect(catalog.analyses.map(\.name) == ["gap-detection", "localisation-share", "value-origin", "recruitment", "critical-firms", "good"])
         let root = plugins.path
         #expect(catalog.skipped.map(\.description) == [
             "plugin '\(root)/badname' skipped: malformed plugin.json: 'name' is 'Bad Name'; a name is letters, digits, '.', '_' and '-', starting with a letter or digit",
@@ -137,7 +137,7 @@ import Testing
             first.path, "/nonexistent/plugins", second.path, home.path + "/.robochain/plugins",
         ])
         let catalog = AnalysisCatalog.discover(environment: environment)
-        #expect(catalog.analyses.map(\.name) == ["gap-detection", "localisation-share", "alpha", "beta", "gamma"])
+        #expect(catalog.analyses.map(\.name) == ["gap-detection", "localisation-share", "value-origin", "recruitment", "critical-firms", "alpha", "beta", "gamma"])
         #expect(catalog.analysis(named: "alpha")?.source == first.path + "/alpha")
         #expect(catalog.skipped.map(\.reason) == [
             "ROBOCHAIN_PLUGIN_PATH names it, but it is not a directory",
@@ -165,8 +165,8 @@ import Testing
         let json = try plugins.robochain(["plugins", "list", "--format", "json"])
         let object = try #require(try JSONParser.parse(json.standardOutput).objectValue)
         let analyses = try #require(object["analyses"]?.arrayValue)
-        #expect(analyses.compactMap { $0.objectValue?["name"]?.stringValue } == ["gap-detection", "localisation-share", "counter"])
-        #expect(analyses[2].objectValue?["options"] == [
+        #expect(analyses.compactMap { $0.objectValue?["name"]?.stringValue } == ["gap-detection", "localisation-share", "value-origin", "recruitment", "critical-firms", "counter"])
+        #expect(analyses[5].objectValue?["options"] == [
             "limit": ["type": "integer", "default": 3, "help": "How many"],
             "strict": ["type": "boolean", "default": false, "help": ""],
         ])

@@ -37,6 +37,33 @@ import Testing
         }
     }
 
+    /// value-origin, recruitment and critical-firms built with the SDK give what they give built
+    /// in; an unknown `group`, found only once the model is read, is refused alike (64).
+    @Test func theValueAnalysesGiveIdenticalResultsOutOfProcess() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let names = ["value-origin", "recruitment", "critical-firms"]
+        for name in names { try externalBuild(of: "robochain-\(name)", as: "\(name)-external", in: plugins) }
+        let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml"]
+            + names.flatMap { ["--with", $0, "--with", "\($0)-external"] }
+            + ["--option", "group=CN", "--option", "limit=5", "--scope", "CN-GD-SZ", "--format", "json"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let results = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        #expect(results.count == 6)
+        for pair in [(0, 1), (2, 3), (4, 5)] {
+            var outside = try #require(results[pair.1].objectValue)
+            outside["analysis"] = results[pair.0].objectValue?["analysis"]
+            #expect(JSONValue.object(outside) == results[pair.0], "results \(pair) differ")
+        }
+        for name in ["value-origin", "value-origin-external"] {
+            let refused = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", name, "--option", "group=cn"])
+            #expect(refused.exitStatus == 64)
+            #expect(refused.standardError.hasPrefix(
+                "Error: option 'group' of 'value-origin' names no region of the model: 'cn'; did you mean 'CN'?"),
+                "\(refused.standardError)")
+        }
+    }
+
     /// Issue #11: the same option rejected by the built-in and by the same analysis built with
     /// the SDK gives the same exit status (64) and message; the SDK answers SPEC §5's `error`.
     @Test func anSDKPluginRejectsAnOptionAsTheBuiltInDoes() throws {

@@ -1,0 +1,5 @@
+// recruitment built as an external protocol-1 plugin, through the Swift SDK.
+import Recruitment
+import RoboChainPluginSDK
+
+PluginMain.run(Recruitment())
