@@ -64,6 +64,8 @@ let package = Package(
         .target(
             name: "RoboChainRendering",
             dependencies: ["CGraphviz", "CSpawn", "CTermination", "RoboChainModel", "RoboChainAnalysis", "RoboChainJSON"]),
+        // Graph exchange: the chain as GraphML and GEXF for Gephi, Cytoscape and NetworkX (pure Swift).
+        .target(name: "RoboChainGraphExchange", dependencies: ["RoboChainModel", "RoboChainAnalysis"]),
         // Reports: table, Markdown, CSV and JSON output; the validate summary; atomic output files.
         .target(name: "RoboChainReports", dependencies: ["CTermination", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
         // The command-line tool: parses arguments and calls the libraries.
@@ -71,7 +73,7 @@ let package = Package(
             name: "robochain",
             dependencies: [
                 "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
-                "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RoboChainGraphExchange", "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
         .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
@@ -94,6 +96,9 @@ let package = Package(
             name: "RoboChainRenderingTests",
             dependencies: ["RoboChainRendering", "RoboChainModel", "RoboChainAnalysis", "RoboChainTestSupport", "robochain"],
             exclude: ["Golden"]),
+        .testTarget(
+            name: "RoboChainGraphExchangeTests",
+            dependencies: ["RoboChainGraphExchange", "RoboChainModel", "RoboChainAnalysis", "RoboChainTestSupport", "robochain"]),
         .testTarget(
             name: "RoboChainCLITests",
             dependencies: ["RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain"],

@@ -1,11 +1,34 @@
 import ArgumentParser
 import RoboChainAnalysis
+import RoboChainGraphExchange
 import RoboChainModel
 import RoboChainPluginHost
 import RoboChainRendering
 import RoboChainReports
 
-extension MapFormat: ExpressibleByArgument {}
+/// What `render` writes: a map (through Graphviz, or its DOT text) or the graph for other tools.
+enum RenderFormat: String, CaseIterable, ExpressibleByArgument {
+    case svg, png, pdf, dot, graphml, gexf
+
+    /// The format a file name's extension names (`.svg`, `.png`, `.pdf`, `.dot`, `.gv`,
+    /// `.graphml`, `.gexf`), if any.
+    init?(fileName: String) {
+        if let map = MapFormat(fileName: fileName) {
+            self.init(rawValue: map.rawValue)
+        } else if let dot = fileName.lastIndex(of: "."), !fileName[dot...].contains("/") {
+            let suffix = fileName[fileName.index(after: dot)...].lowercased()
+            guard suffix == "graphml" || suffix == "gexf" else { return nil }
+            self.init(rawValue: suffix)
+        } else {
+            return nil
+        }
+    }
+
+    /// The map format, or `nil` for a graph-exchange format.
+    var map: MapFormat? { MapFormat(rawValue: rawValue) }
+
+    static let names = allCases.map(\.rawValue).joined(separator: ", ")
+}
 extension FirmDisplay: ExpressibleByArgument {}
 
 struct RenderCommand: ParsableCommand {
@@ -62,7 +85,7 @@ struct RenderCommand: ParsableCommand {
     var output: String
 
     @Option(help: ArgumentHelp("Output format (default: from the --output file's extension).", valueName: "format"))
-    var format: MapFormat?
+    var format: RenderFormat?
 
     @OptionGroup var selection: AnalysisSelection
 
@@ -83,14 +106,20 @@ struct RenderCommand: ParsableCommand {
         _ = try resolvedFormat()
     }
 
-    /// The format: --format, else the output file's extension.
-    func resolvedFormat() throws -> MapFormat {
-        if let format { return format }
-        if output == "-" { throw ValidationError("give --format (svg, png, pdf or dot) to write to standard output") }
-        guard let format = MapFormat(fileName: output) else {
-            throw ValidationError("cannot tell the format from '\(output)'; give --format (svg, png, pdf or dot) or end the file name in .svg, .png, .pdf or .dot")
+    /// The format: --format, else the output file's extension; the two must agree.
+    func resolvedFormat() throws -> RenderFormat {
+        let named = output == "-" ? nil : RenderFormat(fileName: output)
+        if let format {
+            if let named, named != format {
+                throw ValidationError("--format \(format.rawValue) does not match the extension of '\(output)' (\(named.rawValue)); give one or make them agree")
+            }
+            return format
         }
-        return format
+        if output == "-" { throw ValidationError("give --format (\(RenderFormat.names)) to write to standard output") }
+        guard let named else {
+            throw ValidationError("cannot tell the format from '\(output)'; give --format (\(RenderFormat.names)) or end the file name in .svg, .png, .pdf, .dot, .graphml or .gexf")
+        }
+        return named
     }
 
     func run() throws {
@@ -121,16 +150,24 @@ struct RenderCommand: ParsableCommand {
             }
         }
 
+        guard let mapFormat = format.map else {
+            let graph = ChainGraph(model: loaded.model, results: results, scope: scope, measures: measures)
+            stream.write(Array((format == .graphml ? graph.graphML() : graph.gexf()).utf8))
+            try commitOutput(stream)
+            for failure in failures { printError("error: \(failure)") }
+            if !failures.isEmpty { throw ExitStatus.pluginFailure }
+            return
+        }
         let options = ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes)
         let document = ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures)
         for note in document.notes { printError("note: \(note)") }
         for warning in document.warnings { printError("warning: \(warning)") }
-        if format.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {
+        if mapFormat.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {
             printError("warning: \(FontCheck.missingChineseFontWarning)")
         }
         let rendered: GraphvizRenderer.Output
         do {
-            rendered = try GraphvizRenderer.render(document.text, format: format, timeLimit: layoutTimeout)
+            rendered = try GraphvizRenderer.render(document.text, format: mapFormat, timeLimit: layoutTimeout)
         } catch {
             for failure in failures { printError("error: \(failure)") }
             printError("error: \(error)")
