@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the default model, Models/guangdong-robots.yaml: validate it, run gap
 # detection and localisation share (shown here, and saved as Markdown, CSV and JSON), and draw
-# the chain map with their colours and badges (PNG and SVG). Outputs go to robochain-output/
-# (or the directory given).
+# the chain map with their colours and badges (PNG and SVG), and write the chain as GraphML and
+# GEXF. Outputs go to robochain-output/ (or the directory given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -27,5 +27,8 @@ echo "==> robochain analyze $model ${analyses[*]}" >&2
 echo "==> robochain render $model ${analyses[*]}" >&2
 "$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.png"
 "$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.svg"
+# The same chain for Gephi, Cytoscape and NetworkX.
+"$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-chain.graphml"
+"$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-chain.gexf"
 
 echo "==> wrote $(ls "$out" | sed "s|^|$out/|" | tr '\n' ' ')" >&2
