@@ -36,7 +36,7 @@ extension MapPage: ExpressibleByArgument {}
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Draw the chain map (SVG, PNG, PDF or DOT), or write the chain as GraphML or GEXF.",
+        abstract: "Draw the chain map, or export it as GraphML or GEXF.",
         discussion: """
             Draws MODEL as a chain map with Graphviz (in process, through libgvc; the 'dot' \
             program is not needed): one cluster per segment, an arrow from each \
