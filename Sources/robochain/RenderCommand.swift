@@ -183,7 +183,9 @@ struct RenderCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: selection.quiet)
         try refuseModelAsOutput(output, model: model)
         let stream = try openOutput(output == "-" ? nil : output)
+        var timer = PhaseTimer()
         let loaded = try loadModel(model, display: display)
+        timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
         var rootIndex: Int?
         if let root {
@@ -209,6 +211,7 @@ struct RenderCommand: ParsableCommand {
             }
         }
 
+        timer.lap("analyses")
         guard let mapFormat = format.map else {
             let graph = ChainGraph(model: loaded.model, results: results, scope: scope, measures: measures)
             stream.write(Array((format == .graphml ? graph.graphML() : graph.gexf()).utf8))
@@ -223,6 +226,7 @@ struct RenderCommand: ParsableCommand {
         options.page = page
         options.root = rootIndex
         let document = ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures)
+        timer.lap("map document")
         for note in document.notes { printError("note: \(note)") }
         for warning in document.warnings { printError("warning: \(warning)") }
         if mapFormat.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {
@@ -236,6 +240,7 @@ struct RenderCommand: ParsableCommand {
             printError("error: \(error)")
             throw ExitStatus.failure
         }
+        timer.lap("layout and render")
         for message in rendered.messages { printError("warning: Graphviz: \(message)") }
         if let page, let note = pageNote(document, rendered: rendered, format: mapFormat, page: page, model: loaded.model) {
             printError("note: \(note)")
