@@ -27,6 +27,7 @@ echo "==> robochain analyze $model ${analyses[*]}" >&2
 echo "==> robochain render $model ${analyses[*]}" >&2
 "$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.png"
 "$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-map.svg"
+"$robochain" render "$model" "${analyses[@]}" --page 16:9 --output "$out/guangdong-map-16x9.png"
 # The same chain for Gephi, Cytoscape and NetworkX.
 "$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-chain.graphml"
 "$robochain" render "$model" "${analyses[@]}" --output "$out/guangdong-chain.gexf"
