@@ -12,8 +12,10 @@ import RoboChainModel
 /// number of its suppliers within the scope and in all; with ``FirmDisplay/top`` the first local
 /// suppliers' names; with ``FirmDisplay/all`` a node per firm in a cluster per region. Analyses'
 /// annotations (SPEC §5) fill, border and badge the nodes; their legends make up the legend,
-/// which is drawn beside the title. Above ``ChainMapOptions/maxNodes`` the map is simplified as
-/// ``MapPlan`` says.
+/// which is drawn beside the title. Above ``ChainMapOptions/maxNodes``, or when one rank would
+/// hold too many components to read, the map is simplified as ``MapPlan`` says. With
+/// ``ChainMapOptions/root`` only that component and what it requires are drawn; with
+/// ``ChainMapOptions/page`` the map is made to fit the page (see ``MapPage``).
 ///
 /// The text is the same for the same model, results and options: statements follow segment
 /// display order and model order, and attributes are sorted (see ``DOTGraph/encoded()``). Every
@@ -73,7 +75,11 @@ public struct ChainMapDocument: Sendable {
         self.graph = graph
         self.plan = plan
         text = graph.encoded()
-        notes = plan.note(for: model, options: options).map { [$0] } ?? []
+        var notes = plan.note(for: model, options: options).map { [$0] } ?? []
+        if options.page != nil && options.firms == .all && plan == .detailed(firms: .top) {
+            notes.append("on a page firms are not drawn as nodes; their names are in the components' tooltips")
+        }
+        self.notes = notes
         warnings = annotations.warnings
         needsCJKFont = LabelText.containsCJK(text)
     }

@@ -21,8 +21,12 @@ public enum MapPlan: Sendable, Equatable {
     ///   - model: The model.
     ///   - options: The firm display and the node limit.
     /// - Returns: `detailed` when every node fits, `withoutFirmNodes` when only the components
-    ///   fit, else `aggregated`.
-    /// - Complexity: O(components + edges + links).
+    ///   fit, else `aggregated` — also when the widest rank of the detailed map would hold more
+    ///   components than can be read (150 off a page; on a page, as many as fit across it at
+    ///   0.4 of full size). On a page firms are never drawn as nodes (`all` is drawn as `top`,
+    ///   with the names in tooltips). With ``ChainMapOptions/root`` only its components count.
+    /// - Complexity: O(components + edges + links): the levels are one pass over the
+    ///   topological order.
     public static func choose(for model: ChainModel, options: ChainMapOptions) -> MapPlan {
         let included = Self.included(in: model, root: options.root)
         let components = included.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? model.components.count

@@ -213,7 +213,12 @@ struct RenderCommand: ParsableCommand {
 
         timer.lap("analyses")
         guard let mapFormat = format.map else {
-            let graph = ChainGraph(model: loaded.model, results: results, scope: scope, measures: measures)
+            let mapOnly = [root.map { _ in "--root" }, page.map { _ in "--page" }, direction == .LR ? "--direction" : nil].compactMap { $0 }
+            if !mapOnly.isEmpty {
+                printError("note: \(mapOnly.joined(separator: ", ")) shape\(mapOnly.count == 1 ? "s" : "") maps; the \(format.rawValue) file has the whole chain")
+            }
+            var graph = ChainGraph(model: loaded.model, results: results, scope: scope, measures: measures)
+            if let title { graph.attributes["title"] = .text(title) }
             stream.write(Array((format == .graphml ? graph.graphML() : graph.gexf()).utf8))
             try commitOutput(stream)
             for failure in failures { printError("error: \(failure)") }
