@@ -155,7 +155,7 @@ struct MapBuilder {
             let size = page.inches
             // Scaled down to the page if larger, never up; the margins are inside the page.
             attributes["size"] = .text(DOTText.number(size.width - 0.4) + "," + DOTText.number(size.height - 0.4))
-            attributes["ranksep"] = .number(0.45)
+            attributes["ranksep"] = .number(0.3)
             attributes["nodesep"] = .number(0.12)
             attributes["pad"] = .number(0.2)
         }

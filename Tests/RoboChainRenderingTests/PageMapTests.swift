@@ -125,7 +125,7 @@ import Testing
         #expect(result.exitStatus == 0)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let scale = try #require(ChainMapDocument.drawnScale(ofSVG: bytes))
-        // Measured 0.48; the whole chain cannot be drawn larger on a slide, and the note says so.
+        // Measured 0.51; the whole chain cannot be drawn larger on a slide, and the note says so.
         #expect(scale >= 0.45)
         #expect(result.standardError.contains("of full size to fit the page 16:9; for larger text draw one product at a time with --root (humanoid,"))
         let svg = try ParsedSVG(String(decoding: bytes, as: UTF8.self))
