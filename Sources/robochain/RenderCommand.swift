@@ -82,8 +82,8 @@ struct RenderCommand: ParsableCommand {
             --format). PNG and PDF need a font for Chinese: without one a warning names the \
             package to install (fonts-wqy-microhei).
 
-            Exit status: 0 success, 64 bad usage, 65 invalid model, 70 an analysis failed (the \
-            map is still written), 1 anything else (output not writable, layout over its time \
+            Exit status: 0 success, 64 bad usage, 65 invalid model, 66 MODEL does not exist or \
+            cannot be read, 70 an analysis failed (the map is still written), 1 anything else (output not writable, layout over its time \
             budget, Graphviz failed).
 
             Examples:
@@ -103,10 +103,10 @@ struct RenderCommand: ParsableCommand {
               robochain render Models/guangdong-robots.yaml --format dot --output - | less
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(help: ModelArgument.help, completion: ModelArgument.completion)
     var model: String
 
-    @Option(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file"))
+    @Option(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file"), completion: .file(extensions: ["svg", "png", "pdf", "dot", "gv", "graphml", "gexf"]))
     var output: String
 
     @Option(help: ArgumentHelp("Output format (default: from the --output file's extension).", valueName: "format"))
@@ -178,13 +178,17 @@ struct RenderCommand: ParsableCommand {
 
     private func render() throws {
         let format = try resolvedFormat()
+        let log = selection.log
+        log.version()
+        var timer = PhaseTimer(verbose: selection.verbose)
         let catalog = discoverAnalyses()
+        log.catalog(catalog)
         let jobs = try selection.jobs(from: catalog)
+        log.analyses(jobs)
         let display = ProgressDisplay(quiet: selection.quiet)
         try refuseModelAsOutput(output, model: model)
         let stream = try openOutput(output == "-" ? nil : output)
-        var timer = PhaseTimer()
-        let loaded = try loadModel(model, display: display)
+        let loaded = try loadModel(model, display: display, log: log)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
         var rootIndex: Int?
@@ -231,7 +235,6 @@ struct RenderCommand: ParsableCommand {
         options.page = page
         options.root = rootIndex
         let document = ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures)
-        timer.lap("map document")
         for note in document.notes { printError("note: \(note)") }
         for warning in document.warnings { printError("warning: \(warning)") }
         if mapFormat.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {
@@ -245,13 +248,14 @@ struct RenderCommand: ParsableCommand {
             printError("error: \(error)")
             throw ExitStatus.failure
         }
-        timer.lap("layout and render")
+        timer.lap("layout and rendering")
         for message in rendered.messages { printError("warning: Graphviz: \(message)") }
         if let page, let note = pageNote(document, rendered: rendered, format: mapFormat, page: page, model: loaded.model) {
             printError("note: \(note)")
         }
         stream.write(rendered.bytes)
         try commitOutput(stream)
+        timer.lap("output")
         for failure in failures { printError("error: \(failure)") }
         if !failures.isEmpty { throw ExitStatus.pluginFailure }
     }
