@@ -105,7 +105,8 @@ public struct ChainGraph: Sendable, Equatable {
     ///   - results: The results of the analyses that ran, in the order asked for.
     ///   - scope: The scope, a region index: firms within it are local.
     ///   - measures: The measures the analyses computed, if any (`nil`: computed here).
-    /// - Complexity: O(regions × depth + components + edges + links + the size of the results).
+    /// - Complexity: O(regions × depth + components + edges + links + F + A log A) for F
+    ///   findings and A annotations (sorted by component id, so that the output is stable).
     public init(model: ChainModel, results: [AnalysisResult] = [], scope: Int, measures: SharedMeasures? = nil) {
         let measures = measures ?? SharedMeasures(model: model, scope: scope)
         precondition(measures.scope == scope, "the shared measures are of another scope")
