@@ -88,6 +88,8 @@ let package = Package(
             dependencies: ["CGraphviz", "CSpawn", "CTermination", "RoboChainModel", "RoboChainAnalysis", "RoboChainJSON"]),
         // Comparison of two runs (SPEC §7): findings and values matched generically.
         .target(name: "RoboChainComparison", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
+        // Graph exchange: the chain as GraphML and GEXF for Gephi, Cytoscape and NetworkX (pure Swift).
+        .target(name: "RoboChainGraphExchange", dependencies: ["RoboChainModel", "RoboChainAnalysis"]),
         // Reports: table, Markdown, CSV and JSON output; the validate summary; atomic output files.
         .target(
             name: "RoboChainReports",
@@ -97,7 +99,7 @@ let package = Package(
             name: "robochain",
             dependencies: [
                 "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
-                "RoboChainComparison", "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RoboChainComparison", "RoboChainGraphExchange", "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
         .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
@@ -128,6 +130,9 @@ let package = Package(
                 "RoboChainRendering", "RoboChainTestSupport", "robochain",
             ],
             exclude: ["Golden"]),
+        .testTarget(
+            name: "RoboChainGraphExchangeTests",
+            dependencies: ["RoboChainGraphExchange", "RoboChainModel", "RoboChainAnalysis", "RoboChainTestSupport", "robochain"]),
         .testTarget(
             name: "RoboChainCLITests",
             dependencies: ["RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain"],

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the default model, Models/guangdong-robots.yaml: validate it, run the five
 # built-in analyses — gap detection, localisation share, value origin, recruitment (招商) and
-# critical firms (单点) — (shown here, and saved as Markdown, CSV and JSON), and draw the chain
-# map with gap detection's and localisation share's colours and badges (PNG and SVG), and a
-# second map with value origin's, recruitment's and critical firms' (SVG). Outputs go to
-# robochain-output/ (or the directory given).
+# critical firms (单点) — (shown here, and saved as Markdown, CSV and JSON), draw the chain map
+# with gap detection's and localisation share's colours and badges (PNG, SVG, and a 16:9 slide),
+# a second map with value origin's, recruitment's and critical firms' (SVG), and write the chain
+# as GraphML and GEXF. Outputs go to robochain-output/ (or the directory given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -33,5 +33,9 @@ echo "==> robochain render $model ${maps[*]}" >&2
 value_maps=(--with value-origin --with recruitment --with critical-firms)
 echo "==> robochain render $model ${value_maps[*]}" >&2
 "$robochain" render "$model" "${value_maps[@]}" --output "$out/guangdong-value-map.svg"
+"$robochain" render "$model" "${maps[@]}" --page 16:9 --output "$out/guangdong-map-16x9.png"
+# The same chain for Gephi, Cytoscape and NetworkX.
+"$robochain" render "$model" "${maps[@]}" --output "$out/guangdong-chain.graphml"
+"$robochain" render "$model" "${maps[@]}" --output "$out/guangdong-chain.gexf"
 
 echo "==> wrote $(ls "$out" | sed "s|^|$out/|" | tr '\n' ' ')" >&2

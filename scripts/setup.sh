@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what RoboChain needs and is missing on a Debian or Ubuntu machine:
 # Graphviz's C library (libgraphviz-dev), a CJK font (fonts-wqy-microhei, or Chinese labels
-# render as empty boxes), pkg-config and python3 (for the tests and the Python plugin).
+# render as empty boxes), pkg-config and python3 (for the tests and the Python plugin), and
+# NetworkX for python3 (the tests read the GraphML and GEXF output with it).
 # Swift itself (6.1 or later) must be on PATH; if it is not, this says how to get it.
 set -euo pipefail
 
@@ -11,12 +12,18 @@ pkg-config --exists libgvc 2>/dev/null || missing+=(libgraphviz-dev)
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; } || missing+=(fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import networkx' >/dev/null 2>&1; then
+  echo "setup: installing networkx for python3" >&2
+  python3 -m pip --version >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq python3-pip >/dev/null 2>&1 || true; }
+  python3 -m pip install -q networkx 2>/dev/null || python3 -m pip install -q --break-system-packages networkx
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -12,8 +12,10 @@ import RoboChainModel
 /// number of its suppliers within the scope and in all; with ``FirmDisplay/top`` the first local
 /// suppliers' names; with ``FirmDisplay/all`` a node per firm in a cluster per region. Analyses'
 /// annotations (SPEC §5) fill, border and badge the nodes; their legends make up the legend,
-/// which is drawn beside the title. Above ``ChainMapOptions/maxNodes`` the map is simplified as
-/// ``MapPlan`` says.
+/// which is drawn beside the title. Above ``ChainMapOptions/maxNodes``, or when one rank would
+/// hold too many components to read, the map is simplified as ``MapPlan`` says. With
+/// ``ChainMapOptions/root`` only that component and what it requires are drawn; with
+/// ``ChainMapOptions/page`` the map is made to fit the page (see ``MapPage``).
 ///
 /// The text is the same for the same model, results and options: statements follow segment
 /// display order and model order, and attributes are sorted (see ``DOTGraph/encoded()``). Every
@@ -51,17 +53,21 @@ public struct ChainMapDocument: Sendable {
         let measures = measures ?? SharedMeasures(model: model, scope: options.scope)
         precondition(measures.scope == options.scope, "the shared measures are of another scope")
         let plan = MapPlan.choose(for: model, options: options)
-        let annotations = MapAnnotations(results: results, model: model)
+        let aggregated: Bool
+        if case .aggregated = plan { aggregated = true } else { aggregated = false }
+        let annotations = MapAnnotations(results: results, model: model, perComponentText: !aggregated)
+        let included = MapPlan.included(in: model, root: options.root)
         let builder = MapBuilder(model: model, options: options, annotations: annotations, analysesRan: !results.isEmpty,
-            supply: measures.localSupply, cost: measures.costStructure)
+            supply: measures.localSupply, cost: measures.costStructure, included: included)
         let graph: DOTGraph
+        let components = included.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? model.components.count
         switch plan {
         case .detailed(let firms):
             graph = builder.detailedGraph(firms: firms)
-            nodeCount = model.components.count + (firms == .all ? MapPlan.suppliers(in: model) : 0)
+            nodeCount = components + (firms == .all ? MapPlan.suppliers(in: model, included: included) : 0)
         case .withoutFirmNodes:
             graph = builder.detailedGraph(firms: .top)
-            nodeCount = model.components.count
+            nodeCount = components
         case .aggregated(let aggregation):
             graph = builder.aggregatedGraph(aggregation)
             nodeCount = aggregation.groups.count
@@ -69,7 +75,11 @@ public struct ChainMapDocument: Sendable {
         self.graph = graph
         self.plan = plan
         text = graph.encoded()
-        notes = plan.note(for: model, options: options).map { [$0] } ?? []
+        var notes = plan.note(for: model, options: options).map { [$0] } ?? []
+        if options.page != nil && options.firms == .all && plan == .detailed(firms: .top) {
+            notes.append("on a page firms are not drawn as nodes; their names are in the components' tooltips")
+        }
+        self.notes = notes
         warnings = annotations.warnings
         needsCJKFont = LabelText.containsCJK(text)
     }
@@ -83,10 +93,22 @@ struct MapBuilder {
     let analysesRan: Bool
     let supply: LocalSupply
     let cost: CostStructure
+    /// The components drawn (`nil`: all).
+    let included: [Bool]?
+
+    func isIncluded(_ component: Int) -> Bool { included?[component] ?? true }
+
+    /// The most ranks the parts that require nothing are staggered over on a page (measured on
+    /// the Guangdong map: two ranks fit a 16:9 page at 0.50 of full size, one rank at 0.42,
+    /// three at 0.44; more ranks make the map taller than they make it narrower).
+    static let maximumStagger = 2
 
     /// Font families, first found wins: CJK fonts on Linux, Windows and macOS, then any sans.
     static let fontName = "Noto Sans CJK SC,WenQuanYi Micro Hei,Microsoft YaHei,PingFang SC,sans-serif"
     static let nameWidth = 24
+    /// The width a name wraps at on a page.
+    static let pageNameWidth = 18
+    var nameWidth: Int { options.page == nil ? Self.nameWidth : Self.pageNameWidth }
     /// The most lines a node's name takes (the tooltip has it whole).
     static let nameLines = 4
     static let firmLineWidth = 30
@@ -99,19 +121,23 @@ struct MapBuilder {
     /// The graph with its attributes and its label: the title, the scope and the analyses on
     /// the left, the legend on the right (in the label, so that layout never moves it).
     func baseGraph(subtitle: String?, legend: String) -> DOTGraph {
-        var title = "<FONT POINT-SIZE=\"22\"><B>" + LabelText.htmlLines(model.title ?? model.id ?? "Chain map", width: 60) + "</B></FONT>"
+        var title = "<FONT POINT-SIZE=\"22\"><B>" + LabelText.htmlLines(options.title ?? model.title ?? model.id ?? "Chain map", width: 60) + "</B></FONT>"
         var lines = ["Scope: " + Wording.region(options.scope, in: model)]
+        if let root = options.root { lines.append("Product: " + model.components.names[root] + " and what it requires") }
         let ran = annotations.legends.map(\.analysis)
         if !ran.isEmpty { lines.append("Analyses: " + ran.joined(separator: ", ")) }
         if let scenario = annotations.scenario { lines.append("Scenario: " + scenario.joined(separator: ", ")) }
         if let subtitle { lines.append(subtitle) }
         title += "<BR/><FONT POINT-SIZE=\"13\">" + lines.map { LabelText.htmlLines($0, width: 90) }.joined(separator: "<BR/>") + "</FONT>"
-        let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>"
-            + "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\" VALIGN=\"TOP\">" + title + "</TD>"
-            + "<TD WIDTH=\"48\"></TD><TD ALIGN=\"LEFT\" VALIGN=\"TOP\">" + legend + "</TD></TR></TABLE>"
-        return DOTGraph(
-            id: model.id ?? "chain",
-            attributes: [
+        // Beside the title; on a portrait page, below it, so that the header is no wider than the map.
+        let label = options.page != .a4
+            ? "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>"
+                + "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\" VALIGN=\"TOP\">" + title + "</TD>"
+                + "<TD WIDTH=\"48\"></TD><TD ALIGN=\"LEFT\" VALIGN=\"TOP\">" + legend + "</TD></TR></TABLE>"
+            : "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">"
+                + "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\" VALIGN=\"TOP\">" + title + "</TD></TR>"
+                + "<TR><TD HEIGHT=\"6\"></TD></TR><TR><TD ALIGN=\"LEFT\" VALIGN=\"TOP\">" + legend + "</TD></TR></TABLE>"
+        var attributes: [String: DOTValue] = [
                 "bgcolor": .text("#ffffff"),
                 "fontname": .text(Self.fontName),
                 "fontsize": .number(12),
@@ -123,15 +149,26 @@ struct MapBuilder {
                 "nodesep": .number(0.18),
                 "outputorder": .text("edgesfirst"),
                 "pad": .number(0.3),
-                "rankdir": .text("TB"),
+                "rankdir": .text(options.direction.rawValue),
                 "ranksep": .number(0.7),
-            ],
+            ]
+        if let page = options.page {
+            let size = page.inches
+            // Scaled down to the page if larger, never up; the margins are inside the page.
+            attributes["size"] = .text(DOTText.number(size.width - 0.4) + "," + DOTText.number(size.height - 0.4))
+            attributes["ranksep"] = .number(0.3)
+            attributes["nodesep"] = .number(0.12)
+            attributes["pad"] = .number(0.2)
+        }
+        return DOTGraph(
+            id: model.id ?? "chain",
+            attributes: attributes,
             nodeDefaults: [
                 "color": .text(Self.defaultBorder),
                 "fillcolor": .text(Self.defaultFill),
                 "fontname": .text(Self.fontName),
                 "fontsize": .number(11),
-                "margin": .text("0.12,0.06"),
+                "margin": .text(options.page == nil ? "0.12,0.06" : "0.08,0.04"),
                 "penwidth": .number(1),
                 "shape": .text("box"),
                 "style": .text("rounded,filled"),
@@ -184,19 +221,37 @@ struct MapBuilder {
         var graph = baseGraph(subtitle: nil, legend: legend(firmEdges: firms == .all, aggregated: false))
         let components = model.components
         var bySegment = [[Int]](repeating: [], count: model.segments.count)
-        for component in 0..<components.count { bySegment[components.segment(of: component)].append(component) }
+        for component in 0..<components.count where isIncluded(component) { bySegment[components.segment(of: component)].append(component) }
         for segment in model.segments.displayOrder where !bySegment[segment].isEmpty {
             let nodes = bySegment[segment].map { DOTStatement.node(componentNode($0, firms: firms)) }
             graph.statements.append(.subgraph(segmentCluster(segment, statements: nodes)))
         }
         if firms == .all { graph.statements += firmClusters() }
-        for parent in 0..<components.count {
+        let stagger = leafStagger(bySegment)
+        for parent in 0..<components.count where isIncluded(parent) {
             for edge in components.requirements(of: parent) {
-                graph.statements.append(.edge(requirementEdge(edge, parent: parent)))
+                graph.statements.append(.edge(requirementEdge(edge, parent: parent, minimumLength: stagger[components.child(ofRequirement: edge)])))
             }
         }
         if firms == .all { graph.statements += supplyEdges() }
         return graph
+    }
+
+    /// On a page, for each component that requires nothing, the ranks between it and the
+    /// assemblies that require it (1, 2, … in turn within its segment), so that such parts are
+    /// spread over several ranks instead of one rank wider than the page; 1 for every other
+    /// component and off a page.
+    func leafStagger(_ bySegment: [[Int]]) -> [Int] {
+        var stagger = [Int](repeating: 1, count: model.components.count)
+        guard options.page != nil else { return stagger }
+        let leaves = bySegment.map { $0.filter { model.components.requirements(of: $0).isEmpty } }
+        let total = leaves.reduce(0) { $0 + $1.count }
+        let capacity = MapPlan.rankCapacity(options, scale: 1)
+        let spread = min(Self.maximumStagger, max(1, (total + capacity - 1) / capacity))
+        for segment in leaves {
+            for (index, leaf) in segment.enumerated() { stagger[leaf] = 1 + index % spread }
+        }
+        return stagger
     }
 
     func componentID(_ component: Int) -> String { "c." + model.components.ids[component] }
@@ -204,23 +259,24 @@ struct MapBuilder {
     func componentNode(_ component: Int, firms: FirmDisplay) -> DOTNode {
         let components = model.components
         let annotation = annotations.byComponent[component]
-        var label = "<B>" + LabelText.htmlLines(components.names[component], width: Self.nameWidth, maxLines: Self.nameLines) + "</B>"
+        var label = "<B>" + LabelText.htmlLines(components.names[component], width: nameWidth, maxLines: Self.nameLines) + "</B>"
         if let badge = annotation?.badge, !badge.isEmpty {
             label += "<BR/><FONT POINT-SIZE=\"12\"><B>" + LabelText.htmlLines(badge, width: Self.firmLineWidth) + "</B></FONT>"
         }
         let suppliers = model.supplies.supplierCount(of: component)
         let local = Int(supply.localSuppliers[component])
-        if showsSupplyCounts {
+        if showsSupplyCounts && options.page == nil {
             label += "<BR/><FONT POINT-SIZE=\"9\">" + HTMLText.escape(supplyCountText(local: local, suppliers: suppliers)) + "</FONT>"
         }
         let localFirms = firms == .none ? [] : localSuppliers(of: component)
-        if firms == .top && !localFirms.isEmpty && options.topFirms > 0 {
+        if firms == .top && options.page == nil && !localFirms.isEmpty && options.topFirms > 0 {
             let shown = localFirms.prefix(options.topFirms).map { LabelText.truncate(model.firms.names[$0], width: 26) }
             var line = shown.joined(separator: ", ")
             if localFirms.count > shown.count { line += " +\(localFirms.count - shown.count) more" }
             label += "<BR/><FONT POINT-SIZE=\"9\">" + LabelText.htmlLines(line, width: Self.firmLineWidth) + "</FONT>"
         }
         var tooltip = [Wording.component(component, in: model), "segment: " + model.segments.names[components.segment(of: component)]]
+        if showsSupplyCounts && options.page != nil { tooltip.append(supplyCountText(local: local, suppliers: suppliers)) }
         if let text = annotation?.tooltip, !text.isEmpty { tooltip.append(text) }
         if firms != .none && !localFirms.isEmpty {
             tooltip.append("suppliers in " + model.regions.names[options.scope] + ": "
@@ -249,18 +305,18 @@ struct MapBuilder {
         return local.map(\.firm)
     }
 
-    func requirementEdge(_ edge: Int, parent: Int) -> DOTEdge {
+    func requirementEdge(_ edge: Int, parent: Int, minimumLength: Int = 1) -> DOTEdge {
         let child = model.components.child(ofRequirement: edge)
         let weight = cost.edgeWeight[edge]
         let given = model.components.weight(ofRequirement: edge) != nil
         let tooltip = model.components.names[child] + " → " + model.components.names[parent] + ": "
             + Wording.percent(weight) + " of its cost" + (given ? "" : " (weight not given: an equal part of what the given weights leave)")
-        return DOTEdge(
-            from: componentID(child), to: componentID(parent),
-            [
-                "penwidth": .number(0.6 + 4.4 * min(max(weight, 0), 1)),
-                "tooltip": .text(tooltip),
-            ])
+        var attributes: [String: DOTValue] = [
+            "penwidth": .number(0.6 + 4.4 * min(max(weight, 0), 1)),
+            "tooltip": .text(tooltip),
+        ]
+        if minimumLength > 1 { attributes["minlen"] = .number(Double(minimumLength)) }
+        return DOTEdge(from: componentID(child), to: componentID(parent), attributes)
     }
 
     /// Firm nodes in one cluster per region: regions within the scope first, then those within
@@ -268,7 +324,8 @@ struct MapBuilder {
     func firmClusters() -> [DOTStatement] {
         let regions = model.regions
         var byRegion = [[Int]](repeating: [], count: regions.count)
-        for firm in 0..<model.firms.count where !model.firms.links(of: firm).isEmpty {
+        for firm in 0..<model.firms.count
+        where model.firms.links(of: firm).contains(where: { isIncluded(model.supplies.component(of: $0)) }) {
             byRegion[model.firms.region(of: firm)].append(firm)
         }
         func tier(_ region: Int) -> Int { supply.regionIsLocal[region] ? 0 : (supply.regionIsDomestic[region] ? 1 : 2) }
@@ -303,7 +360,7 @@ struct MapBuilder {
     }
 
     func supplyEdges() -> [DOTStatement] {
-        (0..<model.supplies.count).map { link in
+        (0..<model.supplies.count).filter { isIncluded(model.supplies.component(of: $0)) }.map { link in
             let firm = model.supplies.firm(of: link)
             let component = model.supplies.component(of: link)
             var tooltip = model.firms.names[firm] + " supplies " + model.components.names[component]
@@ -324,7 +381,7 @@ struct MapBuilder {
 
     func aggregatedGraph(_ aggregation: MapAggregation) -> DOTGraph {
         var graph = baseGraph(
-            subtitle: "Aggregated: \(model.components.count) components drawn as \(aggregation.groups.count) groups (segment × level)",
+            subtitle: "Aggregated: \(aggregation.groups.reduce(0) { $0 + $1.members.count }) components drawn as \(aggregation.groups.count) groups (segment × level)",
             legend: legend(firmEdges: false, aggregated: true))
         var groupsBySegment = [[Int]](repeating: [], count: model.segments.count)
         for (index, group) in aggregation.groups.enumerated() { groupsBySegment[group.segment].append(index) }
@@ -361,11 +418,8 @@ struct MapBuilder {
         }
         var badgeCounts: [String] = []
         var border: String?
-        for (badge, badgeBorder) in annotations.legendBadges {
-            let count = group.members.filter { member in
-                guard let text = annotations.byComponent[member]?.badge else { return false }
-                return text.split(separator: " · ").contains { $0 == badge }
-            }.count
+        for (position, (badge, badgeBorder)) in annotations.legendBadges.enumerated() {
+            let count = group.members.reduce(0) { $0 + (annotations.hasBadge(position, component: $1) ? 1 : 0) }
             guard count > 0 else { continue }
             badgeCounts.append("\(badge) \(count)")
             if border == nil { border = badgeBorder }
@@ -388,33 +442,47 @@ struct MapBuilder {
 
     /// The legend: an HTML-like table explaining arrows, counts and every analysis' colours and badges.
     func legend(firmEdges: Bool, aggregated: Bool) -> String {
-        var rows = ["<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\"><B>Legend</B></FONT></TD></TR>"]
-        func row(_ swatch: String, _ text: String) -> String {
-            "<TR>" + swatch + "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">" + LabelText.htmlLines(text, width: 60) + "</TD></TR>"
+        // On a page the entries go three to a row (narrower text), so that the legend is wide
+        // and short instead of tall beside the title.
+        let columns = options.page == nil ? 1 : (options.page == .a4 ? 2 : 4)
+        let textWidth = options.page == nil ? 60 : 24
+        var rows = ["<TR><TD COLSPAN=\"\(2 * columns)\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\"><B>Legend</B></FONT></TD></TR>"]
+        var pending: [String] = []
+        func flush() {
+            while !pending.isEmpty {
+                let cells = pending.prefix(columns)
+                pending.removeFirst(cells.count)
+                rows.append("<TR>" + cells.joined() + String(repeating: "<TD></TD><TD></TD>", count: columns - cells.count) + "</TR>")
+            }
         }
-        func heading(_ text: String) -> String {
-            "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>" + HTMLText.escape(text) + "</B></TD></TR>"
+        func row(_ swatch: String, _ text: String) {
+            pending.append(swatch + "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">" + LabelText.htmlLines(text, width: textWidth) + "</TD>")
+            if columns == 1 { flush() }
+        }
+        func heading(_ text: String) {
+            flush()
+            rows.append("<TR><TD COLSPAN=\"\(2 * columns)\" ALIGN=\"LEFT\"><B>" + HTMLText.escape(text) + "</B></TD></TR>")
         }
         let arrowCell = "<TD WIDTH=\"44\"><B>→</B></TD>"
         if aggregated {
-            rows.append(row(arrowCell, "parts in one group → assemblies in another; thicker = more requires edges; "
-                + "at most the \(MapAggregation.linksPerGroup) heaviest links into each group"))
-            rows.append(row("<TD WIDTH=\"44\">n</TD>", "badge n: how many components of the group carry that badge"))
+            row(arrowCell, "parts in one group → assemblies in another; thicker = more requires edges; "
+                + "at most the \(MapAggregation.linksPerGroup) heaviest links into each group")
+            row("<TD WIDTH=\"44\">n</TD>", "badge n: how many components of the group carry that badge")
         } else {
-            rows.append(row(arrowCell, "a part → the assembly that requires it; thicker = larger share of its cost"))
-            if showsSupplyCounts {
-                rows.append(row("<TD WIDTH=\"44\">a / b</TD>", "a local / b suppliers: a of the component's b suppliers are in " + model.regions.names[options.scope]))
+            row(arrowCell, "a part → the assembly that requires it; thicker = larger share of its cost")
+            if showsSupplyCounts && options.page == nil {
+                row("<TD WIDTH=\"44\">a / b</TD>", "a local / b suppliers: a of the component's b suppliers are in " + model.regions.names[options.scope])
             }
         }
         if firmEdges {
-            rows.append(row("<TD WIDTH=\"44\"><FONT COLOR=\"\(Self.firmEdgeColour)\">- - →</FONT></TD>", "a firm supplies a component; firms grouped by region"))
+            row("<TD WIDTH=\"44\"><FONT COLOR=\"\(Self.firmEdgeColour)\">- - →</FONT></TD>", "a firm supplies a component; firms grouped by region")
         }
         for legend in annotations.legends {
             guard let entries = legend.entries, !entries.isEmpty else {
-                if legend.annotates { rows.append(heading(legend.analysis + " (gave no legend)")) }
+                if legend.annotates { heading(legend.analysis + " (gave no legend)") }
                 continue
             }
-            rows.append(heading(legend.analysis))
+            heading(legend.analysis)
             for entry in entries {
                 var cell = "<TD WIDTH=\"44\""
                 if let fill = entry.fill { cell += " BGCOLOR=\"\(fill)\"" }
@@ -425,9 +493,10 @@ struct MapBuilder {
                     cell += "<FONT COLOR=\"\(colour)\"><B>" + HTMLText.escape(LabelText.truncate(badge, width: 12)) + "</B></FONT>"
                 }
                 cell += "</TD>"
-                rows.append(row(cell, entry.label))
+                row(cell, entry.label)
             }
         }
+        flush()
         return "<TABLE BORDER=\"1\" COLOR=\"#9e9e9e\" CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"3\" BGCOLOR=\"#ffffff\">"
             + rows.joined() + "</TABLE>"
     }
@@ -440,3 +509,21 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension ChainMapDocument {
+    /// The scale Graphviz drew an SVG map at: 1 at natural size, less when a page's `size`
+    /// shrank it (read from the `transform="scale(…)"` of the graph group); `nil` if the bytes
+    /// are not Graphviz SVG.
+    ///
+    /// - Complexity: O(n) in the bytes before the first graph group.
+    public static func drawnScale(ofSVG bytes: [UInt8]) -> Double? {
+        let marker = Array("transform=\"scale(".utf8)
+        guard bytes.count > marker.count else { return nil }
+        for start in 0...(bytes.count - marker.count) where bytes[start] == marker[0] && Array(bytes[start..<start + marker.count]) == marker {
+            var end = start + marker.count
+            while end < bytes.count, bytes[end] == UInt8(ascii: ".") || (bytes[end] >= 0x30 && bytes[end] <= 0x39) { end += 1 }
+            return Double(String(decoding: bytes[(start + marker.count)..<end], as: UTF8.self))
+        }
+        return nil
+    }
+}

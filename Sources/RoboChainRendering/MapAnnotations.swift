@@ -16,9 +16,21 @@ struct MapAnnotations: Sendable {
     var warnings: [String]
     /// The scenario the results ran on (SPEC §6), shown under the title; `nil` for none.
     var scenario: [String]?
+    /// Without per-component text: for each component, bit i set when it carries the i-th of
+    /// ``legendBadges`` (the first 64); empty otherwise.
+    private var badgeBits: [UInt64] = []
+    private let mergedText: Bool
 
-    init(results: [AnalysisResult], model: ChainModel) {
-        var byComponent = [Annotation?](repeating: nil, count: model.components.count)
+    /// Checks and merges the results' annotations.
+    ///
+    /// - Parameter perComponentText: Whether to merge each component's annotations (its fill,
+    ///   border, badge and tooltip text). An aggregated map draws groups, not components, and
+    ///   needs only which legend badges each component carries: then ``byComponent`` is left
+    ///   empty and ``hasBadge(_:component:)`` answers from one bit set per component, so that a
+    ///   100,000-component model builds no 100,000 badge and tooltip strings.
+    init(results: [AnalysisResult], model: ChainModel, perComponentText: Bool = true) {
+        mergedText = perComponentText
+        var byComponent = [Annotation?](repeating: nil, count: perComponentText ? model.components.count : 0)
         var legends: [(analysis: String, entries: [LegendEntry]?, annotates: Bool)] = []
         var warnings: [String] = []
         for result in results {
@@ -33,7 +45,9 @@ struct MapAnnotations: Sendable {
                 var checked = annotation
                 checked.fill = Self.colour(annotation.fill, noting: &badColours) { "fill '\($0)' of '\(id)'" }
                 checked.border = Self.colour(annotation.border, noting: &badColours) { "border '\($0)' of '\(id)'" }
-                byComponent[component] = byComponent[component].map { $0.merged(with: checked) } ?? checked
+                if perComponentText {
+                    byComponent[component] = byComponent[component].map { $0.merged(with: checked) } ?? checked
+                }
             }
             var legend = result.legend
             if let entries = legend {
@@ -60,6 +74,30 @@ struct MapAnnotations: Sendable {
         self.legends = legends
         self.warnings = warnings
         scenario = results.lazy.compactMap(\.scenario).first { !$0.isEmpty }
+        guard !perComponentText else { return }
+        var positions: [Substring: [Int]] = [:]
+        for (position, entry) in legendBadges.prefix(64).enumerated() { positions[Substring(entry.badge), default: []].append(position) }
+        guard !positions.isEmpty else { return }
+        var bits = [UInt64](repeating: 0, count: model.components.count)
+        for result in results {
+            for (id, annotation) in result.annotations ?? [:] {
+                guard let badge = annotation.badge, let component = model.components.index(of: id) else { continue }
+                for part in badge.split(separator: " · ") {
+                    for position in positions[part] ?? [] { bits[component] |= 1 << UInt64(position) }
+                }
+            }
+        }
+        badgeBits = bits
+    }
+
+    /// Whether a component carries the badge of `legendBadges[position]`.
+    func hasBadge(_ position: Int, component: Int) -> Bool {
+        guard mergedText else {
+            return position < 64 && !badgeBits.isEmpty && badgeBits[component] & (1 << UInt64(position)) != 0
+        }
+        guard let text = byComponent[component]?.badge else { return false }
+        let badge = legendBadges[position].badge
+        return text.split(separator: " · ").contains { $0 == badge }
     }
 
     /// `colour` when it is `#rrggbb` or nil; otherwise nil, with `describe(colour)` noted in `bad`.

@@ -21,21 +21,77 @@ public enum MapPlan: Sendable, Equatable {
     ///   - model: The model.
     ///   - options: The firm display and the node limit.
     /// - Returns: `detailed` when every node fits, `withoutFirmNodes` when only the components
-    ///   fit, else `aggregated`.
-    /// - Complexity: O(components + edges + links).
+    ///   fit, else `aggregated` — also when the widest rank of the detailed map would hold more
+    ///   components than can be read (150 off a page; on a page, as many as fit across it at
+    ///   0.4 of full size). On a page firms are never drawn as nodes (`all` is drawn as `top`,
+    ///   with the names in tooltips). With ``ChainMapOptions/root`` only its components count.
+    /// - Complexity: O(components + edges + links): the levels are one pass over the
+    ///   topological order.
     public static func choose(for model: ChainModel, options: ChainMapOptions) -> MapPlan {
-        let components = model.components.count
-        guard components > options.maxNodes else {
-            guard options.firms == .all else { return .detailed(firms: options.firms) }
-            let firmNodes = suppliers(in: model)
+        let included = Self.included(in: model, root: options.root)
+        let components = included.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? model.components.count
+        guard components > options.maxNodes
+            || widestRank(model, included: included, options: options) > rankCapacity(options, scale: minimumScale)
+        else {
+            guard options.firms == .all, options.page == nil else { return .detailed(firms: options.firms == .all ? .top : options.firms) }
+            let firmNodes = suppliers(in: model, included: included)
             return components + firmNodes <= options.maxNodes ? .detailed(firms: .all) : .withoutFirmNodes(firmNodes: firmNodes)
         }
-        return .aggregated(MapAggregation(model: model, maxNodes: options.maxNodes))
+        return .aggregated(MapAggregation(model: model, maxNodes: options.maxNodes, included: included))
+    }
+
+    /// The components drawn for `root`: it and everything it requires, directly or not; `nil`
+    /// (every component) without a root. O(components + edges).
+    static func included(in model: ChainModel, root: Int?) -> [Bool]? {
+        guard let root else { return nil }
+        var included = [Bool](repeating: false, count: model.components.count)
+        var stack = [root]
+        included[root] = true
+        while let component = stack.popLast() {
+            for edge in model.components.requirements(of: component) {
+                let child = model.components.child(ofRequirement: edge)
+                if !included[child] {
+                    included[child] = true
+                    stack.append(child)
+                }
+            }
+        }
+        return included
+    }
+
+    /// The most components one rank of a detailed map would hold, estimated from their levels
+    /// (see ``MapAggregation``): on a page, the parts that require nothing are staggered over
+    /// up to ``MapBuilder/maximumStagger`` ranks, so they count that much less.
+    static func widestRank(_ model: ChainModel, included: [Bool]?, options: ChainMapOptions) -> Int {
+        let levels = MapAggregation.levels(of: model)
+        var counts: [Int: Int] = [:]
+        for component in 0..<model.components.count where included?[component] ?? true {
+            counts[levels[component], default: 0] += 1
+        }
+        var widest = counts.filter { $0.key > 0 }.values.max() ?? 0
+        let leaves = counts[0] ?? 0
+        widest = max(widest, options.page == nil ? leaves : (leaves + MapBuilder.maximumStagger - 1) / MapBuilder.maximumStagger)
+        return widest
+    }
+
+    /// The smallest scale a map is drawn at before it is aggregated instead (on a page).
+    static let minimumScale = 0.4
+
+    /// The most components one rank may hold: on a page, as many nodes as fit across it at
+    /// `scale` (top to bottom: about 1.7 inches a node at full size; left to right: about 0.65
+    /// inches); without a page, 150, so that a PNG stays within cairo's 32,767-pixel surface at
+    /// 96 dpi without being shrunk.
+    static func rankCapacity(_ options: ChainMapOptions, scale: Double) -> Int {
+        guard let page = options.page else { return 150 }
+        let size = page.inches
+        return options.direction == .TB ? max(1, Int(size.width / (1.7 * scale))) : max(1, Int(size.height / (0.65 * scale)))
     }
 
     /// The number of firms that supply at least one component.
-    static func suppliers(in model: ChainModel) -> Int {
-        (0..<model.firms.count).reduce(0) { $0 + (model.firms.links(of: $1).isEmpty ? 0 : 1) }
+    static func suppliers(in model: ChainModel, included: [Bool]? = nil) -> Int {
+        (0..<model.firms.count).reduce(0) { count, firm in
+            count + (model.firms.links(of: firm).contains { included?[model.supplies.component(of: $0)] ?? true } ? 1 : 0)
+        }
     }
 
     /// A sentence saying how the map was simplified, or `nil` for a detailed map.
@@ -48,7 +104,10 @@ public enum MapPlan: Sendable, Equatable {
                 + "--max-nodes \(options.maxNodes); firms are named inside the component nodes instead (--firms top)"
         case .aggregated(let aggregation):
             let shape = aggregation.bandSize == 1 ? "segment and level" : "segment and band of \(aggregation.bandSize) levels"
-            var note = "the model has \(model.components.count) components, more than --max-nodes \(options.maxNodes); "
+            let drawn = aggregation.groups.reduce(0) { $0 + $1.members.count }
+            let reason = drawn > options.maxNodes ? "more than --max-nodes \(options.maxNodes)"
+                : (options.page == nil ? "too many side by side for one legible map" : "too many side by side to fit the page \(options.page!.rawValue) legibly")
+            var note = (options.root == nil ? "the model has" : "the map has") + " \(drawn) components, \(reason); "
                 + "drawing an aggregated map with one node per \(shape) (\(aggregation.groups.count) nodes)"
             if aggregation.links.count < aggregation.allLinkCount {
                 note += ", and the \(aggregation.links.count) heaviest of \(aggregation.allLinkCount) links between them"
@@ -100,7 +159,7 @@ public struct MapAggregation: Sendable, Equatable {
     public let bandSize: Int
     /// The groups, by segment display order, then level.
     public let groups: [Group]
-    /// For each component, the index of its group.
+    /// For each component, the index of its group (-1 for a component not drawn).
     public let groupOfComponent: [Int]
     /// The links drawn: the heaviest ``linksPerGroup`` into each group (ties: the lower source
     /// group first), sorted by their groups' indices.
@@ -116,20 +175,15 @@ public struct MapAggregation: Sendable, Equatable {
     /// - Complexity: O(components + edges + links log links): levels in one pass over the
     ///   topological order (the longest path from a leaf, the standard DAG longest-path
     ///   computation), then one pass over the edges.
-    public init(model: ChainModel, maxNodes: Int) {
+    ///   - included: The components to group (`nil`: all); the others belong to no group
+    ///     (their ``groupOfComponent`` is -1).
+    public init(model: ChainModel, maxNodes: Int, included: [Bool]? = nil) {
         let components = model.components
-        var levels = [Int](repeating: 0, count: components.count)
-        for position in components.topologicalOrder {
-            let component = Int(position)
-            var level = 0
-            for edge in components.requirements(of: component) {
-                level = max(level, levels[components.child(ofRequirement: edge)] + 1)
-            }
-            levels[component] = level
-        }
-        let levelCount = (levels.max() ?? 0) + 1
+        let levels = Self.levels(of: model)
+        func isIncluded(_ component: Int) -> Bool { included?[component] ?? true }
+        let levelCount = ((0..<components.count).lazy.filter(isIncluded).map { levels[$0] }.max() ?? 0) + 1
         var usedSegments = Set<Int>()
-        for component in 0..<components.count { usedSegments.insert(components.segment(of: component)) }
+        for component in 0..<components.count where isIncluded(component) { usedSegments.insert(components.segment(of: component)) }
         let groupLimit = max(1, min(maxNodes, Self.maximumGroups))
         let bands = max(1, min(levelCount, groupLimit / max(1, usedSegments.count)))
         let bandSize = (levelCount + bands - 1) / bands
@@ -138,12 +192,12 @@ public struct MapAggregation: Sendable, Equatable {
         for (rank, segment) in model.segments.displayOrder.enumerated() { segmentRank[segment] = rank }
         var membersByKey: [Int: [Int]] = [:]
         let bandCount = (levelCount + bandSize - 1) / bandSize
-        for component in 0..<components.count {
+        for component in 0..<components.count where isIncluded(component) {
             let key = segmentRank[components.segment(of: component)] * bandCount + levels[component] / bandSize
             membersByKey[key, default: []].append(component)
         }
         var groups: [Group] = []
-        var groupOfComponent = [Int](repeating: 0, count: components.count)
+        var groupOfComponent = [Int](repeating: -1, count: components.count)
         let displayOrder = model.segments.displayOrder
         for key in membersByKey.keys.sorted() {
             let members = membersByKey[key]!
@@ -152,7 +206,7 @@ public struct MapAggregation: Sendable, Equatable {
             groups.append(Group(segment: displayOrder[key / bandCount], levels: memberLevels.min()!...memberLevels.max()!, members: members))
         }
         var counts: [Int: Int] = [:]
-        for component in 0..<components.count {
+        for component in 0..<components.count where isIncluded(component) {
             for edge in components.requirements(of: component) {
                 let from = groupOfComponent[components.child(ofRequirement: edge)]
                 let to = groupOfComponent[component]
@@ -174,5 +228,21 @@ public struct MapAggregation: Sendable, Equatable {
         self.bandSize = bandSize
         self.groups = groups
         self.groupOfComponent = groupOfComponent
+    }
+
+    /// The level of each component: 0 when it requires nothing, else one more than the highest
+    /// level of what it requires. O(components + edges), one pass over the topological order.
+    static func levels(of model: ChainModel) -> [Int] {
+        let components = model.components
+        var levels = [Int](repeating: 0, count: components.count)
+        for position in components.topologicalOrder {
+            let component = Int(position)
+            var level = 0
+            for edge in components.requirements(of: component) {
+                level = max(level, levels[components.child(ofRequirement: edge)] + 1)
+            }
+            levels[component] = level
+        }
+        return levels
     }
 }

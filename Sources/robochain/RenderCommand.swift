@@ -1,17 +1,42 @@
 import ArgumentParser
 import RoboChainAnalysis
+import RoboChainGraphExchange
 import RoboChainModel
 import RoboChainPluginHost
 import RoboChainRendering
 import RoboChainReports
 
-extension MapFormat: ExpressibleByArgument {}
+/// What `render` writes: a map (through Graphviz, or its DOT text) or the graph for other tools.
+enum RenderFormat: String, CaseIterable, ExpressibleByArgument {
+    case svg, png, pdf, dot, graphml, gexf
+
+    /// The format a file name's extension names (`.svg`, `.png`, `.pdf`, `.dot`, `.gv`,
+    /// `.graphml`, `.gexf`), if any.
+    init?(fileName: String) {
+        if let map = MapFormat(fileName: fileName) {
+            self.init(rawValue: map.rawValue)
+        } else if let dot = fileName.lastIndex(of: "."), !fileName[dot...].contains("/") {
+            let suffix = fileName[fileName.index(after: dot)...].lowercased()
+            guard suffix == "graphml" || suffix == "gexf" else { return nil }
+            self.init(rawValue: suffix)
+        } else {
+            return nil
+        }
+    }
+
+    /// The map format, or `nil` for a graph-exchange format.
+    var map: MapFormat? { MapFormat(rawValue: rawValue) }
+
+    static let names = allCases.map(\.rawValue).joined(separator: ", ")
+}
 extension FirmDisplay: ExpressibleByArgument {}
+extension MapDirection: ExpressibleByArgument {}
+extension MapPage: ExpressibleByArgument {}
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Draw the chain map (SVG, PNG, PDF or DOT).",
+        abstract: "Draw the chain map, or export it as GraphML or GEXF.",
         discussion: """
             Draws MODEL as a chain map with Graphviz (in process, through libgvc; the 'dot' \
             program is not needed): one cluster per segment, an arrow from each \
@@ -33,13 +58,30 @@ struct RenderCommand: ParsableCommand {
             --without and --relocate draw the map of a what-if scenario (see 'robochain analyze \
             --help'); 'robochain compare … --output diff.svg' draws what it changes.
 
+            Slides and print: --page 16:9, a4 or a4-landscape fits the map to the page at a \
+            legible size: firm names move to the nodes' tooltips (the report lists them), names \
+            wrap narrower, the legend is laid out in columns, parts that require nothing are \
+            staggered over two ranks, and a map too wide for the page is aggregated. A note says \
+            when the map is still drawn below 60 % of its size. --root ID draws one product and \
+            what it requires (an unknown ID lists the whole products); --direction TB (parts at \
+            the top, the default) or LR (parts on the left); --title replaces the model's title.
+
+            Graph exchange: --format graphml or gexf (or a .graphml or .gexf file) writes the \
+            chain for Gephi, Cytoscape, yEd or NetworkX instead of a map: components, firms and \
+            regions as nodes (ids c.ID, f.ID, r.ID), requires, supply, location and region edges, \
+            with names, segments, weights, shares, local supplier counts and share, and each \
+            analysis' annotations and findings as NAME.fill, NAME.badge, NAME.tooltip, \
+            NAME.kind, NAME.severity, … attributes. The whole model is written, never aggregated.
+
             Large models: above --max-nodes nodes (default 2000) the map is simplified and a note \
             says how: firm nodes give way to names, then components are aggregated into one node \
-            per segment and level. Layout and rendering get --layout-timeout seconds (default 60) \
+            per segment and level (also when more than 150 components would stand side by side \
+            in one rank). Layout and rendering get --layout-timeout seconds (default 60) \
             and fail with a message when they run out.
 
-            The format is --format, else the --output file's extension (.svg, .png, .pdf, .dot or \
-            .gv). The file is written atomically, never over the model's own files; '--output -' writes to standard output (give \
+            The format is --format, else the --output file's extension (.svg, .png, .pdf, .dot, \
+            .gv, .graphml or .gexf); a --format that another known extension contradicts is a \
+            usage error. The file is written atomically, never over the model's own files; '--output -' writes to standard output (give \
             --format). PNG and PDF need a font for Chinese: without one a warning names the \
             package to install (fonts-wqy-microhei).
 
@@ -55,6 +97,12 @@ struct RenderCommand: ParsableCommand {
                   --scope CN-GD-SZ --option threshold=0.5 --firms all --output shenzhen.pdf
               robochain render big-model/ --max-nodes 500 --layout-timeout 30 \\
                   --output big.svg
+              robochain render Models/guangdong-robots.yaml --with localisation-share \\
+                  --with gap-detection --page 16:9 --output slide.png
+              robochain render Models/guangdong-robots.yaml --root humanoid --page a4 \\
+                  --title "Humanoid robot 人形机器人" --output humanoid.pdf
+              robochain render Models/guangdong-robots.yaml --with gap-detection \\
+                  --output chain.gexf
               robochain render Models/guangdong-robots.yaml --format dot --output - | less
               robochain render Models/guangdong-robots.yaml --with localisation-share \\
                   --without region:JP --output without-japan.svg
@@ -63,11 +111,11 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: ModelArgument.help, completion: ModelArgument.completion)
     var model: String
 
-    @Option(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file"), completion: .file(extensions: ["svg", "png", "pdf", "dot", "gv"]))
+    @Option(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file"), completion: .file(extensions: ["svg", "png", "pdf", "dot", "gv", "graphml", "gexf"]))
     var output: String
 
     @Option(help: ArgumentHelp("Output format (default: from the --output file's extension).", valueName: "format"))
-    var format: MapFormat?
+    var format: RenderFormat?
 
     @OptionGroup var selection: AnalysisSelection
 
@@ -78,6 +126,18 @@ struct RenderCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Above this many nodes, draw a simplified map.", valueName: "n"))
     var maxNodes: Int = ChainMapOptions.defaultMaxNodes
+
+    @Option(help: ArgumentHelp("Draw only this component (a whole product) and what it requires, directly or not.", valueName: "component"))
+    var root: String?
+
+    @Option(help: ArgumentHelp("Direction: TB (parts at the top) or LR (parts on the left).", valueName: "direction"))
+    var direction: MapDirection = .TB
+
+    @Option(help: ArgumentHelp("Fit a page at a legible size: 16:9 (a slide), a4 or a4-landscape.", valueName: "page"))
+    var page: MapPage?
+
+    @Option(help: ArgumentHelp("The title drawn at the top (default: the model's title).", valueName: "text"))
+    var title: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds layout and rendering may take before they are stopped.", valueName: "seconds"))
     var layoutTimeout: Double = GraphvizRenderer.defaultTimeLimit
@@ -90,18 +150,37 @@ struct RenderCommand: ParsableCommand {
         _ = try resolvedFormat()
     }
 
-    /// The format: --format, else the output file's extension.
-    func resolvedFormat() throws -> MapFormat {
-        if let format { return format }
-        if output == "-" { throw ValidationError("give --format (svg, png, pdf or dot) to write to standard output") }
-        guard let format = MapFormat(fileName: output) else {
-            throw ValidationError("cannot tell the format from '\(output)'; give --format (svg, png, pdf or dot) or end the file name in .svg, .png, .pdf or .dot")
+    /// The format: --format, else the output file's extension; the two must agree.
+    func resolvedFormat() throws -> RenderFormat {
+        let named = output == "-" ? nil : RenderFormat(fileName: output)
+        if let format {
+            if let named, named != format {
+                throw ValidationError("--format \(format.rawValue) does not match the extension of '\(output)' (\(named.rawValue)); give one or make them agree")
+            }
+            return format
         }
-        return format
+        if output == "-" { throw ValidationError("give --format (\(RenderFormat.names)) to write to standard output") }
+        guard let named else {
+            throw ValidationError("cannot tell the format from '\(output)'; give --format (\(RenderFormat.names)) or end the file name in .svg, .png, .pdf, .dot, .graphml or .gexf")
+        }
+        return named
     }
 
     func run() throws {
         try reportingUsageErrors(of: Self.self) { try render() }
+    }
+
+    /// A note when a page shrank the map below legible size (text under about 6.5 points),
+    /// suggesting --root; the scale is read from the SVG (laid out once more for PNG and PDF).
+    private func pageNote(_ document: ChainMapDocument, rendered: GraphvizRenderer.Output, format: MapFormat, page: MapPage, model: ChainModel) -> String? {
+        let svg = format == .svg ? rendered.bytes : (try? GraphvizRenderer.render(document.text, format: .svg, timeLimit: layoutTimeout))?.bytes
+        guard let svg, let scale = ChainMapDocument.drawnScale(ofSVG: svg), scale < 0.6 else { return nil }
+        var note = "the map is drawn at \(Int((scale * 100).rounded())) % of full size to fit the page \(page.rawValue)"
+        if root == nil {
+            let roots = model.components.roots.prefix(8).map { model.components.ids[Int($0)] }
+            note += "; for larger text draw one product at a time with --root (" + roots.joined(separator: ", ") + (model.components.roots.count > 8 ? ", …)" : ")")
+        }
+        return note
     }
 
     private func render() throws {
@@ -121,6 +200,15 @@ struct RenderCommand: ParsableCommand {
         loaded.model = try what.apply(scenario, to: loaded.model)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
+        var rootIndex: Int?
+        if let root {
+            guard let component = loaded.model.components.index(of: root) else {
+                let roots = loaded.model.components.roots.map { loaded.model.components.ids[Int($0)] }
+                let shown = roots.count > 30 ? roots.prefix(30).joined(separator: ", ") + ", … (\(roots.count) in all)" : roots.joined(separator: ", ")
+                throw ValidationError("unknown component '\(root)' for --root; the model's whole products are: \(shown)")
+            }
+            rootIndex = component
+        }
 
         // The map shows the same supply counts and shares the analyses compute: once for both.
         let measures = SharedMeasures(model: loaded.model, scope: scope)
@@ -138,23 +226,43 @@ struct RenderCommand: ParsableCommand {
         }
 
         timer.lap("analyses")
-        let options = ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes)
+        guard let mapFormat = format.map else {
+            let mapOnly = [root.map { _ in "--root" }, page.map { _ in "--page" }, direction == .LR ? "--direction" : nil].compactMap { $0 }
+            if !mapOnly.isEmpty {
+                printError("note: \(mapOnly.joined(separator: ", ")) shape\(mapOnly.count == 1 ? "s" : "") maps; the \(format.rawValue) file has the whole chain")
+            }
+            var graph = ChainGraph(model: loaded.model, results: results, scope: scope, measures: measures)
+            if let title { graph.attributes["title"] = .text(title) }
+            stream.write(Array((format == .graphml ? graph.graphML() : graph.gexf()).utf8))
+            try commitOutput(stream)
+            for failure in failures { printError("error: \(failure)") }
+            if !failures.isEmpty { throw ExitStatus.pluginFailure }
+            return
+        }
+        var options = ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes)
+        options.title = title
+        options.direction = direction
+        options.page = page
+        options.root = rootIndex
         let document = ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures)
         for note in document.notes { printError("note: \(note)") }
         for warning in document.warnings { printError("warning: \(warning)") }
-        if format.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {
+        if mapFormat.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {
             printError("warning: \(FontCheck.missingChineseFontWarning)")
         }
         let rendered: GraphvizRenderer.Output
         do {
-            rendered = try GraphvizRenderer.render(document.text, format: format, timeLimit: layoutTimeout)
+            rendered = try GraphvizRenderer.render(document.text, format: mapFormat, timeLimit: layoutTimeout)
         } catch {
             for failure in failures { printError("error: \(failure)") }
             printError("error: \(error)")
             throw ExitStatus.failure
         }
-        for message in rendered.messages { printError("warning: Graphviz: \(message)") }
         timer.lap("layout and rendering")
+        for message in rendered.messages { printError("warning: Graphviz: \(message)") }
+        if let page, let note = pageNote(document, rendered: rendered, format: mapFormat, page: page, model: loaded.model) {
+            printError("note: \(note)")
+        }
         stream.write(rendered.bytes)
         try commitOutput(stream)
         timer.lap("output")

@@ -125,7 +125,7 @@ import Testing
 
     @Test(arguments: [
         (["--output", "map.jpeg"], "cannot tell the format from 'map.jpeg'"),
-        (["--output", "-"], "give --format (svg, png, pdf or dot) to write to standard output"),
+        (["--output", "-"], "give --format (svg, png, pdf, dot, graphml, gexf) to write to standard output"),
         (["--output", "m.svg", "--firms", "some"], "The value 'some' is invalid for '--firms <mode>'"),
         (["--output", "m.svg", "--max-nodes", "0"], "--max-nodes must be at least 1, not 0"),
         (["--output", "m.svg", "--layout-timeout", "0"], "--layout-timeout must be a positive number of seconds"),
