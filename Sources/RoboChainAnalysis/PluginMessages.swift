@@ -578,8 +578,12 @@ public struct PluginRequest: Sendable {
     /// Every declared option, with its default where the user set none.
     public var options: OptionValues
     public var model: ChainModel
+    /// The language of the words the plugin writes (the optional request key `"lang"`, an
+    /// additive protocol-1 key: `en` or `zh`); nil when the request has none or names another.
+    public var language: Language?
 
-    public init(analysis: String, scope: Int, options: OptionValues, model: ChainModel) {
+    public init(analysis: String, scope: Int, options: OptionValues, model: ChainModel, language: Language? = nil) {
+        self.language = language
         self.analysis = analysis
         self.scope = scope
         self.options = options
@@ -607,6 +611,10 @@ public struct PluginRequest: Sendable {
         writer.string(model.regions.ids[scope])
         writer.key("options")
         writer.value(.object(options.json))
+        if let language {
+            writer.key("lang")
+            writer.string(language.rawValue)
+        }
         switch input {
         case .json:
             writer.key("model")
@@ -677,7 +685,8 @@ public struct PluginRequest: Sendable {
             }
         }
         let options = try OptionValues(declarations: declarations, overrides: overrides, analysis: analysis)
-        return PluginRequest(analysis: analysis, scope: scope, options: options, model: model)
+        let language = object["lang"]?.stringValue.flatMap(Language.init(rawValue:))
+        return PluginRequest(analysis: analysis, scope: scope, options: options, model: model, language: language)
     }
 }
 

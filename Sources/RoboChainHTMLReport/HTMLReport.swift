@@ -57,7 +57,7 @@ public struct HTMLReport {
             switch entry.outcome {
             case .success(let result):
                 let start = placed.count
-                for table in result.presentedTables { placed.append(Placed(analysis: entry.name, table: table)) }
+                for table in result.presentedTables(in: language) { placed.append(Placed(analysis: entry.name, table: table)) }
                 sections.append((entry, result, start..<placed.count))
             case .failure:
                 sections.append((entry, nil, placed.count..<placed.count))
@@ -321,6 +321,6 @@ public struct HTMLReport {
 
     func display(_ cell: CellValue, column: TableColumn, words: ReportWords) -> String {
         if case .boolean(let flag) = cell { return flag ? words.yes : words.no }
-        return TableText.display(cell, type: column.type, model: model)
+        return TableText.display(cell, type: column.type, model: model, language: language)
     }
 }

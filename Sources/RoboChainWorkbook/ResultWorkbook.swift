@@ -36,7 +36,7 @@ public struct ResultWorkbook {
         var sheets = [summary(words)]
         for entry in entries {
             guard case .success(let result) = entry.outcome else { continue }
-            for table in result.presentedTables {
+            for table in result.presentedTables(in: language) {
                 sheets.append(sheet(table, analysis: entry.name, words: words))
             }
         }
@@ -46,6 +46,7 @@ public struct ResultWorkbook {
     func summary(_ words: ReportWords) -> Worksheet {
         var rows: [[WorkbookCell?]] = []
         func line(_ label: String, _ value: String) { rows.append([.text(label), .text(PlainText.line(value))]) }
+        if let title = model.title { line(language.pick("Title", "标题"), title) }
         if let id = model.id { line(words.modelID, id) }
         line(words.scope, Wording.region(scope, in: model))
         line(words.date, date)
@@ -91,9 +92,9 @@ public struct ResultWorkbook {
                 case .number, .integer: cells.append(cell.numberValue.map { .number($0) })
                 case .boolean:
                     if case .boolean(let flag) = cell { cells.append(.boolean(flag)) } else { cells.append(nil) }
-                case .text: cells.append(.text(PlainText.lines(TableText.display(cell, type: column.type, model: model))))
+                case .text: cells.append(.text(PlainText.lines(TableText.display(cell, type: column.type, model: model, language: language))))
                 case .component, .firm, .region, .components, .firms:
-                    cells.append(.text(PlainText.line(TableText.display(cell, type: column.type, model: model))))
+                    cells.append(.text(PlainText.line(TableText.display(cell, type: column.type, model: model, language: language))))
                     cells.append(.text(cell.idValues.joined(separator: "; ")))
                 }
             }
