@@ -14,7 +14,7 @@ extension HTMLReport {
         .hint,.note{color:var(--mute);font-size:12.5px;margin:4px 0}
         .mapbox{display:flex;gap:12px;align-items:flex-start}
         .mapwrap{flex:1;min-width:0;overflow:auto;max-height:82vh;border:1px solid var(--line);border-radius:4px;background:#fff}
-        .mapwrap svg{display:block;max-width:100%;height:auto}
+        .mapwrap svg{display:block}.mapwrap.fit svg{max-width:100%;height:auto}
         .mapwrap g.node[id^="c."]{cursor:pointer}
         .mapwrap g.node.dim,.mapwrap g.edge.dim{opacity:.15}
         .mapwrap g.node.sel>g>a>polygon,.mapwrap g.node.sel>polygon,.mapwrap g.node.sel path{stroke:#e53e3e;stroke-width:4}
@@ -39,7 +39,7 @@ extension HTMLReport {
           body{max-width:none;padding:0;font-size:10pt}
           .controls,.hint,aside#panel,.pager button{display:none!important}
           .mapbox{display:block}.mapwrap{max-height:none;overflow:visible;border:none}
-          .mapwrap svg{width:100%;max-height:250mm}
+          .mapwrap svg{width:100%!important;height:auto!important;max-height:250mm}
           h2,h3,figcaption{break-after:avoid}tr,figure{break-inside:avoid}thead{display:table-header-group}
           table{font-size:8pt}th{background:#eee!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}
           a{color:inherit;text-decoration:none}
@@ -219,6 +219,9 @@ extension HTMLReport {
             Object.keys(nodes).forEach(function (id) {
               nodes[id].classList.toggle("dim", s !== "" && String(D.components[index[id]][2]) !== s);
             });
+          });
+          document.getElementById("fit").addEventListener("click", function () {
+            document.getElementById("mapwrap").classList.toggle("fit");
           });
           window.robochainReport = { showComponent: showComponent, showFirm: showFirm, nodes: nodes };
         })();

@@ -104,7 +104,7 @@ public struct HTMLReport {
             for firm in 0..<min(model.firms.count, 5000) {
                 page += "<option value=\"\(HTMLText.escape(PlainText.line(model.firms.names[firm])))\">"
             }
-            page += "</datalist></div><p class=\"hint\">\(words.mapHelp)</p>"
+            page += "</datalist> <button id=\"fit\" type=\"button\">\(language.pick("Fit to width", "适合宽度"))</button></div><p class=\"hint\">\(words.mapHelp)</p>"
             for note in mapNotes { page += "<p class=\"note\">\(words.mapSimplified) \(HTMLText.escape(PlainText.line(note)))</p>" }
             page += "<div class=\"mapbox\"><div class=\"mapwrap\" id=\"mapwrap\">\(Self.inlineSVG(map))</div>"
             page += "<aside id=\"panel\" hidden></aside></div></section>"

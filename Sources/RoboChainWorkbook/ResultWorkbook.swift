@@ -46,7 +46,6 @@ public struct ResultWorkbook {
     func summary(_ words: ReportWords) -> Worksheet {
         var rows: [[WorkbookCell?]] = []
         func line(_ label: String, _ value: String) { rows.append([.text(label), .text(PlainText.line(value))]) }
-        if let title = model.title { line(language.pick("Title", "标题"), title) }
         if let id = model.id { line(words.modelID, id) }
         line(words.scope, Wording.region(scope, in: model))
         line(words.date, date)
