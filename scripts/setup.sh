@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what RoboChain needs and is missing on a Debian or Ubuntu machine:
 # Graphviz's C library (libgraphviz-dev), a CJK font (fonts-wqy-microhei, or Chinese labels
-# render as empty boxes), pkg-config and python3 (for the tests and the Python plugin).
+# render as empty boxes), pkg-config and python3 (for the tests and the Python plugin), chromium
+# and openpyxl (the tests open the HTML report and the workbook with them).
 # Swift itself (6.1 or later) must be on PATH; if it is not, this says how to get it.
 set -euo pipefail
 
@@ -10,6 +11,8 @@ pkg-config --version >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists libgvc 2>/dev/null || missing+=(libgraphviz-dev)
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; } || missing+=(fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The report's tests open it in headless Chromium; the workbook's read it back with openpyxl.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
@@ -17,6 +20,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import openpyxl' >/dev/null 2>&1; then
+  echo "setup: installing openpyxl (pip)" >&2
+  python3 -m pip install -q openpyxl >&2 || python3 -m pip install -q --break-system-packages openpyxl >&2 \
+    || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-openpyxl >/dev/null; } \
+    || echo "setup: could not install openpyxl; the workbook's reader test will be skipped" >&2
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
