@@ -32,11 +32,11 @@ struct ReportCommand: ParsableCommand {
             Examples:
               robochain report Models/guangdong-robots.yaml --with gap-detection \\
                   --with localisation-share --output report.html
-              robochain report Models/guangdong-robots.yaml --with gap-detection --lang zh \\
-                  --scope CN-GD-SZ --output 深圳.html
+              robochain report Models/guangdong-robots.yaml --with gap-detection \\
+                  --lang zh --scope CN-GD-SZ --output shenzhen.html
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, a directory of CSV files, or an .xlsx workbook.")
+    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
     var model: String
 
     @OptionGroup var selection: AnalysisSelection
