@@ -11,7 +11,7 @@ extension AnalysisResult {
     ///
     /// Keys in order: `protocol` (when `asResponse`), `analysis`, `scope`, `scenario`,
     /// `findings`, `metrics`, the extra keys, `tables`, then — when `includePresentation` —
-    /// `headline`, `findingColumns`, `annotations` and `legend`. Tables that are views of the
+    /// `headline`, `findingColumns`, `kindTitles`, `annotations` and `legend`. Tables that are views of the
     /// other keys (``ResultTable/isView``) are written only with `includePresentation`.
     ///
     /// - Parameters:
@@ -86,6 +86,15 @@ extension AnalysisResult {
             for column in findingColumns { column.write(to: &writer) }
             writer.endArray()
         }
+        if !kindTitles.isEmpty {
+            writer.key("kindTitles")
+            writer.beginObject()
+            for (kind, title) in kindTitles.sorted(by: { $0.key < $1.key }) {
+                writer.key(kind)
+                writer.string(title)
+            }
+            writer.endObject()
+        }
         if let annotations {
             writer.key("annotations")
             writer.beginObject()
@@ -110,7 +119,7 @@ extension AnalysisResult {
     /// `findings` a list of objects with string `kind`, `severity` and `message` and a string
     /// `component` or `firm`, `metrics` finite numbers, `annotations` objects of colours and
     /// texts, `tables` typed tables whose cells fit their columns, `error` a usage or model
-    /// error. robochain's additions `headline`, `findingColumns` and `legend` are read when they
+    /// error. robochain's additions `headline`, `findingColumns`, `kindTitles` and `legend` are read when they
     /// have their form and passed through otherwise. Every other key is passed through as given
     /// — `scope` included (the request's scope when the response has none).
     ///
@@ -210,6 +219,13 @@ extension AnalysisResult {
             case "findingColumns":
                 if let columns = try? TableColumn.decodeList(member.value, path: "findingColumns") {
                     result.findingColumns = columns
+                } else {
+                    result.extra.append(member.key, member.value)
+                }
+            case "kindTitles":
+                // robochain's addition; an object of strings, or the plugin's own key.
+                if case .object(let titles) = member.value, titles.members.allSatisfy({ $0.value.stringValue != nil }) {
+                    for title in titles.members { result.kindTitles[title.key] = title.value.stringValue }
                 } else {
                     result.extra.append(member.key, member.value)
                 }

@@ -20,7 +20,7 @@ extension AnalysisResult {
     /// analysis' tables and finding members are in the language it was asked for).
     public func presentedTables(in language: Language) -> [ResultTable] {
         var tables: [ResultTable] = []
-        if let findings { tables.append(Self.findingsTable(findings, declared: findingColumns, language: language)) }
+        if let findings { tables.append(Self.findingsTable(findings, declared: findingColumns, language: language, kindTitles: kindTitles)) }
         tables += self.tables
         if let metrics, !metrics.isEmpty {
             var table = ResultTable(id: "metrics", title: language.pick("Metrics", "指标"), columns: [
@@ -39,7 +39,9 @@ extension AnalysisResult {
         tables.contains(where: \.isView) ? [] : extra.keys
     }
 
-    static func findingsTable(_ findings: [Finding], declared: [TableColumn], language: Language = .en) -> ResultTable {
+    static func findingsTable(
+        _ findings: [Finding], declared: [TableColumn], language: Language = .en, kindTitles: [String: String] = [:]
+    ) -> ResultTable {
         var columns = [
             TableColumn("severity", language.pick("Severity", "严重程度"), .text), TableColumn("kind", language.pick("Kind", "类型"), .text),
         ]
@@ -62,7 +64,7 @@ extension AnalysisResult {
             left.element.severity != right.element.severity ? left.element.severity < right.element.severity : left.offset < right.offset
         }
         for (_, finding) in ordered {
-            var row: [CellValue?] = [.text(finding.severity.rawValue), .text(finding.kind)]
+            var row: [CellValue?] = [.text(finding.severity.rawValue), .text(kindTitles[finding.kind] ?? finding.kind)]
             if hasComponent { row.append(finding.component.map { .id($0) }) }
             if hasFirm { row.append(finding.firm.map { .id($0) }) }
             for member in members {

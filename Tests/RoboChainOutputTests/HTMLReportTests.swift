@@ -150,5 +150,16 @@ struct ReportInChromiumTests {
         #expect(width == 1280 && height == 1800)
         #expect(bytes.count > 100_000, "a page with a map, charts and tables does not compress below 100 kB; a blank one does")
         print("report screenshot: \(png)")
+
+        // Printed: A4 pages (595 × 842 points), several of them.
+        let pdf = directory.appendingPathComponent("report-zh.pdf").path
+        let printed = try CommandRunner.run("chromium", [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--print-to-pdf=" + pdf, "file://" + output,
+        ], timeout: 60)
+        #expect(printed.exitStatus == 0, "\(printed.standardError)")
+        let document = String(decoding: try Data(contentsOf: URL(fileURLWithPath: pdf)), as: UTF8.self)
+        let pages = document.components(separatedBy: "/MediaBox [0 0 594.9").count - 1
+        #expect(pages >= 4)
+        #expect(!document.contains("/MediaBox [0 0 612"))  // not US Letter
     }
 }

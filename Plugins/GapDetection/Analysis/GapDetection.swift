@@ -206,6 +206,9 @@ public struct GapDetection: Analysis {
         if request.wantsTables {
             result.findingColumns = Self.findingColumns(language)
             result.headline = Self.headline(ranked.map { kinds[$0.kind] }, language: language)
+            if language != .en {
+                result.kindTitles = Dictionary(uniqueKeysWithValues: Kind.allCases.map { ($0.rawValue, $0.label(language)) })
+            }
         }
         guard request.wantsMap else { return result }
         var annotations: [String: Annotation] = [:]
