@@ -34,6 +34,22 @@ import Testing
         #expect(report.standardError.hasPrefix("Error: a report is HTML: end --output in .html, not '.pdf'"))
     }
 
+    @Test func aFailingPluginIsNamedInTheReportWhichIsStillWrittenWithExit70() throws {
+        let directory = try TemporaryDirectory("failing")
+        defer { directory.remove() }
+        _ = try directory.write(#"{"name": "broken", "version": "1.0.0", "protocol": 1, "executable": "run.sh", "description": "fails"}"#,
+            to: "plugins/broken/plugin.json")
+        _ = try directory.write("#!/bin/sh\necho oops >&2\nexit 3\n", to: "plugins/broken/run.sh", executable: true)
+        let output = directory.url.appendingPathComponent("report.html").path
+        let result = try CommandRunner.robochain(["report", Self.model, "--with", "broken", "--with", "gap-detection", "--output", output],
+            environment: ["ROBOCHAIN_PLUGIN_PATH": directory.url.appendingPathComponent("plugins").path])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains("error: analysis 'broken' failed: it exited with status 3"))
+        let page = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(page.contains(#"<li class="failed"><b>broken</b>: Failed — analysis &#39;broken&#39; failed: it exited with status 3"#))
+        #expect(page.contains("<h3>Findings</h3>"))
+    }
+
     @Test func anUnknownLanguageIsAUsageErrorWithTheChoices() throws {
         let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--lang", "fr"])
         #expect(result.exitStatus == 64)
