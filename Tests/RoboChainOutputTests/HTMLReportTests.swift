@@ -60,7 +60,7 @@ struct ReportInChromiumTests {
 
     /// Runs the report's page with a probe appended: errors are collected from the first
     /// moment, then the probe clicks node `component` and writes what it sees into the page.
-    func probe(_ html: String, component: String, directory: TemporaryDirectory) throws -> [String: Any] {
+    func probe(_ html: String, component: String, firm: String, directory: TemporaryDirectory) throws -> [String: Any] {
         let catcher = """
             <script>window.__errors=[];addEventListener("error",function(e){__errors.push(String(e.message))});\
             document.addEventListener("securitypolicyviolation",function(e){__errors.push("CSP "+e.violatedDirective)});\
@@ -77,6 +77,12 @@ struct ReportInChromiumTests {
             out.headings=Array.prototype.map.call(document.querySelectorAll("h3"),function(h){return h.textContent});
             var th=document.querySelector("div.table th.num");th.click();th=document.querySelector("div.table th.num");
             out.sorted=th.textContent;
+            var seg=document.getElementById("segment");seg.value=seg.options[1].value;seg.dispatchEvent(new Event("change"));
+            out.undimmed=document.querySelectorAll('#mapwrap g.node[id^="c."]:not(.dim)').length;
+            var firm=document.getElementById("firm");firm.value="\(firm)";firm.dispatchEvent(new Event("change"));
+            out.firmTitle=(document.querySelector("#panel h3")||{}).textContent;
+            out.firmSupplies=document.querySelectorAll("#panel table tr").length-1;
+            out.highlighted=document.querySelectorAll("#mapwrap g.node.hit").length;
             var pre=document.createElement("pre");pre.id="probe";pre.textContent=JSON.stringify(out);document.body.appendChild(pre);})();</script>
             """
         var page = html.replacingOccurrences(of: "<meta charset=\"utf-8\">", with: "<meta charset=\"utf-8\">" + catcher)
@@ -115,7 +121,11 @@ struct ReportInChromiumTests {
         let component = model.components.index(of: "rv-reducer")!
         let expected = model.supplies.links(supplying: component).map { model.firms.names[model.supplies.firm(of: Int($0))] }
 
-        let seen = try probe(html, component: "rv-reducer", directory: directory)
+        let ubtech = model.firms.index(of: "ubtech")!
+        let ubtechSupplies = model.firms.links(of: ubtech).count
+        let firstSegment = model.segments.displayOrder[0]
+        let inFirstSegment = (0..<model.components.count).filter { model.components.segment(of: $0) == firstSegment }.count
+        let seen = try probe(html, component: "rv-reducer", firm: model.firms.names[ubtech], directory: directory)
         #expect((seen["errors"] as? [String]) == [])
         #expect((seen["nodes"] as? Int) == model.components.count)
         #expect((seen["title"] as? String) == model.components.names[component])
@@ -125,6 +135,12 @@ struct ReportInChromiumTests {
         #expect(headings.contains("Findings"))
         #expect((seen["tables"] as? [Int])?.allSatisfy { $0 > 0 } == true)
         #expect((seen["sorted"] as? String)?.hasSuffix("▲") == true)
+        // Filtered by the first segment: only its components stay undimmed.
+        #expect((seen["undimmed"] as? Int) == inFirstSegment)
+        // A firm found by name: what it supplies, listed and highlighted on the map.
+        #expect((seen["firmTitle"] as? String) == model.firms.names[ubtech])
+        #expect((seen["firmSupplies"] as? Int) == ubtechSupplies)
+        #expect((seen["highlighted"] as? Int) == ubtechSupplies)
     }
 
     @Test func aScreenshotShowsTheReport() throws {
