@@ -27,6 +27,7 @@ extension HTMLReport {
         th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}
         th{background:var(--head);cursor:pointer;user-select:none;white-space:nowrap}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        td.short{white-space:nowrap}
         .pager{display:flex;gap:10px;align-items:center;font-size:12.5px;color:var(--mute)}
         figure.chart{margin:8px 0 16px}figure.chart svg{max-width:100%;height:auto}figcaption{font-weight:600;margin-bottom:4px}
         figure.chart .lab{font-size:12px;text-anchor:end}figure.chart .val,figure.chart .lg{font-size:11px}
@@ -35,11 +36,13 @@ extension HTMLReport {
         ol.sources{font-size:12px;color:var(--mute);padding-left:24px}.n{color:#999}
         footer{margin-top:24px;color:var(--mute);font-size:12px}
         @page{size:A4;margin:12mm}
+        @page landscape{size:A4 landscape;margin:10mm}
         @media print{
           body{max-width:none;padding:0;font-size:10pt}
           .controls,.hint,aside#panel,.pager button{display:none!important}
+          #map{page:landscape;break-after:page}
           .mapbox{display:block}.mapwrap{max-height:none;overflow:visible;border:none}
-          .mapwrap svg{width:100%!important;height:auto!important;max-height:250mm}
+          .mapwrap svg{width:100%!important;height:auto!important;max-height:165mm}
           h2,h3,figcaption{break-after:avoid}tr,figure{break-inside:avoid}thead{display:table-header-group}
           table{font-size:8pt}th{background:#eee!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}
           a{color:inherit;text-decoration:none}
@@ -80,7 +83,10 @@ extension HTMLReport {
             var body = el("tbody");
             st.order.slice(st.page * size, (st.page + 1) * size).forEach(function (r) {
               var row = el("tr");
-              t.rows[r].forEach(function (c, i) { row.appendChild(el("td", t.cols[i].n ? "num" : "", t.cols[i].n && c === null ? "\u2013" : text(c))); });
+              t.rows[r].forEach(function (c, i) {
+                var v = t.cols[i].n && c === null ? "\u2013" : text(c);
+                row.appendChild(el("td", t.cols[i].n ? "num" : v.length <= 10 ? "short" : "", v));
+              });
               body.appendChild(row);
             });
             table.appendChild(body);

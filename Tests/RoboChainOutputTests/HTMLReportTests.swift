@@ -167,7 +167,7 @@ struct ReportInChromiumTests {
         #expect(bytes.count > 100_000, "a page with a map, charts and tables does not compress below 100 kB; a blank one does")
         print("report screenshot: \(png)")
 
-        // Printed: A4 pages (595 × 842 points), several of them.
+        // Printed: A4 pages (595 × 842 points), the map's landscape.
         let pdf = directory.appendingPathComponent("report-zh.pdf").path
         let printed = try CommandRunner.run("chromium", [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--print-to-pdf=" + pdf, "file://" + output,
@@ -176,6 +176,7 @@ struct ReportInChromiumTests {
         let document = String(decoding: try Data(contentsOf: URL(fileURLWithPath: pdf)), as: UTF8.self)
         let pages = document.components(separatedBy: "/MediaBox [0 0 594.9").count - 1
         #expect(pages >= 4)
+        #expect(document.components(separatedBy: "/MediaBox [0 0 841.9").count - 1 == 1)  // the map, on a landscape page
         #expect(!document.contains("/MediaBox [0 0 612"))  // not US Letter
     }
 }
