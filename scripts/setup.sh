@@ -9,6 +9,7 @@ set -euo pipefail
 missing=()
 pkg-config --version >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists libgvc 2>/dev/null || missing+=(libgraphviz-dev)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)  # ZIPFoundation (the workbook) links zlib
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; } || missing+=(fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The report's tests open it in headless Chromium; the workbook's read it back with openpyxl.
