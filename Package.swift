@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // JSON text: a value type, a parser with line numbers, a streaming writer.
@@ -94,12 +95,20 @@ let package = Package(
         .target(
             name: "RoboChainReports",
             dependencies: ["CTermination", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainComparison"]),
+        // The results as an .xlsx workbook: a sheet per table, written as SpreadsheetML, zipped by ZIPFoundation.
+        .target(
+            name: "RoboChainWorkbook",
+            dependencies: [
+                "RoboChainAnalysis", "RoboChainModel", "RoboChainReports", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        // The results as one self-contained HTML page: the map as inline SVG, tables, charts.
+        .target(name: "RoboChainHTMLReport", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainReports", "RoboChainJSON"]),
         // The command-line tool: parses arguments and calls the libraries.
         .executableTarget(
             name: "robochain",
             dependencies: [
                 "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
-                "RoboChainComparison", "RoboChainGraphExchange", "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RoboChainComparison", "RoboChainGraphExchange", "RoboChainWorkbook", "RoboChainHTMLReport", "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
         .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
@@ -137,5 +146,11 @@ let package = Package(
             name: "RoboChainCLITests",
             dependencies: ["RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain"],
             exclude: ["Golden"]),
+        .testTarget(
+            name: "RoboChainOutputTests",
+            dependencies: [
+                "RoboChainWorkbook", "RoboChainHTMLReport", "RoboChainReports", "RoboChainAnalysis", "RoboChainModel",
+                "RoboChainTestSupport", "robochain",
+            ]),
     ]
 )

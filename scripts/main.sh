@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The main job on the default model, Models/guangdong-robots.yaml: validate it, run the five
 # built-in analyses — gap detection, localisation share, value origin, recruitment (招商) and
-# critical firms (单点) — (shown here, and saved as Markdown, CSV and JSON), draw the chain map
-# with gap detection's and localisation share's colours and badges (PNG, SVG, and a 16:9 slide),
-# a second map with value origin's, recruitment's and critical firms' (SVG), and write the chain
-# as GraphML and GEXF. Outputs go to robochain-output/ (or the directory given).
+# critical firms (单点) — (shown here, and saved as Markdown, CSV, JSON and an Excel workbook),
+# write the HTML report (in English and in Chinese), draw the chain map with gap detection's and
+# localisation share's colours and badges (PNG, SVG, and a 16:9 slide), a second map with value
+# origin's, recruitment's and critical firms' (SVG), and write the chain as GraphML and GEXF.
+# Outputs go to robochain-output/ (or the directory given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -25,6 +26,12 @@ echo "==> robochain analyze $model ${analyses[*]}" >&2
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.md"
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.csv"
 "$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.json"
+
+"$robochain" analyze "$model" "${analyses[@]}" --output "$out/guangdong-analysis.xlsx"
+
+echo "==> robochain report $model ${analyses[*]}" >&2
+"$robochain" report "$model" "${analyses[@]}" --output "$out/guangdong-report.html"
+"$robochain" report "$model" "${analyses[@]}" --lang zh --output "$out/guangdong-report-zh.html"
 
 maps=(--with gap-detection --with localisation-share)
 echo "==> robochain render $model ${maps[*]}" >&2

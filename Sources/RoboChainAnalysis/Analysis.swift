@@ -80,13 +80,17 @@ public struct AnalysisRequest: Sendable {
     public let wantsTables: Bool
     /// Measures that every analysis of the same command may need, computed once for all of them.
     public let measures: SharedMeasures
+    /// The language of the words the analysis writes: table and column titles, help, headline,
+    /// finding sentences, legend (names stay as the model writes them).
+    public let language: Language
 
     /// A request. Analyses run together on one model and scope should be given the same
     /// `measures`, so they compute the shared measures once.
     public init(
         model: ChainModel, scope: Int, options: OptionValues, wantsMap: Bool = true, wantsTables: Bool = true,
-        measures: SharedMeasures? = nil
+        measures: SharedMeasures? = nil, language: Language = .en
     ) {
+        self.language = language
         self.model = model
         self.scope = scope
         self.options = options

@@ -136,6 +136,10 @@ public struct AnalysisResult: Sendable, Equatable {
     /// One line saying what the result means, for the summary at the top of a report
     /// (e.g. "27 gaps: 11 no local supplier 补链, …"); an extension of protocol 1 (`headline`).
     public var headline: String?
+    /// How to show each finding kind to people, by kind (e.g. `"no-local-supplier": "本地无供应（补链）"`),
+    /// for a result asked for in another language; kinds without a title are shown as they are.
+    /// An extension of protocol 1 (`kindTitles`); the findings keep their kinds.
+    public var kindTitles: [String: String] = [:]
 
     public init(
         analysis: String, scope: String? = nil, findings: [Finding]? = nil, metrics: [String: Double]? = nil,

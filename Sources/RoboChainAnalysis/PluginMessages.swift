@@ -11,7 +11,7 @@ extension AnalysisResult {
     ///
     /// Keys in order: `protocol` (when `asResponse`), `analysis`, `scope`, `scenario`,
     /// `findings`, `metrics`, the extra keys, `tables`, then — when `includePresentation` —
-    /// `headline`, `findingColumns`, `annotations` and `legend`. Tables that are views of the
+    /// `headline`, `findingColumns`, `kindTitles`, `annotations` and `legend`. Tables that are views of the
     /// other keys (``ResultTable/isView``) are written only with `includePresentation`.
     ///
     /// - Parameters:
@@ -86,6 +86,15 @@ extension AnalysisResult {
             for column in findingColumns { column.write(to: &writer) }
             writer.endArray()
         }
+        if !kindTitles.isEmpty {
+            writer.key("kindTitles")
+            writer.beginObject()
+            for (kind, title) in kindTitles.sorted(by: { $0.key < $1.key }) {
+                writer.key(kind)
+                writer.string(title)
+            }
+            writer.endObject()
+        }
         if let annotations {
             writer.key("annotations")
             writer.beginObject()
@@ -110,7 +119,7 @@ extension AnalysisResult {
     /// `findings` a list of objects with string `kind`, `severity` and `message` and a string
     /// `component` or `firm`, `metrics` finite numbers, `annotations` objects of colours and
     /// texts, `tables` typed tables whose cells fit their columns, `error` a usage or model
-    /// error. robochain's additions `headline`, `findingColumns` and `legend` are read when they
+    /// error. robochain's additions `headline`, `findingColumns`, `kindTitles` and `legend` are read when they
     /// have their form and passed through otherwise. Every other key is passed through as given
     /// — `scope` included (the request's scope when the response has none).
     ///
@@ -210,6 +219,13 @@ extension AnalysisResult {
             case "findingColumns":
                 if let columns = try? TableColumn.decodeList(member.value, path: "findingColumns") {
                     result.findingColumns = columns
+                } else {
+                    result.extra.append(member.key, member.value)
+                }
+            case "kindTitles":
+                // robochain's addition; an object of strings, or the plugin's own key.
+                if case .object(let titles) = member.value, titles.members.allSatisfy({ $0.value.stringValue != nil }) {
+                    for title in titles.members { result.kindTitles[title.key] = title.value.stringValue }
                 } else {
                     result.extra.append(member.key, member.value)
                 }
@@ -578,8 +594,12 @@ public struct PluginRequest: Sendable {
     /// Every declared option, with its default where the user set none.
     public var options: OptionValues
     public var model: ChainModel
+    /// The language of the words the plugin writes (the optional request key `"lang"`, an
+    /// additive protocol-1 key: `en` or `zh`); nil when the request has none or names another.
+    public var language: Language?
 
-    public init(analysis: String, scope: Int, options: OptionValues, model: ChainModel) {
+    public init(analysis: String, scope: Int, options: OptionValues, model: ChainModel, language: Language? = nil) {
+        self.language = language
         self.analysis = analysis
         self.scope = scope
         self.options = options
@@ -607,6 +627,10 @@ public struct PluginRequest: Sendable {
         writer.string(model.regions.ids[scope])
         writer.key("options")
         writer.value(.object(options.json))
+        if let language {
+            writer.key("lang")
+            writer.string(language.rawValue)
+        }
         switch input {
         case .json:
             writer.key("model")
@@ -677,7 +701,8 @@ public struct PluginRequest: Sendable {
             }
         }
         let options = try OptionValues(declarations: declarations, overrides: overrides, analysis: analysis)
-        return PluginRequest(analysis: analysis, scope: scope, options: options, model: model)
+        let language = object["lang"]?.stringValue.flatMap(Language.init(rawValue:))
+        return PluginRequest(analysis: analysis, scope: scope, options: options, model: model, language: language)
     }
 }
 

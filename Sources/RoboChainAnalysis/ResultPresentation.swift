@@ -14,13 +14,17 @@ extension AnalysisResult {
     /// severity, most severe first, in the analysis' order within a severity.
     ///
     /// - Complexity: O(findings × members) plus the tables' size.
-    public var presentedTables: [ResultTable] {
+    public var presentedTables: [ResultTable] { presentedTables(in: .en) }
+
+    /// ``presentedTables`` with the findings' and metrics' own titles in `language` (the
+    /// analysis' tables and finding members are in the language it was asked for).
+    public func presentedTables(in language: Language) -> [ResultTable] {
         var tables: [ResultTable] = []
-        if let findings { tables.append(Self.findingsTable(findings, declared: findingColumns)) }
+        if let findings { tables.append(Self.findingsTable(findings, declared: findingColumns, language: language, kindTitles: kindTitles)) }
         tables += self.tables
         if let metrics, !metrics.isEmpty {
-            var table = ResultTable(id: "metrics", title: "Metrics", columns: [
-                TableColumn("metric", "Metric", .text), TableColumn("value", "Value", .number),
+            var table = ResultTable(id: "metrics", title: language.pick("Metrics", "指标"), columns: [
+                TableColumn("metric", language.pick("Metric", "指标"), .text), TableColumn("value", language.pick("Value", "数值"), .number),
             ])
             for (name, value) in metrics.sorted(by: { $0.key < $1.key }) { table.rows.append([.text(name), .number(value)]) }
             tables.append(table)
@@ -35,12 +39,16 @@ extension AnalysisResult {
         tables.contains(where: \.isView) ? [] : extra.keys
     }
 
-    static func findingsTable(_ findings: [Finding], declared: [TableColumn]) -> ResultTable {
-        var columns = [TableColumn("severity", "Severity", .text), TableColumn("kind", "Kind", .text)]
+    static func findingsTable(
+        _ findings: [Finding], declared: [TableColumn], language: Language = .en, kindTitles: [String: String] = [:]
+    ) -> ResultTable {
+        var columns = [
+            TableColumn("severity", language.pick("Severity", "严重程度"), .text), TableColumn("kind", language.pick("Kind", "类型"), .text),
+        ]
         let hasComponent = findings.contains { $0.component != nil }
         let hasFirm = findings.contains { $0.firm != nil }
-        if hasComponent { columns.append(TableColumn("component", "Component", .component)) }
-        if hasFirm { columns.append(TableColumn("firm", "Firm", .firm)) }
+        if hasComponent { columns.append(TableColumn("component", language.pick("Component", "环节"), .component)) }
+        if hasFirm { columns.append(TableColumn("firm", language.pick("Firm", "企业"), .firm)) }
         var members = declared.filter { column in findings.contains { $0.details[column.id] != nil } }
         var known = Set(members.map(\.id))
         for finding in findings {
@@ -49,14 +57,14 @@ extension AnalysisResult {
             }
         }
         columns += members
-        columns.append(TableColumn("message", "Message", .text))
-        var table = ResultTable(id: "findings", title: "Findings", columns: columns)
+        columns.append(TableColumn("message", language.pick("Message", "说明"), .text))
+        var table = ResultTable(id: "findings", title: language.pick("Findings", "发现"), columns: columns)
         table.rows.reserveCapacity(findings.count)
         let ordered = findings.enumerated().sorted { left, right in
             left.element.severity != right.element.severity ? left.element.severity < right.element.severity : left.offset < right.offset
         }
         for (_, finding) in ordered {
-            var row: [CellValue?] = [.text(finding.severity.rawValue), .text(finding.kind)]
+            var row: [CellValue?] = [.text(finding.severity.rawValue), .text(kindTitles[finding.kind] ?? finding.kind)]
             if hasComponent { row.append(finding.component.map { .id($0) }) }
             if hasFirm { row.append(finding.firm.map { .id($0) }) }
             for member in members {

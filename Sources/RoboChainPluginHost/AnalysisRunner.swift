@@ -47,11 +47,12 @@ public enum AnalysisRunner {
     ///   - scenario: The scenario the model was changed by (SPEC §6), carried by every result.
     ///   - measures: The shared measures of this model and scope, when the caller also needs
     ///     them (`nil`: made here); the built-in analyses compute each one once between them.
+    ///   - language: The language of the analyses' own words (sent to plugins as `"lang"`).
     ///   - finished: Called (from the analysis' thread) as each analysis ends.
     /// - Returns: A result or a failure per job.
     public static func run(
         _ jobs: [AnalysisJob], model: ChainModel, scope: Int, timeout: Double = 120, wantsMap: Bool = true,
-        wantsTables: Bool = true, scenario: [String]? = nil, measures: SharedMeasures? = nil,
+        wantsTables: Bool = true, scenario: [String]? = nil, measures: SharedMeasures? = nil, language: Language = .en,
         finished: (@Sendable (_ analysis: String) -> Void)? = nil
     ) -> [Result<AnalysisResult, AnalysisError>] {
         let inputs = Set(jobs.compactMap { job -> PluginManifest.Input? in
@@ -70,9 +71,10 @@ public enum AnalysisRunner {
             switch job.analysis.origin {
             case .builtIn(let analysis):
                 outcome = runBuiltIn(analysis, options: job.options, model: model, scope: scope, wantsMap: wantsMap,
-                    wantsTables: wantsTables, measures: measures)
+                    wantsTables: wantsTables, measures: measures, language: language)
             case .external(let plugin):
-                let request = PluginRequest(analysis: plugin.manifest.name, scope: scope, options: job.options, model: model)
+                let request = PluginRequest(
+                    analysis: plugin.manifest.name, scope: scope, options: job.options, model: model, language: language)
                 switch (plugin.manifest.input, csvInput) {
                 case (.csv, .failure(let failure)?):
                     outcome = .failure(failure)
@@ -96,13 +98,13 @@ public enum AnalysisRunner {
 
     static func runBuiltIn(
         _ analysis: any Analysis, options: OptionValues, model: ChainModel, scope: Int, wantsMap: Bool, wantsTables: Bool,
-        measures: SharedMeasures
+        measures: SharedMeasures, language: Language = .en
     ) -> Result<AnalysisResult, AnalysisError> {
         do {
             try analysis.validate(options)
             var result = try analysis.run(
                 AnalysisRequest(model: model, scope: scope, options: options, wantsMap: wantsMap, wantsTables: wantsTables,
-                    measures: measures))
+                    measures: measures, language: language))
             if result.scope == nil { result.scope = model.regions.ids[scope] }
             return .success(result)
         } catch {

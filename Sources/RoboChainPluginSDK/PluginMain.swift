@@ -80,7 +80,8 @@ public enum PluginMain {
         }
         do {
             try analysis.validate(request.options)
-            var result = try analysis.run(AnalysisRequest(model: request.model, scope: request.scope, options: request.options))
+            var result = try analysis.run(AnalysisRequest(
+                model: request.model, scope: request.scope, options: request.options, language: request.language ?? .en))
             result.analysis = request.analysis
             if result.scope == nil { result.scope = request.model.regions.ids[request.scope] }
             var writer = JSONWriter(style: .compact)

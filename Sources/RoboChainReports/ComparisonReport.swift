@@ -33,7 +33,9 @@ public struct ComparisonReport {
             var writer = JSONWriter(style: .pretty)
             json(&writer)
             return writer.bytes
-        case .csv: return Array(csv().utf8)
+        // A comparison has no workbook form (`compare` refuses --format xlsx); its CSV is the
+        // nearest thing.
+        case .csv, .xlsx: return Array(csv().utf8)
         case .table: return Array(text(markdown: false, colour: colour).utf8)
         case .markdown: return Array(text(markdown: true, colour: false).utf8)
         }

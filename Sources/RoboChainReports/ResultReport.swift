@@ -12,6 +12,22 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case csv
     /// Headings and pipe tables, for pasting into a report.
     case markdown
+    /// An Office Open XML workbook, a sheet per table (written by `RoboChainWorkbook`, not by
+    /// ``ResultReport``).
+    case xlsx
+
+    /// The format an output file's extension names: `.json`, `.csv`, `.md` or `.markdown`,
+    /// `.xlsx`, `.txt` or `.text` (a table); nil for any other.
+    public init?(extension suffix: String) {
+        switch suffix.lowercased() {
+        case "json": self = .json
+        case "csv": self = .csv
+        case "md", "markdown": self = .markdown
+        case "txt", "text": self = .table
+        case "xlsx": self = .xlsx
+        default: return nil
+        }
+    }
 }
 
 /// One analysis of a command: its name, the options it ran with, and what came of it.
@@ -42,6 +58,12 @@ public struct ResultReport {
     public let entries: [ReportEntry]
     /// The width to fit tables to (a terminal's), cutting long names with "…"; nil for none.
     public var width: Int?
+    /// The language of the report's own words (headings, notes, findings' and metrics' column
+    /// titles, yes/no); the analyses' words come in the language they were run with.
+    public var language: Language = .en
+    /// Whether CSV starts with a UTF-8 byte-order mark, by which Excel (on a Chinese Windows
+    /// PC in particular) knows the file is UTF-8 rather than the system's code page.
+    public var byteOrderMark = false
 
     public init(model: ChainModel, scope: Int, entries: [ReportEntry]) {
         self.model = model
@@ -60,9 +82,10 @@ public struct ResultReport {
             var writer = JSONWriter(style: .pretty)
             json(&writer)
             return writer.bytes
-        case .csv: return Array(csv().utf8)
+        case .csv: return (byteOrderMark ? [0xEF, 0xBB, 0xBF] : []) + Array(csv().utf8)
         case .table: return Array(text(markdown: false, colour: colour).utf8)
         case .markdown: return Array(text(markdown: true, colour: false).utf8)
+        case .xlsx: preconditionFailure("a workbook is written by RoboChainWorkbook's ResultWorkbook, not by ResultReport")
         }
     }
 
@@ -112,7 +135,7 @@ public struct ResultReport {
         var positions: [String: Int] = [:]
         var tablesByAnalysis: [(analysis: String, scope: String, tables: [ResultTable])] = []
         for (entry, result) in successes {
-            let tables = result.presentedTables
+            let tables = result.presentedTables(in: language)
             tablesByAnalysis.append((entry.name, result.scope ?? model.regions.ids[scope], tables))
             for table in tables {
                 for column in table.columns where positions[column.id] == nil {
@@ -137,7 +160,7 @@ public struct ResultReport {
                         guard let cell, let position = positions[column.id] else { continue }
                         cells[position] = TableText.csv(cell, type: column.type)
                         if column.type.element != nil, let namePosition = positions[column.id + "Name"] {
-                            cells[namePosition] = TableText.display(cell, type: column.type, model: model)
+                            cells[namePosition] = TableText.display(cell, type: column.type, model: model, language: language)
                         }
                     }
                     lines.append(cells.map { CSVText.escape(PlainText.spreadsheetSafe(PlainText.lines($0))) }.joined(separator: ","))
@@ -167,29 +190,33 @@ public struct ResultReport {
 
     /// "Guangdong 广东 (CN-GD): gap-detection: 27 gaps (…); localisation-share: local share of …"
     func summaryLine(scopeLabel: String) -> String {
+        let words = ReportWords(language)
         var parts: [String] = []
         for (entry, result) in successes {
             if let headline = result.headline {
                 parts.append("\(entry.name): \(headline)")
             } else if let findings = result.findings {
-                parts.append("\(entry.name): \(Wording.count(findings.count, "finding"))")
+                parts.append("\(entry.name): \(words.count(findings.count, "finding", "项发现"))")
             } else if !result.tables.isEmpty {
-                parts.append("\(entry.name): \(Wording.count(result.tables.count, "table"))")
+                parts.append("\(entry.name): \(words.count(result.tables.count, "table", "个表"))")
             } else if let metrics = result.metrics {
-                parts.append("\(entry.name): \(Wording.count(metrics.count, "metric"))")
+                parts.append("\(entry.name): \(words.count(metrics.count, "metric", "项指标"))")
             } else {
-                parts.append("\(entry.name): done")
+                parts.append("\(entry.name): \(language.pick("done", "完成"))")
             }
         }
         let failed = entries.filter { if case .failure = $0.outcome { true } else { false } }.map(\.name)
-        if !failed.isEmpty { parts.append("failed: \(failed.joined(separator: ", ")) (see standard error)") }
+        if !failed.isEmpty {
+            parts.append(language.pick("failed: ", "失败：") + failed.joined(separator: ", ") + language.pick(" (see standard error)", "（见标准错误输出）"))
+        }
         return "\(scopeLabel): " + parts.joined(separator: "; ")
     }
 
     /// One analysis: a heading with its scope, scenario and options, then each presented table
     /// under its title, with notes saying what its columns mean.
     private func section(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
-        var heading = "\(entry.name) in \(result.scope.flatMap { id in model.regions.index(of: id).map { Wording.region($0, in: model) } } ?? Wording.region(scope, in: model))"
+        let words = ReportWords(language)
+        var heading = "\(entry.name)\(language.pick(" in ", " — "))\(result.scope.flatMap { id in model.regions.index(of: id).map { Wording.region($0, in: model) } } ?? Wording.region(scope, in: model))"
         let shownOptions = entry.options.entries.filter { $0.value != .string("") }  // an empty string: not set
         if !shownOptions.isEmpty {
             heading += " (" + shownOptions.map { "\($0.name) \($0.value)" }.joined(separator: ", ") + ")"
@@ -198,19 +225,19 @@ public struct ResultReport {
             ? "## \(MarkdownText.escape(PlainText.line(heading)))\n\n"
             : TextStyle.bold.apply(PlainText.line(heading), colour: colour) + "\n"
         if let scenario = result.scenario, !scenario.isEmpty {
-            output += paragraph("Scenario: " + scenario.joined(separator: ", "), markdown: markdown)
+            output += paragraph(words.scenario + ": " + scenario.joined(separator: ", "), markdown: markdown)
         }
         if let headline = result.headline {
             output += paragraph(headline, markdown: markdown)
         }
-        let tables = result.presentedTables
+        let tables = result.presentedTables(in: language)
         for table in tables {
             if !output.hasSuffix("\n\n") { output += "\n" }
             output += markdown
                 ? "### \(MarkdownText.escape(PlainText.line(table.title)))\n\n"
                 : TextStyle.bold.apply(PlainText.line(table.title), colour: colour) + "\n"
             guard !table.rows.isEmpty else {
-                output += paragraph(table.id == "findings" ? "No findings." : "No rows.", markdown: markdown)
+                output += paragraph(table.id == "findings" ? words.noFindings : words.noRows, markdown: markdown)
                 continue
             }
             output += layout(table, markdown: markdown, colour: colour)
@@ -218,11 +245,11 @@ public struct ResultReport {
             if !notes.isEmpty { output += note(notes.joined(separator: " "), markdown: markdown) }
         }
         if tables.isEmpty {
-            output += paragraph("No findings, tables or metrics.", markdown: markdown)
+            output += paragraph(words.nothingPresented, markdown: markdown)
         }
         let unpresented = result.unpresentedKeys
         if !unpresented.isEmpty {
-            output += note("Also in the result (see --format json): " + unpresented.joined(separator: ", ") + ".", markdown: markdown)
+            output += note(words.alsoInResult + unpresented.joined(separator: ", ") + language.pick(".", "。"), markdown: markdown)
         }
         return output
     }
@@ -230,12 +257,14 @@ public struct ResultReport {
     /// A table laid out for a terminal or as a Markdown pipe table: text columns that never
     /// hold more than 24 columns' width are labels (never cut), numbers are right-aligned.
     private func layout(_ table: ResultTable, markdown: Bool, colour: Bool) -> String {
+        let words = ReportWords(language)
         var texts: [[Cell]] = []
         texts.reserveCapacity(table.rows.count)
         for row in table.rows {
             texts.append(zip(table.columns, row).map { column, cell in
                 guard let cell else { return Cell(column.type.isNumeric ? "–" : "") }
-                let text = TableText.display(cell, type: column.type, model: model)
+                var text = TableText.display(cell, type: column.type, model: model, language: language)
+                if table.id == "findings" && column.id == "severity" { text = words.severity(text) }
                 return Cell(text, colour ? Self.style(cell, column: column) : nil)
             })
         }
@@ -295,12 +324,12 @@ public enum TableText {
     /// A cell as a person reads it: an id by its element's name (the id itself when the model
     /// has no such element), a list of ids as names joined by ", ", a share as a whole
     /// percentage, a number to three decimals, a Boolean as yes or no.
-    public static func display(_ cell: CellValue, type: ColumnType, model: ChainModel) -> String {
+    public static func display(_ cell: CellValue, type: ColumnType, model: ChainModel, language: Language = .en) -> String {
         switch cell {
         case .text(let text): return text
         case .number(let number): return type == .share ? Wording.percent(number) : decimal(number)
         case .integer(let integer): return type == .share ? Wording.percent(Double(integer)) : String(integer)
-        case .boolean(let flag): return flag ? "yes" : "no"
+        case .boolean(let flag): return flag ? language.pick("yes", "是") : language.pick("no", "否")
         case .id(let id): return name(of: id, type: type, model: model)
         case .ids(let ids): return ids.map { name(of: $0, type: type, model: model) }.joined(separator: ", ")
         }

@@ -59,7 +59,7 @@ public enum CommandRunner {
     /// - Parameters:
     ///   - executable: A path, or a name looked up in `PATH`.
     ///   - arguments: The arguments.
-    ///   - environment: Variables to set or override (`NO_COLOR=1` is always set).
+    ///   - environment: Variables to set or override (`NO_COLOR=1` and `LC_ALL=C.UTF-8` are set unless given).
     ///   - directory: The working directory (default: the package directory).
     ///   - input: Bytes for standard input (it is closed after them).
     ///   - timeout: Seconds before the command is killed.
@@ -69,6 +69,7 @@ public enum CommandRunner {
     ) throws -> CommandResult {
         var variables = ProcessInfo.processInfo.environment
         variables["NO_COLOR"] = "1"
+        variables["LC_ALL"] = "C.UTF-8"  // English output (--lang follows the locale) unless a test sets another
         for (key, value) in environment { variables[key] = value }
         let outcome = ChildProcess.run(
             executable: resolve(executable, path: variables["PATH"] ?? "/usr/bin:/bin"), arguments: arguments,

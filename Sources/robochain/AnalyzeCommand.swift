@@ -3,8 +3,10 @@ import RoboChainAnalysis
 import RoboChainModel
 import RoboChainPluginHost
 import RoboChainReports
+import RoboChainWorkbook
 
 extension OutputFormat: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
 
 /// The options `analyze` and `render` share: which analyses, on what scope, with which options.
 struct AnalysisSelection: ParsableArguments {
@@ -35,6 +37,12 @@ struct AnalysisSelection: ParsableArguments {
 
     @Flag(help: "Report on standard error what was loaded, which plugins were found and run, and how long each phase took.")
     var verbose = false
+
+    @Option(help: ArgumentHelp("The language of headings, notes and the analyses' own words: en or zh (default: from the locale, LC_ALL, LC_MESSAGES or LANG).", valueName: "lang"))
+    var lang: Language?
+
+    /// `--lang`, else the locale's language.
+    var language: Language { lang ?? Language.fromLocale(Environment.variables) }
 
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
@@ -75,7 +83,7 @@ struct AnalysisSelection: ParsableArguments {
         defer { display.finish() }
         return AnalysisRunner.run(
             jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, wantsTables: wantsTables,
-            scenario: scenario.isEmpty ? nil : scenario.descriptions, measures: measures
+            scenario: scenario.isEmpty ? nil : scenario.descriptions, measures: measures, language: language
         ) { _ in
             counter.increment()
         }
@@ -117,10 +125,14 @@ struct AnalyzeCommand: ParsableCommand {
 
             Formats: table (for a terminal; coloured when standard output is one, unless NO_COLOR \
             is set or --color never is given; --color always colours a pipe too), markdown (for a \
-            report), csv (one row per finding or component), json (the result object; an array of \
-            them for several analyses). Without --format, an --output file's extension picks \
-            (.json, .csv, .md; .txt or none for a table; any other is an error). --output writes \
-            the file atomically, never over the model's own files; --output - is standard output.
+            report), csv (one row per table row; a file gets a UTF-8 byte-order mark so Excel reads \
+            Chinese correctly), xlsx (a workbook: a sheet per table, names beside ids, shares as \
+            percentages), json (the result object; an array of them for several analyses). Without \
+            --format, an --output file's extension picks (.json, .csv, .md, .xlsx; .txt or none for \
+            a table; any other is an error, as is a --format the extension contradicts). --output \
+            writes the file atomically, never over the model's own files; --output - is standard \
+            output. --lang zh writes headings, notes and the built-in analyses' words in Chinese. \
+            For an HTML report with the map, see 'robochain report'.
 
             Loading and analysing a large model shows progress on standard error when it is a \
             terminal (not with --quiet); --verbose reports what was loaded, the plugins found and \
@@ -153,7 +165,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup(title: "Scenario (what if)") var what: ScenarioOptions
 
-    @Option(help: ArgumentHelp("Output format: table, json, csv or markdown.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table, json, csv, markdown or xlsx.", valueName: "format"))
     var format: OutputFormat?
 
     @Option(help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"), completion: .file())
@@ -166,18 +178,23 @@ struct AnalyzeCommand: ParsableCommand {
     /// `.markdown`; `.txt` or none for a table). Any other extension is a usage error, so that a
     /// report is not written as a table into `gaps.xlsx` by mistake.
     func resolvedFormat() throws -> OutputFormat {
-        if let format { return format }
-        guard let output, output != "-" else { return .table }
-        let name = output.split(separator: "/").last.map(String.init) ?? output
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return .table }
-        switch name[name.index(after: dot)...].lowercased() {
-        case "json": return .json
-        case "csv": return .csv
-        case "md", "markdown": return .markdown
-        case "txt", "text": return .table
-        case let other:
-            throw ValidationError("cannot tell the format from the extension '.\(other)' of --output '\(output)'; give --format table, json, csv or markdown")
+        guard let output, output != "-" else {
+            if format == .xlsx { throw ValidationError("--format xlsx writes a file: give --output FILE.xlsx") }
+            return format ?? .table
         }
+        let name = output.split(separator: "/").last.map(String.init) ?? output
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return format ?? .table }
+        let suffix = String(name[name.index(after: dot)...])
+        guard let named = OutputFormat(extension: suffix) else {
+            if let format { return format }
+            let hint = suffix.lowercased() == "html" ? " (an HTML report is 'robochain report')" : ""
+            throw ValidationError("cannot tell the format from the extension '.\(suffix)' of --output '\(output)'\(hint); give --format table, json, csv, markdown or xlsx")
+        }
+        // A format and an extension that disagree is a mistake (a workbook named .csv, say).
+        if let format, format != named, !(named == .table && format != .xlsx) {
+            throw ValidationError("--format \(format.rawValue) does not match the extension '.\(suffix)' of --output '\(output)'")
+        }
+        return format ?? named
     }
 
     func run() throws {
@@ -221,9 +238,24 @@ struct AnalyzeCommand: ParsableCommand {
         // With no result at all there is nothing to print, and an output file is left as it was.
         if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
             let colour = self.colour.applies(toTerminal: (output == nil || output == "-") && OutputFile.isTerminal(1))
-            var report = ResultReport(model: loaded.model, scope: scope, entries: entries)
-            if output == nil || output == "-" { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
-            report.write(format, colour: colour, to: stream)
+            if format == .xlsx {
+                let workbook = ResultWorkbook(model: loaded.model, scope: scope, entries: entries, date: reportDate(),
+                    language: selection.language)
+                do {
+                    stream.write(try workbook.workbook.xlsx())
+                } catch {
+                    stream.discard()
+                    printError("error: \(error)")
+                    throw ExitStatus.failure
+                }
+            } else {
+                var report = ResultReport(model: loaded.model, scope: scope, entries: entries)
+                report.language = selection.language
+                // A CSV file gets a byte-order mark, so Excel reads it as UTF-8 (standard output stays plain for pipes).
+                report.byteOrderMark = format == .csv && output != nil && output != "-"
+                if output == nil || output == "-" { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
+                report.write(format, colour: colour, to: stream)
+            }
             try commitOutput(stream)
         } else {
             stream.discard()

@@ -74,6 +74,9 @@ struct CompareCommand: ParsableCommand {
     /// The format: --format, else the --output file's extension.
     func resolvedOutput() throws -> Output {
         if let format {
+            if format == OutputFormat.xlsx.rawValue {
+                throw ValidationError("compare writes table, json, csv, markdown, svg, png, pdf or dot, not a workbook")
+            }
             if let report = OutputFormat(rawValue: format) { return .report(report) }
             if let map = MapFormat(rawValue: format) { return .map(map) }
             throw ValidationError("unknown --format '\(format)'; give table, json, csv, markdown, svg, png, pdf or dot")

@@ -153,10 +153,10 @@ import Testing
         let dash = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", "-"])
         #expect(dash.exitStatus == 0)
         #expect(dash.standardOutput.hasPrefix("Guangdong 广东 (CN-GD): gap-detection: 25 gaps"))
-        let unknown = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", "gaps.xlsx"])
+        let unknown = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--output", "gaps.docx"])
         #expect(unknown.exitStatus == 64)
-        #expect(unknown.standardError.hasPrefix("Error: cannot tell the format from the extension '.xlsx' of --output 'gaps.xlsx'; give --format table, json, csv or markdown"))
-        #expect(!FileManager.default.fileExists(atPath: "gaps.xlsx"))
+        #expect(unknown.standardError.hasPrefix("Error: cannot tell the format from the extension '.docx' of --output 'gaps.docx'; give --format table, json, csv, markdown or xlsx"))
+        #expect(!FileManager.default.fileExists(atPath: "gaps.docx"))
     }
 
     @Test func markdownShowsNamesAsTyped() throws {
@@ -399,7 +399,7 @@ final class Received: @unchecked Sendable {
 }
 
 @Suite struct HelpTests {
-    @Test(arguments: ["robochain", "validate", "analyze", "compare", "plugins", "plugins list", "plugins new"])
+    @Test(arguments: ["robochain", "validate", "analyze", "compare", "report", "plugins", "plugins list", "plugins new"])
     func helpIsCompleteWithExamples(command: String) throws {
         let arguments = command == "robochain" ? ["--help"] : command.split(separator: " ").map(String.init) + ["--help"]
         let result = try CommandRunner.robochain(arguments)

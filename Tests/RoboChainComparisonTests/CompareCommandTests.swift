@@ -175,7 +175,7 @@ import Testing
             (["--without", "segment:limbs"], 64, "Error: scenario 'without segment:limbs': unknown selector 'segment': give firm:ID or region:ID"),
             (["--relocate", "nabtesco=CN-GD-XZ"], 64, "Error: scenario 'relocate nabtesco=CN-GD-XZ': unknown region 'CN-GD-XZ'; did you mean 'CN-GD-SZ'?"),
             (["--against", bad], 65, "error: invalid model '\(bad)' (1 problem):\n  \(bad):5: 'region' of firm 'acme' names unknown region 'CN-XX'"),
-            (["--format", "xlsx"], 64, "Error: unknown --format 'xlsx'; give table, json, csv, markdown, svg, png, pdf or dot"),
+            (["--format", "xlsx"], 64, "Error: compare writes table, json, csv, markdown, svg, png, pdf or dot, not a workbook"),
         ]
         for (arguments, status, message) in cases {
             let result = try CommandRunner.robochain(["compare", Self.model, "--with", "gap-detection"] + arguments)

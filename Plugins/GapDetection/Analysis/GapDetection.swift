@@ -86,37 +86,42 @@ public struct GapDetection: Analysis {
         }
 
         /// What the kind means, for the legend.
-        var meaning: String {
+        func meaning(_ language: Language) -> String {
             switch self {
-            case .foreignOnly: "no supplier in the country (choke point)"
-            case .noLocalSupplier: "no supplier in the scope (gap to fill)"
-            case .singleLocalSource: "one supplier in the scope"
-            case .lowLocalShare: "local share below the threshold"
-            case .unsupplied: "no supplier in the model (data gap)"
+            case .foreignOnly: language.pick("no supplier in the country (choke point)", "国内无供应（卡脖子）")
+            case .noLocalSupplier: language.pick("no supplier in the scope (gap to fill)", "本地无供应（需补链）")
+            case .singleLocalSource: language.pick("one supplier in the scope", "本地仅一家供应")
+            case .lowLocalShare: language.pick("local share below the threshold", "本地份额低于阈值")
+            case .unsupplied: language.pick("no supplier in the model (data gap)", "模型中无供应（数据缺口）")
             }
         }
 
         /// How the headline counts findings of the kind.
-        var label: String {
+        func label(_ language: Language) -> String {
             switch self {
-            case .foreignOnly: "foreign-only 卡脖子"
-            case .noLocalSupplier: "no local supplier 补链"
-            case .singleLocalSource: "single local source"
-            case .lowLocalShare: "low local share"
-            case .unsupplied: "without any supplier"
+            case .foreignOnly: language.pick("foreign-only 卡脖子", "卡脖子")
+            case .noLocalSupplier: language.pick("no local supplier 补链", "本地无供应（补链）")
+            case .singleLocalSource: language.pick("single local source", "本地单一来源")
+            case .lowLocalShare: language.pick("low local share", "本地份额低")
+            case .unsupplied: language.pick("without any supplier", "无任何供应")
             }
         }
     }
 
     /// The members of each finding beyond the standard ones, typed for every output format.
-    static let findingColumns = [
-        TableColumn("localSuppliers", "Local", .integer, help: "suppliers in the scope"),
-        TableColumn("suppliers", "All", .integer, help: "all suppliers in the model"),
-        TableColumn("valueWeight", "Value", .number,
-            help: "the component's share of the cost of the whole product it weighs most in"),
-        TableColumn("dependents", "Dependents", .integer, help: "the components that need it, directly or through others"),
-        TableColumn("candidates", "Candidates 招商", .firms, help: "suppliers outside the scope, those in the country first"),
-    ]
+    static func findingColumns(_ language: Language) -> [TableColumn] {
+        let words = language.pick
+        return [
+            TableColumn("localSuppliers", words("Local", "本地"), .integer, help: words("suppliers in the scope", "范围内的供应企业数")),
+            TableColumn("suppliers", words("All", "全部"), .integer, help: words("all suppliers in the model", "模型中全部供应企业数")),
+            TableColumn("valueWeight", words("Value", "价值"), .number,
+                help: words("the component's share of the cost of the whole product it weighs most in", "该环节在其占比最高的整机成本中的份额")),
+            TableColumn("dependents", words("Dependents", "下游"), .integer,
+                help: words("the components that need it, directly or through others", "直接或间接需要它的环节数")),
+            TableColumn("candidates", words("Candidates 招商", "招商对象"), .firms,
+                help: words("suppliers outside the scope, those in the country first", "范围外的供应企业，国内优先")),
+        ]
+    }
 
     public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
         let model = request.model
@@ -138,6 +143,7 @@ public struct GapDetection: Analysis {
             }
         }
         let (supply, valueWeight, dependents) = measures.withLock { ($0.supply!, $0.valueWeight, $0.dependents) }
+        let language = request.language
         let scopeName = Wording.region(request.scope, in: model)
         let nationName = Wording.region(supply.nationalScope, in: model)
 
@@ -182,7 +188,7 @@ public struct GapDetection: Analysis {
                     ? recruitmentCandidates(component, model, supply, limit: candidateLimit, buffer: &candidateBuffer) : []
                 let message = sentence(
                     kind: kind, component: component, model: model, supply: supply, threshold: threshold,
-                    scopeName: scopeName, nationName: nationName, candidates: candidates)
+                    scopeName: scopeName, nationName: nationName, candidates: candidates, language: language)
                 let details: JSONObject = [
                     "localSuppliers": .number(Double(supply.localSuppliers[component])),
                     "suppliers": .number(Double(model.supplies.supplierCount(of: component))),
@@ -198,8 +204,11 @@ public struct GapDetection: Analysis {
         let findings = chunks.withLock { $0.flatMap { $0 } }
         var result = AnalysisResult(analysis: name, scope: request.scopeID, findings: findings)
         if request.wantsTables {
-            result.findingColumns = Self.findingColumns
-            result.headline = Self.headline(ranked.map { kinds[$0.kind] })
+            result.findingColumns = Self.findingColumns(language)
+            result.headline = Self.headline(ranked.map { kinds[$0.kind] }, language: language)
+            if language != .en {
+                result.kindTitles = Dictionary(uniqueKeysWithValues: Kind.allCases.map { ($0.rawValue, $0.label(language)) })
+            }
         }
         guard request.wantsMap else { return result }
         var annotations: [String: Annotation] = [:]
@@ -208,18 +217,23 @@ public struct GapDetection: Analysis {
             annotations[finding.component!] = Annotation(badge: kind.badge, tooltip: finding.message, border: kind.border)
         }
         result.annotations = annotations
-        result.legend = kinds.map { LegendEntry(label: "\($0.rawValue): \($0.meaning)", border: $0.border, badge: $0.badge) }
+        result.legend = kinds.map { LegendEntry(label: "\($0.rawValue): \($0.meaning(language))", border: $0.border, badge: $0.badge) }
         return result
     }
 
     /// "27 gaps (11 no local supplier 补链, 15 single local source, 1 low local share); 2
     /// components without any supplier": the gaps by kind, the data gaps apart.
-    static func headline(_ found: [Kind]) -> String {
+    static func headline(_ found: [Kind], language: Language = .en) -> String {
         var counts: [Kind: Int] = [:]
         for kind in found { counts[kind, default: 0] += 1 }
         let gaps = found.count - counts[.unsupplied, default: 0]
         let byKind = Kind.allCases.filter { $0 != .unsupplied && counts[$0, default: 0] > 0 }
-            .map { "\(counts[$0]!) \($0.label)" }
+            .map { language == .zh ? "\($0.label(language)) \(counts[$0]!) 项" : "\(counts[$0]!) \($0.label(language))" }
+        if language == .zh {
+            var headline = "\(gaps) 处缺口" + (byKind.isEmpty ? "" : "（\(byKind.joined(separator: "，"))）")
+            if let unsupplied = counts[.unsupplied] { headline += "；\(unsupplied) 个环节无任何供应" }
+            return headline
+        }
         var headline = Wording.count(gaps, "gap") + (byKind.isEmpty ? "" : " (\(byKind.joined(separator: ", ")))")
         if let unsupplied = counts[.unsupplied] {
             headline += "; \(Wording.count(unsupplied, "component")) without any supplier"
@@ -270,10 +284,14 @@ public struct GapDetection: Analysis {
 
     private func sentence(
         kind: Kind, component: Int, model: ChainModel, supply: LocalSupply, threshold: Double, scopeName: String,
-        nationName: String, candidates: [Int]
+        nationName: String, candidates: [Int], language: Language = .en
     ) -> String {
         let name = model.components.names[component]
         let suppliers = model.supplies.supplierCount(of: component)
+        if language == .zh {
+            return chineseSentence(kind: kind, component: component, model: model, supply: supply, threshold: threshold,
+                scopeName: scopeName, nationName: nationName, candidates: candidates)
+        }
         let firstCandidates = candidates.prefix(3).map { model.firms.names[$0] }.joined(separator: ", ")
         switch kind {
         case .unsupplied:
@@ -293,6 +311,33 @@ public struct GapDetection: Analysis {
                 + " (local share \(Wording.percent(supply.direct(component))))."
         case .lowLocalShare:
             return "Suppliers in \(scopeName) provide \(Wording.percent(supply.direct(component))) of \(name), below the \(Wording.percent(threshold)) threshold."
+        }
+    }
+
+    /// The finding's sentence in Chinese.
+    private func chineseSentence(
+        kind: Kind, component: Int, model: ChainModel, supply: LocalSupply, threshold: Double, scopeName: String,
+        nationName: String, candidates: [Int]
+    ) -> String {
+        let name = model.components.names[component]
+        let suppliers = model.supplies.supplierCount(of: component)
+        let firstCandidates = candidates.prefix(3).map { model.firms.names[$0] }.joined(separator: "、")
+        switch kind {
+        case .unsupplied:
+            return "\(name)在模型中没有供应企业：需补充调研的数据缺口。"
+        case .foreignOnly:
+            let abroad = suppliers == 1 ? "唯一的供应企业在国外" : "全部 \(suppliers) 家供应企业都在国外"
+            return "\(name)在\(nationName)没有供应企业：\(abroad)（卡脖子候选）" + (firstCandidates.isEmpty ? "。" : "；如\(firstCandidates)。")
+        case .noLocalSupplier:
+            return "\(name)在\(scopeName)没有供应企业；\(nationName)其他地区有 \(supply.domesticSuppliers[component]) 家（补链缺口）"
+                + (firstCandidates.isEmpty ? "。" : "；招商对象：\(firstCandidates)。")
+        case .singleLocalSource:
+            let local = model.supplies.links(supplying: component).map { model.supplies.firm(of: Int($0)) }
+                .first { supply.isLocal(firm: $0, in: model) }
+            let firmName = local.map { model.firms.names[$0] } ?? "一家企业"
+            return "\(name)在\(scopeName)仅有一家供应企业（\(firmName)），共 \(suppliers) 家供应企业（本地份额 \(Wording.percent(supply.direct(component)))）。"
+        case .lowLocalShare:
+            return "\(scopeName)的供应企业提供\(name)的 \(Wording.percent(supply.direct(component)))，低于 \(Wording.percent(threshold)) 的阈值。"
         }
     }
 }

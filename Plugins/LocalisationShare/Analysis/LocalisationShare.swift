@@ -28,6 +28,8 @@ public struct LocalisationShare: Analysis {
     public init() {}
 
     public func run(_ request: AnalysisRequest) throws(AnalysisError) -> AnalysisResult {
+        let language = request.language
+        let words = language.pick
         let model = request.model
         let components = model.components
         let supply = request.measures.localSupply
@@ -52,8 +54,10 @@ public struct LocalisationShare: Analysis {
                 .init("rolledUp", .number(rolledUp)),
             ])))
             guard request.wantsMap else { continue }
-            var tooltip = "Local share in \(scopeName): \(Wording.percent(direct)) (\(local) of \(Wording.count(suppliers, "supplier")))"
-            if !components.isLeaf(component) { tooltip += "; rolled up \(Wording.percent(rolledUp))" }
+            var tooltip = language == .zh
+                ? "\(scopeName)本地化率：\(Wording.percent(direct))（\(suppliers) 家供应企业中 \(local) 家在本地）"
+                : "Local share in \(scopeName): \(Wording.percent(direct)) (\(local) of \(Wording.count(suppliers, "supplier")))"
+            if !components.isLeaf(component) { tooltip += words("; rolled up ", "；含零部件 ") + Wording.percent(rolledUp) }
             annotations[components.ids[component]] = Annotation(
                 fill: Self.colour(for: direct), badge: Wording.percent(direct), tooltip: tooltip)
         }
@@ -107,8 +111,8 @@ public struct LocalisationShare: Analysis {
             roots.append(components.ids[Int(root)], .number(share.isNaN ? nil : share))
         }
 
-        let legend = [0.0, 0.25, 0.5, 0.75, 1.0].map { LegendEntry(label: "local share \(Wording.percent($0))", fill: Self.colour(for: $0)) }
-            + [LegendEntry(label: "no supplier in the model", fill: Self.colour(for: nil))]
+        let legend = [0.0, 0.25, 0.5, 0.75, 1.0].map { LegendEntry(label: words("local share ", "本地化率 ") + Wording.percent($0), fill: Self.colour(for: $0)) }
+            + [LegendEntry(label: words("no supplier in the model", "模型中无供应企业"), fill: Self.colour(for: nil))]
         var result = AnalysisResult(
             analysis: name, scope: request.scopeID, annotations: request.wantsMap ? annotations : nil,
             legend: request.wantsMap ? legend : nil,
@@ -121,27 +125,31 @@ public struct LocalisationShare: Analysis {
         if request.wantsTables {
             let coverageShares = segmentOrder.map { segmentTotal[$0] > 0 ? Double(segmentLocal[$0]) / Double(segmentTotal[$0]) : nil }
             result.tables = [
-                productTable(model, rolled: rolled, segmentShares: segmentShares),
-                coverageTable(model, shares: coverageShares),
-                componentTable(model, supply: supply, rolled: rolled),
+                productTable(model, rolled: rolled, segmentShares: segmentShares, language: language),
+                coverageTable(model, shares: coverageShares, language: language),
+                componentTable(model, supply: supply, rolled: rolled, language: language),
             ]
-            result.headline = "local share of "
-                + Wording.list(components.roots.lazy.map { root in
-                    "\(components.names[Int(root)]) \(Wording.percent(rolled[Int(root)].isNaN ? nil : rolled[Int(root)]))"
-                }, first: 3)
+            let products = components.roots.lazy.map { root in
+                "\(components.names[Int(root)]) \(Wording.percent(rolled[Int(root)].isNaN ? nil : rolled[Int(root)]))"
+            }
+            result.headline = language == .zh
+                ? "本地化率：" + products.prefix(3).joined(separator: "，") + (products.count > 3 ? " 等 \(products.count) 种整机" : "")
+                : "local share of " + Wording.list(products, first: 3)
         }
         return result
     }
 
     /// The whole products (roots): the rolled-up local share of each, and of each segment in it.
-    func productTable(_ model: ChainModel, rolled: [Double], segmentShares: [Int: JSONObject]) -> ResultTable {
+    func productTable(_ model: ChainModel, rolled: [Double], segmentShares: [Int: JSONObject], language: Language = .en) -> ResultTable {
         let segmentOrder = model.segments.displayOrder
-        var table = ResultTable(id: "products", title: "Local share by whole product and segment", columns: [
-            TableColumn("product", "Whole product", .component),
-            TableColumn("overall", "Overall", .share,
-                help: "the local share of the product's whole value, its parts' shares included; each segment's column, the local"
+        let words = language.pick
+        var table = ResultTable(id: "products", title: words("Local share by whole product and segment", "整机及各环节类别的本地化率"), columns: [
+            TableColumn("product", words("Whole product", "整机"), .component),
+            TableColumn("overall", words("Overall", "总体"), .share,
+                help: words("the local share of the product's whole value, its parts' shares included; each segment's column, the local"
                     + " share of that segment's value in the product (– where no component of the segment in the product has a"
-                    + " supplier and value of its own: an assembly whose parts' weights are not given passes all its value to them)"),
+                    + " supplier and value of its own: an assembly whose parts' weights are not given passes all its value to them)",
+                    "整机全部价值中的本地份额（含零部件）；各类别列为该类别价值在整机中的本地份额（– 表示该类别在整机中没有自有价值且有供应的环节）")),
         ] + segmentOrder.map { segment in
             TableColumn(model.segments.ids[segment], model.segments.names[segment], .share)
         }, isView: true)
@@ -156,10 +164,12 @@ public struct LocalisationShare: Analysis {
     }
 
     /// Each segment's coverage: the fraction of its components with a supplier in the scope.
-    func coverageTable(_ model: ChainModel, shares: [Double?]) -> ResultTable {
-        var table = ResultTable(id: "coverage", title: "Components with a supplier in the scope, by segment", columns: [
-            TableColumn("segment", "Segment", .text),
-            TableColumn("coverage", "Coverage", .share, help: "the fraction of the segment's components with a supplier in the scope"),
+    func coverageTable(_ model: ChainModel, shares: [Double?], language: Language = .en) -> ResultTable {
+        let words = language.pick
+        var table = ResultTable(id: "coverage", title: words("Components with a supplier in the scope, by segment", "各类别中有本地供应的环节比例"), columns: [
+            TableColumn("segment", words("Segment", "类别"), .text),
+            TableColumn("coverage", words("Coverage", "覆盖率"), .share,
+                help: words("the fraction of the segment's components with a supplier in the scope", "该类别中范围内有供应企业的环节所占比例")),
         ], isView: true)
         for (segment, share) in zip(model.segments.displayOrder, shares) {
             table.rows.append([.text(model.segments.names[segment]), share.map { .number($0) }])
@@ -168,7 +178,8 @@ public struct LocalisationShare: Analysis {
     }
 
     /// Every component, by segment, lowest direct local share first.
-    func componentTable(_ model: ChainModel, supply: LocalSupply, rolled: [Double]) -> ResultTable {
+    func componentTable(_ model: ChainModel, supply: LocalSupply, rolled: [Double], language: Language = .en) -> ResultTable {
+        let words = language.pick
         let components = model.components
         var rank = [Int](repeating: 0, count: model.segments.count)
         for (position, segment) in model.segments.displayOrder.enumerated() { rank[segment] = position }
@@ -181,14 +192,15 @@ public struct LocalisationShare: Analysis {
             if leftShare != rightShare { return leftShare < rightShare }
             return components.ids[left] < components.ids[right]
         }
-        var table = ResultTable(id: "components", title: "Local share by component", columns: [
-            TableColumn("component", "Component", .component),
-            TableColumn("segment", "Segment", .text),
-            TableColumn("localSuppliers", "Local", .integer, help: "suppliers in the scope"),
-            TableColumn("suppliers", "All", .integer, help: "all suppliers in the model"),
-            TableColumn("direct", "Direct", .share, help: "the share of the component's supply held by firms in the scope"),
-            TableColumn("rolledUp", "Rolled up", .share,
-                help: "assemblies only: the local share of the whole value, the parts' shares included"),
+        var table = ResultTable(id: "components", title: words("Local share by component", "各环节本地化率"), columns: [
+            TableColumn("component", words("Component", "环节"), .component),
+            TableColumn("segment", words("Segment", "类别"), .text),
+            TableColumn("localSuppliers", words("Local", "本地"), .integer, help: words("suppliers in the scope", "范围内的供应企业数")),
+            TableColumn("suppliers", words("All", "全部"), .integer, help: words("all suppliers in the model", "模型中全部供应企业数")),
+            TableColumn("direct", words("Direct", "直接"), .share,
+                help: words("the share of the component's supply held by firms in the scope", "范围内企业在该环节供应中的份额")),
+            TableColumn("rolledUp", words("Rolled up", "含零部件"), .share,
+                help: words("assemblies only: the local share of the whole value, the parts' shares included", "仅限组装环节：含零部件在内的全部价值的本地份额")),
         ], isView: true)
         table.rows.reserveCapacity(components.count)
         for component in order {
