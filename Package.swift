@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "RoboChain",
-    platforms: [.macOS(.v15)],
+    // Linux only (no Apple platform is named): process handling uses glibc extensions (pipe2,
+    // posix_spawn_file_actions_addchdir_np) and several modules import only Glibc. See README.
     products: [
         .executable(name: "robochain", targets: ["robochain"]),
         .library(name: "RoboChainModel", targets: ["RoboChainModel"]),

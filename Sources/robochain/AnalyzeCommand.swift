@@ -8,17 +8,23 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// The options `analyze` and `render` share: which analyses, on what scope, with which options.
 struct AnalysisSelection: ParsableArguments {
-    @Option(name: .customLong("with"), help: ArgumentHelp("An analysis to run (repeat for several).", valueName: "name"))
+    @Option(
+        name: .customLong("with"),
+        help: ArgumentHelp("An analysis to run (repeat for several; without it, analyze runs the built-ins).", valueName: "name"),
+        completion: .custom { _, _, _ in CompletionCandidates.analysisNames() })
     var analyses: [String] = []
 
-    @Option(help: ArgumentHelp("The region to analyse (default: the model's home).", valueName: "region"))
+    @Option(
+        help: ArgumentHelp("The region to analyse (default: the model's home).", valueName: "region"),
+        completion: .custom { words, index, _ in CompletionCandidates.regionIDs(words: words, index: index) })
     var scope: String?
 
     @Option(
         name: .customLong("option"),
         help: ArgumentHelp(
             "An analysis option: KEY=VALUE for every chosen analysis that declares KEY, or NAME.KEY=VALUE for one (which wins over KEY=VALUE).",
-            valueName: "key=value"))
+            valueName: "key=value"),
+        completion: .custom { _, _, _ in CompletionCandidates.optionKeys() })
     var options: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds an external plugin may run before it is killed.", valueName: "seconds"))
@@ -27,9 +33,15 @@ struct AnalysisSelection: ParsableArguments {
     @Flag(help: "Show no progress, even at a terminal.")
     var quiet = false
 
+    @Flag(help: "Report on standard error what was loaded, which plugins were found and run, and how long each phase took.")
+    var verbose = false
+
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
+
+    /// What `--verbose` prints to.
+    var log: VerboseLog { VerboseLog(enabled: verbose) }
 
     /// The scope: `--scope`, or the model's home.
     func resolveScope(in model: ChainModel) throws -> Int {
@@ -38,6 +50,9 @@ struct AnalysisSelection: ParsableArguments {
                 let ids = model.regions.ids
                 if let match = ids.first(where: { $0.lowercased() == scope.lowercased() }) {
                     throw ValidationError("unknown scope '\(scope)'; did you mean '\(match)'? (region ids are case-sensitive)")
+                }
+                if let match = DidYouMean.suggestion(for: scope, among: ids) {
+                    throw ValidationError("unknown scope '\(scope)'; did you mean '\(match)'?")
                 }
                 let shown = ids.prefix(40).joined(separator: ", ") + (ids.count > 40 ? " and \(ids.count - 40) more" : "")
                 throw ValidationError("unknown scope '\(scope)'; the model's regions are: \(shown)")
@@ -65,15 +80,18 @@ struct AnalysisSelection: ParsableArguments {
         }
     }
 
-    /// The chosen analyses with their option values.
-    func jobs(from catalog: AnalysisCatalog) throws -> [AnalysisJob] {
+    /// The chosen analyses with their option values: those named with `--with`, or `names`.
+    func jobs(from catalog: AnalysisCatalog, names: [String]? = nil) throws -> [AnalysisJob] {
         do {
-            let chosen = try catalog.select(analyses)
+            let chosen = try catalog.select(names ?? analyses)
             let values = try OptionAssignment.assign(options, to: chosen.map { ($0.name, $0.options) })
             for (analysis, options) in zip(chosen, values) {
                 if case .builtIn(let builtIn) = analysis.origin { try builtIn.validate(options) }
             }
             return zip(chosen, values).map { AnalysisJob(analysis: $0, options: $1) }
+        } catch PluginHostError.unknownAnalysis(let name, let available) {
+            let suggestion = DidYouMean.suggestion(for: name, among: available).map { " did you mean '\($0)'?" } ?? ""
+            throw ValidationError("unknown analysis '\(name)';\(suggestion) available: \(available.joined(separator: ", "))")
         } catch {
             throw ValidationError("\(error)")
         }
@@ -86,7 +104,8 @@ struct AnalyzeCommand: ParsableCommand {
         abstract: "Run analyses on a model.",
         discussion: """
             Runs each analysis named with --with on MODEL for the scope (default: the model's home \
-            region) and prints the results. Built in: gap-detection (options threshold, number, \
+            region) and prints the results; without --with, runs every built-in analysis. MODEL '-' \
+            reads YAML or JSON from standard input. Built in: gap-detection (options threshold, number, \
             default 0.3; candidates, integer, default 5) and localisation-share. External plugins \
             are found in ROBOCHAIN_PLUGIN_PATH and ~/.robochain/plugins; see 'robochain plugins list'. \
             A plugin that fails (non-zero exit, crash, output that is not one JSON object, past \
@@ -94,19 +113,23 @@ struct AnalyzeCommand: ParsableCommand {
             other analyses' results are still printed. When every analysis fails, nothing is \
             printed and no --output file is written.
 
-            Formats: table (for a terminal; coloured when standard output is one), markdown (for a \
+            Formats: table (for a terminal; coloured when standard output is one, unless NO_COLOR \
+            is set or --color never is given; --color always colours a pipe too), markdown (for a \
             report), csv (one row per finding or component), json (the result object; an array of \
             them for several analyses). Without --format, an --output file's extension picks \
             (.json, .csv, .md; .txt or none for a table; any other is an error). --output writes \
             the file atomically, never over the model's own files; --output - is standard output.
 
             Loading and analysing a large model shows progress on standard error when it is a \
-            terminal (not with --quiet).
+            terminal (not with --quiet); --verbose reports what was loaded, the plugins found and \
+            run, and how long each phase took.
 
-            Exit status: 0 (findings are not failures), 64 bad usage, 65 invalid model, 70 an \
-            analysis failed (the others' results are still printed), 1 output not writable.
+            Exit status: 0 (findings are not failures), 64 bad usage, 65 invalid model, 66 MODEL \
+            does not exist or cannot be read, 70 an analysis failed (the others' results are \
+            still printed), 1 output not writable.
 
             Examples:
+              robochain analyze Models/guangdong-robots.yaml
               robochain analyze Models/guangdong-robots.yaml --with gap-detection
               robochain analyze Models/guangdong-robots.yaml \\
                   --with gap-detection --with localisation-share \\
@@ -115,7 +138,7 @@ struct AnalyzeCommand: ParsableCommand {
                   --option threshold=0.5 --format json
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(help: ModelArgument.help, completion: ModelArgument.completion)
     var model: String
 
     @OptionGroup var selection: AnalysisSelection
@@ -123,8 +146,11 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: table, json, csv or markdown.", valueName: "format"))
     var format: OutputFormat?
 
-    @Option(help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
+
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour the table: auto (at a terminal, unless NO_COLOR is set), always or never.", valueName: "when"))
+    var colour: ColourChoice = .auto
 
     /// The format: --format, else the output file's extension (`.json`, `.csv`, `.md` or
     /// `.markdown`; `.txt` or none for a table). Any other extension is a usage error, so that a
@@ -151,17 +177,18 @@ struct AnalyzeCommand: ParsableCommand {
     private func analyze() throws {
         try refuseModelAsOutput(output, model: model)
         let format = try resolvedFormat()
-        // Checked here, not in validate(), which runs before unknown options are reported: a
-        // mistyped --with must be named as such, not reported as a missing one.
-        guard !selection.analyses.isEmpty else {
-            throw ValidationError("choose at least one analysis with --with NAME (built in: gap-detection, localisation-share)")
-        }
-        var timer = PhaseTimer()
+        let log = selection.log
+        log.version()
+        var timer = PhaseTimer(verbose: selection.verbose)
         let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
-        let jobs = try selection.jobs(from: catalog)
+        log.catalog(catalog)
+        // Without --with, the built-in analyses.
+        let builtIns = catalog.analyses.filter { if case .builtIn = $0.origin { true } else { false } }.map(\.name)
+        let jobs = try selection.jobs(from: catalog, names: selection.analyses.isEmpty ? builtIns : nil)
+        log.analyses(jobs)
         let stream = try openOutput(output == "-" ? nil : output)
-        let loaded = try loadModel(model, display: display)
+        let loaded = try loadModel(model, display: display, log: log)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
         let outcomes = selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, wantsTables: format != .json,
@@ -181,7 +208,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         // With no result at all there is nothing to print, and an output file is left as it was.
         if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
-            let colour = (output == nil || output == "-") && OutputFile.isTerminal(1) && !Environment.noColour
+            let colour = self.colour.applies(toTerminal: (output == nil || output == "-") && OutputFile.isTerminal(1))
             var report = ResultReport(model: loaded.model, scope: scope, entries: entries)
             if output == nil || output == "-" { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
             report.write(format, colour: colour, to: stream)
@@ -192,6 +219,21 @@ struct AnalyzeCommand: ParsableCommand {
         timer.lap("output")
         for case .failure(let failure) in outcomes { printError("error: \(failure)") }
         finishProcess(status)
+    }
+}
+
+/// When to colour output (`--color`).
+enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    /// Whether to colour: `always`; `never`; for `auto`, when the output is a terminal and
+    /// NO_COLOR is not set (https://no-color.org).
+    func applies(toTerminal isTerminal: Bool) -> Bool {
+        switch self {
+        case .always: true
+        case .never: false
+        case .auto: isTerminal && !Environment.noColour
+        }
     }
 }
 

@@ -6,6 +6,7 @@ import RoboChainReports
 enum ExitStatus {
     static let usage = ExitCode(64)
     static let invalidModel = ExitCode(65)
+    static let modelUnreadable = ExitCode(66)
     static let pluginFailure = ExitCode(70)
     static let failure = ExitCode(1)
 }
@@ -56,21 +57,81 @@ import Glibc
 import Darwin
 #endif
 
-/// Loads the model or exits 65 with every problem on standard error. Warnings go to standard
-/// error; so does progress, for a long load at a terminal.
-func loadModel(_ path: String, printWarnings: Bool = true, display: ProgressDisplay? = nil) throws -> LoadedModel {
-    let progress = LoadProgress()
-    display?.load(path, progress)
-    defer { display?.finish() }
-    do {
-        let loaded = try ModelLoader.load(path: path, progress: progress)
-        if printWarnings {
-            for warning in loaded.warnings.prefix(20) { printError("warning: \(warning)") }
-            if loaded.warnings.count > 20 { printError("warning: … and \(loaded.warnings.count - 20) more warnings") }
+/// Loads the model — a file, a CSV directory, or `-` for YAML or JSON on standard input — or
+/// exits: 66 when MODEL does not exist or cannot be read, 65 with every problem on standard
+/// error when it is invalid. Warnings go to standard error; so does progress, for a long load at
+/// a terminal, and with `--verbose` what was loaded and how long it took.
+func loadModel(_ path: String, printWarnings: Bool = true, display: ProgressDisplay? = nil, log: VerboseLog = .off) throws -> LoadedModel {
+    let started = MonotonicClock.seconds()
+    let loaded: LoadedModel
+    if path == "-" {
+        loaded = try loadStandardInput()
+    } else {
+        try checkReadable(path)
+        let progress = LoadProgress()
+        display?.load(path, progress)
+        defer { display?.finish() }
+        do {
+            loaded = try ModelLoader.load(path: path, progress: progress)
+        } catch {
+            // The model itself vanished or turned unreadable after the check: still 66.
+            if case .unreadable(let file, let reason) = error, file == path {
+                printError("error: cannot read model '\(path)': \(reason)")
+                throw ExitStatus.modelUnreadable
+            }
+            reportInvalidModel(error, path: path)
+            throw ExitStatus.invalidModel
         }
-        return loaded
+    }
+    if printWarnings {
+        for warning in loaded.warnings.prefix(20) { printError("warning: \(warning)") }
+        if loaded.warnings.count > 20 { printError("warning: … and \(loaded.warnings.count - 20) more warnings") }
+    }
+    log.model(loaded, path: path, seconds: MonotonicClock.seconds() - started)
+    return loaded
+}
+
+/// The name standard input has in messages when it is the model (`-`).
+let standardInputName = "<stdin>"
+
+/// Exits 66 unless `path` exists and can be read (a directory: listed and entered).
+private func checkReadable(_ path: String) throws {
+    var status = stat()
+    var problem: String?
+    if stat(path, &status) != 0 {
+        problem = String(cString: strerror(errno))
+    } else {
+        let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
+        if access(path, isDirectory ? R_OK | X_OK : R_OK) != 0 { problem = String(cString: strerror(errno)) }
+    }
+    guard let problem else { return }
+    printError("error: cannot read model '\(path)': \(problem)")
+    throw ExitStatus.modelUnreadable
+}
+
+/// Reads a model from standard input: JSON when its first character (after white space and a
+/// byte-order mark) is `{`, YAML otherwise.
+private func loadStandardInput() throws -> LoadedModel {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+        if count == 0 { break }
+        if count < 0 {
+            if errno == EINTR { continue }
+            printError("error: cannot read model from standard input: \(String(cString: strerror(errno)))")
+            throw ExitStatus.modelUnreadable
+        }
+        bytes += buffer[..<count]
+    }
+    let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    let first = bytes[start...].first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+    do {
+        return first == UInt8(ascii: "{")
+            ? try ModelLoader.loadJSON(Array(bytes[start...]), file: standardInputName)
+            : try ModelLoader.loadYAML(bytes, file: standardInputName)
     } catch {
-        reportInvalidModel(error, path: path)
+        reportInvalidModel(error, path: standardInputName)
         throw ExitStatus.invalidModel
     }
 }
@@ -109,7 +170,7 @@ func commitOutput(_ stream: OutputFile.Stream) throws {
 /// model directory — the same file by device and inode, links and other spellings included:
 /// writing it would destroy the model.
 func refuseModelAsOutput(_ output: String?, model: String) throws {
-    guard let output, output != "-", isModelFile(output, model: model) else { return }
+    guard let output, output != "-", model != "-", isModelFile(output, model: model) else { return }
     throw ValidationError("--output '\(output)' is a file of the model '\(model)'; writing there would replace the model. Choose another output file")
 }
 

@@ -2,11 +2,15 @@
 import Glibc
 #endif
 
-/// Wall-clock time per phase of a command, printed to standard error when the environment
-/// variable `ROBOCHAIN_TIMING` is `1` (for the benchmark's "where the time goes").
+/// Wall-clock time per phase of a command, printed to standard error with `--verbose` or when
+/// the environment variable `ROBOCHAIN_TIMING` is `1` (for the benchmark's "where the time goes").
 struct PhaseTimer {
-    private let enabled = Environment.variables["ROBOCHAIN_TIMING"] == "1"
+    private let enabled: Bool
     private var last = MonotonicClock.seconds()
+
+    init(verbose: Bool = false) {
+        enabled = verbose || Environment.variables["ROBOCHAIN_TIMING"] == "1"
+    }
 
     /// Ends the current phase, naming it.
     mutating func lap(_ name: String) {

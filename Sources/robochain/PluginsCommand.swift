@@ -38,7 +38,7 @@ struct PluginsListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List every available analysis, built in and external.",
         discussion: """
-            For each analysis: name, version, protocol, source (built-in, or the plugin's \
+            First the version of robochain; then, for each analysis: name, version, protocol, source (built-in, or the plugin's \
             directory), description and options (type, default, help). Plugin directories that \
             were skipped — a bad manifest, a missing or non-executable executable, an unsupported \
             protocol, a name already taken — are listed with the reason, and warned about on \
@@ -55,8 +55,13 @@ struct PluginsListCommand: ParsableCommand {
     func run() throws {
         let catalog = discoverAnalyses()  // skipped plugins: a warning on standard error, as for every command
         switch format {
-        case .table: OutputFile.writeStandardOutput(Array(catalog.listing.utf8))
-        case .json: OutputFile.writeStandardOutput(JSONWriter.encode(catalog.listingJSON))
+        case .table:
+            OutputFile.writeStandardOutput(Array("robochain \(RoboChainVersion.current)\n\n\(catalog.listing)".utf8))
+        case .json:
+            // The version of the host first, then the listing's own keys.
+            var listing = catalog.listingJSON.objectValue ?? JSONObject([])
+            listing = JSONObject([.init("robochain", .string(RoboChainVersion.current))] + listing.members)
+            OutputFile.writeStandardOutput(JSONWriter.encode(.object(listing)))
         }
     }
 }

@@ -40,8 +40,8 @@ struct RenderCommand: ParsableCommand {
             --format). PNG and PDF need a font for Chinese: without one a warning names the \
             package to install (fonts-wqy-microhei).
 
-            Exit status: 0 success, 64 bad usage, 65 invalid model, 70 an analysis failed (the \
-            map is still written), 1 anything else (output not writable, layout over its time \
+            Exit status: 0 success, 64 bad usage, 65 invalid model, 66 MODEL does not exist or \
+            cannot be read, 70 an analysis failed (the map is still written), 1 anything else (output not writable, layout over its time \
             budget, Graphviz failed).
 
             Examples:
@@ -55,10 +55,10 @@ struct RenderCommand: ParsableCommand {
               robochain render Models/guangdong-robots.yaml --format dot --output - | less
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(help: ModelArgument.help, completion: ModelArgument.completion)
     var model: String
 
-    @Option(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file"))
+    @Option(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file"), completion: .file(extensions: ["svg", "png", "pdf", "dot", "gv"]))
     var output: String
 
     @Option(help: ArgumentHelp("Output format (default: from the --output file's extension).", valueName: "format"))
@@ -99,12 +99,18 @@ struct RenderCommand: ParsableCommand {
 
     private func render() throws {
         let format = try resolvedFormat()
+        let log = selection.log
+        log.version()
+        var timer = PhaseTimer(verbose: selection.verbose)
         let catalog = discoverAnalyses()
+        log.catalog(catalog)
         let jobs = try selection.jobs(from: catalog)
+        log.analyses(jobs)
         let display = ProgressDisplay(quiet: selection.quiet)
         try refuseModelAsOutput(output, model: model)
         let stream = try openOutput(output == "-" ? nil : output)
-        let loaded = try loadModel(model, display: display)
+        let loaded = try loadModel(model, display: display, log: log)
+        timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
 
         // The map shows the same supply counts and shares the analyses compute: once for both.
@@ -121,6 +127,7 @@ struct RenderCommand: ParsableCommand {
             }
         }
 
+        timer.lap("analyses")
         let options = ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes)
         let document = ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures)
         for note in document.notes { printError("note: \(note)") }
@@ -137,8 +144,10 @@ struct RenderCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         for message in rendered.messages { printError("warning: Graphviz: \(message)") }
+        timer.lap("layout and rendering")
         stream.write(rendered.bytes)
         try commitOutput(stream)
+        timer.lap("output")
         for failure in failures { printError("error: \(failure)") }
         if !failures.isEmpty { throw ExitStatus.pluginFailure }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CTermination
+import RoboChainModel
 
 @main
 struct RoboChainCommand: ParsableCommand {
@@ -12,10 +13,16 @@ struct RoboChainCommand: ParsableCommand {
             analyses on it: gap detection (补链, 卡脖子) and localisation share are built in; more \
             come as plugins. It draws the chain map with Graphviz.
 
-            MODEL is a .yaml, .yml or .json file, or a directory of CSV files.
+            MODEL is a .yaml, .yml or .json file, a directory of CSV files, or '-' for YAML or \
+            JSON on standard input.
 
             Exit status: 0 success (findings are not failures), 64 bad usage, 65 invalid model, \
-            70 a failing analysis or plugin, 1 anything else (e.g. an unwritable output file).
+            66 MODEL does not exist or cannot be read, 70 a failing analysis or plugin, 1 \
+            anything else (e.g. an unwritable output file).
+
+            Shell completion: 'robochain --generate-completion-script bash' (or zsh, fish) prints \
+            a script that completes commands, options, model files, analysis names and the \
+            model's region ids; scripts/install.sh installs it with robochain and its man page.
 
             Examples:
               robochain validate Models/guangdong-robots.yaml
@@ -25,14 +32,38 @@ struct RoboChainCommand: ParsableCommand {
                   --with localisation-share --with gap-detection --output map.png
               robochain plugins list
             """,
-        version: "0.1.0",
+        version: RoboChainVersion.current,
         subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, PluginsCommand.self])
 
     /// Runs the command. First, stopping robochain by a signal (Ctrl-C, SIGTERM, SIGHUP) is made
     /// to kill the plugins it started and remove its temporary output files.
     static func main() {
         robochain_termination_install()
+        refuseUnknownCommand(Array(CommandLine.arguments.dropFirst()))
         main(nil)
+    }
+
+    /// Exits 64 with "did you mean" when a word where a command belongs names none: without
+    /// this, swift-argument-parser would report only an unexpected argument.
+    static func refuseUnknownCommand(_ arguments: [String]) {
+        var command: ParsableCommand.Type = Self.self
+        var path = ["robochain"]
+        for word in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !word.hasPrefix("-"), !subcommands.isEmpty else { return }
+            // `help` is a command of robochain itself (swift-argument-parser's), not of `plugins`.
+            let names = subcommands.compactMap { $0.configuration.commandName } + (command == Self.self ? ["help"] : [])
+            guard let next = subcommands.first(where: { $0.configuration.commandName == word }) else {
+                if word == "help" && command == Self.self { return }
+                let suggestion = DidYouMean.suggestion(for: word, among: names).map { " did you mean '\($0)'?" } ?? ""
+                printError("Error: unknown command '\(word)';\(suggestion) the commands of '\(path.joined(separator: " "))' are: \(names.joined(separator: ", "))")
+                printError("Usage: \(Self.usageString(for: command))")
+                printError("  See '\(path.joined(separator: " ")) --help' for more information.")
+                finishProcess(ExitStatus.usage.rawValue)
+            }
+            command = next
+            path.append(word)
+        }
     }
 
     /// No subcommand is bad usage (64), not success: the help goes to standard error.

@@ -12,23 +12,32 @@ struct ValidateCommand: ParsableCommand {
             shares in [0, 1], required fields and files. On success prints a summary — regions, \
             segments with their component counts, roots, firms, supply links — and warnings such \
             as components with no supplier; exit status 0. On failure prints every problem with \
-            its file, line and id; exit status 65. A long load shows progress on standard error \
-            when it is a terminal (not with --quiet).
+            its file, line and id; exit status 65. When MODEL does not exist or cannot be read, \
+            exit status 66. A long load shows progress on standard error when it is a terminal \
+            (not with --quiet); --verbose reports what was loaded and how long it took.
 
             Examples:
               robochain validate Models/guangdong-robots.yaml
               robochain validate path/to/csv-model-directory
+              generate-model | robochain validate -
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(help: ModelArgument.help, completion: ModelArgument.completion)
     var model: String
 
     @Flag(help: "Show no progress, even at a terminal.")
     var quiet = false
 
+    @Flag(help: "Report on standard error what was loaded and how long it took.")
+    var verbose = false
+
     func run() throws {
-        let loaded = try loadModel(model, printWarnings: false, display: ProgressDisplay(quiet: quiet))
-        OutputFile.writeStandardOutput(Array(ModelSummary.text(loaded, path: model).utf8))
+        let log = VerboseLog(enabled: verbose)
+        log.version()
+        var timer = PhaseTimer(verbose: verbose)
+        let loaded = try loadModel(model, printWarnings: false, display: ProgressDisplay(quiet: quiet), log: log)
+        timer.lap("load and check")
+        OutputFile.writeStandardOutput(Array(ModelSummary.text(loaded, path: model == "-" ? standardInputName : model).utf8))
         finishProcess()
     }
 }
