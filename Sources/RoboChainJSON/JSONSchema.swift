@@ -217,7 +217,8 @@ public struct JSONSchema: Sendable {
         }
     }
 
-    static func text(_ value: JSONValue) -> String {
+    /// A value as compact JSON, cut at 80 characters (for messages).
+    public static func text(_ value: JSONValue) -> String {
         let bytes = JSONWriter.encode(value, style: .compact)
         let text = String(decoding: bytes, as: UTF8.self)
         return text.count > 80 ? String(text.prefix(77)) + "…" : text

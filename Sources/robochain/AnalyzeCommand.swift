@@ -237,10 +237,14 @@ enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-/// The built-in analyses and the plugins found, with a warning for each plugin skipped.
-func discoverAnalyses() -> AnalysisCatalog {
+/// The available analyses. Skipped plugin directories are warned about only when `warn` (by
+/// `plugins list`): a broken plugin nobody asked for does not clutter every command, and
+/// `--with` naming one reports why it was skipped.
+func discoverAnalyses(warn: Bool = false) -> AnalysisCatalog {
     let catalog = AnalysisCatalog.discover(environment: Environment.variables)
-    for skipped in catalog.skipped { printError("warning: \(skipped)") }
+    if warn {
+        for skipped in catalog.skipped { printError("warning: \(skipped)") }
+    }
     return catalog
 }
 

@@ -11,7 +11,7 @@ import Glibc
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
-        abstract: "List the available analyses, or start a new plugin.",
+        abstract: "List, write, check, install and remove plugins.",
         discussion: """
             External plugins are executables in any language that speak protocol 1: a JSON \
             request on standard input, a JSON response on standard output. They are found in \
@@ -21,12 +21,16 @@ struct PluginsCommand: ParsableCommand {
 
             Examples:
               robochain plugins list
-              robochain plugins new supplier-count --language python \\
-                  --output ~/.robochain/plugins
+              robochain plugins new supplier-count --language python
+              robochain plugins check ./supplier-count
+              robochain plugins install ./supplier-count
               ROBOCHAIN_PLUGIN_PATH=Plugins robochain analyze \\
                   Models/guangdong-robots.yaml --with supplier-concentration
             """,
-        subcommands: [PluginsListCommand.self, PluginsNewCommand.self])
+        subcommands: [
+            PluginsListCommand.self, PluginsNewCommand.self, PluginsCheckCommand.self, PluginsRequestCommand.self,
+            PluginsInstallCommand.self, PluginsRemoveCommand.self, PluginsInfoCommand.self,
+        ])
 }
 
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {
@@ -53,7 +57,7 @@ struct PluginsListCommand: ParsableCommand {
     var format: ListFormat = .table
 
     func run() throws {
-        let catalog = discoverAnalyses()  // skipped plugins: a warning on standard error, as for every command
+        let catalog = discoverAnalyses(warn: true)  // skipped plugins: a warning on standard error here only
         switch format {
         case .table:
             OutputFile.writeStandardOutput(Array("robochain \(RoboChainVersion.current)\n\n\(catalog.listing)".utf8))
