@@ -117,7 +117,9 @@ public enum PluginConformance {
         } catch {
             return ConformanceCheck(name, passed: false, "plugin.json is not JSON: \(error)")
         }
-        var problems = ProtocolSchemas.schema("manifest")!.validate(json).map { "plugin.json\($0.path.isEmpty ? "" : " " + $0.path): \($0.problem)" }
+        var problems = onePerPath(ProtocolSchemas.schema("manifest")!.validate(json)).map {
+            "plugin.json\($0.path.isEmpty ? "" : " " + $0.path): \($0.problem)"
+        }
         switch PluginDiscovery.load(directory) {
         case .skipped(let skipped):
             problems.append(skipped.reason)
@@ -242,6 +244,8 @@ public enum PluginConformance {
 
         // Every fixture, at the option values given.
         var firstAnswers: [String: Answer] = [:]
+        var firstFailing: String?
+        var firstProblems = ""
         for fixture in fixtures {
             let (request, answer) = answer(subject, fixture: fixture, options: defaults, timeout: timeout)
             var problems: [String] = []
@@ -252,8 +256,15 @@ public enum PluginConformance {
             if case .failure(.rejected(_, let kind, let message)) = answer.result {
                 problems.append("it answered with a \(kind.rawValue) error, '\(message)', on a model it must be able to analyse")
             }
-            checks.append(ConformanceCheck("runs on \(fixture.name)", passed: problems.isEmpty,
-                problems.isEmpty ? summary(answer, fixture: fixture) : problems.joined(separator: "\n")))
+            var detail = problems.isEmpty ? summary(answer, fixture: fixture) : problems.joined(separator: "\n")
+            // The same failure on every fixture is said once.
+            if !problems.isEmpty, firstFailing != nil, firstProblems == generic(detail, fixture) {
+                detail = "as on \(firstFailing ?? "the fixture above")"
+            } else if !problems.isEmpty {
+                firstFailing = fixture.name
+                firstProblems = generic(detail, fixture)
+            }
+            checks.append(ConformanceCheck("runs on \(fixture.name)", passed: problems.isEmpty, detail))
             firstAnswers[fixture.name] = answer
         }
 
@@ -299,7 +310,7 @@ public enum PluginConformance {
             problems.append(failure.description)
         }
         guard let response = answer.response else { return problems }
-        let violations = schema.validate(response)
+        let violations = onePerPath(schema.validate(response))
         problems += violations.prefix(10).map { "the response breaks the response schema at \($0)" }
         if violations.count > 10 { problems.append("… and \(violations.count - 10) more schema violations") }
         problems += unknownIDs(response, model: fixture.model, fixture: fixture.name)
@@ -377,6 +388,7 @@ public enum PluginConformance {
         var tried: [String] = []
         for fixture in fixtures.prefix(3) {
             guard let baseline = firstAnswers[fixture.name], baseline.response != nil else { continue }
+            var triedValues: [String] = []
             for candidate in candidates(for: declaration, current: current, fixtures: fixtures).prefix(6) {
                 guard case .success(let options) = values([declaration.name: candidate]) else {
                     // robochain's own check of a built-in's option rejected it: the option is read.
@@ -387,12 +399,15 @@ public enum PluginConformance {
                     return ConformanceCheck(name, passed: true,
                         "at \(current) and at \(candidate), the answers on \(fixture.name) differ, so it is read")
                 }
-                tried.append("\(candidate)")
+                triedValues.append("\(candidate)")
             }
-            tried.append("on \(fixture.name);")
+            tried.append("\(triedValues.joined(separator: ", ")) on \(fixture.name)")
+        }
+        guard !tried.isEmpty else {
+            return ConformanceCheck(name, passed: false, "not checked: there was no valid answer at the default values to compare with (see above)")
         }
         return ConformanceCheck(name, passed: false,
-            "the answer is the same at \(current) and at \(tried.joined(separator: ", ").replacing(", on", with: " on")) — the option is declared but seems ignored: read it from the request's options (request[\"options\"][\"\(declaration.name)\"]), or remove it from plugin.json")
+            "the answer at \(current) is the same as at \(tried.joined(separator: "; ")): the option is declared but seems ignored. Read it from the request (options.\(declaration.name)), or remove it from plugin.json")
     }
 
     static func checkOptionTyped(_ declaration: OptionDeclaration, subject: Subject) -> ConformanceCheck {
@@ -449,7 +464,10 @@ public enum PluginConformance {
             case .failure(.rejected(_, .model, let message)):
                 problems.append("at \(option)=\(value) it answered with a model error ('\(message)'); an option value it rejects is a 'usage' error")
             case .failure(let failure):
-                problems.append("at \(option)=\(value): \(failure.cause); to reject an option value, answer {\"protocol\": 1, \"analysis\": \"\(subject.name)\", \"error\": {\"kind\": \"usage\", \"message\": \"…\"}} and exit 0 (SPEC §5)")
+                let crashed = failure.cause.hasPrefix("it exited with status") || failure.cause.hasPrefix("it was killed by signal")
+                problems.append("at \(option)=\(value): \(failure.cause)" + (crashed
+                    ? "; to reject an option value, answer {\"protocol\": 1, \"analysis\": \"\(subject.name)\", \"error\": {\"kind\": \"usage\", \"message\": \"…\"}} and exit 0 (SPEC §5)"
+                    : ""))
             }
         }
         if problems.isEmpty {
@@ -461,6 +479,20 @@ public enum PluginConformance {
     }
 
     // MARK: - Helpers
+
+    /// A failure's text without what is particular to the fixture (its name, its size, the
+    /// plugin's output), to say a repeated failure once.
+    static func generic(_ detail: String, _ fixture: ConformanceFixture) -> String {
+        let firstLine = detail.split(separator: "\n").first.map(String.init) ?? detail
+        let text = firstLine.replacing("'\(fixture.name)'", with: "").replacing("\(fixture.model.components.count) components", with: "")
+        return String(text.prefix { $0 != "\"" && !$0.isNumber })
+    }
+
+    /// The first violation at each path (the alternatives of a `oneOf` repeat what is wrong).
+    static func onePerPath(_ violations: [JSONSchema.Violation]) -> [JSONSchema.Violation] {
+        var seen: Set<String> = []
+        return violations.filter { seen.insert($0.path).inserted }
+    }
 
     /// Where two JSON values first differ (a JSON Pointer and both values), or nil when equal
     /// (object members compared by name, in any order).
