@@ -18,26 +18,13 @@ same model inline. The model inline (`model`) is read too, for other hosts and t
 Besides findings, metrics and map annotations, the response has a table with a column of every
 SPEC §5 type, which robochain shows in every output format.
 """
-import csv
 import json
-import os
 import sys
 
+import robochain_plugin as rc
+from robochain_plugin import link_weights  # SPEC §2's supply-link weights
+
 NAME = "supplier-concentration"
-
-
-def link_weights(shares):
-    """The weights of one component's supply links (SPEC §2), from their shares (None: absent)."""
-    given = [s for s in shares if s is not None]
-    if not given:
-        weights = [1.0] * len(shares)
-    else:
-        missing = len(shares) - len(given)
-        rest = max(0.0, 1.0 - sum(given)) / missing if missing else 0.0
-        weights = [s if s is not None else rest for s in shares]
-    if sum(weights) <= 0:
-        weights = [1.0] * len(shares)
-    return weights
 
 
 def hhi(weights):
@@ -48,40 +35,17 @@ def hhi(weights):
 
 def read_model(request):
     """The parts of the model the analysis needs, from the request's `model` (JSON input) or from
-    the CSV files of its `modelDirectory` (the manifest's `"input": "csv"`, SPEC §5):
-    component ids and names in model order, firm names and regions, the supply links as
-    (firm, component, share or None), and each component's direct parents."""
-    if "modelDirectory" in request:
-        directory = request["modelDirectory"]
-
-        def rows(name):
-            path = os.path.join(directory, name)
-            if not os.path.exists(path):
-                return
-            with open(path, newline="", encoding="utf-8-sig") as handle:
-                yield from csv.DictReader(handle)
-
-        components = [(row["id"], row["name"]) for row in rows("components.csv")]
-        firms = {row["id"]: (row["name"], row["region"]) for row in rows("firms.csv")}
-        links = [(row["firm"], row["component"], float(row["share"]) if row.get("share") else None)
-                 for row in rows("supplies.csv")]
-        parents = {}
-        for row in rows("requires.csv"):
-            parents.setdefault(row["child"], []).append(row["parent"])
-        return components, firms, links, parents
-    model = request["model"]
-    components = [(c["id"], c["name"]) for c in model["components"]]
-    firms, links, parents = {}, [], {}
-    for firm in model["firms"]:
-        firms[firm["id"]] = (firm["name"], firm["region"])
-        for link in firm.get("supplies", []):
-            if isinstance(link, str):
-                link = {"component": link}
-            links.append((firm["id"], link["component"], link.get("share")))
-    for component in model["components"]:
-        for edge in component.get("requires", []):
-            child = edge if isinstance(edge, str) else edge["component"]
-            parents.setdefault(child, []).append(component["id"])
+    the CSV files of its `modelDirectory` (the manifest's `"input": "csv"`, SPEC §5), read by the
+    project's helper module: component ids and names in model order, firm names and regions,
+    the supply links as (firm, component, share or None), and each component's direct parents."""
+    model = rc.Model(request["model"] if "model" in request else rc.read_csv_model(request["modelDirectory"]))
+    components = [(cid, model.name(cid)) for cid in model.component_ids]
+    firms = {fid: (firm["name"], firm["region"]) for fid, firm in model.firms.items()}
+    links = [(firm, cid, share) for cid in model.component_ids for firm, share in model.suppliers(cid)]
+    parents = {}
+    for cid in model.component_ids:
+        for child, _ in model.requires(cid):
+            parents.setdefault(child, []).append(cid)
     return components, firms, links, parents
 
 
@@ -171,8 +135,7 @@ def main():
         sys.exit(f"{NAME}: the request is not JSON: {error}")
     if request.get("protocol") != 1:
         sys.exit(f"{NAME}: unsupported protocol {request.get('protocol')!r}")
-    json.dump(analyse(request), sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
+    rc.write(analyse(request))
 
 
 if __name__ == "__main__":

@@ -130,15 +130,16 @@ public enum PluginInstallation {
         }
     }
 
-    /// Copies `source` to `target` (which must not exist): directories, regular files with
-    /// their permission bits, symbolic links as links; `.build` and `.git` left out except the
-    /// path `keeping` (relative to `source`).
+    /// Copies `source` to `target` (which must not exist): directories, and regular files with
+    /// their permission bits; a symbolic link is copied as what it points to (a plugin may link
+    /// to a shared helper by a relative path the copy would break); `.build` and `.git` left out
+    /// except the path `keeping` (relative to `source`).
     static func copyTree(_ source: String, to target: String, keeping: String) throws(PluginHostError) {
         func copy(_ relative: String) throws(PluginHostError) {
             let from = relative.isEmpty ? source : source + "/" + relative
             let to = relative.isEmpty ? target : target + "/" + relative
             var status = stat()
-            guard lstat(from, &status) == 0 else { throw .installation("cannot read '\(from)': \(systemError())") }
+            guard stat(from, &status) == 0 else { throw .installation("cannot read '\(from)': \(systemError())") }
             switch status.st_mode & S_IFMT {
             case S_IFDIR:
                 guard mkdir(to, 0o755) == 0 else { throw .installation("cannot create '\(to)': \(systemError())") }
@@ -151,12 +152,6 @@ public enum PluginInstallation {
                     }
                     try copy(child)
                 }
-            case S_IFLNK:
-                var buffer = [CChar](repeating: 0, count: 4096)
-                let length = readlink(from, &buffer, buffer.count - 1)
-                guard length >= 0 else { throw .installation("cannot read the link '\(from)': \(systemError())") }
-                let destination = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                guard symlink(destination, to) == 0 else { throw .installation("cannot create the link '\(to)': \(systemError())") }
             case S_IFREG:
                 try copyFile(from, to: to, mode: status.st_mode & 0o7777)
             default:

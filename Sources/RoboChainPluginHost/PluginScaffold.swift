@@ -192,58 +192,33 @@ public enum PluginScaffold {
             \"\"\"\(name): a RoboChain analysis plugin (protocol 1), Python standard library only.
 
             robochain runs this script with no arguments in its directory, writes one JSON request on
-            standard input and reads one JSON response from standard output. Standard error is the log.
+            standard input and reads one JSON response from standard output. robochain_plugin.py, beside
+            it, reads the request and writes the response; print() goes to standard error, the log.
             \"\"\"
-            import json
-            import sys
-
-            NAME = "\(name)"
+            import robochain_plugin as rc
 
 
-            def within(parents, region, scope):
-                \"\"\"Whether region is scope or lies below it.\"\"\"
-                while region is not None:
-                    if region == scope:
-                        return True
-                    region = parents.get(region)
-                return False
-
-
-            def analyse(request):
-                \"\"\"The response for one request.\"\"\"
-                model, scope = request["model"], request["scope"]
+            def analyse(request, model):
+                \"\"\"The response (without protocol and analysis) for one request.\"\"\"
+                scope = request["scope"]
                 minimum = request["options"]["minimum"]
-                parents = {r["id"]: r.get("parent") for r in model["regions"]}
-                local = {c["id"]: 0 for c in model["components"]}
-                for firm in model["firms"]:
-                    if within(parents, firm["region"], scope):
-                        for link in firm.get("supplies", []):
-                            component = link if isinstance(link, str) else link["component"]
-                            local[component] += 1
+                if minimum < 0:
+                    raise rc.UsageError(f"option 'minimum' of '{request['analysis']}' must be 0 or more, not {minimum}")
                 findings, annotations = [], {}
-                for component in model["components"]:
-                    count = local[component["id"]]
+                for component in model.component_ids:
+                    count = sum(1 for firm, _ in model.suppliers(component) if model.within(model.firms[firm]["region"], scope))
                     if count < minimum:
-                        message = f"{component['name']} has {count} supplier(s) in {scope}, fewer than {minimum}."
-                        findings.append({"component": component["id"], "kind": "few-local-suppliers",
-                                         "severity": "high" if count == 0 else "medium", "message": message,
-                                         "localSuppliers": count})
-                        annotations[component["id"]] = {"badge": f"<{minimum}", "tooltip": message}
-                return {"protocol": 1, "analysis": request.get("analysis", NAME), "findings": findings,
-                        "metrics": {"flagged": len(findings), "components": len(model["components"])},
+                        message = f"{model.name(component)} has {count} supplier(s) in {scope}, fewer than {minimum}."
+                        findings.append(rc.finding("few-local-suppliers", "high" if count == 0 else "medium", message,
+                                                   component=component, localSuppliers=count))
+                        annotations[component] = {"badge": f"<{minimum}", "tooltip": message}
+                return {"findings": findings,
+                        "metrics": {"flagged": len(findings), "components": len(model.component_ids)},
                         "annotations": annotations}
 
 
-            def main():
-                request = json.load(sys.stdin)
-                if request.get("protocol") != 1:
-                    sys.exit(f"{NAME}: unsupported protocol {request.get('protocol')!r}")
-                json.dump(analyse(request), sys.stdout, ensure_ascii=False)
-                sys.stdout.write("\\n")
-
-
             if __name__ == "__main__":
-                main()
+                rc.run(analyse)
 
             """
         let tests = """
@@ -254,6 +229,7 @@ public enum PluginScaffold {
             import sys
             import unittest
 
+            import robochain_plugin as rc
             import run
 
             REQUEST = {
@@ -271,9 +247,13 @@ public enum PluginScaffold {
 
             class AnalyseTests(unittest.TestCase):
                 def test_flags_components_with_few_local_suppliers(self):
-                    response = run.analyse(REQUEST)
+                    response = rc.answer(REQUEST, run.analyse)
                     self.assertEqual([f["component"] for f in response["findings"]], ["hand"])
                     self.assertEqual(response["metrics"]["flagged"], 1)
+
+                def test_a_negative_minimum_is_a_usage_error(self):
+                    request = dict(REQUEST, options={"minimum": -1})
+                    self.assertEqual(rc.answer(request, run.analyse)["error"]["kind"], "usage")
 
                 def test_runs_as_a_plugin(self):
                     here = os.path.dirname(os.path.abspath(__file__))
@@ -291,10 +271,13 @@ public enum PluginScaffold {
 
             A RoboChain analysis plugin in Python (standard library only). It flags components with
             fewer than `minimum` suppliers in the scope; change `analyse` in `run.py` to compute what
-            you need.
+            you need. `robochain_plugin.py` is RoboChain's helper module (reading the request, SPEC §2
+            weights, findings, tables, error responses): keep it beside `run.py`.
 
             ```sh
             python3 -m unittest           # runs test_run.py
+            robochain plugins check .     # the conformance check against protocol 1
+            robochain plugins install .   # copies it into ~/.robochain/plugins
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain plugins list
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain analyze MODEL --with \(name) --option minimum=3
             ```
@@ -303,6 +286,7 @@ public enum PluginScaffold {
         return [
             ("plugin.json", JSONWriter.encode(manifest.json).asString, false),
             ("run.py", script, true),
+            (PythonHelper.fileName, PythonHelper.source, false),
             ("test_run.py", tests, false),
             ("README.md", readme, false),
         ]
