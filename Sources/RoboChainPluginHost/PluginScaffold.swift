@@ -13,6 +13,40 @@ public enum PluginScaffold {
         case swift, python
     }
 
+    /// Where a Swift plugin gets the RoboChain package (its SDK) from.
+    public enum SDKSource: Sendable, Equatable {
+        /// A published package, by URL and the lowest version wanted (`from:`).
+        case url(String, version: String)
+        /// A local checkout, by path (offline; for development and the tests).
+        case path(String)
+
+        /// The package's identity as SwiftPM derives it: the last path component, without `.git`, lowercased.
+        var identity: String {
+            let location = switch self {
+            case .url(let url, _): url
+            case .path(let path): path
+            }
+            var last = String(location.split(separator: "/").last ?? "robochain")
+            if last.hasSuffix(".git") { last.removeLast(4) }
+            return last.lowercased()
+        }
+
+        var dependency: String {
+            switch self {
+            case .url(let url, let version): ".package(url: \"\(url)\", from: \"\(version)\")"
+            case .path(let path): ".package(path: \"\(path)\")"
+            }
+        }
+    }
+
+    /// The RoboChain package's published URL — the one place the Swift scaffold takes it from
+    /// (with ``sdkVersion``) — or nil while the project has none; `plugins new` then depends on
+    /// a local checkout by path (`--sdk-path`), and `--sdk-url` gives a URL.
+    public static let sdkURL: String? = nil
+
+    /// The SDK version a new plugin asks for (`from:`): this robochain's.
+    public static var sdkVersion: String { RoboChainVersion.current }
+
     /// One file of a scaffold.
     public struct File: Sendable, Equatable {
         /// The path, relative to the plugin's directory.
@@ -28,13 +62,12 @@ public enum PluginScaffold {
     ///     (stricter than plugin names in general, since it also names a Swift package, its
     ///     targets and a type).
     ///   - language: Swift or Python.
-    ///   - sdkPath: For Swift: the path of the RoboChain package the plugin depends on (offline,
-    ///     by a local path).
+    ///   - sdk: For Swift: where the plugin's package gets the RoboChain package.
     /// - Returns: The files, with paths relative to the plugin's directory.
     /// - Throws: ``PluginHostError/invalidName(_:)`` if the name is invalid.
-    public static func files(name: String, language: Language, sdkPath: String) throws(PluginHostError) -> [File] {
+    public static func files(name: String, language: Language, sdk: SDKSource) throws(PluginHostError) -> [File] {
         guard isStarterName(name) else { throw .invalidName(name) }
-        let files = language == .swift ? swiftFiles(name: name, sdkPath: sdkPath) : pythonFiles(name: name)
+        let files = language == .swift ? swiftFiles(name: name, sdk: sdk) : pythonFiles(name: name)
         return files.map { File(path: $0.0, text: $0.1, isExecutable: $0.2) }
     }
 
@@ -59,9 +92,9 @@ public enum PluginScaffold {
                 help: "Fewest suppliers in the scope a component should have.")])
     }
 
-    static func swiftFiles(name: String, sdkPath: String) -> [(String, String, Bool)] {
+    static func swiftFiles(name: String, sdk: SDKSource) -> [(String, String, Bool)] {
         let type = typeName(name)
-        let identity = String(sdkPath.split(separator: "/").last ?? "robochain").lowercased()
+        let identity = sdk.identity
         let manifest = Self.manifest(name: name, executable: ".build/release/\(name)")
         let package = """
             // swift-tools-version: 6.1
@@ -71,8 +104,8 @@ public enum PluginScaffold {
                 name: "\(name)",
                 platforms: [.macOS(.v15)],
                 dependencies: [
-                    // The RoboChain package, by a local path (machines may be offline).
-                    .package(path: "\(sdkPath)"),
+                    // The RoboChain package: its library RoboChainPluginSDK is the plugin SDK.
+                    \(sdk.dependency),
                 ],
                 targets: [
                     // The analysis, as a library so the tests can call it.
@@ -141,13 +174,13 @@ public enum PluginScaffold {
             import \(type)
 
             @Test func flagsComponentsWithFewLocalSuppliers() throws {
-                let model = try ModelLoader.loadYAML(\"\"\"
+                let model = try ChainModel(yaml: \"\"\"
                     regions: [{id: CN, name: China}, {id: CN-GD, name: Guangdong, parent: CN}]
                     components: [{id: hand, name: Hand, segment: limbs}, {id: eye, name: Eye, segment: senses}]
                     firms:
                       - {id: a, name: A, region: CN-GD, supplies: [hand, eye]}
                       - {id: b, name: B, region: CN-GD, supplies: [eye]}
-                    \"\"\").model
+                    \"\"\")
                 let analysis = \(type)()
                 let options = try OptionValues(declarations: analysis.options, analysis: analysis.name)
                 let result = try analysis.run(AnalysisRequest(model: model, scope: 1, options: options))
@@ -166,6 +199,8 @@ public enum PluginScaffold {
             ```sh
             swift build -c release        # builds .build/release/\(name), the executable plugin.json names
             swift test                    # runs Tests/\(type)Tests
+            robochain plugins check .     # the conformance check against protocol 1
+            robochain plugins install . --link   # links it into ~/.robochain/plugins
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain plugins list
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain analyze MODEL --with \(name) --option minimum=3
             ```

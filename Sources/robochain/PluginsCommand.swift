@@ -77,8 +77,8 @@ struct PluginsNewCommand: ParsableCommand {
         commandName: "new",
         abstract: "Write a ready-to-run plugin to start from.",
         discussion: """
-            Writes OUTPUT/NAME: for Swift, a package depending on the RoboChain plugin SDK by a \
-            local path (no network needed), with the analysis, the plugin executable, a test and \
+            Writes OUTPUT/NAME: for Swift, a package depending on the RoboChain plugin SDK (the \
+            RoboChain package by URL and version; until it is published, a local checkout by path), with the analysis, the plugin executable, a test and \
             plugin.json; for Python, run.py (standard library only), a test and plugin.json. The \
             example analysis flags components with fewer than `minimum` suppliers in the scope. \
             The README in the new directory says how to build, test and run it.
@@ -100,18 +100,35 @@ struct PluginsNewCommand: ParsableCommand {
 
     @Option(
         name: .customLong("sdk-path"),
-        help: ArgumentHelp("For Swift: the RoboChain package to depend on (default: the one this robochain was built from).",
-            valueName: "path"))
+        help: ArgumentHelp("For Swift: depend on the RoboChain package at this path (a local checkout).", valueName: "path"))
     var sdkPath: String?
 
-    func run() throws {
-        let sdk = sdkPath ?? PackageLocation.sourceDirectory
-        if language == .swift && !FileAccess.exists(sdk + "/Package.swift") {
-            throw usageFailure("no RoboChain package at '\(sdk)'; give its path with --sdk-path", command: Self.self)
+    @Option(
+        name: .customLong("sdk-url"),
+        help: ArgumentHelp("For Swift: depend on the RoboChain package at this URL, from this robochain's version.", valueName: "url"))
+    var sdkURL: String?
+
+    /// Where the Swift package gets the SDK: --sdk-path, --sdk-url, the published URL, or (while
+    /// there is none) the checkout this robochain was built from.
+    func sdkSource() throws -> PluginScaffold.SDKSource {
+        if sdkPath != nil && sdkURL != nil { throw usageFailure("give --sdk-path or --sdk-url, not both", command: Self.self) }
+        if let sdkURL { return .url(sdkURL, version: PluginScaffold.sdkVersion) }
+        if sdkPath == nil, let published = PluginScaffold.sdkURL { return .url(published, version: PluginScaffold.sdkVersion) }
+        let path = sdkPath ?? PackageLocation.sourceDirectory
+        if language == .swift && !FileAccess.exists(path + "/Package.swift") {
+            throw usageFailure("no RoboChain package at '\(path)'; give its path with --sdk-path, or its URL with --sdk-url", command: Self.self)
         }
+        if sdkPath == nil && language == .swift {
+            printError("note: the RoboChain package has no published URL yet: the plugin depends on '\(path)' by path (--sdk-path, --sdk-url to choose)")
+        }
+        return .path(path)
+    }
+
+    func run() throws {
+        let sdk = try sdkSource()
         let files: [PluginScaffold.File]
         do {
-            files = try PluginScaffold.files(name: name, language: language, sdkPath: sdk)
+            files = try PluginScaffold.files(name: name, language: language, sdk: sdk)
         } catch {
             throw usageFailure(error.description, command: Self.self)
         }
