@@ -45,8 +45,9 @@ struct PluginsListCommand: ParsableCommand {
             First the version of robochain; then, for each analysis: name, version, protocol, source (built-in, or the plugin's \
             directory), description and options (type, default, help). Plugin directories that \
             were skipped — a bad manifest, a missing or non-executable executable, an unsupported \
-            protocol, a name already taken — are listed with the reason, and warned about on \
-            standard error as every command does.
+            protocol, an incompatible robochain version range, a name already taken — are listed \
+            with the reason and warned about on standard error; other commands do not warn about \
+            them, and --with naming one says why it was skipped.
 
             Examples:
               robochain plugins list
