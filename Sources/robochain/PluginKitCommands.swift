@@ -105,15 +105,26 @@ struct PluginsRequestCommand: ParsableCommand {
             names that directory).
 
             Examples:
-              robochain plugins request Models/guangdong-robots.yaml --with supplier-count > request.json
+              robochain plugins request Models/guangdong-robots.yaml \\
+                  --with supplier-count --option minimum=3 > request.json
               ./run.py < request.json
-              robochain plugins request model.yaml --with supplier-concentration --model-directory /tmp/model-csv
+              robochain plugins request model.yaml --with supplier-concentration \\
+                  --model-directory /tmp/model-csv
             """)
 
     @Argument(help: ArgumentHelp("The model: a .yaml, .yml or .json file, or a CSV directory.", valueName: "model"))
     var model: String
 
-    @OptionGroup var selection: AnalysisSelection
+    @Option(name: .customLong("with"), help: ArgumentHelp("The analysis (plugin) the request is for.", valueName: "name"))
+    var analysis: String
+
+    @Option(help: ArgumentHelp("The region to analyse (default: the model's home).", valueName: "region"))
+    var scope: String?
+
+    @Option(
+        name: .customLong("option"),
+        help: ArgumentHelp("An option of the analysis: KEY=VALUE or NAME.KEY=VALUE, as for analyze.", valueName: "key=value"))
+    var options: [String] = []
 
     @Option(name: .customLong("model-directory"),
         help: ArgumentHelp("For a plugin that takes CSV files: where to write them.", valueName: "directory"))
@@ -124,10 +135,12 @@ struct PluginsRequestCommand: ParsableCommand {
 
     func run() throws {
         try reportingUsageErrors(of: Self.self) {
-            guard selection.analyses.count == 1 else { throw ValidationError("name one analysis with --with NAME") }
             try refuseModelAsOutput(output, model: model)
-            let catalog = discoverAnalyses()
-            let job = try selection.jobs(from: catalog)[0]
+            var selection = AnalysisSelection()
+            selection.analyses = [analysis]
+            selection.scope = scope
+            selection.options = options
+            let job = try selection.jobs(from: discoverAnalyses())[0]
             let stream = try openOutput(output == "-" ? nil : output)
             let loaded = try loadModel(model)
             let scope = try selection.resolveScope(in: loaded.model)
