@@ -115,7 +115,8 @@ struct PluginsRequestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The model: a .yaml, .yml or .json file, or a CSV directory.", valueName: "model"))
     var model: String
 
-    @Option(name: .customLong("with"), help: ArgumentHelp("The analysis (plugin) the request is for.", valueName: "name"))
+    @Option(name: .customLong("with"),
+        help: ArgumentHelp("The analysis the request is for: a name, or a plugin's directory.", valueName: "name|directory"))
     var analysis: String
 
     @Option(help: ArgumentHelp("The region to analyse (default: the model's home).", valueName: "region"))
@@ -137,10 +138,26 @@ struct PluginsRequestCommand: ParsableCommand {
         try reportingUsageErrors(of: Self.self) {
             try refuseModelAsOutput(output, model: model)
             var selection = AnalysisSelection()
-            selection.analyses = [analysis]
             selection.scope = scope
             selection.options = options
-            let job = try selection.jobs(from: discoverAnalyses())[0]
+            let job: AnalysisJob
+            if FileAccess.exists(FileAccess.join(analysis, "plugin.json")) {
+                // A plugin's directory, installed or not.
+                switch PluginDiscovery.load(analysis) {
+                case .skipped(let skipped): throw ValidationError("\(skipped)")
+                case .usable(let plugin):
+                    let available = AvailableAnalysis(external: plugin)
+                    do {
+                        let values = try OptionAssignment.assign(options, to: [(available.name, available.options)])
+                        job = AnalysisJob(analysis: available, options: values[0])
+                    } catch {
+                        throw ValidationError("\(error)")
+                    }
+                }
+            } else {
+                selection.analyses = [analysis]
+                job = try selection.jobs(from: discoverAnalyses())[0]
+            }
             let stream = try openOutput(output == "-" ? nil : output)
             let loaded = try loadModel(model)
             let scope = try selection.resolveScope(in: loaded.model)
