@@ -46,8 +46,8 @@ struct PluginsListCommand: ParsableCommand {
             directory), description and options (type, default, help). Plugin directories that \
             were skipped — a bad manifest, a missing or non-executable executable, an unsupported \
             protocol, an incompatible robochain version range, a name already taken — are listed \
-            with the reason and warned about on standard error; other commands do not warn about \
-            them, and --with naming one says why it was skipped.
+            with the reason and warned about on standard error (other commands warn once per \
+            change, not every time; --with naming one says why it was skipped).
 
             Examples:
               robochain plugins list
@@ -58,7 +58,7 @@ struct PluginsListCommand: ParsableCommand {
     var format: ListFormat = .table
 
     func run() throws {
-        let catalog = discoverAnalyses(warn: true)  // skipped plugins: a warning on standard error here only
+        let catalog = discoverAnalyses(warn: true)  // skipped plugins: a warning on standard error every time
         switch format {
         case .table:
             OutputFile.writeStandardOutput(Array("robochain \(RoboChainVersion.current)\n\n\(catalog.listing)".utf8))

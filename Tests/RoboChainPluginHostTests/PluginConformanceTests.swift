@@ -380,17 +380,28 @@ import Testing
         #expect(version.standardOutput == RoboChainVersion.current + "\n")
     }
 
-    /// Skipped plugins are warned about when listing, or when one is asked for — not on every
-    /// command.
-    @Test func skippedPluginsAreReportedWhenListedOrAskedFor() throws {
+    /// Skipped plugins are warned about when listing, and otherwise once per change — not on
+    /// every command.
+    @Test func skippedPluginsAreWarnedAboutOncePerChange() throws {
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         try plugins.plugin("future", script: "cat", protocolVersion: 2)
-        let analyzed = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--format", "json"])
-        #expect(analyzed.exitStatus == 0)
-        #expect(analyzed.standardError == "")
+        let warning = "warning: plugin '\(plugins.path)/future' skipped: malformed plugin.json: 'protocol' is 2; this robochain supports protocol 1 only\n"
+        let analyze = ["analyze", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--format", "json"]
+        let first = try plugins.robochain(analyze)
+        #expect(first.exitStatus == 0)
+        #expect(first.standardError == warning)
+        let second = try plugins.robochain(analyze)
+        #expect(second.standardError == "")
         let listed = try plugins.robochain(["plugins", "list"])
-        #expect(listed.standardError == "warning: plugin '\(plugins.path)/future' skipped: malformed plugin.json: 'protocol' is 2; this robochain supports protocol 1 only\n")
+        #expect(listed.standardError == warning)
+        try plugins.plugin("lazy", script: "cat", executable: false)
+        let changed = try plugins.robochain(analyze)
+        #expect(changed.standardError == warning + "warning: plugin '\(plugins.path)/lazy' skipped: its executable 'run' is not executable (chmod +x it, with a #! line for a script)\n")
+        #expect(try plugins.robochain(analyze).standardError == "")
+        // Without a HOME to keep the record in, every command warns.
+        let homeless = try CommandRunner.robochain(analyze, environment: ["ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": ""])
+        #expect(homeless.standardError.hasPrefix(warning))
     }
 
     /// A plugin that prints a debug line before its response: the failure shows what it printed.
