@@ -286,7 +286,7 @@ public enum PluginConformance {
         // a value out of range answered with SPEC §5's error rather than a crash.
         for declaration in subject.options {
             checks.append(checkOptionUsed(declaration, subject: subject, fixtures: fixtures, defaults: defaults,
-                firstAnswers: firstAnswers, values: values, timeout: timeout))
+                firstAnswers: firstAnswers, values: values, timeout: timeout, schema: responseSchema))
             checks.append(checkOptionTyped(declaration, subject: subject))
         }
         if let check = checkUsageErrors(subject, fixture: fixtures.first, values: values, timeout: timeout, schema: responseSchema) {
@@ -381,7 +381,7 @@ public enum PluginConformance {
     static func checkOptionUsed(
         _ declaration: OptionDeclaration, subject: Subject, fixtures: [ConformanceFixture], defaults: OptionValues,
         firstAnswers: [String: Answer], values: (([String: OptionValue]) -> Result<OptionValues, AnalysisError>),
-        timeout: Double
+        timeout: Double, schema: JSONSchema
     ) -> ConformanceCheck {
         let name = "option \(declaration.name)"
         guard let current = defaults[declaration.name] else { return ConformanceCheck(name, passed: false, "has no value") }
@@ -395,6 +395,10 @@ public enum PluginConformance {
                     return ConformanceCheck(name, passed: true, "\(declaration.name)=\(candidate) is rejected as out of range, so it is read")
                 }
                 let changed = answer(subject, fixture: fixture, options: options, timeout: timeout).answer
+                if let response = changed.response, let violation = onePerPath(schema.validate(response)).first {
+                    return ConformanceCheck(name, passed: false,
+                        "at \(declaration.name)=\(candidate) on \(fixture.name), the response breaks the response schema at \(violation)")
+                }
                 if firstDifference(baseline.comparable, changed.comparable, path: "") != nil {
                     return ConformanceCheck(name, passed: true,
                         "at \(current) and at \(candidate), the answers on \(fixture.name) differ, so it is read")

@@ -119,9 +119,6 @@ struct PluginsNewCommand: ParsableCommand {
         if language == .swift && !FileAccess.exists(path + "/Package.swift") {
             throw usageFailure("no RoboChain package at '\(path)'; give its path with --sdk-path, or its URL with --sdk-url", command: Self.self)
         }
-        if sdkPath == nil && language == .swift {
-            printError("note: the RoboChain package has no published URL yet: the plugin depends on '\(path)' by path (--sdk-path, --sdk-url to choose)")
-        }
         return .path(path)
     }
 
@@ -151,6 +148,9 @@ struct PluginsNewCommand: ParsableCommand {
                 try OutputFile.createDirectories(String(path[..<path.lastIndex(of: "/")!]))
                 try OutputFile.write(Array(file.text.utf8), to: path)
                 if file.isExecutable { try OutputFile.makeExecutable(path) }
+            }
+            if case .path(let path) = sdk, sdkPath == nil, language == .swift {
+                printError("note: the RoboChain package has no published URL yet: the plugin depends on '\(path)' by path (--sdk-path, --sdk-url to choose)")
             }
             let lines = ["wrote \(directory):"] + files.map { "  \($0.path)" } + ["next: see \(directory)/README.md"]
             OutputFile.writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
