@@ -57,12 +57,9 @@ struct PluginsCheckCommand: ParsableCommand {
             fixtures.insert(ConformanceFixture(name: "guangdong", model: fixture.model), at: 1)
         }
         for path in models {
-            do {
-                fixtures.append(try ConformanceFixture.file(path))
-            } catch {
-                reportInvalidModel(error, path: path)
-                throw ExitStatus.invalidModel
-            }
+            // Loaded as every command loads a model: 66 when missing, 65 when invalid.
+            let loaded = try loadModel(path)
+            fixtures.append(ConformanceFixture(name: String(path.split(separator: "/").last ?? Substring(path)), model: loaded.model))
         }
         let limits = PluginConformance.Limits(seconds: timeLimit, options: options)
         let report: ConformanceReport
