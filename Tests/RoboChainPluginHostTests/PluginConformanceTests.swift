@@ -245,6 +245,18 @@ import Testing
         }
     }
 
+    /// `python/robochain_plugin.py` is the helper `plugins new` writes (re-written with
+    /// RECORD_GOLDEN=1), and passes its own tests.
+    @Test func thePythonHelperIsTheOneShippedAndPassesItsTests() throws {
+        let directory = CommandRunner.packageDirectory.appendingPathComponent("python")
+        let url = directory.appendingPathComponent(PythonHelper.fileName)
+        if Golden.isRecording { try Data(PythonHelper.source.utf8).write(to: url) }
+        #expect(try String(contentsOf: url, encoding: .utf8) == PythonHelper.source,
+            "\(url.path) differs from PythonHelper.source; re-record with RECORD_GOLDEN=1")
+        let tests = try CommandRunner.run("python3", ["-m", "unittest", "-q"], directory: directory)
+        #expect(tests.exitStatus == 0, "\(tests.standardError)")
+    }
+
     @Test func theValidatorChecksTheKeywordsItKnows() throws {
         let schema = try JSONSchema(text: """
             {"type": "object", "required": ["a"], "additionalProperties": false,
