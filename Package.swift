@@ -65,14 +65,18 @@ let package = Package(
         .target(
             name: "RoboChainRendering",
             dependencies: ["CGraphviz", "CSpawn", "CTermination", "RoboChainModel", "RoboChainAnalysis", "RoboChainJSON"]),
+        // Comparison of two runs (SPEC §7): findings and values matched generically.
+        .target(name: "RoboChainComparison", dependencies: ["RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
         // Reports: table, Markdown, CSV and JSON output; the validate summary; atomic output files.
-        .target(name: "RoboChainReports", dependencies: ["CTermination", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON"]),
+        .target(
+            name: "RoboChainReports",
+            dependencies: ["CTermination", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainComparison"]),
         // The command-line tool: parses arguments and calls the libraries.
         .executableTarget(
             name: "robochain",
             dependencies: [
                 "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
-                "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RoboChainComparison", "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
         .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
@@ -94,6 +98,13 @@ let package = Package(
         .testTarget(
             name: "RoboChainRenderingTests",
             dependencies: ["RoboChainRendering", "RoboChainModel", "RoboChainAnalysis", "RoboChainTestSupport", "robochain"],
+            exclude: ["Golden"]),
+        .testTarget(
+            name: "RoboChainComparisonTests",
+            dependencies: [
+                "RoboChainComparison", "RoboChainAnalysis", "RoboChainModel", "RoboChainJSON", "RoboChainReports",
+                "RoboChainRendering", "RoboChainTestSupport", "robochain",
+            ],
             exclude: ["Golden"]),
         .testTarget(
             name: "RoboChainCLITests",

@@ -9,6 +9,9 @@
 #   analyze:    robochain analyze DIR --with gap-detection --with localisation-share --scope CN-GD
 #               --format json --output FILE
 #   validate:   robochain validate DIR
+#   scenario:   robochain analyze … (as above) --without region:JP (a country's firms removed, SPEC §6)
+#   compare:    robochain compare DIR --with gap-detection --with localisation-share --scope CN-GD
+#               --without region:JP --format json --output FILE (two runs of both, one load, SPEC §7)
 # and, on a 10,000-firm model converted to YAML, robochain validate FILE.yaml. Prints the median
 # wall time and peak resident memory (/usr/bin/time) of each, the ratios, and whether the JSON
 # agrees with the reference. Needs ../shared beside the checkout (or SHARED=path).
@@ -61,6 +64,10 @@ for run in $(seq "$runs"); do
   measure analyze "$robochain" analyze "$data" --with gap-detection --with localisation-share --scope CN-GD \
     --format json --output "$work/robochain.json"
   measure validate "$robochain" validate "$data" > /dev/null
+  measure scenario "$robochain" analyze "$data" --with gap-detection --with localisation-share --scope CN-GD \
+    --without region:JP --format json --output "$work/scenario.json"
+  measure compare "$robochain" compare "$data" --with gap-detection --with localisation-share --scope CN-GD \
+    --without region:JP --format json --output "$work/compare.json"
   measure yaml "$robochain" validate "$yaml" > /dev/null
 done
 
@@ -72,12 +79,13 @@ work, runs, firms, agreement = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), 
 def load(name):
     rows = [line.split() for line in open(os.path.join(work, name)) if line.strip()]
     return [float(r[0]) for r in rows], [int(r[1]) for r in rows]
-results = {name: load(name) for name in ["reference", "analyze", "validate", "yaml"]}
+results = {name: load(name) for name in ["reference", "analyze", "validate", "yaml", "scenario", "compare"]}
 def med(xs): return statistics.median(xs)
 print(f"model: {firms:,} firms (CSV), {runs} alternating runs; medians")
 print(f"{'command':<44}{'wall s':>9}{'peak MiB':>10}   runs (s)")
 labels = {"reference": "python3 reference.py --scope CN-GD", "analyze": "robochain analyze (both analyses, JSON file)",
-          "validate": "robochain validate (CSV)", "yaml": "robochain validate (YAML, 10,000 firms)"}
+          "validate": "robochain validate (CSV)", "yaml": "robochain validate (YAML, 10,000 firms)",
+          "scenario": "robochain analyze --without region:JP", "compare": "robochain compare --without region:JP"}
 for name, (times, kb) in results.items():
     print(f"{labels[name]:<44}{med(times):>9.2f}{med(kb) / 1024:>10.0f}   {' '.join(f'{t:.2f}' for t in times)}")
 ref_t, ref_m = med(results["reference"][0]), med(results["reference"][1])
@@ -85,5 +93,7 @@ an_t, an_m = med(results["analyze"][0]), med(results["analyze"][1])
 print(f"speed: analyze is {ref_t / an_t:.1f}x faster than the reference (target 20x)")
 print(f"memory: analyze peaks at {an_m / ref_m:.2f} of the reference's (target at most 0.33)")
 print(f"validate: {med(results['validate'][0]):.2f} s (target under 1.5 s); YAML 10,000 firms: {med(results['yaml'][0]):.2f} s (target under 1 s)")
+print(f"scenario: analyze --without region:JP takes {med(results['scenario'][0]) / an_t:.2f} of analyze's time (target at most 1.2)")
+print(f"compare: two runs of both analyses take {med(results['compare'][0]) / an_t:.2f} of analyze's time (target at most 2.2)")
 print(f"output: {agreement}")
 PY

@@ -239,12 +239,23 @@ public struct FirmTable: Sendable, Equatable {
     public let sources: SparseColumn<String>
     public let notes: SparseColumn<String>
     let index: IDIndex
+    /// For a table made from another by removing firms (a scenario, SPEC §6): the ids `index`
+    /// was built from and the new position of each (-1: removed), so that removing firms does
+    /// not rehash the million ids left; `nil` when `index` indexes ``ids``.
+    let indexRemap: (ids: [String], positions: [Int32])?
 
     /// The number of firms.
     public var count: Int { ids.count }
 
     /// The index of the firm with this id.
-    public func index(of id: String) -> Int? { index.find(id, in: ids) }
+    ///
+    /// - Complexity: O(length of the id), expected.
+    public func index(of id: String) -> Int? {
+        guard let remap = indexRemap else { return index.find(id, in: ids) }
+        guard let old = index.find(id, in: remap.ids) else { return nil }
+        let position = remap.positions[old]
+        return position < 0 ? nil : Int(position)
+    }
 
     /// The region index of a firm.
     @inlinable
@@ -259,6 +270,18 @@ public struct FirmTable: Sendable, Equatable {
     public static func == (lhs: FirmTable, rhs: FirmTable) -> Bool {
         lhs.ids == rhs.ids && lhs.names == rhs.names && lhs.regionIndex == rhs.regionIndex
             && lhs.linkStart == rhs.linkStart && lhs.sources == rhs.sources && lhs.notes == rhs.notes
+    }
+}
+
+extension FirmTable {
+    /// A table whose index indexes its own ids.
+    init(
+        ids: [String], names: [String], regionIndex: [Int32], linkStart: [Int32], sources: SparseColumn<String>,
+        notes: SparseColumn<String>, index: IDIndex
+    ) {
+        self.init(
+            ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart, sources: sources, notes: notes, index: index,
+            indexRemap: nil)
     }
 }
 

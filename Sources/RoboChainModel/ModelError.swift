@@ -19,8 +19,9 @@ public enum ElementKind: String, Sendable, CaseIterable {
     case region, segment, component, firm
 }
 
-/// Why a model could not be loaded (SPEC §1.3). Loading collects every problem it finds;
-/// several come back as ``several(_:)``.
+/// Why a model could not be loaded (SPEC §1.3), or a scenario could not be applied to it
+/// (SPEC §6: the last three cases, usage errors rather than invalid models). Loading collects
+/// every problem it finds; several come back as ``several(_:)``.
 public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
     /// The model path or one of its files cannot be read.
     case unreadable(path: String, reason: String)
@@ -60,6 +61,21 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
     case moreProblems(count: Int)
     /// More than one problem, in the order found.
     case several([ModelError])
+    /// A scenario operation that is not one of SPEC §6 (`operation` as written, e.g. `without x:1`).
+    case invalidScenario(operation: String, problem: String)
+    /// A scenario operation names a firm or region the model does not have; `suggestion` is a
+    /// close id of that kind, if there is one.
+    case unknownScenarioID(operation: String, kind: ElementKind, id: String, suggestion: String?)
+    /// A scenario operation names a firm that an earlier operation removed.
+    case scenarioFirmRemoved(operation: String, firm: String, removedBy: String)
+
+    /// Whether this is a scenario's problem (a usage error, SPEC §6) rather than the model's.
+    public var isScenarioError: Bool {
+        switch self {
+        case .invalidScenario, .unknownScenarioID, .scenarioFirmRemoved: true
+        default: false
+        }
+    }
 
     /// The individual problems (one, unless this is ``several(_:)``).
     public var problems: [ModelError] {
@@ -107,6 +123,12 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
             return "… and \(count) more problems"
         case .several(let errors):
             return errors.map(\.description).joined(separator: "\n")
+        case .invalidScenario(let operation, let problem):
+            return "scenario '\(operation)': \(problem)"
+        case .unknownScenarioID(let operation, let kind, let id, let suggestion):
+            return "scenario '\(operation)': unknown \(kind.rawValue) '\(id)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+        case .scenarioFirmRemoved(let operation, let firm, let removedBy):
+            return "scenario '\(operation)': firm '\(firm)' was already removed by '\(removedBy)'"
         }
     }
 

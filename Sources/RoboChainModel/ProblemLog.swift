@@ -94,7 +94,8 @@ extension ModelError {
             .weightOutOfRange(let location, _, _, _), .shareOutOfRange(let location, _, _, _),
             .weightsExceedOne(let location, _, _):
             location
-        case .unreadable, .unsupportedFormat, .missingFile, .moreProblems, .several:
+        case .unreadable, .unsupportedFormat, .missingFile, .moreProblems, .several, .invalidScenario, .unknownScenarioID,
+            .scenarioFirmRemoved:
             nil
         }
     }

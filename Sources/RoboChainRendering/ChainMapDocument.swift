@@ -103,6 +103,7 @@ struct MapBuilder {
         var lines = ["Scope: " + Wording.region(options.scope, in: model)]
         let ran = annotations.legends.map(\.analysis)
         if !ran.isEmpty { lines.append("Analyses: " + ran.joined(separator: ", ")) }
+        if let scenario = annotations.scenario { lines.append("Scenario: " + scenario.joined(separator: ", ")) }
         if let subtitle { lines.append(subtitle) }
         title += "<BR/><FONT POINT-SIZE=\"13\">" + lines.map { LabelText.htmlLines($0, width: 90) }.joined(separator: "<BR/>") + "</FONT>"
         let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>"

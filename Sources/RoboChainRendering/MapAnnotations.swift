@@ -14,6 +14,8 @@ struct MapAnnotations: Sendable {
     var legends: [(analysis: String, entries: [LegendEntry]?, annotates: Bool)]
     /// What was left out, one sentence each.
     var warnings: [String]
+    /// The scenario the results ran on (SPEC §6), shown under the title; `nil` for none.
+    var scenario: [String]?
 
     init(results: [AnalysisResult], model: ChainModel) {
         var byComponent = [Annotation?](repeating: nil, count: model.components.count)
@@ -57,6 +59,7 @@ struct MapAnnotations: Sendable {
         self.byComponent = byComponent
         self.legends = legends
         self.warnings = warnings
+        scenario = results.lazy.compactMap(\.scenario).first { !$0.isEmpty }
     }
 
     /// `colour` when it is `#rrggbb` or nil; otherwise nil, with `describe(colour)` noted in `bad`.

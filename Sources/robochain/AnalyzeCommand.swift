@@ -68,13 +68,14 @@ struct AnalysisSelection: ParsableArguments {
     /// Runs the jobs, with a progress line at a terminal when they take a while.
     func run(
         _ jobs: [AnalysisJob], model: ChainModel, scope: Int, wantsMap: Bool, wantsTables: Bool = false,
-        measures: SharedMeasures? = nil, display: ProgressDisplay
+        scenario: Scenario = Scenario(), measures: SharedMeasures? = nil, display: ProgressDisplay
     ) -> [Result<AnalysisResult, AnalysisError>] {
         let counter = ProgressDisplay.Counter()
         display.analyses(jobs.map(\.analysis.name), counter: counter)
         defer { display.finish() }
         return AnalysisRunner.run(
-            jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, wantsTables: wantsTables, measures: measures
+            jobs, model: model, scope: scope, timeout: timeout, wantsMap: wantsMap, wantsTables: wantsTables,
+            scenario: scenario.isEmpty ? nil : scenario.descriptions, measures: measures
         ) { _ in
             counter.increment()
         }
@@ -124,6 +125,10 @@ struct AnalyzeCommand: ParsableCommand {
             terminal (not with --quiet); --verbose reports what was loaded, the plugins found and \
             run, and how long each phase took.
 
+            What if: --without firm:ID, --without region:ID and --relocate FIRM=REGION change the \
+            loaded model first, in the order given, for every analysis (plugins included); the \
+            results carry 'scenario'. 'robochain compare' shows what such a change changes.
+
             Exit status: 0 (findings are not failures), 64 bad usage, 65 invalid model, 66 MODEL \
             does not exist or cannot be read, 70 an analysis failed (the others' results are \
             still printed), 1 output not writable.
@@ -136,12 +141,16 @@ struct AnalyzeCommand: ParsableCommand {
                   --format markdown --output report.md
               robochain analyze chain-csv/ --with gap-detection --scope CN-GD-SZ \\
                   --option threshold=0.5 --format json
+              robochain analyze Models/guangdong-robots.yaml --with gap-detection \\
+                  --without region:JP --relocate nabtesco=CN-GD-SZ
             """)
 
     @Argument(help: ModelArgument.help, completion: ModelArgument.completion)
     var model: String
 
     @OptionGroup var selection: AnalysisSelection
+
+    @OptionGroup(title: "Scenario (what if)") var what: ScenarioOptions
 
     @Option(help: ArgumentHelp("Output format: table, json, csv or markdown.", valueName: "format"))
     var format: OutputFormat?
@@ -187,12 +196,14 @@ struct AnalyzeCommand: ParsableCommand {
         let builtIns = catalog.analyses.filter { if case .builtIn = $0.origin { true } else { false } }.map(\.name)
         let jobs = try selection.jobs(from: catalog, names: selection.analyses.isEmpty ? builtIns : nil)
         log.analyses(jobs)
+        let scenario = try what.scenario()
         let stream = try openOutput(output == "-" ? nil : output)
-        let loaded = try loadModel(model, display: display, log: log)
+        var loaded = try loadModel(model, display: display, log: log)
+        loaded.model = try what.apply(scenario, to: loaded.model)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
         let outcomes = selection.run(jobs, model: loaded.model, scope: scope, wantsMap: false, wantsTables: format != .json,
-            display: display)
+            scenario: scenario, display: display)
         timer.lap("analyses")
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
         // A usage error (an option a plugin's own check rejects, as a built-in's would be) ends

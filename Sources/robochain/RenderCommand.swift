@@ -30,6 +30,9 @@ struct RenderCommand: ParsableCommand {
             first few suppliers in the scope, with "+N more"; the default), all (a node per firm, \
             grouped by region).
 
+            --without and --relocate draw the map of a what-if scenario (see 'robochain analyze \
+            --help'); 'robochain compare … --output diff.svg' draws what it changes.
+
             Large models: above --max-nodes nodes (default 2000) the map is simplified and a note \
             says how: firm nodes give way to names, then components are aggregated into one node \
             per segment and level. Layout and rendering get --layout-timeout seconds (default 60) \
@@ -53,6 +56,8 @@ struct RenderCommand: ParsableCommand {
               robochain render big-model/ --max-nodes 500 --layout-timeout 30 \\
                   --output big.svg
               robochain render Models/guangdong-robots.yaml --format dot --output - | less
+              robochain render Models/guangdong-robots.yaml --with localisation-share \\
+                  --without region:JP --output without-japan.svg
             """)
 
     @Argument(help: ModelArgument.help, completion: ModelArgument.completion)
@@ -65,6 +70,8 @@ struct RenderCommand: ParsableCommand {
     var format: MapFormat?
 
     @OptionGroup var selection: AnalysisSelection
+
+    @OptionGroup(title: "Scenario (what if)") var what: ScenarioOptions
 
     @Option(help: ArgumentHelp("How firms appear on the map.", valueName: "mode"))
     var firms: FirmDisplay = .top
@@ -106,16 +113,19 @@ struct RenderCommand: ParsableCommand {
         log.catalog(catalog)
         let jobs = try selection.jobs(from: catalog)
         log.analyses(jobs)
+        let scenario = try what.scenario()
         let display = ProgressDisplay(quiet: selection.quiet)
         try refuseModelAsOutput(output, model: model)
         let stream = try openOutput(output == "-" ? nil : output)
-        let loaded = try loadModel(model, display: display, log: log)
+        var loaded = try loadModel(model, display: display, log: log)
+        loaded.model = try what.apply(scenario, to: loaded.model)
         timer.lap("load")
         let scope = try selection.resolveScope(in: loaded.model)
 
         // The map shows the same supply counts and shares the analyses compute: once for both.
         let measures = SharedMeasures(model: loaded.model, scope: scope)
-        let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, measures: measures, display: display)
+        let outcomes = jobs.isEmpty ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, scenario: scenario, measures: measures,
+            display: display)
         var results: [AnalysisResult] = []
         var failures: [AnalysisError] = []
         for outcome in outcomes {

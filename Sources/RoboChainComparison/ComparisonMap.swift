@@ -1,0 +1,168 @@
+import RoboChainAnalysis
+import RoboChainJSON
+
+/// A component's local share in the two runs of a comparison.
+public struct ShareChange: Sendable, Equatable {
+    public var base: Double?
+    public var other: Double?
+
+    public init(base: Double?, other: Double?) {
+        self.base = base
+        self.other = other
+    }
+
+    /// `other − base`, when both runs have a share.
+    public var change: Double? {
+        guard let base, let other else { return nil }
+        return other - base
+    }
+}
+
+/// The change between two runs drawn on the chain map: components filled by how their local
+/// share moved, bordered and badged where findings appeared or went, with a legend naming the
+/// two runs. The annotations come as one ``AnalysisResult`` (`comparison`) for the map document.
+public enum ComparisonMap {
+    /// The name the map's legend gives the comparison.
+    public static let analysisName = "comparison"
+
+    /// Fill colours, a diverging red–blue scale that reads in grey print and for red–green
+    /// colour blindness (ColorBrewer RdBu).
+    public static let fellMuch = "#b2182b"
+    public static let fell = "#ef8a62"
+    public static let rose = "#67a9cf"
+    public static let roseMuch = "#2166ac"
+    /// A component with a share in one run only (its suppliers all went, or it is new).
+    public static let oneRunOnly = "#bdbdbd"
+    /// Borders of components with findings that appeared or went.
+    public static let appearedBorder = "#b2182b"
+    public static let wentBorder = "#2166ac"
+    /// A change of at least this much (20 percentage points) is drawn in the darker colour.
+    public static let muchThreshold = 0.2
+
+    /// The component shares the map is filled by, read from the results' tables (SPEC §5):
+    /// of the tables whose key column is of type `component` and which have a column of type
+    /// `share`, the one with the most rows in the base run (the first such on a tie; tables of
+    /// one product per row give way to a table of every component), and its first share
+    /// column, in both runs (the other run's table matched by id). Returns `nil` when no result
+    /// has such a table.
+    ///
+    /// - Parameter tables: For each analysis, the tables of its base and other results.
+    public static func componentShares(_ tables: [(base: [TableShape], other: [TableShape])]) -> [String: ShareChange]? {
+        var best: (base: TableShape, other: TableShape, column: String)?
+        for (baseTables, otherTables) in tables {
+            for table in baseTables {
+                guard table.keyType == "component", let column = table.columns.first(where: { $0.type == "share" })?.id,
+                    let otherTable = otherTables.first(where: { $0.id == table.id && $0.keyColumn == table.keyColumn }),
+                    table.rows.count > best?.base.rows.count ?? -1
+                else { continue }
+                best = (table, otherTable, column)
+            }
+        }
+        guard let (table, otherTable, column) = best else { return nil }
+        var shares: [String: ShareChange] = [:]
+        for (key, cells) in table.rows { shares[key, default: ShareChange(base: nil, other: nil)].base = cells[column] ?? nil }
+        for (key, cells) in otherTable.rows { shares[key, default: ShareChange(base: nil, other: nil)].other = cells[column] ?? nil }
+        return shares
+    }
+
+    /// The annotations and legend of the comparison map.
+    ///
+    /// - Parameters:
+    ///   - comparisons: The comparisons of the analyses run.
+    ///   - shares: Each component's local share in both runs (``componentShares(_:)``), or `nil`
+    ///     when no result had one (the map then shows findings only).
+    public static func result(comparisons: [ResultComparison], shares: [String: ShareChange]?) -> AnalysisResult {
+        var annotations: [String: Annotation] = [:]
+        for (component, share) in (shares ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let tip = "local share \(Wording.percent(share.base)) → \(Wording.percent(share.other))"
+            switch (share.base, share.other) {
+            case (nil, nil):
+                continue
+            case (let base?, let other?):
+                guard base != other else { continue }
+                let change = other - base
+                let fill = change <= -muchThreshold ? fellMuch : change < 0 ? fell : change >= muchThreshold ? roseMuch : rose
+                annotations[component] = Annotation(fill: fill, tooltip: tip)
+            default:
+                annotations[component] = Annotation(fill: oneRunOnly, tooltip: tip)
+            }
+        }
+        var appearedAny = false
+        var wentAny = false
+        for comparison in comparisons {
+            for finding in comparison.added {
+                guard let component = finding.component else { continue }
+                appearedAny = true
+                annotations[component] = (annotations[component] ?? Annotation()).merged(with: Annotation(
+                    badge: "+" + finding.kind, tooltip: "appeared: \(finding.kind) (\(comparison.analysis))", border: appearedBorder))
+            }
+            for finding in comparison.removed {
+                guard let component = finding.component else { continue }
+                wentAny = true
+                // An appeared finding's border wins over a finding that went.
+                let border = annotations[component]?.border ?? wentBorder
+                annotations[component] = (annotations[component] ?? Annotation()).merged(with: Annotation(
+                    badge: "−" + finding.kind, tooltip: "went: \(finding.kind) (\(comparison.analysis))", border: border))
+            }
+        }
+        var legend: [LegendEntry] = []
+        if let first = comparisons.first {
+            legend.append(LegendEntry(label: "Base run: " + first.base.description))
+            legend.append(LegendEntry(label: "Other run (drawn): " + first.other.description))
+        }
+        if shares != nil {
+            legend += [
+                LegendEntry(label: "local share fell by 20 points or more", fill: fellMuch),
+                LegendEntry(label: "local share fell", fill: fell),
+                LegendEntry(label: "local share rose", fill: rose),
+                LegendEntry(label: "local share rose by 20 points or more", fill: roseMuch),
+                LegendEntry(label: "local share in one run only", fill: oneRunOnly),
+            ]
+        }
+        if appearedAny { legend.append(LegendEntry(label: "a finding appeared (+kind)", border: appearedBorder, badge: "+")) }
+        if wentAny { legend.append(LegendEntry(label: "a finding went (−kind)", border: wentBorder, badge: "−")) }
+        return AnalysisResult(analysis: analysisName, annotations: annotations, legend: legend)
+    }
+}
+
+/// The shape of a result table that the comparison map needs: its id, key column, columns and
+/// the numbers of its rows by key.
+public struct TableShape: Sendable, Equatable {
+    public var id: String
+    public var keyColumn: String
+    public var keyType: String
+    public var columns: [(id: String, type: String)]
+    /// Each row's numeric cells by column id (`nil`: the cell is null), by row key.
+    public var rows: [(key: String, cells: [String: Double?])]
+
+    public init(id: String, keyColumn: String, keyType: String, columns: [(id: String, type: String)], rows: [(key: String, cells: [String: Double?])]) {
+        self.id = id
+        self.keyColumn = keyColumn
+        self.keyType = keyType
+        self.columns = columns
+        self.rows = rows
+    }
+
+    public static func == (lhs: TableShape, rhs: TableShape) -> Bool {
+        lhs.id == rhs.id && lhs.keyColumn == rhs.keyColumn && lhs.keyType == rhs.keyType
+            && lhs.columns.map(\.id) == rhs.columns.map(\.id) && lhs.columns.map(\.type) == rhs.columns.map(\.type)
+            && lhs.rows.map(\.key) == rhs.rows.map(\.key) && lhs.rows.map(\.cells) == rhs.rows.map(\.cells)
+    }
+
+    /// The tables of a result (SPEC §5; views included) that have a key column.
+    public static func tables(in result: AnalysisResult) -> [TableShape] {
+        result.tables.compactMap { table in
+            guard let key = table.keyColumn else { return nil }
+            let rows: [(key: String, cells: [String: Double?])] = table.rows.indices.compactMap { row in
+                guard let rowKey = table.key(ofRow: row) else { return nil }
+                var cells: [String: Double?] = [:]
+                for (column, cell) in zip(table.columns, table.rows[row]) where column.type.isNumeric {
+                    cells[column.id] = .some(cell?.numberValue)
+                }
+                return (rowKey, cells)
+            }
+            return TableShape(id: table.id, keyColumn: table.columns[key].id, keyType: table.columns[key].type.rawValue,
+                columns: table.columns.map { ($0.id, $0.type.rawValue) }, rows: rows)
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import RoboChainJSON
+import RoboChainTestSupport
+import Testing
+
+/// End-to-end: `robochain compare … --format json` reports exactly the differences between two
+/// separate `analyze` runs (computed here by a plain flattening of their JSON), for a scenario,
+/// another scope and another model; bad input is refused with the documented statuses.
+@Suite struct CompareCommandTests {
+    static let model = "Models/guangdong-robots.yaml"
+    static let analyses = ["--with", "gap-detection", "--with", "localisation-share"]
+
+    /// A finding's identity (SPEC §7): kind and subject.
+    static func identity(_ finding: JSONObject) -> String {
+        let subject = finding["component"]?.stringValue.map { "component:" + $0 } ?? finding["firm"]?.stringValue.map { "firm:" + $0 } ?? ""
+        return (finding["kind"]?.stringValue ?? "") + " " + subject
+    }
+
+    /// Every number of a result under its path of object keys (findings and lists aside).
+    static func numbers(_ value: JSONValue, path: [String] = [], into result: inout [[String]: Double]) {
+        switch value {
+        case .number(let number): result[path] = number
+        case .object(let object):
+            for member in object.members where !(path.isEmpty && ["findings", "scenario"].contains(member.key)) {
+                numbers(member.value, path: path + [member.key], into: &result)
+            }
+        default: break
+        }
+    }
+
+    /// The differences of SPEC §7 between two results, worked out independently of robochain:
+    /// sets of finding identities and a flattening of the numbers.
+    static func expectedDifferences(base: JSONObject, other: JSONObject) -> (added: Set<String>, removed: Set<String>, changed: Set<String>, values: [[String]: [Double]]) {
+        func findings(_ result: JSONObject) -> [String: JSONObject] {
+            var byIdentity: [String: JSONObject] = [:]
+            for finding in result["findings"]?.arrayValue ?? [] {
+                guard var object = finding.objectValue else { continue }
+                object["message"] = nil
+                byIdentity[identity(object)] = object
+            }
+            return byIdentity
+        }
+        let a = findings(base)
+        let b = findings(other)
+        let changed = Set(a.keys.filter { key in b[key].map { !sameMembers($0, a[key]!) } ?? false })
+        var x: [[String]: Double] = [:]
+        var y: [[String]: Double] = [:]
+        numbers(.object(base), into: &x)
+        numbers(.object(other), into: &y)
+        var values: [[String]: [Double]] = [:]
+        for (path, value) in x { if let otherValue = y[path], otherValue != value { values[path] = [value, otherValue] } }
+        return (Set(b.keys).subtracting(a.keys), Set(a.keys).subtracting(b.keys), changed, values)
+    }
+
+    static func sameMembers(_ a: JSONObject, _ b: JSONObject) -> Bool {
+        a.members.count == b.members.count && a.members.allSatisfy { b[$0.key] == $0.value }
+    }
+
+    /// The results of `analyze` (a list of result objects).
+    static func analyze(_ arguments: [String]) throws -> [JSONObject] {
+        let result = try CommandRunner.robochain(["analyze"] + arguments + ["--format", "json"])
+        try #require(result.exitStatus == 0, "analyze failed: \(result.standardError)")
+        let json = try JSONParser.parse(result.standardOutput)
+        return (json.arrayValue ?? [json]).compactMap(\.objectValue)
+    }
+
+    /// Checks `compare` against two `analyze` runs.
+    static func check(compare arguments: [String], base: [String], other: [String], labels: (JSONValue, JSONValue)) throws {
+        let result = try CommandRunner.robochain(["compare"] + arguments + ["--format", "json"])
+        try #require(result.exitStatus == 0, "compare failed: \(result.standardError)")
+        #expect(result.standardError == "")
+        let comparisons = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        let baseResults = try analyze(base)
+        let otherResults = try analyze(other)
+        #expect(comparisons.count == baseResults.count)
+        var differences = 0
+        for (comparison, (baseResult, otherResult)) in zip(comparisons, zip(baseResults, otherResults)) {
+            let object = try #require(comparison.objectValue)
+            #expect(object.keys == ["analysis", "base", "other", "findings", "values"])
+            #expect(object["analysis"] == baseResult["analysis"])
+            #expect(object["base"] == labels.0)
+            #expect(object["other"] == labels.1)
+            let expected = expectedDifferences(base: baseResult, other: otherResult)
+            let findings = try #require(object["findings"]?.objectValue)
+            #expect(findings.keys == ["added", "removed", "changed"])
+            func identities(_ key: String) -> [String] {
+                (findings[key]?.arrayValue ?? []).compactMap { $0.objectValue.map(identity) }
+            }
+            #expect(Set(identities("added")) == expected.added && identities("added").count == expected.added.count)
+            #expect(Set(identities("removed")) == expected.removed && identities("removed").count == expected.removed.count)
+            let changed = (findings["changed"]?.arrayValue ?? []).compactMap { $0.objectValue?["other"]?.objectValue.map(identity) }
+            #expect(Set(changed) == expected.changed && changed.count == expected.changed.count)
+            var values: [[String]: [Double]] = [:]
+            for value in object["values"]?.arrayValue ?? [] {
+                let entry = try #require(value.objectValue)
+                let path = (entry["path"]?.arrayValue ?? []).compactMap(\.stringValue)
+                values[path] = [entry["base"]?.numberValue ?? .nan, entry["other"]?.numberValue ?? .nan]
+            }
+            #expect(values == expected.values)
+            #expect(object["values"]?.arrayValue?.count == expected.values.count)
+            differences += expected.added.count + expected.removed.count + expected.changed.count + expected.values.count
+        }
+        #expect(differences > 0, "the two runs should differ")
+    }
+
+    @Test func aScenarioComparesAsTwoSeparateRuns() throws {
+        try Self.check(
+            compare: [Self.model] + Self.analyses + ["--without", "region:JP", "--relocate", "leaderdrive=CN-GD-SZ"],
+            base: [Self.model] + Self.analyses,
+            other: [Self.model] + Self.analyses + ["--without", "region:JP", "--relocate", "leaderdrive=CN-GD-SZ"],
+            labels: (["model": "guangdong-robots", "scope": "CN-GD", "scenario": []],
+                     ["model": "guangdong-robots", "scope": "CN-GD", "scenario": ["without region:JP", "relocate leaderdrive=CN-GD-SZ"]]))
+    }
+
+    @Test func anotherScopeComparesAsTwoSeparateRuns() throws {
+        try Self.check(
+            compare: [Self.model] + Self.analyses + ["--against-scope", "CN-JS"],
+            base: [Self.model] + Self.analyses,
+            other: [Self.model] + Self.analyses + ["--scope", "CN-JS"],
+            labels: (["model": "guangdong-robots", "scope": "CN-GD", "scenario": []],
+                     ["model": "guangdong-robots", "scope": "CN-JS", "scenario": []]))
+    }
+
+    @Test func anotherModelComparesAsTwoSeparateRuns() throws {
+        // Next year's model: another id and a firm more in Shenzhen; the other run also loses Nabtesco.
+        let directory = try TemporaryDirectory("compare-versions")
+        defer { directory.remove() }
+        var text = try String(contentsOfFile: Self.model, encoding: .utf8)
+        text = text.replacingOccurrences(of: "id: guangdong-robots\n", with: "id: guangdong-robots-2026\n")
+        text += "  - {id: newco, name: NewCo 新公司, region: CN-GD-SZ, supplies: [{component: rv-reducer, share: 0.1}]}\n"
+        let next = try directory.write(text, to: "next.yaml")
+        try Self.check(
+            compare: [Self.model, "--against", next, "--scope", "CN-GD-SZ"] + Self.analyses + ["--without", "firm:nabtesco"],
+            base: [Self.model, "--scope", "CN-GD-SZ"] + Self.analyses,
+            other: [next, "--scope", "CN-GD-SZ"] + Self.analyses + ["--without", "firm:nabtesco"],
+            labels: (["model": "guangdong-robots", "scope": "CN-GD-SZ", "scenario": []],
+                     ["model": "guangdong-robots-2026", "scope": "CN-GD-SZ", "scenario": ["without firm:nabtesco"]]))
+    }
+
+    @Test func removingEveryFirmIsAllowed() throws {
+        var scenario: [String] = []
+        for country in ["CN", "US", "JP", "DE", "CH", "GB", "SE", "DK", "CA"] { scenario += ["--without", "region:\(country)"] }
+        let result = try CommandRunner.robochain(["compare", Self.model, "--with", "gap-detection", "--format", "json"] + scenario)
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let comparison = try #require(try JSONParser.parse(result.standardOutput).objectValue)
+        let added = comparison["findings"]?.objectValue?["added"]?.arrayValue ?? []
+        #expect(!added.isEmpty && added.allSatisfy { $0.objectValue?["kind"] == "unsupplied" })
+    }
+
+    @Test func aFailingPluginLeavesTheOtherComparisons() throws {
+        let directory = try TemporaryDirectory("compare-plugin")
+        defer { directory.remove() }
+        try directory.write("""
+            {"name": "broken", "version": "1.0.0", "protocol": 1, "executable": "run", "description": "fails"}
+            """, to: "plugins/broken/plugin.json")
+        try directory.write("#!/bin/sh\necho 'cannot cope' >&2\nexit 3\n", to: "plugins/broken/run", executable: true)
+        let result = try CommandRunner.robochain(
+            ["compare", Self.model, "--with", "broken", "--with", "gap-detection", "--without", "region:JP", "--format", "json"],
+            environment: ["ROBOCHAIN_PLUGIN_PATH": directory.url.appendingPathComponent("plugins").path, "HOME": directory.path])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains("broken") && result.standardError.contains("cannot cope"))
+        let comparisons = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
+        #expect(comparisons.map { $0.objectValue?["analysis"] } == ["gap-detection"])
+    }
+
+    @Test func badInputIsRefusedNamingIt() throws {
+        let directory = try TemporaryDirectory("compare-errors")
+        defer { directory.remove() }
+        let bad = try directory.write("regions:\n  - {id: CN, name: China}\ncomponents: []\nfirms:\n  - {id: acme, name: Acme, region: CN-XX}\n",
+            to: "bad.yaml")
+        let cases: [([String], Int32, String)] = [
+            (["--against-scope", "CN-JX"], 64,
+             "Error: unknown --against-scope 'CN-JX': '\(Self.model)' has no region 'CN-JX'; did you mean 'CN-JS'?"),
+            (["--without", "firm:nabtescoo"], 64, "Error: scenario 'without firm:nabtescoo': unknown firm 'nabtescoo'; did you mean 'nabtesco'?"),
+            (["--without", "segment:limbs"], 64, "Error: scenario 'without segment:limbs': unknown selector 'segment': give firm:ID or region:ID"),
+            (["--relocate", "nabtesco=CN-GD-XZ"], 64, "Error: scenario 'relocate nabtesco=CN-GD-XZ': unknown region 'CN-GD-XZ'; did you mean 'CN-GD-SZ'?"),
+            (["--against", bad], 65, "error: invalid model '\(bad)' (1 problem):\n  \(bad):5: 'region' of firm 'acme' names unknown region 'CN-XX'"),
+            (["--format", "xlsx"], 64, "Error: unknown --format 'xlsx'; give table, json, csv, markdown, svg, png, pdf or dot"),
+        ]
+        for (arguments, status, message) in cases {
+            let result = try CommandRunner.robochain(["compare", Self.model, "--with", "gap-detection"] + arguments)
+            #expect(result.exitStatus == status, "\(arguments)")
+            #expect(result.standardOutput == "")
+            #expect(result.standardError.hasPrefix(message + "\n"), "\(result.standardError)")
+        }
+        // A base scope the other model lacks.
+        let small = try directory.write("home: CN\nregions:\n  - {id: CN, name: China}\ncomponents: []\nfirms: []\n", to: "small.yaml")
+        let result = try CommandRunner.robochain(["compare", Self.model, "--with", "gap-detection", "--against", small])
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError.hasPrefix("Error: the base scope 'CN-GD' is not a region of '\(small)'; give --against-scope REGION\n"))
+    }
+}
