@@ -96,8 +96,9 @@ struct PluginsRequestCommand: ParsableCommand {
         abstract: "Write the request a plugin would be sent.",
         discussion: """
             Writes exactly the JSON request (SPEC §5) that 'robochain analyze MODEL --with NAME' \
-            with the same --scope and --option would write to the plugin's standard input: pipe \
-            it into the plugin to run it by hand, or keep it as a test fixture. For a plugin that \
+            with the same --scope, --option and scenario options (--without, --relocate, SPEC §6) \
+            would write to the plugin's standard input: pipe it into the plugin to run it by \
+            hand, or keep it as a test fixture. For a plugin that \
             takes the model as CSV files, --model-directory says where to write them (the request \
             names that directory).
 
@@ -105,6 +106,8 @@ struct PluginsRequestCommand: ParsableCommand {
               robochain plugins request Models/guangdong-robots.yaml \\
                   --with supplier-count --option minimum=3 > request.json
               ./run.py < request.json
+              robochain plugins request Models/guangdong-robots.yaml \\
+                  --with supplier-count --without region:JP > without-japan.json
               robochain plugins request model.yaml --with supplier-concentration \\
                   --model-directory /tmp/model-csv
             """)
@@ -123,6 +126,8 @@ struct PluginsRequestCommand: ParsableCommand {
         name: .customLong("option"),
         help: ArgumentHelp("An option of the analysis: KEY=VALUE or NAME.KEY=VALUE, as for analyze.", valueName: "key=value"))
     var options: [String] = []
+
+    @OptionGroup(title: "Scenario (what if)") var what: ScenarioOptions
 
     @Option(name: .customLong("model-directory"),
         help: ArgumentHelp("For a plugin that takes CSV files: where to write them.", valueName: "directory"))
@@ -155,8 +160,11 @@ struct PluginsRequestCommand: ParsableCommand {
                 selection.analyses = [analysis]
                 job = try selection.jobs(from: discoverAnalyses())[0]
             }
+            let scenario = try what.scenario()
             let stream = try openOutput(output == "-" ? nil : output)
-            let loaded = try loadModel(model)
+            var loaded = try loadModel(model)
+            // The plugin is sent the model as changed by the scenario (SPEC §6).
+            loaded.model = try what.apply(scenario, to: loaded.model)
             let scope = try selection.resolveScope(in: loaded.model)
             do {
                 stream.write(try AnalysisRunner.request(for: job.analysis, model: loaded.model, scope: scope, options: job.options,

@@ -284,7 +284,9 @@ import Testing
         defer { plugins.remove() }
         try plugins.plugin("recorder", script: "cat > \"$0.request\"\necho '\(PluginFixtures.response("recorder"))'",
             options: #"{"limit": {"type": "integer", "default": 3}}"#)
-        let arguments = ["Models/guangdong-robots.yaml", "--with", "recorder", "--option", "limit=7", "--scope", "CN"]
+        // With a scenario (SPEC §6): the plugin is sent the changed model.
+        let arguments = ["Models/guangdong-robots.yaml", "--with", "recorder", "--option", "limit=7", "--scope", "CN",
+            "--without", "region:JP"]
         let analyzed = try plugins.robochain(["analyze"] + arguments + ["--format", "json"])
         #expect(analyzed.exitStatus == 0, "\(analyzed.standardError)")
         let received = try String(contentsOf: URL(fileURLWithPath: plugins.path + "/recorder/run.request"), encoding: .utf8)
@@ -292,6 +294,8 @@ import Testing
         #expect(written.exitStatus == 0)
         #expect(written.standardOutput == received + "\n")
         #expect(received.hasPrefix(#"{"protocol":1,"analysis":"recorder","scope":"CN","options":{"limit":7},"model":{"id":"guangdong-robots""#))
+        let firms = try JSONParser.parse(received).objectValue?["model"]?.objectValue?["firms"]?.arrayValue ?? []
+        #expect(!firms.isEmpty && !firms.contains { $0.objectValue?["region"] == "JP" })
         let csvWithout = try CommandRunner.robochain(["plugins", "request", "Models/guangdong-robots.yaml", "--with", "supplier-concentration"],
             environment: ["ROBOCHAIN_PLUGIN_PATH": "Plugins"])
         #expect(csvWithout.exitStatus == 64)
