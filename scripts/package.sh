@@ -29,7 +29,7 @@ cp README.md LICENSE "$stage/"
 cp scripts/install.sh scripts/uninstall.sh "$stage/"
 cp -R Models docs "$stage/"
 mkdir -p "$stage/plugins"
-cp -R Plugins/SupplierConcentration "$stage/plugins/"
+cp -RL Plugins/SupplierConcentration "$stage/plugins/"  # -L: its helper module is a link to python/
 find "$stage" -name __pycache__ -prune -exec rm -rf {} +
 
 mtime=$(git log -1 --format=%ct 2>/dev/null || date +%s)

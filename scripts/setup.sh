@@ -37,6 +37,17 @@ if ! python3 -c 'import openpyxl' >/dev/null 2>&1; then
     || echo "setup: could not install openpyxl; the workbook's reader test will be skipped" >&2
 fi
 
+# The tests check the protocol's JSON Schemas (docs/schemas) with an independent validator.
+if ! python3 -c 'import jsonschema; jsonschema.Draft202012Validator' >/dev/null 2>&1; then
+  echo "setup: installing jsonschema (Python) for the schema tests" >&2
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq python3-pip >/dev/null
+  fi
+  python3 -m pip install --quiet --user jsonschema 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages jsonschema
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
   for candidate in /opt/swift/usr/bin /usr/share/swift/usr/bin "$HOME/.local/share/swiftly/bin"; do
     if [ -x "$candidate/swift" ]; then export PATH="$candidate:$PATH"; break; fi

@@ -26,21 +26,9 @@ import operator
 import os
 import sys
 
+from robochain_plugin import link_weights  # SPEC §2's supply-link weights, from the project's helper module
+
 NAME = "supplier-concentration"
-
-
-def link_weights(shares):
-    """The weights of one component's supply links (SPEC §2), from their shares (None: absent)."""
-    given = [s for s in shares if s is not None]
-    if not given:
-        weights = [1.0] * len(shares)
-    else:
-        missing = len(shares) - len(given)
-        rest = max(0.0, 1.0 - sum(given)) / missing if missing else 0.0
-        weights = [s if s is not None else rest for s in shares]
-    if sum(weights) <= 0:
-        weights = [1.0] * len(shares)
-    return weights
 
 
 def concentration(count, given):

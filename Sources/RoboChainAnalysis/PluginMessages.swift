@@ -720,6 +720,8 @@ public struct PluginManifest: Sendable, Equatable {
     /// How the plugin wants the model (SPEC §5 `input`): `json` in the request, or `csv`, a
     /// directory of CSV files whose path the request gives as `modelDirectory`.
     public var input: Input
+    /// The robochain versions the plugin works with (`"robochain": ">=0.3 <1.0"`); nil: any.
+    public var robochain: VersionRange?
 
     /// The forms a plugin can take the model in.
     public enum Input: String, Sendable, CaseIterable {
@@ -728,9 +730,10 @@ public struct PluginManifest: Sendable, Equatable {
 
     public init(
         name: String, version: String, protocolVersion: Int = pluginProtocolVersion, executable: String,
-        description: String, options: [OptionDeclaration], input: Input = .json
+        description: String, options: [OptionDeclaration], input: Input = .json, robochain: VersionRange? = nil
     ) {
         self.input = input
+        self.robochain = robochain
         self.name = name
         self.version = version
         self.protocolVersion = protocolVersion
@@ -754,7 +757,8 @@ public struct PluginManifest: Sendable, Equatable {
             .init("name", .string(name)), .init("version", .string(version)),
             .init("protocol", .number(Double(protocolVersion))), .init("executable", .string(executable)),
             .init("description", .string(description)), .init("options", OptionDeclaration.json(options)),
-        ] + (input == .json ? [] : [.init("input", .string(input.rawValue))])))
+        ] + (input == .json ? [] : [.init("input", .string(input.rawValue))])
+            + (robochain.map { [.init("robochain", .string($0.description))] } ?? [])))
     }
 
     /// Reads and checks a manifest.
@@ -834,8 +838,16 @@ public struct PluginManifest: Sendable, Equatable {
             }
             input = value
         }
+        var robochain: VersionRange?
+        if let text = try object.messageString("robochain", message: message, path: "") {
+            guard let range = VersionRange(text) else {
+                throw .malformedMessage(message: message, path: "robochain",
+                    problem: "is '\(text)'; write the robochain versions the plugin works with as comparisons, e.g. \">=0.1 <1.0\"")
+            }
+            robochain = range
+        }
         return PluginManifest(name: name, version: version, protocolVersion: Int(protocolNumber), executable: executable,
-            description: description, options: options, input: input)
+            description: description, options: options, input: input, robochain: robochain)
     }
 }
 

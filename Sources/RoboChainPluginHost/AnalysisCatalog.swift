@@ -83,6 +83,11 @@ public struct AnalysisCatalog: Sendable {
         return catalog
     }
 
+    /// A catalog of this analysis alone (`plugins info` lists it as `plugins list` would).
+    public func only(_ analysis: AvailableAnalysis) -> AnalysisCatalog {
+        AnalysisCatalog(analyses: [analysis], skipped: [])
+    }
+
     /// The analysis with this name.
     public func analysis(named name: String) -> AvailableAnalysis? {
         analyses.first { $0.name == name }

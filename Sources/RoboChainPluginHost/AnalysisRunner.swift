@@ -124,17 +124,47 @@ public enum AnalysisRunner {
     public static func runExternal(
         _ plugin: ExternalPlugin, request: [UInt8], model: ChainModel, scope: String, timeout: Double
     ) -> Result<AnalysisResult, AnalysisError> {
+        exchange(plugin, request: request, model: model, scope: scope, timeout: timeout).result
+    }
+
+    /// One request answered by an external plugin: what it wrote, and what that means.
+    public struct Exchange: Sendable {
+        /// The result, or the failure, as ``runExternal(_:request:model:scope:timeout:)`` gives it.
+        public var result: Result<AnalysisResult, AnalysisError>
+        /// Its standard output, parsed; nil when it is not JSON (or it failed before writing).
+        public var response: JSONValue?
+        /// Its standard output as written.
+        public var standardOutput: [UInt8]
+        /// The last lines of its standard error.
+        public var standardErrorTail: [String]
+        /// Seconds from start to exit.
+        public var seconds: Double
+    }
+
+    /// Runs an external plugin on one request and keeps what it wrote besides its meaning (for
+    /// `plugins check`).
+    public static func exchange(
+        _ plugin: ExternalPlugin, request: [UInt8], model: ChainModel, scope: String, timeout: Double
+    ) -> Exchange {
         let name = plugin.manifest.name
+        let started = ContinuousClock.now
         let outcome = ChildProcess.run(
             executable: plugin.executablePath, directory: plugin.directory, input: request, timeout: timeout,
             outputLimit: outputLimit)
+        let elapsed = started.duration(to: .now).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let tail = outcome.standardErrorLines(last: 20)
-        func failure(_ cause: String) -> Result<AnalysisResult, AnalysisError> {
+        var response: JSONValue?
+        func finish(_ result: Result<AnalysisResult, AnalysisError>) -> Exchange {
+            Exchange(result: result, response: response, standardOutput: outcome.standardOutput, standardErrorTail: tail,
+                seconds: seconds)
+        }
+        func failure(_ cause: String) -> Exchange {
             var cause = cause
             if let taken = outcome.inputWrittenBeforeClose {
                 cause += " (it closed its standard input after reading \(taken) of the request's \(request.count) bytes)"
             }
-            return .failure(.pluginFailed(analysis: name, cause: cause, standardErrorTail: tail))
+            return finish(.failure(.pluginFailed(analysis: name, cause: cause, standardErrorTail: tail)))
         }
         if outcome.timedOut {
             return failure("it did not finish within \(formatSeconds(timeout)) seconds (--timeout), so it was killed")
@@ -155,18 +185,50 @@ public enum AnalysisRunner {
         guard outcome.standardOutput.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             return failure("it exited without writing a response on standard output")
         }
-        let json: JSONValue
         do {
-            json = try JSONParser.parse(outcome.standardOutput)
+            response = try JSONParser.parse(outcome.standardOutput)
         } catch {
-            return failure("its standard output is not one JSON object: \(error)")
+            return failure("its standard output is not one JSON object: \(error); it began \(escapedStart(outcome.standardOutput))"
+                + " (a plugin writes only its response there: debug lines and logs go to standard error)")
         }
         do {
-            return .success(try AnalysisResult.decodeResponse(json, analysis: name, scope: scope, model: model))
+            return finish(.success(try AnalysisResult.decodeResponse(response!, analysis: name, scope: scope, model: model)))
         } catch {
-            if case .rejected = error { return .failure(error) }
+            if case .rejected = error { return finish(.failure(error)) }
             return failure("it sent a malformed response: \(error.description.replacingPrefix("malformed response: ", with: ""))")
         }
+    }
+
+    /// The first 200 bytes of `bytes`, quoted, with control characters, quotes, backslashes and
+    /// bytes that are not UTF-8 escaped (`\n`, `\u{1b}`, `\x{ff}`), and `…` when there is more.
+    public static func escapedStart(_ bytes: [UInt8], limit: Int = 200) -> String {
+        let shown = Array(bytes.prefix(limit))
+        var text = "\""
+        var index = 0
+        while index < shown.count {
+            let byte = shown[index]
+            // The length of the UTF-8 sequence starting here, when it is one and complete.
+            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
+            if length > 1, index + length <= shown.count,
+                let scalar = String(validating: shown[index..<index + length], as: UTF8.self)
+            {
+                text += scalar
+                index += length
+                continue
+            }
+            switch byte {
+            case 0x0A: text += "\\n"
+            case 0x0D: text += "\\r"
+            case 0x09: text += "\\t"
+            case 0x22: text += "\\\""
+            case 0x5C: text += "\\\\"
+            case 0x20..<0x7F: text.unicodeScalars.append(Unicode.Scalar(byte))
+            case 0..<0x20, 0x7F: text += "\\u{\(String(byte, radix: 16))}"
+            default: text += "\\x{\(String(byte, radix: 16))}"
+            }
+            index += 1
+        }
+        return text + "\"" + (bytes.count > limit ? "…" : "")
     }
 
     static func formatSeconds(_ seconds: Double) -> String {

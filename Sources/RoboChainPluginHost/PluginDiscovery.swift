@@ -103,6 +103,10 @@ public enum PluginDiscovery {
         } catch {
             return .skipped(SkippedPlugin(directory: directory, reason: error.description))
         }
+        if let range = manifest.robochain, !range.contains(RoboChainVersion.current) {
+            return .skipped(SkippedPlugin(directory: directory,
+                reason: "it works with robochain \(range) (its manifest's 'robochain'), and this is robochain \(RoboChainVersion.current)"))
+        }
         let executable = FileAccess.join(directory, manifest.executable)
         guard FileAccess.exists(executable) else {
             let hint = manifest.executable.hasPrefix(".build/") ? "; build the plugin first (swift build -c release, in its directory)" : ""

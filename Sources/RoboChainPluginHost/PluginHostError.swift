@@ -17,6 +17,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
     case invalidName(String)
     /// An option value is of its declared type but the analysis' check rejects it.
     case rejectedOption(AnalysisError)
+    /// `plugins install` or `plugins remove` could not do it, for the reason given.
+    case installation(String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum PluginHostError: Swift.Error, Sendable, Equatable, CustomStringConve
             "'\(analysis)' needs its option '\(option)' (\(type.withArticle), no default): give --option \(analysis).\(option)=VALUE"
         case .rejectedOption(let error):
             error.description
+        case .installation(let problem):
+            problem
         case .invalidName(let name):
             "'\(name)' is not a valid analysis name: use lowercase letters, digits and hyphens, starting with a letter"
         }

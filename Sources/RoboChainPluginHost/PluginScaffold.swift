@@ -13,6 +13,40 @@ public enum PluginScaffold {
         case swift, python
     }
 
+    /// Where a Swift plugin gets the RoboChain package (its SDK) from.
+    public enum SDKSource: Sendable, Equatable {
+        /// A published package, by URL and the lowest version wanted (`from:`).
+        case url(String, version: String)
+        /// A local checkout, by path (offline; for development and the tests).
+        case path(String)
+
+        /// The package's identity as SwiftPM derives it: the last path component, without `.git`, lowercased.
+        var identity: String {
+            let location = switch self {
+            case .url(let url, _): url
+            case .path(let path): path
+            }
+            var last = String(location.split(separator: "/").last ?? "robochain")
+            if last.hasSuffix(".git") { last.removeLast(4) }
+            return last.lowercased()
+        }
+
+        var dependency: String {
+            switch self {
+            case .url(let url, let version): ".package(url: \"\(url)\", from: \"\(version)\")"
+            case .path(let path): ".package(path: \"\(path)\")"
+            }
+        }
+    }
+
+    /// The RoboChain package's published URL — the one place the Swift scaffold takes it from
+    /// (with ``sdkVersion``) — or nil while the project has none; `plugins new` then depends on
+    /// a local checkout by path (`--sdk-path`), and `--sdk-url` gives a URL.
+    public static let sdkURL: String? = nil
+
+    /// The SDK version a new plugin asks for (`from:`): this robochain's.
+    public static var sdkVersion: String { RoboChainVersion.current }
+
     /// One file of a scaffold.
     public struct File: Sendable, Equatable {
         /// The path, relative to the plugin's directory.
@@ -28,13 +62,12 @@ public enum PluginScaffold {
     ///     (stricter than plugin names in general, since it also names a Swift package, its
     ///     targets and a type).
     ///   - language: Swift or Python.
-    ///   - sdkPath: For Swift: the path of the RoboChain package the plugin depends on (offline,
-    ///     by a local path).
+    ///   - sdk: For Swift: where the plugin's package gets the RoboChain package.
     /// - Returns: The files, with paths relative to the plugin's directory.
     /// - Throws: ``PluginHostError/invalidName(_:)`` if the name is invalid.
-    public static func files(name: String, language: Language, sdkPath: String) throws(PluginHostError) -> [File] {
+    public static func files(name: String, language: Language, sdk: SDKSource) throws(PluginHostError) -> [File] {
         guard isStarterName(name) else { throw .invalidName(name) }
-        let files = language == .swift ? swiftFiles(name: name, sdkPath: sdkPath) : pythonFiles(name: name)
+        let files = language == .swift ? swiftFiles(name: name, sdk: sdk) : pythonFiles(name: name)
         return files.map { File(path: $0.0, text: $0.1, isExecutable: $0.2) }
     }
 
@@ -59,9 +92,9 @@ public enum PluginScaffold {
                 help: "Fewest suppliers in the scope a component should have.")])
     }
 
-    static func swiftFiles(name: String, sdkPath: String) -> [(String, String, Bool)] {
+    static func swiftFiles(name: String, sdk: SDKSource) -> [(String, String, Bool)] {
         let type = typeName(name)
-        let identity = String(sdkPath.split(separator: "/").last ?? "robochain").lowercased()
+        let identity = sdk.identity
         let manifest = Self.manifest(name: name, executable: ".build/release/\(name)")
         let package = """
             // swift-tools-version: 6.1
@@ -71,8 +104,8 @@ public enum PluginScaffold {
                 name: "\(name)",
                 platforms: [.macOS(.v15)],
                 dependencies: [
-                    // The RoboChain package, by a local path (machines may be offline).
-                    .package(path: "\(sdkPath)"),
+                    // The RoboChain package: its library RoboChainPluginSDK is the plugin SDK.
+                    \(sdk.dependency),
                 ],
                 targets: [
                     // The analysis, as a library so the tests can call it.
@@ -141,13 +174,13 @@ public enum PluginScaffold {
             import \(type)
 
             @Test func flagsComponentsWithFewLocalSuppliers() throws {
-                let model = try ModelLoader.loadYAML(\"\"\"
+                let model = try ChainModel(yaml: \"\"\"
                     regions: [{id: CN, name: China}, {id: CN-GD, name: Guangdong, parent: CN}]
                     components: [{id: hand, name: Hand, segment: limbs}, {id: eye, name: Eye, segment: senses}]
                     firms:
                       - {id: a, name: A, region: CN-GD, supplies: [hand, eye]}
                       - {id: b, name: B, region: CN-GD, supplies: [eye]}
-                    \"\"\").model
+                    \"\"\")
                 let analysis = \(type)()
                 let options = try OptionValues(declarations: analysis.options, analysis: analysis.name)
                 let result = try analysis.run(AnalysisRequest(model: model, scope: 1, options: options))
@@ -166,6 +199,8 @@ public enum PluginScaffold {
             ```sh
             swift build -c release        # builds .build/release/\(name), the executable plugin.json names
             swift test                    # runs Tests/\(type)Tests
+            robochain plugins check .     # the conformance check against protocol 1
+            robochain plugins install . --link   # links it into ~/.robochain/plugins
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain plugins list
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain analyze MODEL --with \(name) --option minimum=3
             ```
@@ -192,58 +227,33 @@ public enum PluginScaffold {
             \"\"\"\(name): a RoboChain analysis plugin (protocol 1), Python standard library only.
 
             robochain runs this script with no arguments in its directory, writes one JSON request on
-            standard input and reads one JSON response from standard output. Standard error is the log.
+            standard input and reads one JSON response from standard output. robochain_plugin.py, beside
+            it, reads the request and writes the response; print() goes to standard error, the log.
             \"\"\"
-            import json
-            import sys
-
-            NAME = "\(name)"
+            import robochain_plugin as rc
 
 
-            def within(parents, region, scope):
-                \"\"\"Whether region is scope or lies below it.\"\"\"
-                while region is not None:
-                    if region == scope:
-                        return True
-                    region = parents.get(region)
-                return False
-
-
-            def analyse(request):
-                \"\"\"The response for one request.\"\"\"
-                model, scope = request["model"], request["scope"]
+            def analyse(request, model):
+                \"\"\"The response (without protocol and analysis) for one request.\"\"\"
+                scope = request["scope"]
                 minimum = request["options"]["minimum"]
-                parents = {r["id"]: r.get("parent") for r in model["regions"]}
-                local = {c["id"]: 0 for c in model["components"]}
-                for firm in model["firms"]:
-                    if within(parents, firm["region"], scope):
-                        for link in firm.get("supplies", []):
-                            component = link if isinstance(link, str) else link["component"]
-                            local[component] += 1
+                if minimum < 0:
+                    raise rc.UsageError(f"option 'minimum' of '{request['analysis']}' must be 0 or more, not {minimum}")
                 findings, annotations = [], {}
-                for component in model["components"]:
-                    count = local[component["id"]]
+                for component in model.component_ids:
+                    count = sum(1 for firm, _ in model.suppliers(component) if model.within(model.firms[firm]["region"], scope))
                     if count < minimum:
-                        message = f"{component['name']} has {count} supplier(s) in {scope}, fewer than {minimum}."
-                        findings.append({"component": component["id"], "kind": "few-local-suppliers",
-                                         "severity": "high" if count == 0 else "medium", "message": message,
-                                         "localSuppliers": count})
-                        annotations[component["id"]] = {"badge": f"<{minimum}", "tooltip": message}
-                return {"protocol": 1, "analysis": request.get("analysis", NAME), "findings": findings,
-                        "metrics": {"flagged": len(findings), "components": len(model["components"])},
+                        message = f"{model.name(component)} has {count} supplier(s) in {scope}, fewer than {minimum}."
+                        findings.append(rc.finding("few-local-suppliers", "high" if count == 0 else "medium", message,
+                                                   component=component, localSuppliers=count))
+                        annotations[component] = {"badge": f"<{minimum}", "tooltip": message}
+                return {"findings": findings,
+                        "metrics": {"flagged": len(findings), "components": len(model.component_ids)},
                         "annotations": annotations}
 
 
-            def main():
-                request = json.load(sys.stdin)
-                if request.get("protocol") != 1:
-                    sys.exit(f"{NAME}: unsupported protocol {request.get('protocol')!r}")
-                json.dump(analyse(request), sys.stdout, ensure_ascii=False)
-                sys.stdout.write("\\n")
-
-
             if __name__ == "__main__":
-                main()
+                rc.run(analyse)
 
             """
         let tests = """
@@ -254,6 +264,7 @@ public enum PluginScaffold {
             import sys
             import unittest
 
+            import robochain_plugin as rc
             import run
 
             REQUEST = {
@@ -271,9 +282,13 @@ public enum PluginScaffold {
 
             class AnalyseTests(unittest.TestCase):
                 def test_flags_components_with_few_local_suppliers(self):
-                    response = run.analyse(REQUEST)
+                    response = rc.answer(REQUEST, run.analyse)
                     self.assertEqual([f["component"] for f in response["findings"]], ["hand"])
                     self.assertEqual(response["metrics"]["flagged"], 1)
+
+                def test_a_negative_minimum_is_a_usage_error(self):
+                    request = dict(REQUEST, options={"minimum": -1})
+                    self.assertEqual(rc.answer(request, run.analyse)["error"]["kind"], "usage")
 
                 def test_runs_as_a_plugin(self):
                     here = os.path.dirname(os.path.abspath(__file__))
@@ -291,10 +306,13 @@ public enum PluginScaffold {
 
             A RoboChain analysis plugin in Python (standard library only). It flags components with
             fewer than `minimum` suppliers in the scope; change `analyse` in `run.py` to compute what
-            you need.
+            you need. `robochain_plugin.py` is RoboChain's helper module (reading the request, SPEC §2
+            weights, findings, tables, error responses): keep it beside `run.py`.
 
             ```sh
             python3 -m unittest           # runs test_run.py
+            robochain plugins check .     # the conformance check against protocol 1
+            robochain plugins install .   # copies it into ~/.robochain/plugins
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain plugins list
             ROBOCHAIN_PLUGIN_PATH="$(dirname "$PWD")" robochain analyze MODEL --with \(name) --option minimum=3
             ```
@@ -303,6 +321,7 @@ public enum PluginScaffold {
         return [
             ("plugin.json", JSONWriter.encode(manifest.json).asString, false),
             ("run.py", script, true),
+            (PythonHelper.fileName, PythonHelper.source, false),
             ("test_run.py", tests, false),
             ("README.md", readme, false),
         ]

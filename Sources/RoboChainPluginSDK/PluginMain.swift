@@ -1,6 +1,20 @@
+// The SDK's public surface is what a plugin needs: the analysis API, the model it reads and
+// the JSON values findings carry — not the loaders' and writers' file utilities.
 @_exported import RoboChainAnalysis
-@_exported import RoboChainJSON
-@_exported import RoboChainModel
+@_exported import enum RoboChainJSON.JSONValue
+@_exported import struct RoboChainJSON.JSONObject
+@_exported import struct RoboChainModel.ChainModel
+@_exported import struct RoboChainModel.RegionTable
+@_exported import struct RoboChainModel.SegmentTable
+@_exported import struct RoboChainModel.ComponentTable
+@_exported import struct RoboChainModel.FirmTable
+@_exported import struct RoboChainModel.SupplyTable
+@_exported import struct RoboChainModel.SparseColumn
+@_exported import enum RoboChainModel.ModelError
+@_exported import struct RoboChainModel.SourceLocation
+@_exported import enum RoboChainModel.ElementKind
+import RoboChainJSON
+import RoboChainModel
 
 #if canImport(Glibc)
 import Glibc
@@ -144,4 +158,13 @@ public enum PluginMain {
 /// `write(2)`, under a name `PluginMain.write` does not shadow.
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, buffer, count)
+}
+
+extension ChainModel {
+    /// A model from YAML text (SPEC §1.1), checked as every model is: for a plugin's tests.
+    ///
+    /// - Throws: ``ModelError`` listing every problem, with its line.
+    public init(yaml: String) throws(ModelError) {
+        self = try ModelLoader.loadYAML(yaml, file: "model.yaml").model
+    }
 }

@@ -281,10 +281,24 @@ enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-/// The built-in analyses and the plugins found, with a warning for each plugin skipped.
-func discoverAnalyses() -> AnalysisCatalog {
+/// The available analyses, with a warning on standard error for each skipped plugin
+/// directory (SPEC §5) — always when `warn` (`plugins list`); otherwise once per change: the
+/// warnings given are kept in `~/.robochain/skipped-plugins.txt`, and the same set again is
+/// not repeated on every command. `--with` naming a skipped plugin says why it was skipped.
+func discoverAnalyses(warn: Bool = false) -> AnalysisCatalog {
     let catalog = AnalysisCatalog.discover(environment: Environment.variables)
-    for skipped in catalog.skipped { printError("warning: \(skipped)") }
+    let warnings = catalog.skipped.map { "warning: \($0)" }
+    let record = Environment.variables["HOME"].flatMap { $0.isEmpty ? nil : $0 + "/.robochain/skipped-plugins.txt" }
+    let text = warnings.map { $0 + "\n" }.joined()
+    let previous = record.flatMap { try? FileAccess.readFile($0) }.map { String(decoding: $0, as: UTF8.self) }
+    if warn || previous != text {
+        for warning in warnings { printError(warning) }
+        if let record, previous != text, !(previous == nil && text.isEmpty) {
+            // Best effort: without a record (no HOME, a read-only home) every command warns.
+            try? OutputFile.createDirectories(String(record.dropLast("/skipped-plugins.txt".count)))
+            try? OutputFile.write(Array(text.utf8), to: record)
+        }
+    }
     return catalog
 }
 

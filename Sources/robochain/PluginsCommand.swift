@@ -11,7 +11,7 @@ import Glibc
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
-        abstract: "List the available analyses, or start a new plugin.",
+        abstract: "List, write, check, install and remove plugins.",
         discussion: """
             External plugins are executables in any language that speak protocol 1: a JSON \
             request on standard input, a JSON response on standard output. They are found in \
@@ -21,12 +21,16 @@ struct PluginsCommand: ParsableCommand {
 
             Examples:
               robochain plugins list
-              robochain plugins new supplier-count --language python \\
-                  --output ~/.robochain/plugins
+              robochain plugins new supplier-count --language python
+              robochain plugins check ./supplier-count
+              robochain plugins install ./supplier-count
               ROBOCHAIN_PLUGIN_PATH=Plugins robochain analyze \\
                   Models/guangdong-robots.yaml --with supplier-concentration
             """,
-        subcommands: [PluginsListCommand.self, PluginsNewCommand.self])
+        subcommands: [
+            PluginsListCommand.self, PluginsNewCommand.self, PluginsCheckCommand.self, PluginsRequestCommand.self,
+            PluginsInstallCommand.self, PluginsRemoveCommand.self, PluginsInfoCommand.self,
+        ])
 }
 
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {
@@ -41,8 +45,9 @@ struct PluginsListCommand: ParsableCommand {
             First the version of robochain; then, for each analysis: name, version, protocol, source (built-in, or the plugin's \
             directory), description and options (type, default, help). Plugin directories that \
             were skipped — a bad manifest, a missing or non-executable executable, an unsupported \
-            protocol, a name already taken — are listed with the reason, and warned about on \
-            standard error as every command does.
+            protocol, an incompatible robochain version range, a name already taken — are listed \
+            with the reason and warned about on standard error (other commands warn once per \
+            change, not every time; --with naming one says why it was skipped).
 
             Examples:
               robochain plugins list
@@ -53,7 +58,7 @@ struct PluginsListCommand: ParsableCommand {
     var format: ListFormat = .table
 
     func run() throws {
-        let catalog = discoverAnalyses()  // skipped plugins: a warning on standard error, as for every command
+        let catalog = discoverAnalyses(warn: true)  // skipped plugins: a warning on standard error every time
         switch format {
         case .table:
             OutputFile.writeStandardOutput(Array("robochain \(RoboChainVersion.current)\n\n\(catalog.listing)".utf8))
@@ -73,8 +78,8 @@ struct PluginsNewCommand: ParsableCommand {
         commandName: "new",
         abstract: "Write a ready-to-run plugin to start from.",
         discussion: """
-            Writes OUTPUT/NAME: for Swift, a package depending on the RoboChain plugin SDK by a \
-            local path (no network needed), with the analysis, the plugin executable, a test and \
+            Writes OUTPUT/NAME: for Swift, a package depending on the RoboChain plugin SDK (the \
+            RoboChain package by URL and version; until it is published, a local checkout by path), with the analysis, the plugin executable, a test and \
             plugin.json; for Python, run.py (standard library only), a test and plugin.json. The \
             example analysis flags components with fewer than `minimum` suppliers in the scope. \
             The README in the new directory says how to build, test and run it.
@@ -96,18 +101,32 @@ struct PluginsNewCommand: ParsableCommand {
 
     @Option(
         name: .customLong("sdk-path"),
-        help: ArgumentHelp("For Swift: the RoboChain package to depend on (default: the one this robochain was built from).",
-            valueName: "path"))
+        help: ArgumentHelp("For Swift: depend on the RoboChain package at this path (a local checkout).", valueName: "path"))
     var sdkPath: String?
 
-    func run() throws {
-        let sdk = sdkPath ?? PackageLocation.sourceDirectory
-        if language == .swift && !FileAccess.exists(sdk + "/Package.swift") {
-            throw usageFailure("no RoboChain package at '\(sdk)'; give its path with --sdk-path", command: Self.self)
+    @Option(
+        name: .customLong("sdk-url"),
+        help: ArgumentHelp("For Swift: depend on the RoboChain package at this URL, from this robochain's version.", valueName: "url"))
+    var sdkURL: String?
+
+    /// Where the Swift package gets the SDK: --sdk-path, --sdk-url, the published URL, or (while
+    /// there is none) the checkout this robochain was built from.
+    func sdkSource() throws -> PluginScaffold.SDKSource {
+        if sdkPath != nil && sdkURL != nil { throw usageFailure("give --sdk-path or --sdk-url, not both", command: Self.self) }
+        if let sdkURL { return .url(sdkURL, version: PluginScaffold.sdkVersion) }
+        if sdkPath == nil, let published = PluginScaffold.sdkURL { return .url(published, version: PluginScaffold.sdkVersion) }
+        let path = sdkPath ?? PackageLocation.sourceDirectory
+        if language == .swift && !FileAccess.exists(path + "/Package.swift") {
+            throw usageFailure("no RoboChain package at '\(path)'; give its path with --sdk-path, or its URL with --sdk-url", command: Self.self)
         }
+        return .path(path)
+    }
+
+    func run() throws {
+        let sdk = try sdkSource()
         let files: [PluginScaffold.File]
         do {
-            files = try PluginScaffold.files(name: name, language: language, sdkPath: sdk)
+            files = try PluginScaffold.files(name: name, language: language, sdk: sdk)
         } catch {
             throw usageFailure(error.description, command: Self.self)
         }
@@ -129,6 +148,9 @@ struct PluginsNewCommand: ParsableCommand {
                 try OutputFile.createDirectories(String(path[..<path.lastIndex(of: "/")!]))
                 try OutputFile.write(Array(file.text.utf8), to: path)
                 if file.isExecutable { try OutputFile.makeExecutable(path) }
+            }
+            if case .path(let path) = sdk, sdkPath == nil, language == .swift {
+                printError("note: the RoboChain package has no published URL yet: the plugin depends on '\(path)' by path (--sdk-path, --sdk-url to choose)")
             }
             let lines = ["wrote \(directory):"] + files.map { "  \($0.path)" } + ["next: see \(directory)/README.md"]
             OutputFile.writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))

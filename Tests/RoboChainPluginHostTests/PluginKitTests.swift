@@ -106,7 +106,7 @@ import Testing
         defer { plugins.remove() }
         let created = try plugins.robochain(["plugins", "new", "few-suppliers", "--language", "python", "--output", plugins.path])
         #expect(created.exitStatus == 0, "\(created.standardError)")
-        #expect(created.standardOutput.hasPrefix("wrote \(plugins.path)/few-suppliers:\n  plugin.json\n  run.py\n  test_run.py\n  README.md\n"))
+        #expect(created.standardOutput.hasPrefix("wrote \(plugins.path)/few-suppliers:\n  plugin.json\n  run.py\n  robochain_plugin.py\n  test_run.py\n  README.md\n"))
         let unitTests = try CommandRunner.run("python3", ["-m", "unittest", "-q"], directory: URL(fileURLWithPath: plugins.path + "/few-suppliers"))
         #expect(unitTests.exitStatus == 0, "\(unitTests.standardError)")
         let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "few-suppliers",

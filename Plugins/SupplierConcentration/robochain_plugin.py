@@ -1,0 +1,1 @@
+../../python/robochain_plugin.py
