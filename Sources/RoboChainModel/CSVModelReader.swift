@@ -66,15 +66,11 @@ struct CSVModelReader {
             let path = FileAccess.join(directory, table.name)
             _ = log.file(path)
             do {
+                // Byte offsets into a file are kept as 32-bit numbers, for memory: the default
+                // limit (2 GiB) is checked from the file's size before it is read.
                 let bytes = try FileAccess.readFile(path)
-                if bytes.count > Int(Int32.max) {
-                    // Byte offsets into a file are kept as 32-bit numbers, for memory.
-                    log.report(.unreadable(path: path, reason: "it is larger than 2 GiB, more than a CSV model file may be"))
-                    if let kind = table.kind { log.markIncomplete(kind) }
-                } else {
-                    contents[table.name] = bytes
-                    progress?.addTotal(bytes.count)
-                }
+                contents[table.name] = bytes
+                progress?.addTotal(bytes.count)
             } catch {
                 if case .missingFile = error {
                     guard table.isRequired else { continue }  // an optional file may be absent

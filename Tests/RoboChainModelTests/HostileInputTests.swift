@@ -50,3 +50,44 @@ import Testing
             """) == [])
     }
 }
+
+/// Model files that are not plain files of a sane size: rejected from their type and size,
+/// before a byte is read.
+@Suite struct HostileFileTests {
+    func loadProblem(_ path: String) -> String? {
+        do {
+            _ = try ModelLoader.load(path: path)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func aFIFOModelIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(mkfifo(directory.path + "/model.yaml", 0o600) == 0)
+        #expect(loadProblem(directory.path + "/model.yaml") == "cannot read '\(directory.path)/model.yaml': it is a FIFO (named pipe), not a file")
+    }
+
+    @Test func aFIFOAmongTheCSVFilesIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("id,name,parent\nCN,China,\n", to: "regions.csv")
+        try directory.write("id,name,segment\nhand,Hand,limbs\n", to: "components.csv")
+        try directory.write("firm,component\n", to: "supplies.csv")
+        #expect(mkfifo(directory.path + "/firms.csv", 0o600) == 0)
+        #expect(loadProblem(directory.path)?.contains("cannot read '\(directory.path)/firms.csv': it is a FIFO (named pipe), not a file") == true)
+    }
+
+    /// A sparse 64 GiB file aborted in allocation; a 3 GiB one was read whole.
+    @Test(arguments: [(Int64(64) << 30, "64 GiB"), (Int64(3) << 30, "3 GiB")])
+    func aHugeModelIsRefusedFromItsSize(size: Int64, shown: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/model.yaml"
+        try directory.write("home: CN\n", to: "model.yaml")
+        #expect(truncate(path, off_t(size)) == 0)
+        #expect(loadProblem(path) == "cannot read '\(path)': it is \(shown), more than the 2 GiB a file may be here")
+    }
+}
