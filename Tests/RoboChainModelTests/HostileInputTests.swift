@@ -91,3 +91,52 @@ import Testing
         #expect(loadProblem(path) == "cannot read '\(path)': it is \(shown), more than the 2 GiB a file may be here")
     }
 }
+
+/// Messages quote what they must, never megabytes (issue #16, item 12).
+@Suite struct CappedMessageTests {
+    func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try ModelLoader.loadYAML(yaml, file: "m.yaml")
+            return []
+        } catch {
+            return error.problems.map(\.description)
+        }
+    }
+
+    static let head = "home: CN\nregions: [{id: CN, name: China}]\ncomponents: [{id: hand, name: Hand, segment: limbs}]\n"
+
+    @Test func anEightMegabyteIDIsCut() {
+        let id = String(repeating: "x", count: 8 << 20)
+        let found = problems(Self.head + "firms: [{id: acme, name: Acme, region: \(id)}]\n")
+        #expect(found == ["m.yaml:4: 'region' of firm 'acme' names unknown region '" + String(repeating: "x", count: 120) + "… (8388608 bytes in all)'"])
+    }
+
+    @Test func aFiftyMegabyteScalarInANumberFieldIsCut() {
+        let scalar = String(repeating: "y", count: 50 << 20)
+        let found = problems(Self.head + "firms: [{id: acme, name: Acme, region: CN, supplies: [{component: hand, share: \(scalar)}]}]\n")
+        #expect(found.count == 1)
+        #expect(found.first.map { $0.utf8.count < 600 } == true)
+        #expect(found.first?.hasPrefix("m.yaml:4: 'share' of supply of 'hand' by firm 'acme' must be a number, found the text 'yyyy") == true)
+    }
+
+    @Test func controlCharactersAreShownEscaped() {
+        #expect(MessageText.quoted("a\u{1B}[2Jb\u{202E}c\td") == "a\\u{1B}[2Jb\\u{202E}c\td")
+    }
+}
+
+/// A CSV header of 200,000 columns took over a minute (a list searched for each name).
+@Suite struct WideHeaderTests {
+    @Test func aHeaderOf200000ColumnsIsLinear() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("id,name,parent\nCN,China,\n", to: "regions.csv")
+        try directory.write("id,name,segment\nhand,Hand,limbs\n", to: "components.csv")
+        try directory.write("id,name,region" + (0..<200_000).map { ",c\($0)" }.joined() + ",c7\nacme,Acme,CN\n", to: "firms.csv")
+        try directory.write("firm,component\nacme,hand\n", to: "supplies.csv")
+        let started = Date()
+        #expect(throws: ModelError.syntax(SourceLocation(file: directory.path + "/firms.csv", line: 1), problem: "the header has the column 'c7' twice")) {
+            try ModelLoader.load(path: directory.path)
+        }
+        #expect(Date().timeIntervalSince(started) < 2)
+    }
+}
