@@ -63,3 +63,27 @@ import Testing
         for pid in pidsIn(pids) { #expect(ProcessState.isGone(pid, within: 5), "plugin process \(pid)") }
     }
 }
+
+extension HostileProcessTests {
+    /// `kill -9` while a plugin runs, with `--output`: no `.NAME.tmp-XXXXXX` is left behind.
+    @Test func killDashNineLeavesNoTemporaryOutput() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let pids = plugins.path + "/pids"
+        try plugins.plugin("slow", script: "cat >/dev/null\necho $$ >> \(pids)\nsleep 1000")
+        let outputDirectory = plugins.path + "/out"
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.product("robochain"))
+        process.arguments = ["analyze", Self.model, "--with", "slow", "--output", outputDirectory + "/result.json"]
+        process.environment = ["ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "PATH": "/usr/bin:/bin"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = Date()
+        while pidsIn(pids).isEmpty, Date().timeIntervalSince(started) < 20 { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputDirectory) == [])
+        for pid in pidsIn(pids) { #expect(ProcessState.isGone(pid, within: 5), "plugin process \(pid)") }
+    }
+}
