@@ -61,3 +61,33 @@ import Testing
         }
     }
 }
+
+/// Standard output that cannot be written is a failure (issue #16, item 11): these exited 0
+/// with nothing written.
+@Suite struct UnwritableStandardOutputTests {
+    static let model = "Models/guangdong-robots.yaml"
+
+    func shell(_ command: String) throws -> CommandResult {
+        try CommandRunner.run("/bin/sh", ["-c", "\"$ROBOCHAIN\" " + command], environment: ["ROBOCHAIN": CommandRunner.product("robochain"), "HOME": "/nonexistent"])
+    }
+
+    @Test(arguments: ["validate \(model)", "plugins list", "plugins list --format json", "analyze \(model) --with gap-detection"])
+    func aFullDiskIsAFailure(command: String) throws {
+        let result = try shell(command + " >/dev/full")
+        #expect(result.exitStatus == 1)
+        #expect(result.standardError.contains("error: cannot write 'standard output': No space left on device"), "\(result.standardError)")
+    }
+
+    @Test(arguments: ["validate \(model)", "plugins list", "plugins list --format json"])
+    func aClosedStandardOutputIsAFailure(command: String) throws {
+        let result = try shell(command + " >&-")
+        #expect(result.exitStatus == 1)
+        #expect(result.standardError.contains("error: cannot write 'standard output'"), "\(result.standardError)")
+    }
+
+    @Test func anEmptyOutputNameIsAUsageError() throws {
+        let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--output", ""])
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError == "Error: --output needs a file name (or - for standard output)\n")
+    }
+}
