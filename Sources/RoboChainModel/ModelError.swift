@@ -70,44 +70,49 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .unreadable(let path, let reason):
-            return "cannot read '\(path)': \(reason)"
+            return "cannot read '\(Self.q(path))': \(reason)"
         case .unsupportedFormat(let path):
-            return "'\(path)' is not a model: expected a .yaml, .yml or .json file, or a directory of CSV files"
+            return "'\(Self.q(path))' is not a model: expected a .yaml, .yml or .json file, or a directory of CSV files"
         case .syntax(let location, let problem):
-            return "\(location): \(problem)"
+            return "\(location): \(Self.q(problem, limit: 400))"
         case .missingFile(let path):
-            return "missing file '\(path)' (a CSV model needs regions.csv, components.csv, firms.csv and supplies.csv)"
+            return "missing file '\(Self.q(path))' (a CSV model needs regions.csv, components.csv, firms.csv and supplies.csv)"
         case .missingColumn(let location, let column):
-            return "\(location): the header has no column '\(column)'"
+            return "\(location): the header has no column '\(Self.q(column))'"
         case .missingField(let location, let element, let field):
-            return "\(location): \(element) has no '\(field)'"
+            return "\(location): \(Self.q(element, limit: 300)) has no '\(Self.q(field))'"
         case .invalidValue(let location, let element, let field, let problem):
-            return "\(location): '\(field)' of \(element) \(problem)"
+            return "\(location): '\(Self.q(field))' of \(Self.q(element, limit: 300)) \(Self.q(problem, limit: 400))"
         case .invalidID(let location, let kind, let id):
-            return "\(location): invalid \(kind.rawValue) id '\(id)': ids match [A-Za-z0-9][A-Za-z0-9._-]*"
+            return "\(location): invalid \(kind.rawValue) id '\(Self.q(id))': ids match [A-Za-z0-9][A-Za-z0-9._-]*"
         case .duplicateID(let location, let kind, let id, let first):
-            return "\(location): duplicate \(kind.rawValue) id '\(id)' (first defined at \(first))"
+            return "\(location): duplicate \(kind.rawValue) id '\(Self.q(id))' (first defined at \(first))"
         case .unknownReference(let location, let element, let field, let kind, let id):
-            return "\(location): '\(field)' of \(element) names unknown \(kind.rawValue) '\(id)'"
+            return "\(location): '\(Self.q(field))' of \(Self.q(element, limit: 300)) names unknown \(kind.rawValue) '\(Self.q(id))'"
         case .requiresCycle(let location, let cycle):
-            return "\(location): 'requires' has a cycle: \(cycle.joined(separator: " → "))"
+            return "\(location): 'requires' has a cycle: \(cycle.map { Self.q($0) }.joined(separator: " → "))"
         case .regionCycle(let location, let cycle):
-            return "\(location): region parents form a cycle: \(cycle.joined(separator: " → "))"
+            return "\(location): region parents form a cycle: \(cycle.map { Self.q($0) }.joined(separator: " → "))"
         case .duplicateRequirement(let location, let component, let child):
-            return "\(location): component '\(component)' requires '\(child)' more than once"
+            return "\(location): component '\(Self.q(component))' requires '\(Self.q(child))' more than once"
         case .duplicateSupply(let location, let firm, let component):
-            return "\(location): firm '\(firm)' supplies component '\(component)' more than once"
+            return "\(location): firm '\(Self.q(firm))' supplies component '\(Self.q(component))' more than once"
         case .weightOutOfRange(let location, let component, let child, let weight):
-            return "\(location): weight \(Self.format(weight)) of '\(component)' requiring '\(child)' is outside (0, 1]"
+            return "\(location): weight \(Self.format(weight)) of '\(Self.q(component))' requiring '\(Self.q(child))' is outside (0, 1]"
         case .shareOutOfRange(let location, let firm, let component, let share):
-            return "\(location): share \(Self.format(share)) of firm '\(firm)' in component '\(component)' is outside [0, 1]"
+            return "\(location): share \(Self.format(share)) of firm '\(Self.q(firm))' in component '\(Self.q(component))' is outside [0, 1]"
         case .weightsExceedOne(let location, let component, let sum):
-            return "\(location): the weights given in the requires of component '\(component)' sum to \(Self.format(sum)), more than 1"
+            return "\(location): the weights given in the requires of component '\(Self.q(component))' sum to \(Self.format(sum)), more than 1"
         case .moreProblems(let count):
             return "… and \(count) more problems"
         case .several(let errors):
             return errors.map(\.description).joined(separator: "\n")
         }
+    }
+
+    /// Quoted input text, capped (an id may be megabytes long).
+    private static func q(_ text: String, limit: Int = MessageText.maximumQuoted) -> String {
+        MessageText.quoted(text, limit: limit)
     }
 
     private static func format(_ value: Double) -> String {
@@ -126,5 +131,5 @@ public struct ModelWarning: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(location): \(message)" }
+    public var description: String { "\(location): \(MessageText.quoted(message, limit: 400))" }
 }

@@ -66,6 +66,9 @@ public enum ModelLoader {
         guard let text = UTF8Text.string(hasByteOrderMark ? Array(bytes.dropFirst(3)) : bytes) else {
             throw .syntax(SourceLocation(file: file, line: firstInvalidUTF8Line(bytes)), problem: "the file is not valid UTF-8")
         }
+        if let problem = YAMLResourceCheck.check(text) {
+            throw .syntax(SourceLocation(file: file, line: problem.line), problem: "YAML: \(problem.message)")
+        }
         let root: Yams.Node
         do {
             guard let node = try Yams.compose(yaml: text, .basic) else {

@@ -29,6 +29,9 @@ public struct AnalysisJob: Sendable {
 public enum AnalysisRunner {
     /// Standard output a plugin may write before it is killed (SPEC §5: 256 MiB).
     public static let outputLimit = 256 << 20
+    /// How a response is parsed: at most 2²⁴ values (about 1 GiB of memory at most, where one
+    /// long array of 256 MiB took 4.3 GiB), no key twice in one object.
+    public static let responseLimits = JSONParser.Limits(maximumValues: 1 << 24, rejectsDuplicateKeys: true)
 
     /// Runs every job and returns their outcomes in the order given.
     ///
@@ -155,7 +158,7 @@ public enum AnalysisRunner {
         }
         let json: JSONValue
         do {
-            json = try JSONParser.parse(outcome.standardOutput)
+            json = try JSONParser.parse(outcome.standardOutput, limits: Self.responseLimits)
         } catch {
             return failure("its standard output is not one JSON object: \(error)")
         }

@@ -31,6 +31,9 @@ public struct SkippedPlugin: Sendable, Equatable, CustomStringConvertible {
 /// manifest, a missing or non-executable executable, or an unsupported protocol skips the
 /// plugin with the reason.
 public enum PluginDiscovery {
+    /// The largest `plugin.json` read: 1 MiB (a manifest is a few hundred bytes).
+    public static let maximumManifestSize = 1 << 20
+
     /// The directories searched, in order.
     ///
     /// - Parameter environment: The process environment (`ROBOCHAIN_PLUGIN_PATH`, `HOME`).
@@ -93,7 +96,7 @@ public enum PluginDiscovery {
         let manifestPath = FileAccess.join(directory, "plugin.json")
         let bytes: [UInt8]
         do {
-            bytes = try FileAccess.readFile(manifestPath)
+            bytes = try FileAccess.readFile(manifestPath, limit: maximumManifestSize)
         } catch {
             return .skipped(SkippedPlugin(directory: directory, reason: "cannot read plugin.json: \(error)"))
         }
@@ -102,6 +105,9 @@ public enum PluginDiscovery {
             manifest = try PluginManifest.decode(bytes)
         } catch {
             return .skipped(SkippedPlugin(directory: directory, reason: error.description))
+        }
+        guard !manifest.executable.utf8.contains(0) else {
+            return .skipped(SkippedPlugin(directory: directory, reason: "its executable's name holds a NUL character"))
         }
         let executable = FileAccess.join(directory, manifest.executable)
         guard FileAccess.exists(executable) else {
@@ -115,6 +121,14 @@ public enum PluginDiscovery {
         guard access(executable, X_OK) == 0 else {
             return .skipped(SkippedPlugin(directory: directory,
                 reason: "its executable '\(manifest.executable)' is not executable (chmod +x it, with a #! line for a script)"))
+        }
+        // What runs must be the plugin's own: '..' or a symbolic link must not lead out of its
+        // directory (links within it, such as run → .build/release/tool, are fine).
+        let resolvedDirectory = FileAccess.absolutePath(directory)
+        let resolvedExecutable = FileAccess.absolutePath(executable)
+        guard resolvedExecutable.hasPrefix(resolvedDirectory.hasSuffix("/") ? resolvedDirectory : resolvedDirectory + "/") else {
+            return .skipped(SkippedPlugin(directory: directory,
+                reason: "its executable '\(manifest.executable)' is outside the plugin's directory (it leads to '\(resolvedExecutable)'); a plugin runs only a program inside its directory"))
         }
         return .usable(ExternalPlugin(directory: directory, manifest: manifest, executablePath: executable))
     }

@@ -54,10 +54,13 @@ struct PluginsListCommand: ParsableCommand {
 
     func run() throws {
         let catalog = discoverAnalyses()  // skipped plugins: a warning on standard error, as for every command
+        // Checked: a listing that cannot be written is a failure (exit 1).
+        let output = try openOutput(nil)
         switch format {
-        case .table: OutputFile.writeStandardOutput(Array(catalog.listing.utf8))
-        case .json: OutputFile.writeStandardOutput(JSONWriter.encode(catalog.listingJSON))
+        case .table: output.write(Array(catalog.listing.utf8))
+        case .json: output.write(JSONWriter.encode(catalog.listingJSON))
         }
+        try commitOutput(output)
     }
 }
 
@@ -126,7 +129,9 @@ struct PluginsNewCommand: ParsableCommand {
                 if file.isExecutable { try OutputFile.makeExecutable(path) }
             }
             let lines = ["wrote \(directory):"] + files.map { "  \($0.path)" } + ["next: see \(directory)/README.md"]
-            OutputFile.writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
+            let output = try OutputFile.Stream(path: nil)
+            output.write(Array((lines.joined(separator: "\n") + "\n").utf8))
+            try output.commit()
         } catch {
             printError("error: \(error)")
             throw ExitStatus.failure

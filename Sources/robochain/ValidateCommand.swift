@@ -28,7 +28,11 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(model, printWarnings: false, display: ProgressDisplay(quiet: quiet))
-        OutputFile.writeStandardOutput(Array(ModelSummary.text(loaded, path: model).utf8))
+        // Checked: a summary that cannot be written (a full disk, a closed standard output) is
+        // a failure (exit 1), not a success with nothing shown.
+        let output = try openOutput(nil)
+        output.write(Array(ModelSummary.text(loaded, path: model).utf8))
+        try commitOutput(output)
         finishProcess()
     }
 }
