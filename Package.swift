@@ -17,14 +17,19 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // .xlsx workbooks are zip archives; Foundation's XMLParser reads their parts.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // JSON text: a value type, a parser with line numbers, a streaming writer.
         .target(name: "RoboChainJSON"),
-        // The chain model, its validation and its loaders (YAML, JSON, CSV).
+        // The chain model, its validation and its loaders (YAML, JSON, CSV, xlsx).
         .target(
             name: "RoboChainModel",
-            dependencies: ["RoboChainJSON", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "RoboChainJSON", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // The public analysis API: the protocol, options, results, protocol-1 messages, SPEC measures.
         .target(name: "RoboChainAnalysis", dependencies: ["RoboChainModel", "RoboChainJSON"]),
         // The built-in analyses, each written against the public API only.

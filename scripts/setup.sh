@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what RoboChain needs and is missing on a Debian or Ubuntu machine:
 # Graphviz's C library (libgraphviz-dev), a CJK font (fonts-wqy-microhei, or Chinese labels
-# render as empty boxes), pkg-config and python3 (for the tests and the Python plugin).
+# render as empty boxes), zlib (for .xlsx models), pkg-config and python3 (for the tests and the Python plugin).
 # Swift itself (6.1 or later) must be on PATH; if it is not, this says how to get it.
 set -euo pipefail
 
@@ -10,6 +10,7 @@ pkg-config --version >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists libgvc 2>/dev/null || missing+=(libgraphviz-dev)
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; } || missing+=(fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)  # ZIPFoundation (.xlsx models)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2

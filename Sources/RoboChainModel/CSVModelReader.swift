@@ -34,6 +34,8 @@ struct CSVModelReader {
         let isRequired: Bool
         let columns: [String]
         let requiredCount: Int
+        /// Whether other columns are attributes (all tables but `model.csv`).
+        var acceptsAttributes = true
     }
 
     static let regions = Table(name: "regions.csv", kind: .region, isRequired: true,
@@ -50,13 +52,37 @@ struct CSVModelReader {
         columns: ["firm", "component", "share", "product", "source", "note"], requiredCount: 2)
 
     static let modelInfo = Table(name: "model.csv", kind: nil, isRequired: false,
-        columns: ["id", "title", "home"], requiredCount: 0)
+        columns: ["id", "title", "home"], requiredCount: 0, acceptsAttributes: false)
 
     /// The files of a CSV model, in reading order.
     static let tables = [modelInfo, regions, segments, components, requires, firms, supplies]
 
     let directory: String
     var progress: LoadProgress?
+    /// The sheets of a workbook model, by lowercased sheet name (`firms`), read as CSV text;
+    /// `nil` for a CSV directory.
+    var workbookSheets: [String: [UInt8]]? = nil
+
+    init(directory: String, progress: LoadProgress?) {
+        self.directory = directory
+        self.progress = progress
+    }
+
+    /// Reads the sheets of an `.xlsx` workbook (``WorkbookReader``), named `regions`,
+    /// `components`, … as the CSV files are.
+    init(workbook path: String, sheets: [String: [UInt8]], progress: LoadProgress?) {
+        self.directory = path
+        self.progress = progress
+        workbookSheets = sheets
+    }
+
+    /// The name of a table's sheet in a workbook: its file name without `.csv`.
+    static func sheetName(_ table: Table) -> String { String(table.name.dropLast(4)) }
+
+    /// How messages name a table: its file in the directory, or its sheet in the workbook.
+    func path(_ table: Table) -> String {
+        workbookSheets == nil ? FileAccess.join(directory, table.name) : WorkbookReader.sheetPath(directory, Self.sheetName(table))
+    }
 
     /// Reads every file and resolves every reference.
     ///
@@ -66,12 +92,25 @@ struct CSVModelReader {
         var log = ProblemLog()
         var contents: [String: [UInt8]] = [:]
         for table in Self.tables {
-            let path = FileAccess.join(directory, table.name)
+            let path = self.path(table)
             _ = log.file(path)
+            if let sheets = workbookSheets {
+                if let bytes = sheets[Self.sheetName(table)] {
+                    contents[table.name] = bytes
+                    progress?.addTotal(bytes.count)
+                } else if table.isRequired {
+                    log.report(.syntax(SourceLocation(file: directory),
+                        problem: "the workbook has no sheet '\(Self.sheetName(table))' (a workbook model needs the sheets regions, components, firms and supplies)"))
+                    if let kind = table.kind { log.markIncomplete(kind) }
+                }
+                continue
+            }
             do {
                 // Byte offsets into a file are kept as 32-bit numbers, for memory: the default
                 // limit (2 GiB) is checked from the file's size before it is read.
-                let bytes = try FileAccess.readFile(path)
+                // Spreadsheets save UTF-8 (with or without a byte-order mark) or, on Chinese
+                // Windows, GBK: the bytes are converted only when they are not valid UTF-8.
+                let bytes = try TextEncoding.utf8(try FileAccess.readFile(path), path: path)
                 contents[table.name] = bytes
                 progress?.addTotal(bytes.count)
             } catch {
@@ -114,6 +153,7 @@ struct CSVModelReader {
         model.firmRegion = firmPart.region
         model.firmSources = firmPart.sources
         model.firmNotes = firmPart.notes
+        model.firmAttributes = firmPart.attributes
         model.firmIndex = firmPart.ids.index
         model.edges = linkPart.edges
         model.links = linkPart.links
@@ -132,6 +172,7 @@ struct CSVModelReader {
         var bytes: [UInt8] = []
         var index: IDIndex
         let kind: ElementKind
+        var normalisation = NormalisationCheck()
 
         init(kind: ElementKind, capacity: Int, bytes: [UInt8]) {
             self.kind = kind
@@ -223,6 +264,8 @@ struct CSVModelReader {
         var width = 0
         var fields: [CSVTokenizer.Field] = []
         var line = 0
+        /// The columns that are attributes: their position in a row and their name.
+        var extras: [(position: Int, name: String)] = []
 
         var location: ElementLocation { ElementLocation(file: file, line: Int32(clamping: line)) }
 
@@ -253,13 +296,11 @@ struct CSVModelReader {
         func rowsLost(_ log: inout ProblemLog) {
             if let kind = table.kind { log.markIncomplete(kind) }
         }
-        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-            log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)"))
-            rowsLost(&log)
-            return
-        }
         bytes.withUnsafeBufferPointer { buffer in
-            var rows = Rows(table: table, file: file, tokenizer: CSVTokenizer(buffer))
+            // The header row tells the separator: `,`, or `;` and tab as spreadsheets in some
+            // locales save "CSV".
+            let separator = CSVTokenizer.separator(ofHeader: buffer)
+            var rows = Rows(table: table, file: file, tokenizer: CSVTokenizer(buffer, separator: separator ?? UInt8(ascii: ",")))
             do throws(CSVTokenizer.Problem) {
                 guard try rows.tokenizer.nextRecord(into: &rows.fields) != nil else {
                     log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is empty: expected a header row"))
@@ -288,13 +329,31 @@ struct CSVModelReader {
                 rows.width = names.count
                 rows.positions = table.columns.map { column in firstPosition[column] ?? -1 }
                 var missing = false
-                if names.count == 1, names[0].contains(";") || names[0].contains("\t") {
-                    // Spreadsheets in some locales save "CSV" with semicolons; tab-separated files too.
-                    let separator = names[0].contains(";") ? "semicolons" : "tabs"
+                if separator == nil, names.count == 1, !table.columns.contains(names[0]), table.requiredCount > 1 {
                     log.report(.syntax(SourceLocation(file: path, line: 1),
-                        problem: "the header '\(MessageText.quoted(names[0]))' is one column: the file separates values with \(separator), not commas (save it as comma-separated CSV, UTF-8)"))
+                        problem: "the header '\(MessageText.quoted(names[0]))' is one column: separate the columns with ',', ';' or tabs (save it as CSV UTF-8)"))
                     rowsLost(&log)
                     return
+                }
+                // Columns other than the table's are the elements' attributes (SPEC §1.2).
+                if names.count > table.columns.count || !rows.positions.allSatisfy({ $0 >= 0 }) {
+                    let known = Set(table.columns)
+                    for (position, field) in rows.fields.enumerated() where !known.contains(names[position]) {
+                        guard firstPosition[names[position]] == position else { continue }
+                        let name = rows.tokenizer.text(of: field) ?? ""
+                        guard table.acceptsAttributes else {
+                            log.report(.syntax(SourceLocation(file: path, line: 1),
+                                problem: "the header has the column '\(MessageText.quoted(name))', which \(table.name) does not have (its columns: \(table.columns.joined(separator: ", ")))"))
+                            continue
+                        }
+                        if name.isEmpty { continue }
+                        if !ValueChecks.isValidID(name) {
+                            log.report(.syntax(SourceLocation(file: path, line: 1),
+                                problem: "the column '\(MessageText.quoted(name))' would be an attribute, but attribute names are ids (letters, digits, '.', '_', '-')"))
+                            continue
+                        }
+                        rows.extras.append((position, name))
+                    }
                 }
                 for (column, position) in zip(table.columns, rows.positions).prefix(table.requiredCount) where position < 0 {
                     log.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
@@ -355,12 +414,24 @@ struct CSVModelReader {
         return text(rows, column, of: element(), log: &log)
     }
 
-    /// A number cell, or NaN when empty; a cell that is not a decimal number is reported.
-    static func number(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> Double {
+    /// A number cell, or NaN when empty; a cell that is not a decimal number is reported. A
+    /// share or weight (`isFraction`) may be a percentage, `30%` or `30 %` for 0.3; a
+    /// percentage elsewhere is reported.
+    static func number(
+        _ rows: Rows, _ column: Int, of element: @autoclosure () -> String, isFraction: Bool = false, log: inout ProblemLog
+    ) -> Double {
         guard let field = rows.cell(column) else { return .nan }
         let bytes = rows.bytes(field)
         guard !field.hasEscapedQuotes, let value = YAMLNumber.parse(bytes) else {
             let shown = rows.tokenizer.text(of: field) ?? "?"
+            if !field.hasEscapedQuotes, let percent = ValueChecks.percentage(bytes) {
+                guard isFraction else {
+                    log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+                        problem: "is a percentage ('\(shown)'): only a share or a weight may be written as one"))
+                    return .nan
+                }
+                return percent
+            }
             log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
                 problem: "must be a number, found '\(shown)'"))
             return .nan
@@ -371,6 +442,43 @@ struct CSVModelReader {
             return .nan
         }
         return value
+    }
+
+    /// Reads the attribute cells of a row (the columns in `rows.extras`) into `table` for
+    /// element `position`. An unquoted cell is a number if it reads as one, a Boolean if it is
+    /// `true` or `false` (any case, as spreadsheets write `TRUE`), and text otherwise; a quoted
+    /// cell is text. A percentage is reported: an attribute is not a share or a weight.
+    static func attributes(
+        _ rows: Rows, into table: inout AttributeTable, at position: Int, of element: @autoclosure () -> String,
+        log: inout ProblemLog
+    ) {
+        for (column, name) in rows.extras where column < rows.fields.count {
+            let field = rows.fields[column]
+            guard field.start != field.end else { continue }
+            guard let text = rows.tokenizer.text(of: field) else {
+                log.report(.invalidValue(log.describe(rows.location), element: element(), field: name, problem: "is not valid UTF-8"))
+                continue
+            }
+            let value: AttributeValue
+            if field.isQuoted {
+                value = .text(text)
+            } else if let number = YAMLNumber.parse(rows.bytes(field)) {
+                guard number.isFinite else {
+                    log.report(.invalidValue(log.describe(rows.location), element: element(), field: name, problem: "is too large a number"))
+                    continue
+                }
+                value = .number(number)
+            } else if let flag = ValueChecks.boolean(text) {
+                value = .boolean(flag)
+            } else if ValueChecks.percentage(rows.bytes(field)) != nil {
+                log.report(.invalidValue(log.describe(rows.location), element: element(), field: name,
+                    problem: "is a percentage ('\(text)'): only a share or a weight may be written as one (quote it to keep it as text)"))
+                continue
+            } else {
+                value = .text(text)
+            }
+            table.set(name, value, of: position)
+        }
     }
 
     /// Adds the id of a row to `ids`, checking its syntax and uniqueness. Returns the id, or
@@ -395,6 +503,10 @@ struct CSVModelReader {
         if let first = ids.add(id, start: start, end: start + rows.bytes(field).count) {
             log.report(.duplicateID(log.describe(rows.location), kind: ids.kind, id: id,
                 first: log.describe(locations[Int(first)])))
+        } else if rows.bytes(field).contains(where: { $0 >= 0x80 }),
+            let earlier = ids.normalisation.add(id, at: Int32(ids.strings.count - 1), ids: ids.strings) {
+            log.report(.normalisationDuplicate(log.describe(rows.location), kind: ids.kind, id: id,
+                other: ids.strings[Int(earlier)], first: log.describe(locations[Int(earlier)])))
         }
         locations.append(rows.location)
         return id
@@ -411,7 +523,7 @@ struct CSVModelReader {
         let table = Self.regions
         var ids = IDColumn(kind: .region, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
         guard let bytes else { return ids }
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
         var parentBytes: [[UInt8]] = []
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
@@ -425,6 +537,7 @@ struct CSVModelReader {
             parentBytes.append(parent.map { Array(rows.bytes($0)) } ?? [])
             if let source = Self.text(rows, 3, of: element, log: &log) { model.regionSources.append(source, at: position) }
             if let note = Self.text(rows, 4, of: element, log: &log) { model.regionNotes.append(note, at: position) }
+            if !rows.extras.isEmpty { Self.attributes(rows, into: &model.regionAttributes, at: position, of: element, log: &log) }
         }
         model.regionParent = [Int32](repeating: -1, count: model.regionIDs.count)
         for (position, parent) in parents.enumerated() where parent.field != nil {
@@ -444,7 +557,7 @@ struct CSVModelReader {
     /// and default scope, as a YAML file has them.
     func readModelInfo(_ bytes: [UInt8]?, regions: IDColumn, into model: inout ResolvedModel, log: inout ProblemLog) {
         guard let bytes else { return }
-        let path = FileAccess.join(directory, Self.modelInfo.name)
+        let path = self.path(Self.modelInfo)
         var rowCount = 0
         Self.forEachRow(Self.modelInfo, bytes, path: path, file: log.file(path), log: &log) { rows, log in
             rowCount += 1
@@ -470,7 +583,7 @@ struct CSVModelReader {
         guard let bytes else { return nil }
         let table = Self.segments
         var ids = IDColumn(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var locations: [ElementLocation] = []
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
@@ -490,6 +603,7 @@ struct CSVModelReader {
             model.segmentOrders.append(order)
             if let source = Self.text(rows, 3, of: element, log: &log) { model.segmentSources.append(source, at: position) }
             if let note = Self.text(rows, 4, of: element, log: &log) { model.segmentNotes.append(note, at: position) }
+            if !rows.extras.isEmpty { Self.attributes(rows, into: &model.segmentAttributes, at: position, of: element, log: &log) }
         }
         model.segmentsDeclared = !model.segmentIDs.isEmpty
         model.segmentIndex = ids.index
@@ -502,7 +616,7 @@ struct CSVModelReader {
         let table = Self.components
         var ids = IDColumn(kind: .component, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
         guard let bytes else { return ids }
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var locations: [ElementLocation] = []
         // Segments named by the components, when none are listed: their bytes, matched by
         // comparison while there are few (a string and a hash per row cost more), by a
@@ -546,6 +660,9 @@ struct CSVModelReader {
                 if let source = Self.text(rows, 3, of: "component '\(id)'", log: &log) { model.componentSources.append(source, at: position) }
                 if let note = Self.text(rows, 4, of: "component '\(id)'", log: &log) { model.componentNotes.append(note, at: position) }
             }
+            if !rows.extras.isEmpty {
+                Self.attributes(rows, into: &model.componentAttributes, at: position, of: "component '\(id)'", log: &log)
+            }
         }
         if declared == nil { model.segmentIndex = IDIndex(uniqueIDs: model.segmentIDs) }
         model.componentIndex = ids.index
@@ -560,6 +677,7 @@ struct CSVModelReader {
         var region: [Int32] = []
         var sources = SparseColumn<String>()
         var notes = SparseColumn<String>()
+        var attributes = AttributeTable()
         var log: ProblemLog
     }
 
@@ -575,7 +693,7 @@ struct CSVModelReader {
         }
         firms.names.reserveCapacity(capacity)
         firms.region.reserveCapacity(capacity)
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var locations: [ElementLocation] = []
         locations.reserveCapacity(capacity)
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
@@ -599,6 +717,7 @@ struct CSVModelReader {
             if rows.positions[4] >= 0, let note = Self.text(rows, 4, of: "firm '\(id)'", log: &log) {
                 firms.notes.append(note, at: position)
             }
+            if !rows.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
         }
         firms.log = log
         return firms
@@ -622,7 +741,7 @@ struct CSVModelReader {
         log.files = files
         var reading = LinkReading(log: ProblemLog())
         if let requires {
-            let path = FileAccess.join(directory, Self.requires.name)
+            let path = self.path(Self.requires)
             var previousParent: Int32 = -1
             Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let parentField = Self.required(rows, 0, of: "a requirement", log: &log) else { return }
@@ -642,7 +761,7 @@ struct CSVModelReader {
                         field: "requires", kind: .component, id: Self.shown(rows, childField)))
                 }
                 var weight = Self.number(rows, 2,
-                    of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", log: &log)
+                    of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", isFraction: true, log: &log)
                 if !weight.isNaN && !ValueChecks.isValidWeight(weight) {
                     log.report(.weightOutOfRange(log.describe(location), component: Self.shown(rows, parentField),
                         child: Self.shown(rows, childField), weight: weight))
@@ -657,6 +776,10 @@ struct CSVModelReader {
                     if let source = Self.text(rows, 3, of: element(), log: &log) { reading.edges.sources.append(source, at: position) }
                     if let note = Self.text(rows, 4, of: element(), log: &log) { reading.edges.notes.append(note, at: position) }
                 }
+                if !rows.extras.isEmpty {
+                    Self.attributes(rows, into: &reading.edges.attributes, at: position,
+                        of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", log: &log)
+                }
             }
         }
         if let supplies {
@@ -666,7 +789,7 @@ struct CSVModelReader {
             reading.links.locations.reserveCapacity(capacity)
             reading.firmStart.reserveCapacity(capacity)
             reading.firmLength.reserveCapacity(capacity)
-            let path = FileAccess.join(directory, Self.supplies.name)
+            let path = self.path(Self.supplies)
             Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
@@ -679,7 +802,7 @@ struct CSVModelReader {
                         field: "supplies", kind: .component, id: Self.shown(rows, componentField)))
                 }
                 let share = Self.number(rows, 2,
-                    of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
+                    of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", isFraction: true, log: &log)
                 if !share.isNaN && !ValueChecks.isValidShare(share) {
                     log.report(.shareOutOfRange(log.describe(location), firm: Self.shown(rows, firmField),
                         component: Self.shown(rows, componentField), share: share))
@@ -696,6 +819,10 @@ struct CSVModelReader {
                     if let product = Self.text(rows, 3, of: element(), log: &log) { reading.links.products.append(product, at: position) }
                     if let source = Self.text(rows, 4, of: element(), log: &log) { reading.links.sources.append(source, at: position) }
                     if let note = Self.text(rows, 5, of: element(), log: &log) { reading.links.notes.append(note, at: position) }
+                }
+                if !rows.extras.isEmpty {
+                    Self.attributes(rows, into: &reading.links.attributes, at: position,
+                        of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
                 }
             }
             reading.suppliesBytes = supplies

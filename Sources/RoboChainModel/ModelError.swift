@@ -36,10 +36,14 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
     case missingField(SourceLocation, element: String, field: String)
     /// A field has a value of the wrong type or form.
     case invalidValue(SourceLocation, element: String, field: String, problem: String)
-    /// An id does not match `[A-Za-z0-9][A-Za-z0-9._-]*`.
+    /// An id breaks the rule of SPEC §1: letters of any script, digits, `.`, `_` and `-`,
+    /// starting with a letter or digit.
     case invalidID(SourceLocation, kind: ElementKind, id: String)
     /// Two elements of one kind share an id.
     case duplicateID(SourceLocation, kind: ElementKind, id: String, first: SourceLocation)
+    /// Two ids of one kind differ only by Unicode normalisation (`é` as one scalar and as `e`
+    /// and a combining accent): exact comparison would keep them apart, a reader cannot.
+    case normalisationDuplicate(SourceLocation, kind: ElementKind, id: String, other: String, first: SourceLocation)
     /// A reference names an element that does not exist.
     case unknownReference(SourceLocation, element: String, field: String, kind: ElementKind, id: String)
     /// `requires` is not acyclic; the ids go round the cycle, the first repeated at the end.
@@ -72,7 +76,7 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
         case .unreadable(let path, let reason):
             return "cannot read '\(Self.q(path))': \(reason)"
         case .unsupportedFormat(let path):
-            return "'\(Self.q(path))' is not a model: expected a .yaml, .yml or .json file, or a directory of CSV files"
+            return "'\(Self.q(path))' is not a model: expected a .yaml, .yml or .json file, a directory of CSV files, or an .xlsx workbook"
         case .syntax(let location, let problem):
             return "\(location): \(Self.q(problem, limit: 400))"
         case .missingFile(let path):
@@ -84,9 +88,11 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidValue(let location, let element, let field, let problem):
             return "\(location): '\(Self.q(field))' of \(Self.q(element, limit: 300)) \(Self.q(problem, limit: 400))"
         case .invalidID(let location, let kind, let id):
-            return "\(location): invalid \(kind.rawValue) id '\(Self.q(id))': ids match [A-Za-z0-9][A-Za-z0-9._-]*"
+            return "\(location): invalid \(kind.rawValue) id '\(Self.q(id))': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit"
         case .duplicateID(let location, let kind, let id, let first):
             return "\(location): duplicate \(kind.rawValue) id '\(Self.q(id))' (first defined at \(first))"
+        case .normalisationDuplicate(let location, let kind, let id, let other, let first):
+            return "\(location): \(kind.rawValue) id '\(Self.q(id))' (\(IDRule.scalars(id))) differs from '\(Self.q(other))' (\(IDRule.scalars(other)), first defined at \(first)) only by Unicode normalisation: write both the same way"
         case .unknownReference(let location, let element, let field, let kind, let id):
             return "\(location): '\(Self.q(field))' of \(Self.q(element, limit: 300)) names unknown \(kind.rawValue) '\(Self.q(id))'"
         case .requiresCycle(let location, let cycle):

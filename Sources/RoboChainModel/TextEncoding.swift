@@ -1,0 +1,71 @@
+import RoboChainJSON
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The encodings spreadsheets save CSV in (SPEC §1.2): UTF-8, with or without a byte-order
+/// mark, or GB18030 (which includes GBK, what Excel writes on a Chinese Windows PC).
+enum TextEncoding {
+    /// The file's text as UTF-8: the bytes themselves when they are valid UTF-8 (the common
+    /// case costs one validation pass, eight ASCII bytes at a time, and no copy), else the
+    /// bytes converted from GB18030 by the C library's `iconv`.
+    ///
+    /// - Parameter path: The file, for the message.
+    /// - Throws: ``ModelError/syntax(_:problem:)`` for UTF-16 (a byte-order mark says so), or at the first line whose bytes are neither
+    ///   UTF-8 nor GB18030, saying how to save the file instead.
+    /// - Complexity: O(n).
+    static func utf8(_ bytes: [UInt8], path: String) throws(ModelError) -> [UInt8] {
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw .syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)")
+        }
+        if bytes.withUnsafeBufferPointer({ UTF8Text.isValid($0) }) { return bytes }
+        switch fromGB18030(bytes) {
+        case .success(let converted):
+            return converted
+        case .failure(let offset):
+            let line = bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw .syntax(SourceLocation(file: path, line: line),
+                problem: "the bytes of this line are neither UTF-8 nor GB18030 (GBK): save the file as CSV UTF-8")
+        }
+    }
+
+    enum Conversion {
+        case success([UInt8])
+        /// The offset of the first byte that could not be converted.
+        case failure(Int)
+    }
+
+    /// The bytes converted from GB18030 to UTF-8 with `iconv`.
+    static func fromGB18030(_ bytes: [UInt8]) -> Conversion {
+        let converter = iconv_open("UTF-8", "GB18030")
+        guard converter != iconv_t(bitPattern: -1) else { return .failure(0) }
+        defer { iconv_close(converter) }
+        // A GB18030 character of 2 bytes becomes at most 3 UTF-8 bytes, one of 4 at most 4.
+        let capacity = bytes.count + bytes.count / 2 + 16
+        var failedAt = -1
+        var input = bytes
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            input.withUnsafeMutableBufferPointer { source in
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(source.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var inLeft = source.count
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(buffer.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var outLeft = capacity
+                while inLeft > 0 {
+                    if iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) == -1, errno != EINTR {
+                        failedAt = source.count - inLeft
+                        break
+                    }
+                }
+                count = capacity - outLeft
+            }
+        }
+        return failedAt >= 0 ? .failure(failedAt) : .success(output)
+    }
+}
