@@ -75,13 +75,18 @@ let package = Package(
         .executableTarget(
             name: "robochain",
             dependencies: [
-                "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
+                "RoboChainModel", "RoboChainJSON", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
                 "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
         .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
         .testTarget(name: "RoboChainJSONTests", dependencies: ["RoboChainJSON"]),
-        .testTarget(name: "RoboChainModelTests", dependencies: ["RoboChainModel", "RoboChainJSON", "RoboChainTestSupport"]),
+        .testTarget(
+            name: "RoboChainModelTests",
+            dependencies: [
+                "RoboChainModel", "RoboChainJSON", "RoboChainTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "RoboChainAnalysisTests",
             dependencies: [

@@ -2,7 +2,7 @@ import RoboChainJSON
 
 extension ChainModel {
     /// The model as a YAML file of SPEC §1.1: the structure of ``writeJSON(to:)`` in block
-    /// style, one element per list item, every string double-quoted (JSON escapes, which YAML's
+    /// style, one element per list item, keys plain when they are lowercase ASCII words, every string double-quoted (JSON escapes, which YAML's
     /// double-quoted scalars share), so no text is ever read back as a number or a Boolean.
     ///
     /// Loading the output with ``ModelLoader/loadYAML(_:file:)-(String,String)`` gives back an
@@ -37,9 +37,21 @@ enum YAMLEmitter {
             } else {
                 output.append(contentsOf: [UInt8](repeating: 0x20, count: indent))
             }
-            output.append(contentsOf: JSONWriter.encode(.string(member.key), style: .compact))
+            key(member.key, into: &output)
             output.append(UInt8(ascii: ":"))
             value(member.value, indent: indent, into: &output)
+        }
+    }
+
+    /// A key: plain when it is a lowercase ASCII word (`id`, `requires`, `revenue`), else quoted.
+    static func key(_ key: String, into output: inout [UInt8]) {
+        let isPlain = key.utf8.first.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ?? false
+            && key.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+            && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(key)
+        if isPlain {
+            output.append(contentsOf: Array(key.utf8))
+        } else {
+            output.append(contentsOf: JSONWriter.encode(.string(key), style: .compact))
         }
     }
 

@@ -26,7 +26,7 @@ struct RoboChainCommand: ParsableCommand {
               robochain plugins list
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, PluginsCommand.self])
+        subcommands: [ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, ConvertCommand.self, PluginsCommand.self])
 
     /// Runs the command. First, stopping robochain by a signal (Ctrl-C, SIGTERM, SIGHUP) is made
     /// to kill the plugins it started and remove its temporary output files.
