@@ -115,7 +115,7 @@ struct AnalyzeCommand: ParsableCommand {
                   --option threshold=0.5 --format json
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(help: "The model: a .yaml, .yml or .json file, a directory of CSV files, or an .xlsx workbook.")
     var model: String
 
     @OptionGroup var selection: AnalysisSelection

@@ -55,7 +55,7 @@ struct RenderCommand: ParsableCommand {
               robochain render Models/guangdong-robots.yaml --format dot --output - | less
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(help: "The model: a .yaml, .yml or .json file, a directory of CSV files, or an .xlsx workbook.")
     var model: String
 
     @Option(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file"))

@@ -12,7 +12,7 @@ struct RoboChainCommand: ParsableCommand {
             analyses on it: gap detection (补链, 卡脖子) and localisation share are built in; more \
             come as plugins. It draws the chain map with Graphviz.
 
-            MODEL is a .yaml, .yml or .json file, or a directory of CSV files.
+            MODEL is a .yaml, .yml or .json file, a directory of CSV files, or an .xlsx workbook.
 
             Exit status: 0 success (findings are not failures), 64 bad usage, 65 invalid model, \
             70 a failing analysis or plugin, 1 anything else (e.g. an unwritable output file).

@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
               robochain validate path/to/csv-model-directory
             """)
 
-    @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
+    @Argument(help: "The model: a .yaml, .yml or .json file, a directory of CSV files, or an .xlsx workbook.")
     var model: String
 
     @Flag(help: "Show no progress, even at a terminal.")

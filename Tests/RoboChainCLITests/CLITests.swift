@@ -403,7 +403,7 @@ final class Received: @unchecked Sendable {
 }
 
 @Suite struct HelpTests {
-    @Test(arguments: ["robochain", "validate", "analyze", "plugins", "plugins list", "plugins new"])
+    @Test(arguments: ["robochain", "validate", "analyze", "convert", "plugins", "plugins list", "plugins new"])
     func helpIsCompleteWithExamples(command: String) throws {
         let arguments = command == "robochain" ? ["--help"] : command.split(separator: " ").map(String.init) + ["--help"]
         let result = try CommandRunner.robochain(arguments)
