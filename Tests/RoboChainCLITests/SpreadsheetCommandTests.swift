@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import RoboChainTestSupport
 import Testing
 
@@ -53,5 +56,19 @@ import Testing
         let result = try CommandRunner.robochain(["validate", path])
         #expect(result.exitStatus == 65)
         #expect(result.standardError.contains("\(path): the file is not an .xlsx workbook (not a zip archive)"))
+    }
+
+    @Test func unicodeIDsAreSafeInDOTAndSVG() throws {
+        let directory = try TemporaryDirectory("unicode-map")
+        defer { directory.remove() }
+        let dot = directory.path + "/map.dot"
+        let svg = directory.path + "/map.svg"
+        let twin = "\(Self.fixtures)/twin.yaml"
+        #expect(try CommandRunner.robochain(["render", twin, "--format", "dot", "--output", dot], directory: CommandRunner.packageDirectory).exitStatus == 0)
+        #expect(try CommandRunner.robochain(["render", twin, "--format", "svg", "--output", svg], directory: CommandRunner.packageDirectory).exitStatus == 0)
+        let text = try String(contentsOfFile: dot, encoding: .utf8)
+        #expect(text.contains(#"tooltip="Hand 灵巧手 (hand)\nsegment: limbs\nsuppliers in 广东: UBTech 优必选""#))
+        let parser = XMLParser(contentsOf: URL(fileURLWithPath: svg))!
+        #expect(parser.parse())
     }
 }

@@ -138,6 +138,11 @@ import ZIPFoundation
         #expect(ChainModel.isValidID("优 必") == false)
         #expect(ChainModel.isValidID("a/b") == false)
         #expect(ChainModel.isValidID("\u{301}e") == false)  // a combining mark cannot start an id
+        // Nothing that could reorder or hide text in a label, a table or a terminal.
+        #expect(ChainModel.isValidID("a\u{202E}b") == false)
+        #expect(ChainModel.isValidID("a\u{200D}b") == false)
+        #expect(ChainModel.isValidID("a\u{3000}b") == false)  // an ideographic space
+        #expect(ChainModel.isValidID("a\"b") == false)
         #expect(ChainModel.isValidASCIIName("优必选") == false)  // analysis and option names stay ASCII
     }
 
