@@ -32,8 +32,18 @@ struct RoboChainCommand: ParsableCommand {
     /// to kill the plugins it started and remove its temporary output files.
     static func main() {
         robochain_termination_install()
+        // swift-argument-parser takes time quadratic in the number of arguments (20,000
+        // `--with` took 34 s): past a number no command needs, refuse before parsing.
+        let count = CommandLine.arguments.count - 1
+        if count > maximumArguments {
+            printError("Error: too many arguments (\(count)); robochain takes at most \(maximumArguments)")
+            Self.exit(withError: ExitStatus.usage)
+        }
         main(nil)
     }
+
+    /// The most arguments accepted (parsing them takes well under a second).
+    static let maximumArguments = 2048
 
     /// No subcommand is bad usage (64), not success: the help goes to standard error.
     func run() throws {

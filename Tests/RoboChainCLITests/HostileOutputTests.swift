@@ -91,3 +91,15 @@ import Testing
         #expect(result.standardError == "Error: --output needs a file name (or - for standard output)\n")
     }
 }
+
+/// 20,000 `--with` took 34 s: the argument parser's time is quadratic in the arguments.
+@Suite struct ArgumentLimitTests {
+    @Test func twentyThousandWithsAreRefusedAtOnce() throws {
+        let started = Date()
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml"]
+            + Array(repeating: ["--with", "gap-detection"], count: 20_000).flatMap { $0 })
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError == "Error: too many arguments (40002); robochain takes at most 2048\n")
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+}
