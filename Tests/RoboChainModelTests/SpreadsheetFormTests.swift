@@ -228,7 +228,8 @@ import ZIPFoundation
     // MARK: - Workbooks
 
     @Test func aWorkbookWrittenByLibreOfficeEqualsItsYAMLTwin() throws {
-        // Written by LibreOffice Calc 7.4 from the CSV files of the twin (see Fixtures/README.md).
+        // Written by LibreOffice Calc 7.4 (see Fixtures/README.md): shared strings, a formula with
+        // its cached value, percentage-formatted shares, Booleans, an empty row.
         let path = CommandRunner.packageDirectory.path + "/Tests/RoboChainModelTests/Fixtures/libreoffice-twin.xlsx"
         let loaded = try ModelLoader.load(path: path)
         #expect(loaded.format == .xlsx)
