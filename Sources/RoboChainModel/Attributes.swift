@@ -3,8 +3,13 @@
 /// Models carry attributes such as `revenue: 1.2e9`, `listed: true` or `exchange: HKEX` on any
 /// element; analyses read them through ``AttributeTable``.
 public enum AttributeValue: Sendable, Hashable, CustomStringConvertible {
+    /// Text: a YAML or JSON string, a CSV cell that is quoted or reads as neither of the others,
+    /// a text cell of a workbook.
     case text(String)
+    /// A finite number: a YAML/JSON number, an unquoted CSV cell in decimal form, a number cell.
     case number(Double)
+    /// A truth value: YAML `true`/`false`, JSON Booleans, `TRUE`/`FALSE` in CSV (any case), a
+    /// Boolean cell.
     case boolean(Bool)
 
     /// The number, if this is one.

@@ -254,25 +254,50 @@ struct CSVModelReader {
 
     // MARK: - Rows
 
-    /// One table being read: its tokenizer, where each known column is, its file number.
-    struct Rows {
+    /// What a file's header says: its table, where each known column is, the attribute columns.
+    /// A class, so that copying ``Rows`` (done for every message's closure) retains one
+    /// reference for all of it.
+    final class Header: Sendable {
         let table: Table
+        /// Position of each of `table.columns` in a row, or -1.
+        let positions: [Int]
+        let width: Int
+        /// The columns that are attributes: their position in a row and their name.
+        let extras: [(position: Int, name: String)]
+
+        init(table: Table, positions: [Int] = [], width: Int = 0, extras: [(position: Int, name: String)] = []) {
+            self.table = table
+            self.positions = positions
+            self.width = width
+            self.extras = extras
+        }
+    }
+
+    /// One table being read: its tokenizer, its header, its file number.
+    struct Rows {
+        var header: Header
         let file: Int32
         var tokenizer: CSVTokenizer
-        /// Position of each of `table.columns` in a row, or -1.
-        var positions: [Int] = []
-        var width = 0
         var fields: [CSVTokenizer.Field] = []
         var line = 0
-        /// The columns that are attributes: their position in a row and their name.
-        var extras: [(position: Int, name: String)] = []
+
+        init(table: Table, file: Int32, tokenizer: CSVTokenizer) {
+            header = Header(table: table)
+            self.file = file
+            self.tokenizer = tokenizer
+        }
+
+        var table: Table { header.table }
+        var positions: [Int] { header.positions }
+        var width: Int { header.width }
+        var extras: [(position: Int, name: String)] { header.extras }
 
         var location: ElementLocation { ElementLocation(file: file, line: Int32(clamping: line)) }
 
         /// The field of column number `column` (in `table.columns`), or `nil` when empty or absent.
         @inline(__always)
         func cell(_ column: Int) -> CSVTokenizer.Field? {
-            let position = positions[column]
+            let position = header.positions[column]
             guard position >= 0, position < fields.count else { return nil }
             let field = fields[position]
             return field.start == field.end ? nil : field
@@ -326,8 +351,8 @@ struct CSVModelReader {
                     }
                     names.append(lowered)
                 }
-                rows.width = names.count
-                rows.positions = table.columns.map { column in firstPosition[column] ?? -1 }
+                let positions = table.columns.map { column in firstPosition[column] ?? -1 }
+                var extras: [(position: Int, name: String)] = []
                 var missing = false
                 if separator == nil, names.count == 1, !table.columns.contains(names[0]), table.requiredCount > 1 {
                     log.report(.syntax(SourceLocation(file: path, line: 1),
@@ -336,7 +361,7 @@ struct CSVModelReader {
                     return
                 }
                 // Columns other than the table's are the elements' attributes (SPEC §1.2).
-                if names.count > table.columns.count || !rows.positions.allSatisfy({ $0 >= 0 }) {
+                if names.count > table.columns.count || !positions.allSatisfy({ $0 >= 0 }) {
                     let known = Set(table.columns)
                     for (position, field) in rows.fields.enumerated() where !known.contains(names[position]) {
                         guard firstPosition[names[position]] == position else { continue }
@@ -352,10 +377,11 @@ struct CSVModelReader {
                                 problem: "the column '\(MessageText.quoted(name))' would be an attribute, but attribute names are ids (letters, digits, '.', '_', '-')"))
                             continue
                         }
-                        rows.extras.append((position, name))
+                        extras.append((position, name))
                     }
                 }
-                for (column, position) in zip(table.columns, rows.positions).prefix(table.requiredCount) where position < 0 {
+                rows.header = Header(table: table, positions: positions, width: names.count, extras: extras)
+                for (column, position) in zip(table.columns, positions).prefix(table.requiredCount) where position < 0 {
                     log.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
                     missing = true
                 }
@@ -495,7 +521,8 @@ struct CSVModelReader {
             log.markIncomplete(ids.kind)
             return nil
         }
-        if field.hasEscapedQuotes || !ValueChecks.isValidID(rows.bytes(field)) {
+        let form = IDRule.form(rows.bytes(field))
+        if field.hasEscapedQuotes || form == .invalid {
             log.report(.invalidID(log.describe(rows.location), kind: ids.kind, id: id))
         }
         let base = rows.tokenizer.bytes.baseAddress!
@@ -503,7 +530,7 @@ struct CSVModelReader {
         if let first = ids.add(id, start: start, end: start + rows.bytes(field).count) {
             log.report(.duplicateID(log.describe(rows.location), kind: ids.kind, id: id,
                 first: log.describe(locations[Int(first)])))
-        } else if rows.bytes(field).contains(where: { $0 >= 0x80 }),
+        } else if form == .unicode,
             let earlier = ids.normalisation.add(id, at: Int32(ids.strings.count - 1), ids: ids.strings) {
             log.report(.normalisationDuplicate(log.describe(rows.location), kind: ids.kind, id: id,
                 other: ids.strings[Int(earlier)], first: log.describe(locations[Int(earlier)])))
@@ -537,7 +564,7 @@ struct CSVModelReader {
             parentBytes.append(parent.map { Array(rows.bytes($0)) } ?? [])
             if let source = Self.text(rows, 3, of: element, log: &log) { model.regionSources.append(source, at: position) }
             if let note = Self.text(rows, 4, of: element, log: &log) { model.regionNotes.append(note, at: position) }
-            if !rows.extras.isEmpty { Self.attributes(rows, into: &model.regionAttributes, at: position, of: element, log: &log) }
+            if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.regionAttributes, at: position, of: element, log: &log) }
         }
         model.regionParent = [Int32](repeating: -1, count: model.regionIDs.count)
         for (position, parent) in parents.enumerated() where parent.field != nil {
@@ -603,7 +630,7 @@ struct CSVModelReader {
             model.segmentOrders.append(order)
             if let source = Self.text(rows, 3, of: element, log: &log) { model.segmentSources.append(source, at: position) }
             if let note = Self.text(rows, 4, of: element, log: &log) { model.segmentNotes.append(note, at: position) }
-            if !rows.extras.isEmpty { Self.attributes(rows, into: &model.segmentAttributes, at: position, of: element, log: &log) }
+            if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.segmentAttributes, at: position, of: element, log: &log) }
         }
         model.segmentsDeclared = !model.segmentIDs.isEmpty
         model.segmentIndex = ids.index
@@ -656,11 +683,11 @@ struct CSVModelReader {
             model.componentIDs.append(id)
             model.componentNames.append(name)
             model.componentSegment.append(segment)
-            if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
+            if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 {
                 if let source = Self.text(rows, 3, of: "component '\(id)'", log: &log) { model.componentSources.append(source, at: position) }
                 if let note = Self.text(rows, 4, of: "component '\(id)'", log: &log) { model.componentNotes.append(note, at: position) }
             }
-            if !rows.extras.isEmpty {
+            if !rows.header.extras.isEmpty {
                 Self.attributes(rows, into: &model.componentAttributes, at: position, of: "component '\(id)'", log: &log)
             }
         }
@@ -711,13 +738,13 @@ struct CSVModelReader {
             } else {
                 firms.region.append(-1)
             }
-            if rows.positions[3] >= 0, let source = Self.text(rows, 3, of: "firm '\(id)'", log: &log) {
+            if rows.header.positions[3] >= 0, let source = Self.text(rows, 3, of: "firm '\(id)'", log: &log) {
                 firms.sources.append(source, at: position)
             }
-            if rows.positions[4] >= 0, let note = Self.text(rows, 4, of: "firm '\(id)'", log: &log) {
+            if rows.header.positions[4] >= 0, let note = Self.text(rows, 4, of: "firm '\(id)'", log: &log) {
                 firms.notes.append(note, at: position)
             }
-            if !rows.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
+            if !rows.header.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
         }
         firms.log = log
         return firms
@@ -771,12 +798,12 @@ struct CSVModelReader {
                 reading.edges.child.append(child)
                 reading.edges.weight.append(weight)
                 reading.edges.locations.append(location)
-                if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
+                if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 {
                     func element() -> String { "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'" }
                     if let source = Self.text(rows, 3, of: element(), log: &log) { reading.edges.sources.append(source, at: position) }
                     if let note = Self.text(rows, 4, of: element(), log: &log) { reading.edges.notes.append(note, at: position) }
                 }
-                if !rows.extras.isEmpty {
+                if !rows.header.extras.isEmpty {
                     Self.attributes(rows, into: &reading.edges.attributes, at: position,
                         of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", log: &log)
                 }
@@ -813,14 +840,14 @@ struct CSVModelReader {
                 let firmBytes = rows.bytes(firmField)
                 reading.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
                 reading.firmLength.append(Int32(firmBytes.count))
-                if rows.positions[3] >= 0 || rows.positions[4] >= 0 || rows.positions[5] >= 0 {
+                if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 || rows.header.positions[5] >= 0 {
                     // The element is named only if a cell is bad: no string per row.
                     func element() -> String { "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'" }
                     if let product = Self.text(rows, 3, of: element(), log: &log) { reading.links.products.append(product, at: position) }
                     if let source = Self.text(rows, 4, of: element(), log: &log) { reading.links.sources.append(source, at: position) }
                     if let note = Self.text(rows, 5, of: element(), log: &log) { reading.links.notes.append(note, at: position) }
                 }
-                if !rows.extras.isEmpty {
+                if !rows.header.extras.isEmpty {
                     Self.attributes(rows, into: &reading.links.attributes, at: position,
                         of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
                 }

@@ -9,15 +9,22 @@ enum IDRule {
     ///
     /// - Complexity: O(length).
     @inline(__always)
-    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = bytes.first else { return false }
-        if first >= 0x80 { return isValidUnicode(bytes) }
-        guard isAlphanumeric(first) else { return false }
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { form(bytes) != .invalid }
+
+    /// What an id is: valid and ASCII, valid beyond ASCII (only such ids can differ by
+    /// normalisation alone), or invalid. One pass over an ASCII id.
+    enum Form { case ascii, unicode, invalid }
+
+    @inline(__always)
+    static func form(_ bytes: UnsafeBufferPointer<UInt8>) -> Form {
+        guard let first = bytes.first else { return .invalid }
+        if first >= 0x80 { return isValidUnicode(bytes) ? .unicode : .invalid }
+        guard isAlphanumeric(first) else { return .invalid }
         for byte in bytes.dropFirst() where !(isAlphanumeric(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D) {
-            if byte >= 0x80 { return isValidUnicode(bytes) }
-            return false
+            if byte >= 0x80 { return isValidUnicode(bytes) ? .unicode : .invalid }
+            return .invalid
         }
-        return true
+        return .ascii
     }
 
     /// Whether an id is valid and ASCII: the rule for analysis and option names.

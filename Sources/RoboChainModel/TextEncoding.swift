@@ -23,7 +23,7 @@ enum TextEncoding {
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw .syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)")
         }
-        if bytes.withUnsafeBufferPointer({ UTF8Text.isValid($0) }) { return bytes }
+        if bytes.withUnsafeBufferPointer(isUTF8) { return bytes }
         switch fromGB18030(bytes) {
         case .success(let converted):
             return converted
@@ -32,6 +32,23 @@ enum TextEncoding {
             throw .syntax(SourceLocation(file: path, line: line),
                 problem: "the bytes of this line are neither UTF-8 nor GB18030 (GBK): save the file as CSV UTF-8")
         }
+    }
+
+    /// Whether a whole file is UTF-8: ASCII 32 bytes at a time (four words OR'd, a test of
+    /// the high bits), and the full check from the first block that has a byte above 0x7F.
+    static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 32 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 32
+        }
+        return UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[index...]))
     }
 
     enum Conversion {
