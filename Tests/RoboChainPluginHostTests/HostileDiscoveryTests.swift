@@ -35,7 +35,7 @@ import Testing
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         try plugins.plugin("huge", script: "cat", options: #"{"t": {"type": "number", "default": 1e400}}"#)
-        #expect(skippedReasons(plugins) == ["malformed plugin.json: is not JSON: line 2, column 51: the number 1e400 is beyond the range of a double (about ±1.8e308)"])
+        #expect(skippedReasons(plugins) == ["malformed plugin.json: is not JSON: line 2, column 84: the number 1e400 is beyond the range of a double (about ±1.8e308)"])
     }
 
     @Test func executablesOutsideThePluginDirectoryAreSkipped() throws {
