@@ -23,7 +23,7 @@ for entry in "${all[@]}"; do
     echo "== $target: building"
     # The linker warns about every ASan symbol it cannot export; only errors matter.
     swift build --build-path .build/fuzz -c debug -Xswiftc -sanitize=fuzzer,address --product "$target" 2>&1 \
-        | grep -v "Cannot export local symbol" || true
+        | sed '/Cannot export local symbol/d'
     binary=".build/fuzz/debug/$target"
     [ -x "$binary" ] || { echo "error: $target did not build"; exit 1; }
     work=".build/fuzz/corpus/$corpus"
