@@ -110,3 +110,21 @@ let package = Package(
             exclude: ["Golden"]),
     ]
 )
+
+// libFuzzer targets (Tests/Fuzz), only with ROBOCHAIN_FUZZ=1, so that normal builds never meet
+// -sanitize=fuzzer: `ROBOCHAIN_FUZZ=1 swift build --build-path .build/fuzz
+// -Xswiftc -sanitize=fuzzer,address --product FuzzYAMLModel` (scripts/fuzz.sh runs them all).
+if Context.environment["ROBOCHAIN_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzYAMLModel", ["RoboChainModel"]),
+        ("FuzzJSONModel", ["RoboChainModel"]),
+        ("FuzzCSVModel", ["RoboChainModel"]),
+        ("FuzzPluginResponse", ["RoboChainAnalysis", "RoboChainJSON", "RoboChainPluginHost"]),
+        ("FuzzPluginManifest", ["RoboChainAnalysis"]),
+    ]
+    package.targets.append(.target(name: "CFuzzerDriver", path: "Tests/Fuzz/CFuzzerDriver"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: target.dependencies + ["CFuzzerDriver"], path: "Tests/Fuzz/\(target.name)"))
+    }
+}

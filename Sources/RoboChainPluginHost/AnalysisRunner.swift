@@ -127,8 +127,8 @@ public enum AnalysisRunner {
     ) -> Result<AnalysisResult, AnalysisError> {
         let name = plugin.manifest.name
         let outcome = ChildProcess.run(
-            executable: plugin.executablePath, directory: plugin.directory, input: request, timeout: timeout,
-            outputLimit: outputLimit)
+            executable: plugin.executablePath, environment: PluginDiscovery.pluginEnvironment(ChildProcess.currentEnvironment),
+            directory: plugin.directory, input: request, timeout: timeout, outputLimit: outputLimit)
         let tail = outcome.standardErrorLines(last: 20)
         func failure(_ cause: String) -> Result<AnalysisResult, AnalysisError> {
             var cause = cause

@@ -34,6 +34,21 @@ public enum PluginDiscovery {
     /// The largest `plugin.json` read: 1 MiB (a manifest is a few hundred bytes).
     public static let maximumManifestSize = 1 << 20
 
+    /// The variables a plugin is given, from robochain's environment; no others (not API keys,
+    /// tokens or passwords robochain happens to have): `PATH`, `HOME`, `USER`, `LOGNAME`,
+    /// `LANG`, `LANGUAGE`, `LC_*`, `TZ`, `TMPDIR` and every `ROBOCHAIN_*` variable (a plugin's own
+    /// settings can be passed as `ROBOCHAIN_…`). A plugin still runs with the user's rights: this
+    /// keeps secrets out of its reach by accident, it does not sandbox it (docs/security.md).
+    public static let passedVariables: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR"]
+
+    /// The environment a plugin runs with: ``passedVariables`` of `environment`, `LC_*` and
+    /// `ROBOCHAIN_*`.
+    public static func pluginEnvironment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { name, _ in
+            passedVariables.contains(name) || name.hasPrefix("LC_") || name.hasPrefix("ROBOCHAIN_")
+        }
+    }
+
     /// The directories searched, in order.
     ///
     /// - Parameter environment: The process environment (`ROBOCHAIN_PLUGIN_PATH`, `HOME`).

@@ -288,6 +288,17 @@ public enum ChildProcess {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// This process's environment, as a dictionary (the first of a name repeated wins).
+    public static var currentEnvironment: [String: String] {
+        var variables: [String: String] = [:]
+        for entry in inheritedEnvironment() {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            let name = String(entry[..<equals])
+            if variables[name] == nil { variables[name] = String(entry[entry.index(after: equals)...]) }
+        }
+        return variables
+    }
+
     private static func inheritedEnvironment() -> [String] {
         var strings: [String] = []
         var pointer = environ

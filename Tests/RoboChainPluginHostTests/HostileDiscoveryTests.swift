@@ -30,6 +30,14 @@ import Testing
         #expect(skippedReasons(plugins) == ["cannot read plugin.json: cannot read '\(plugins.path)/huge/plugin.json': it is 286 MiB, more than the 1 MiB a file may be here"])
     }
 
+    /// A default of 1e400 said "must be a number, found a number".
+    @Test func aDefaultBeyondDoubleRangeIsNamed() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("huge", script: "cat", options: #"{"t": {"type": "number", "default": 1e400}}"#)
+        #expect(skippedReasons(plugins) == ["malformed plugin.json: is not JSON: line 2, column 84: the number 1e400 is beyond the range of a double (about ±1.8e308)"])
+    }
+
     @Test func executablesOutsideThePluginDirectoryAreSkipped() throws {
         let plugins = try PluginFixtures()
         defer { plugins.remove() }

@@ -87,3 +87,26 @@ extension HostileProcessTests {
         for pid in pidsIn(pids) { #expect(ProcessState.isGone(pid, within: 5), "plugin process \(pid)") }
     }
 }
+
+extension HostileProcessTests {
+    /// A plugin could read every secret in robochain's environment; now it gets only the
+    /// variables documented in docs/plugins.md.
+    @Test func pluginsGetOnlyTheDocumentedEnvironment() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let dump = plugins.path + "/env.txt"
+        try plugins.plugin("env", script: "cat >/dev/null\nenv > \(dump)\necho '{\"protocol\": 1, \"analysis\": \"env\"}'")
+        let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "env", "--format", "json"], environment: [
+            "ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "SECRET_TOKEN": "hunter2",
+            "AWS_SECRET_ACCESS_KEY": "x", "ROBOCHAIN_EXAMPLE": "kept", "LC_ALL": "C", "TZ": "UTC",
+        ])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let names = Set(try String(contentsOfFile: dump, encoding: .utf8).split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) })
+        #expect(!names.contains("SECRET_TOKEN"))
+        #expect(!names.contains("AWS_SECRET_ACCESS_KEY"))
+        #expect(names.isSuperset(of: ["PATH", "HOME", "ROBOCHAIN_EXAMPLE", "ROBOCHAIN_PLUGIN_PATH", "LC_ALL", "TZ"]))
+        // What the shell adds itself (PWD, SHLVL, _) aside, nothing else.
+        let allowed: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "PWD", "SHLVL", "_", "OLDPWD"]
+        #expect(names.filter { !allowed.contains($0) && !$0.hasPrefix("LC_") && !$0.hasPrefix("ROBOCHAIN_") }.isEmpty, "\(names.sorted())")
+    }
+}
