@@ -26,6 +26,10 @@ enum TextEncoding {
         if bytes.withUnsafeBufferPointer(isUTF8) { return bytes }
         switch fromGB18030(bytes) {
         case .success(let converted):
+            // Offsets into a file are 32-bit; GB18030 grows by up to half as UTF-8.
+            guard converted.count <= FileAccess.maximumModelFileSize else {
+                throw .unreadable(path: path, reason: "as UTF-8 it is \(FileAccess.describeSize(converted.count)), more than the \(FileAccess.describeSize(FileAccess.maximumModelFileSize)) a file may be here")
+            }
             return converted
         case .failure(let offset):
             let line = bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }

@@ -125,6 +125,11 @@ enum WorkbookReader {
             throw .syntax(SourceLocation(file: path), problem: "the workbook's part \(entry.path) cannot be read: \(error)")
         }
         budget = left
+        // Workbook parts never declare a DTD; one could expand entities (a "billion laughs").
+        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+            throw .syntax(SourceLocation(file: path),
+                problem: "the workbook's part \(entry.path) declares a DTD, which workbooks do not; it is refused")
+        }
         return data
     }
 
@@ -214,6 +219,10 @@ private final class SheetText: NSObject, XMLParserDelegate {
     private var problem: String?
     private var merged: String?
 
+    /// Excel's limits: rows 1…1,048,576, columns A…XFD.
+    static let maximumRows = 1_048_576
+    static let maximumColumns = 16_384
+
     private init(sharedStrings: [String]) {
         self.sharedStrings = sharedStrings
     }
@@ -240,6 +249,11 @@ private final class SheetText: NSObject, XMLParserDelegate {
         switch elementName {
         case "row":
             let number = attributes["r"].flatMap { Int($0) } ?? row + 1
+            // A row number is at most Excel's last row; a larger one would make as many lines.
+            guard number >= 1, number <= Self.maximumRows else {
+                fail(parser, "row number \(attributes["r"] ?? "?") is outside 1…\(Self.maximumRows)")
+                return
+            }
             // Rows left out of the sheet (empty) stay blank lines, so line numbers are row numbers.
             let breaks = row == 0 ? number - 1 : max(number - row, 1)
             for _ in 0..<max(breaks, 0) { output.append(0x0A) }
@@ -249,6 +263,10 @@ private final class SheetText: NSObject, XMLParserDelegate {
             cellType = attributes["t"] ?? "n"
             cellReference = attributes["r"] ?? ""
             cellColumn = Self.columnIndex(cellReference) ?? column
+            guard cellColumn < Self.maximumColumns else {
+                fail(parser, "cell \(cellReference) is beyond column XFD, the last a sheet has")
+                return
+            }
             value = ""
         case "v": inValue = true
         case "t": inInlineText = cellType == "inlineStr"
@@ -293,7 +311,13 @@ private final class SheetText: NSObject, XMLParserDelegate {
         case "e":
             fail(parser, "cell \(cellReference) holds the error \(value): fix the formula or clear the cell")
         default:
-            output.append(contentsOf: Array(value.utf8))
+            // A number as stored; anything else in a number cell is text, quoted so that it
+            // cannot bring a separator or a line break into the row.
+            let isNumeric = value.utf8.allSatisfy {
+                ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                    || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
+            }
+            if isNumeric { output.append(contentsOf: Array(value.utf8)) } else { quoted(value) }
         }
     }
 

@@ -291,6 +291,26 @@ import ZIPFoundation
         }
     }
 
+    @Test func hostileSheetXMLIsRefused() throws {
+        // A row number past Excel's last row would otherwise make a billion empty lines.
+        let far = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: #"<worksheet><sheetData><row r="2000000000"><c r="A2000000000" t="inlineStr"><is><t>id</t></is></c></row></sheetData></worksheet>"#)
+        #expect(Self.problems(far) == ["\(far) (sheet regions): row number 2000000000 is outside 1…1048576"])
+        // Entities could expand without bound: a part with a DTD is refused before parsing.
+        let laughs = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: #"<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet><sheetData/></worksheet>"#)
+        #expect(Self.problems(laughs) == [
+            "\(laughs): the workbook's part xl/worksheets/sheet1.xml declares a DTD, which workbooks do not; it is refused"
+        ])
+        // Text in a number cell cannot bring a separator into the row.
+        let injected = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: #"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row><row r="2"><c r="A2"><v>CN,X</v></c><c r="B2" t="inlineStr"><is><t>China</t></is></c></row></sheetData></worksheet>"#)
+        #expect(Self.problems(injected) == [
+            "\(injected) (sheet regions):2: invalid region id 'CN,X': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit",
+            "\(injected) (sheet firms):2: 'region' of firm 'acme' names unknown region 'CN'",
+        ])
+    }
+
     // MARK: - Helpers
 
     static func problems(_ path: String) -> [String] {
@@ -313,7 +333,8 @@ import ZIPFoundation
     /// in one sheet, a false uncompressed size on the first sheet, or padding (spaces) inflating
     /// the first sheet.
     static func workbook(
-        sheets: [(String, [[String]])], merged: (String, String)? = nil, declaredSheetSize: UInt32? = nil, padding: Int = 0
+        sheets: [(String, [[String]])], merged: (String, String)? = nil, declaredSheetSize: UInt32? = nil, padding: Int = 0,
+        firstSheetXML: String? = nil
     ) throws -> String {
         let directory = try TemporaryDirectory("workbook")
         let path = directory.path + "/book.xlsx"
@@ -344,7 +365,7 @@ import ZIPFoundation
             if let merged, merged.0 == sheet.0 { xml += "<mergeCells count=\"1\"><mergeCell ref=\"\(merged.1)\"/></mergeCells>" }
             if index == 0 && padding > 0 { xml += String(repeating: " ", count: padding) }
             xml += "</worksheet>"
-            try add("xl/worksheets/sheet\(index + 1).xml", xml)
+            try add("xl/worksheets/sheet\(index + 1).xml", index == 0 ? firstSheetXML ?? xml : xml)
         }
         if declaredSheetSize != nil || padding > 0 {
             // Rewrite the first sheet's uncompressed size, in its local header and in the
