@@ -119,6 +119,7 @@ if Context.environment["ROBOCHAIN_FUZZ"] == "1" {
         ("FuzzYAMLModel", ["RoboChainModel"]),
         ("FuzzJSONModel", ["RoboChainModel"]),
         ("FuzzCSVModel", ["RoboChainModel"]),
+        ("FuzzWorkbookModel", ["RoboChainModel"]),
         ("FuzzPluginResponse", ["RoboChainAnalysis", "RoboChainJSON", "RoboChainPluginHost"]),
         ("FuzzPluginManifest", ["RoboChainAnalysis"]),
     ]

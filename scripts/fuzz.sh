@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
-all=(FuzzYAMLModel:yaml-model FuzzJSONModel:json-model FuzzCSVModel:csv-model FuzzPluginResponse:plugin-response FuzzPluginManifest:plugin-manifest)
+all=(FuzzYAMLModel:yaml-model FuzzJSONModel:json-model FuzzCSVModel:csv-model FuzzWorkbookModel:workbook-model FuzzPluginResponse:plugin-response FuzzPluginManifest:plugin-manifest)
 chosen=("$@")
 export ROBOCHAIN_FUZZ=1
 failed=0
