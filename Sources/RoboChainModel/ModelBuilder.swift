@@ -308,8 +308,9 @@ public struct ModelBuilder: Sendable {
         if model.segmentsDeclared {
             model.segmentIndex = Self.indexIDs(segmentIDs, kind: .segment, locations: segmentLocations, log: &log)
         } else {
-            var seen = Set<String>()
-            for (position, segment) in componentSegments.enumerated() where seen.insert(segment).inserted {
+            // Compared by bytes, as ids are (a Swift string compares by canonical equivalence).
+            var seen = Set<[UInt8]>()
+            for (position, segment) in componentSegments.enumerated() where seen.insert(Array(segment.utf8)).inserted {
                 if !ValueChecks.isValidID(segment) {
                     log.report(.invalidID(log.describe(componentLocations[position]), kind: .segment, id: segment))
                 }
