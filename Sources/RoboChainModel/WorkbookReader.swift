@@ -48,7 +48,10 @@ enum WorkbookReader {
         }
         let archive: Archive
         do {
-            archive = try Archive(data: Data(bytes), accessMode: .read)
+            // Read from the file, not from memory: ZIPFoundation 0.9.20's in-memory reader traps
+            // on an entry whose offsets point past the end (found by fuzzing); its file reader
+            // gets a short read and throws.
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
             throw .syntax(SourceLocation(file: path), problem: "the file is not an .xlsx workbook (a damaged zip archive: \(error))")
         }

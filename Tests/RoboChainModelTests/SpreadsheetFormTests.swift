@@ -311,6 +311,12 @@ import ZIPFoundation
         ])
     }
 
+    @Test func anArchiveWithOffsetsPastItsEndIsAnErrorNotATrap() throws {
+        // Found by fuzzing: ZIPFoundation's in-memory reader traps on it; its file reader throws.
+        let path = CommandRunner.packageDirectory.path + "/Tests/RoboChainModelTests/Fixtures/fuzz-offset-past-end.xlsx"
+        #expect(Self.problems(path) == ["\(path): the file is not an .xlsx workbook (it has no xl/workbook.xml)"])
+    }
+
     // MARK: - Helpers
 
     static func problems(_ path: String) -> [String] {
