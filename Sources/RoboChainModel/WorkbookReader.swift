@@ -1,4 +1,5 @@
 import Foundation
+import RoboChainJSON
 import ZIPFoundation
 
 #if canImport(FoundationXML)
@@ -128,6 +129,12 @@ enum WorkbookReader {
             throw .syntax(SourceLocation(file: path), problem: "the workbook's part \(entry.path) cannot be read: \(error)")
         }
         budget = left
+        // Foundation's XMLParser (libxml2 underneath) traps on a name that is not UTF-8 (found
+        // by fuzzing); workbook parts are UTF-8, so anything else is refused before parsing.
+        guard data.withUnsafeBytes({ UTF8Text.isValid($0.bindMemory(to: UInt8.self)) }) else {
+            throw .syntax(SourceLocation(file: path),
+                problem: "the workbook's part \(entry.path) is not UTF-8 text; it is refused")
+        }
         // Workbook parts never declare a DTD; one could expand entities (a "billion laughs").
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             throw .syntax(SourceLocation(file: path),

@@ -317,6 +317,12 @@ import ZIPFoundation
         #expect(Self.problems(path) == ["\(path): the file is not an .xlsx workbook (it has no xl/workbook.xml)"])
     }
 
+    @Test func aPartThatIsNotUTF8IsRefusedBeforeTheXMLParserSeesIt() throws {
+        // Found by fuzzing: Foundation's XMLParser traps on an element name that is not UTF-8.
+        let path = CommandRunner.packageDirectory.path + "/Tests/RoboChainModelTests/Fixtures/fuzz-latin1-name.xlsx"
+        #expect(Self.problems(path) == ["\(path): the workbook's part xl/worksheets/sheet1.xml is not UTF-8 text; it is refused"])
+    }
+
     // MARK: - Helpers
 
     static func problems(_ path: String) -> [String] {
