@@ -32,7 +32,11 @@ for entry in "${all[@]}"; do
     echo "== $target: fuzzing for $seconds s"
     log=".build/fuzz/$target.log"
     status=0
-    "$binary" -max_total_time="$seconds" -timeout=10 -detect_leaks=0 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536 \
+    # ZIPFoundation 0.9.20 leaks the path buffer of every archive it opens by URL (about 40 bytes,
+    # FileManager.fileSystemRepresentation never freed): not ours to fix, and not a crash.
+    leaks=()
+    if [ "$target" = FuzzWorkbookModel ]; then leaks=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"); fi
+    "${leaks[@]}" "$binary" -max_total_time="$seconds" -timeout=10 -detect_leaks=0 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" "Tests/Fuzz/Corpus/$corpus" >"$log" 2>&1 || status=$?
     runs=$(grep -Eo '^stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo "?")
     coverage=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -Eo 'cov: [0-9]+ ft: [0-9]+' || echo "cov: ? ft: ?")
