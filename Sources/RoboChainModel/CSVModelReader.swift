@@ -335,8 +335,10 @@ struct CSVModelReader {
                 // A set of the names and the first position of each: linear in the header's
                 // width (a header of 100,000 columns took 16 s with a list).
                 var names: [String] = []
+                var originals: [String] = []
                 var firstPosition: [String: Int] = [:]
                 names.reserveCapacity(rows.fields.count)
+                originals.reserveCapacity(rows.fields.count)
                 for field in rows.fields {
                     guard let name = rows.tokenizer.text(of: field) else {
                         log.report(.syntax(SourceLocation(file: path, line: 1), problem: "invalid UTF-8 in the header"))
@@ -350,6 +352,7 @@ struct CSVModelReader {
                         firstPosition[lowered] = names.count
                     }
                     names.append(lowered)
+                    originals.append(name)
                 }
                 let positions = table.columns.map { column in firstPosition[column] ?? -1 }
                 var extras: [(position: Int, name: String)] = []
@@ -363,9 +366,9 @@ struct CSVModelReader {
                 // Columns other than the table's are the elements' attributes (SPEC §1.2).
                 if names.count > table.columns.count || !positions.allSatisfy({ $0 >= 0 }) {
                     let known = Set(table.columns)
-                    for (position, field) in rows.fields.enumerated() where !known.contains(names[position]) {
+                    for position in names.indices where !known.contains(names[position]) {
                         guard firstPosition[names[position]] == position else { continue }
-                        let name = rows.tokenizer.text(of: field) ?? ""
+                        let name = originals[position]
                         guard table.acceptsAttributes else {
                             log.report(.syntax(SourceLocation(file: path, line: 1),
                                 problem: "the header has the column '\(MessageText.quoted(name))', which \(table.name) does not have (its columns: \(table.columns.joined(separator: ", ")))"))
