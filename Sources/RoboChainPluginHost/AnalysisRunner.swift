@@ -29,7 +29,7 @@ public struct AnalysisJob: Sendable {
 public enum AnalysisRunner {
     /// Standard output a plugin may write before it is killed (SPEC §5: 256 MiB).
     public static let outputLimit = 256 << 20
-    /// How a response is parsed: at most 2²⁴ values (about 1 GiB of memory at most, where one
+    /// How a response is parsed: at most 2²⁴ values (under about 1.5 GiB of memory, where one
     /// long array of 256 MiB took 4.3 GiB), no key twice in one object.
     public static let responseLimits = JSONParser.Limits(maximumValues: 1 << 24, rejectsDuplicateKeys: true)
 
