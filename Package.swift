@@ -21,15 +21,19 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // .xlsx workbooks are zip archives; Foundation's XMLParser reads their parts.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // JSON text: a value type, a parser with line numbers, a streaming writer.
         .target(name: "RoboChainJSON"),
-        // The chain model, its validation and its loaders (YAML, JSON, CSV).
+        // The chain model, its validation and its loaders (YAML, JSON, CSV, xlsx).
         .target(
             name: "RoboChainModel",
-            dependencies: ["RoboChainJSON", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "RoboChainJSON", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // The public analysis API: the protocol, options, results, protocol-1 messages, SPEC measures.
         .target(name: "RoboChainAnalysis", dependencies: ["RoboChainModel", "RoboChainJSON"]),
         // The built-in analyses, each written against the public API only.
@@ -107,13 +111,19 @@ let package = Package(
         .executableTarget(
             name: "robochain",
             dependencies: [
-                "RoboChainModel", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
-                "RoboChainComparison", "RoboChainGraphExchange", "RoboChainWorkbook", "RoboChainHTMLReport", "CTermination", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RoboChainModel", "RoboChainJSON", "RoboChainAnalysis", "RoboChainPluginHost", "RoboChainReports", "RoboChainRendering",
+                "RoboChainComparison", "RoboChainGraphExchange", "RoboChainWorkbook", "RoboChainHTMLReport", "CTermination",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
         .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
         .testTarget(name: "RoboChainJSONTests", dependencies: ["RoboChainJSON"]),
-        .testTarget(name: "RoboChainModelTests", dependencies: ["RoboChainModel", "RoboChainJSON", "RoboChainTestSupport"]),
+        .testTarget(
+            name: "RoboChainModelTests",
+            dependencies: [
+                "RoboChainModel", "RoboChainJSON", "RoboChainTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "RoboChainAnalysisTests",
             dependencies: [
@@ -154,3 +164,22 @@ let package = Package(
             ]),
     ]
 )
+
+// libFuzzer targets (Tests/Fuzz), only with ROBOCHAIN_FUZZ=1, so that normal builds never meet
+// -sanitize=fuzzer: `ROBOCHAIN_FUZZ=1 swift build --build-path .build/fuzz
+// -Xswiftc -sanitize=fuzzer,address --product FuzzYAMLModel` (scripts/fuzz.sh runs them all).
+if Context.environment["ROBOCHAIN_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzYAMLModel", ["RoboChainModel"]),
+        ("FuzzJSONModel", ["RoboChainModel"]),
+        ("FuzzCSVModel", ["RoboChainModel"]),
+        ("FuzzWorkbookModel", ["RoboChainModel"]),
+        ("FuzzPluginResponse", ["RoboChainAnalysis", "RoboChainJSON", "RoboChainPluginHost"]),
+        ("FuzzPluginManifest", ["RoboChainAnalysis"]),
+    ]
+    package.targets.append(.target(name: "CFuzzerDriver", path: "Tests/Fuzz/CFuzzerDriver"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: target.dependencies + ["CFuzzerDriver"], path: "Tests/Fuzz/\(target.name)"))
+    }
+}

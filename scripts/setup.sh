@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what RoboChain needs and is missing on a Debian or Ubuntu machine:
 # Graphviz's C library (libgraphviz-dev), a CJK font (fonts-wqy-microhei, or Chinese labels
-# render as empty boxes), pkg-config and python3 (for the tests and the Python plugin), chromium
-# and openpyxl (the tests open the HTML report and the workbook with them), and NetworkX for
-# python3 (the tests read the GraphML and GEXF output with it).
+# render as empty boxes), zlib (for .xlsx models and workbooks), pkg-config and python3 (for the
+# tests and the Python plugin), chromium and openpyxl (the tests open the HTML report and the
+# workbook with them), and NetworkX for python3 (the tests read the GraphML and GEXF output with it).
 # Swift itself (6.1 or later) must be on PATH; if it is not, this says how to get it.
 set -euo pipefail
 
@@ -13,6 +13,7 @@ pkg-config --exists libgvc 2>/dev/null || missing+=(libgraphviz-dev)
 pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)  # ZIPFoundation (the workbook) links zlib
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; } || missing+=(fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)  # ZIPFoundation (.xlsx models)
 # The report's tests open it in headless Chromium; the workbook's read it back with openpyxl.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 

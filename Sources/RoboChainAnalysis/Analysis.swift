@@ -65,7 +65,19 @@ extension Analysis {
 
 /// What an analysis runs on.
 public struct AnalysisRequest: Sendable {
-    /// The whole model.
+    /// The whole model, with every element's attributes (SPEC §1): ``AttributeTable`` per
+    /// kind, e.g. `model.firms.attributes`, so an analysis can rank firms by `revenue` or keep
+    /// only `listed` ones:
+    ///
+    /// ```swift
+    /// let revenue = request.model.firms.attributes.column("revenue")
+    /// let ranked = (0..<request.model.firms.count).sorted {
+    ///     (revenue?[$0]?.number ?? 0) > (revenue?[$1]?.number ?? 0)
+    /// }
+    /// ```
+    ///
+    /// External plugins receive the same attributes as `attributes` objects in the model's
+    /// JSON, or as extra columns of the CSV files.
     public let model: ChainModel
     /// The scope: a region index into `model.regions`.
     public let scope: Int

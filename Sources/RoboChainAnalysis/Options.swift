@@ -105,7 +105,7 @@ public struct OptionDeclaration: Sendable, Equatable {
     public var check: (@Sendable (OptionValue) -> String?)?
 
     /// Whether `name` is a valid option name: like a model id, `[A-Za-z0-9][A-Za-z0-9._-]*`.
-    public static func isValidName(_ name: String) -> Bool { ChainModel.isValidID(name) }
+    public static func isValidName(_ name: String) -> Bool { ChainModel.isValidASCIIName(name) }
 
     /// Whether the user must give this option a value (it has no default).
     public var isRequired: Bool { defaultValue == nil }

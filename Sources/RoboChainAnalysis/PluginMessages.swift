@@ -749,7 +749,7 @@ public struct PluginManifest: Sendable, Equatable {
     }
 
     /// Whether `name` is a valid analysis name: like a model id, `[A-Za-z0-9][A-Za-z0-9._-]*`.
-    public static func isValidName(_ name: String) -> Bool { ChainModel.isValidID(name) }
+    public static func isValidName(_ name: String) -> Bool { ChainModel.isValidASCIIName(name) }
 
     /// The manifest as JSON.
     public var json: JSONValue {

@@ -12,6 +12,8 @@ public enum JSONError: Swift.Error, Equatable, CustomStringConvertible {
     case syntax(line: Int, column: Int, problem: String)
     /// Arrays and objects nest deeper than ``JSONParser/maximumDepth``.
     case tooDeep(line: Int, column: Int, limit: Int)
+    /// The text holds more values than ``JSONParser/Limits/maximumValues`` allows.
+    case tooManyValues(line: Int, column: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -19,13 +21,15 @@ public enum JSONError: Swift.Error, Equatable, CustomStringConvertible {
             "line \(line), column \(column): \(problem)"
         case .tooDeep(let line, let column, let limit):
             "line \(line), column \(column): arrays and objects nest deeper than \(limit) levels"
+        case .tooManyValues(let line, let column, let limit):
+            "line \(line), column \(column): more than \(limit) values (numbers, strings, arrays, objects…)"
         }
     }
 
     /// The 1-based line of the problem.
     public var line: Int {
         switch self {
-        case .syntax(let line, _, _), .tooDeep(let line, _, _): line
+        case .syntax(let line, _, _), .tooDeep(let line, _, _), .tooManyValues(let line, _, _): line
         }
     }
 }
@@ -35,35 +39,56 @@ public enum JSONError: Swift.Error, Equatable, CustomStringConvertible {
 /// A recursive-descent parser over UTF-8 bytes. It validates UTF-8, rejects control characters
 /// in strings, keeps object members in order (duplicates included), records the line each object
 /// starts on, and limits nesting so hostile input cannot overflow the stack. A leading UTF-8
-/// byte-order mark is skipped.
+/// byte-order mark is skipped. A number beyond the range of a `Double` (`1e400`) is an error,
+/// not infinity. ``Limits`` can bound the values parsed (and so the memory used) and reject
+/// duplicate keys, for text from programs that are not trusted to be sane.
 ///
 /// - Complexity: O(n) in the length of the text.
 public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
     public static let maximumDepth = 512
 
+    /// What a parse accepts beyond the grammar.
+    public struct Limits: Sendable {
+        /// The most values (each number, string, literal, array and object counts one); the
+        /// parse stops at the next one, so memory stays bounded whatever the text's length.
+        public var maximumValues: Int
+        /// Whether an object may have a key twice.
+        public var rejectsDuplicateKeys: Bool
+
+        public init(maximumValues: Int = .max, rejectsDuplicateKeys: Bool = false) {
+            self.maximumValues = maximumValues
+            self.rejectsDuplicateKeys = rejectsDuplicateKeys
+        }
+
+        /// No limit beyond nesting; duplicate keys kept (model files check them themselves).
+        public static let standard = Limits()
+    }
+
     /// Parses exactly one JSON value, with nothing but whitespace around it.
     ///
-    /// - Parameter bytes: UTF-8 text.
+    /// - Parameters:
+    ///   - bytes: UTF-8 text.
+    ///   - limits: What is accepted beyond the grammar.
     /// - Returns: The value.
     /// - Throws: ``JSONError`` naming the line and column of the first problem.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONError) -> JSONValue {
+    public static func parse(_ bytes: some Collection<UInt8>, limits: Limits = .standard) throws(JSONError) -> JSONValue {
         let result: Result<JSONValue, JSONError> =
             bytes.withContiguousStorageIfAvailable { buffer in
-                parseBuffer(UnsafeRawBufferPointer(buffer))
-            } ?? Array(bytes).withUnsafeBytes { parseBuffer($0) }
+                parseBuffer(UnsafeRawBufferPointer(buffer), limits: limits)
+            } ?? Array(bytes).withUnsafeBytes { parseBuffer($0, limits: limits) }
         return try result.get()
     }
 
     /// Parses exactly one JSON value from a string.
-    public static func parse(_ text: String) throws(JSONError) -> JSONValue {
+    public static func parse(_ text: String, limits: Limits = .standard) throws(JSONError) -> JSONValue {
         var text = text
-        let result: Result<JSONValue, JSONError> = text.withUTF8 { parseBuffer(UnsafeRawBufferPointer($0)) }
+        let result: Result<JSONValue, JSONError> = text.withUTF8 { parseBuffer(UnsafeRawBufferPointer($0), limits: limits) }
         return try result.get()
     }
 
-    private static func parseBuffer(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONError> {
-        var parser = JSONParser(buffer)
+    private static func parseBuffer(_ buffer: UnsafeRawBufferPointer, limits: Limits) -> Result<JSONValue, JSONError> {
+        var parser = JSONParser(buffer, limits: limits)
         do throws(JSONError) {
             if parser.remaining >= 3, parser.peek(0) == 0xEF, parser.peek(1) == 0xBB, parser.peek(2) == 0xBF {
                 parser.position += 3
@@ -87,10 +112,14 @@ public struct JSONParser {
     private let end: Int
     private var position = 0
     private var line = 1
+    private let limits: Limits
+    private var valuesLeft: Int
 
-    private init(_ buffer: UnsafeRawBufferPointer) {
+    private init(_ buffer: UnsafeRawBufferPointer, limits: Limits) {
         base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
         end = buffer.count
+        self.limits = limits
+        valuesLeft = limits.maximumValues
     }
 
     private var remaining: Int { end - position }
@@ -131,6 +160,10 @@ public struct JSONParser {
     }
 
     private mutating func parseValue(depth: Int) throws(JSONError) -> JSONValue {
+        guard valuesLeft > 0 else {
+            throw .tooManyValues(line: line, column: column(at: position), limit: limits.maximumValues)
+        }
+        valuesLeft -= 1
         switch peek() {
         case UInt8(ascii: "{"): return .object(try parseObject(depth: depth + 1))
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
@@ -156,6 +189,8 @@ public struct JSONParser {
             throw .tooDeep(line: line, column: column(at: position), limit: Self.maximumDepth)
         }
         var object = JSONObject([], line: line)
+        // Keys seen, for rejecting duplicates: a scan while the object is small, then a set.
+        var keys = Set<String>()
         position += 1
         skipWhitespace()
         if position < end, peek() == UInt8(ascii: "}") {
@@ -166,14 +201,28 @@ public struct JSONParser {
             guard position < end, peek() == UInt8(ascii: "\"") else {
                 throw failure("expected a string key in an object, found \(describeCurrent())")
             }
+            let keyStart = position
             let key = try parseString()
+            if limits.rejectsDuplicateKeys {
+                let isDuplicate: Bool
+                if object.members.count < 16 {
+                    isDuplicate = object.members.contains { $0.key == key }
+                } else {
+                    if keys.isEmpty { keys = Set(object.members.map(\.key)) }
+                    isDuplicate = !keys.insert(key).inserted
+                }
+                if isDuplicate {
+                    position = keyStart
+                    throw failure("the key \"\(Self.shown(key))\" appears twice in one object")
+                }
+            }
             skipWhitespace()
             guard position < end, peek() == UInt8(ascii: ":") else {
-                throw failure("expected ':' after the key \"\(key)\", found \(describeCurrent())")
+                throw failure("expected ':' after the key \"\(Self.shown(key))\", found \(describeCurrent())")
             }
             position += 1
             skipWhitespace()
-            guard position < end else { throw failure("expected a value for the key \"\(key)\"") }
+            guard position < end else { throw failure("expected a value for the key \"\(Self.shown(key))\"") }
             let value = try parseValue(depth: depth)
             object.members.append(JSONObject.Member(key, value))
             skipWhitespace()
@@ -348,7 +397,18 @@ public struct JSONParser {
             }
             return Double(negative ? -magnitude : magnitude)
         }
-        return Self.decimalToDouble(UnsafeBufferPointer(start: base! + start, count: length))
+        let value = Self.decimalToDouble(UnsafeBufferPointer(start: base! + start, count: length))
+        guard value.isFinite else {
+            let text = String(decoding: UnsafeBufferPointer(start: base! + start, count: min(length, 40)), as: UTF8.self)
+            position = start
+            throw failure("the number \(text)\(length > 40 ? "…" : "") is beyond the range of a double (about ±1.8e308)")
+        }
+        return value
+    }
+
+    /// A key for a message: at most 120 characters.
+    private static func shown(_ key: String) -> String {
+        key.unicodeScalars.count <= 120 ? key : String(key.unicodeScalars.prefix(120)) + "…"
     }
 
     @inline(__always)

@@ -34,6 +34,8 @@ struct CSVModelReader {
         let isRequired: Bool
         let columns: [String]
         let requiredCount: Int
+        /// Whether other columns are attributes (all tables but `model.csv`).
+        var acceptsAttributes = true
     }
 
     static let regions = Table(name: "regions.csv", kind: .region, isRequired: true,
@@ -50,13 +52,37 @@ struct CSVModelReader {
         columns: ["firm", "component", "share", "product", "source", "note"], requiredCount: 2)
 
     static let modelInfo = Table(name: "model.csv", kind: nil, isRequired: false,
-        columns: ["id", "title", "home"], requiredCount: 0)
+        columns: ["id", "title", "home"], requiredCount: 0, acceptsAttributes: false)
 
     /// The files of a CSV model, in reading order.
     static let tables = [modelInfo, regions, segments, components, requires, firms, supplies]
 
     let directory: String
     var progress: LoadProgress?
+    /// The sheets of a workbook model, by lowercased sheet name (`firms`), read as CSV text;
+    /// `nil` for a CSV directory.
+    var workbookSheets: [String: [UInt8]]? = nil
+
+    init(directory: String, progress: LoadProgress?) {
+        self.directory = directory
+        self.progress = progress
+    }
+
+    /// Reads the sheets of an `.xlsx` workbook (``WorkbookReader``), named `regions`,
+    /// `components`, … as the CSV files are.
+    init(workbook path: String, sheets: [String: [UInt8]], progress: LoadProgress?) {
+        self.directory = path
+        self.progress = progress
+        workbookSheets = sheets
+    }
+
+    /// The name of a table's sheet in a workbook: its file name without `.csv`.
+    static func sheetName(_ table: Table) -> String { String(table.name.dropLast(4)) }
+
+    /// How messages name a table: its file in the directory, or its sheet in the workbook.
+    func path(_ table: Table) -> String {
+        workbookSheets == nil ? FileAccess.join(directory, table.name) : WorkbookReader.sheetPath(directory, Self.sheetName(table))
+    }
 
     /// Reads every file and resolves every reference.
     ///
@@ -66,18 +92,27 @@ struct CSVModelReader {
         var log = ProblemLog()
         var contents: [String: [UInt8]] = [:]
         for table in Self.tables {
-            let path = FileAccess.join(directory, table.name)
+            let path = self.path(table)
             _ = log.file(path)
-            do {
-                let bytes = try FileAccess.readFile(path)
-                if bytes.count > Int(Int32.max) {
-                    // Byte offsets into a file are kept as 32-bit numbers, for memory.
-                    log.report(.unreadable(path: path, reason: "it is larger than 2 GiB, more than a CSV model file may be"))
-                    if let kind = table.kind { log.markIncomplete(kind) }
-                } else {
+            if let sheets = workbookSheets {
+                if let bytes = sheets[Self.sheetName(table)] {
                     contents[table.name] = bytes
                     progress?.addTotal(bytes.count)
+                } else if table.isRequired {
+                    log.report(.syntax(SourceLocation(file: directory),
+                        problem: "the workbook has no sheet '\(Self.sheetName(table))' (a workbook model needs the sheets regions, components, firms and supplies)"))
+                    if let kind = table.kind { log.markIncomplete(kind) }
                 }
+                continue
+            }
+            do {
+                // Byte offsets into a file are kept as 32-bit numbers, for memory: the default
+                // limit (2 GiB) is checked from the file's size before it is read.
+                // Spreadsheets save UTF-8 (with or without a byte-order mark) or, on Chinese
+                // Windows, GBK: the bytes are converted only when they are not valid UTF-8.
+                let bytes = try TextEncoding.utf8(try FileAccess.readFile(path), path: path)
+                contents[table.name] = bytes
+                progress?.addTotal(bytes.count)
             } catch {
                 if case .missingFile = error {
                     guard table.isRequired else { continue }  // an optional file may be absent
@@ -118,6 +153,7 @@ struct CSVModelReader {
         model.firmRegion = firmPart.region
         model.firmSources = firmPart.sources
         model.firmNotes = firmPart.notes
+        model.firmAttributes = firmPart.attributes
         model.firmIndex = firmPart.ids.index
         model.edges = linkPart.edges
         model.links = linkPart.links
@@ -136,6 +172,7 @@ struct CSVModelReader {
         var bytes: [UInt8] = []
         var index: IDIndex
         let kind: ElementKind
+        var normalisation = NormalisationCheck()
 
         init(kind: ElementKind, capacity: Int, bytes: [UInt8]) {
             self.kind = kind
@@ -217,23 +254,50 @@ struct CSVModelReader {
 
     // MARK: - Rows
 
-    /// One table being read: its tokenizer, where each known column is, its file number.
-    struct Rows {
+    /// What a file's header says: its table, where each known column is, the attribute columns.
+    /// A class, so that copying ``Rows`` (done for every message's closure) retains one
+    /// reference for all of it.
+    final class Header: Sendable {
         let table: Table
+        /// Position of each of `table.columns` in a row, or -1.
+        let positions: [Int]
+        let width: Int
+        /// The columns that are attributes: their position in a row and their name.
+        let extras: [(position: Int, name: String)]
+
+        init(table: Table, positions: [Int] = [], width: Int = 0, extras: [(position: Int, name: String)] = []) {
+            self.table = table
+            self.positions = positions
+            self.width = width
+            self.extras = extras
+        }
+    }
+
+    /// One table being read: its tokenizer, its header, its file number.
+    struct Rows {
+        var header: Header
         let file: Int32
         var tokenizer: CSVTokenizer
-        /// Position of each of `table.columns` in a row, or -1.
-        var positions: [Int] = []
-        var width = 0
         var fields: [CSVTokenizer.Field] = []
         var line = 0
+
+        init(table: Table, file: Int32, tokenizer: CSVTokenizer) {
+            header = Header(table: table)
+            self.file = file
+            self.tokenizer = tokenizer
+        }
+
+        var table: Table { header.table }
+        var positions: [Int] { header.positions }
+        var width: Int { header.width }
+        var extras: [(position: Int, name: String)] { header.extras }
 
         var location: ElementLocation { ElementLocation(file: file, line: Int32(clamping: line)) }
 
         /// The field of column number `column` (in `table.columns`), or `nil` when empty or absent.
         @inline(__always)
         func cell(_ column: Int) -> CSVTokenizer.Field? {
-            let position = positions[column]
+            let position = header.positions[column]
             guard position >= 0, position < fields.count else { return nil }
             let field = fields[position]
             return field.start == field.end ? nil : field
@@ -257,20 +321,24 @@ struct CSVModelReader {
         func rowsLost(_ log: inout ProblemLog) {
             if let kind = table.kind { log.markIncomplete(kind) }
         }
-        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-            log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)"))
-            rowsLost(&log)
-            return
-        }
         bytes.withUnsafeBufferPointer { buffer in
-            var rows = Rows(table: table, file: file, tokenizer: CSVTokenizer(buffer))
+            // The header row tells the separator: `,`, or `;` and tab as spreadsheets in some
+            // locales save "CSV".
+            let separator = CSVTokenizer.separator(ofHeader: buffer)
+            var rows = Rows(table: table, file: file, tokenizer: CSVTokenizer(buffer, separator: separator ?? UInt8(ascii: ",")))
             do throws(CSVTokenizer.Problem) {
                 guard try rows.tokenizer.nextRecord(into: &rows.fields) != nil else {
                     log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is empty: expected a header row"))
                     rowsLost(&log)
                     return
                 }
+                // A set of the names and the first position of each: linear in the header's
+                // width (a header of 100,000 columns took 16 s with a list).
                 var names: [String] = []
+                var originals: [String] = []
+                var firstPosition: [String: Int] = [:]
+                names.reserveCapacity(rows.fields.count)
+                originals.reserveCapacity(rows.fields.count)
                 for field in rows.fields {
                     guard let name = rows.tokenizer.text(of: field) else {
                         log.report(.syntax(SourceLocation(file: path, line: 1), problem: "invalid UTF-8 in the header"))
@@ -278,23 +346,45 @@ struct CSVModelReader {
                         return
                     }
                     let lowered = name.lowercased()
-                    if names.contains(lowered) {
-                        log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the header has the column '\(lowered)' twice"))
+                    if firstPosition[lowered] != nil {
+                        log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the header has the column '\(MessageText.quoted(lowered))' twice"))
+                    } else {
+                        firstPosition[lowered] = names.count
                     }
                     names.append(lowered)
+                    originals.append(name)
                 }
-                rows.width = names.count
-                rows.positions = table.columns.map { column in names.firstIndex(of: column) ?? -1 }
+                let positions = table.columns.map { column in firstPosition[column] ?? -1 }
+                var extras: [(position: Int, name: String)] = []
                 var missing = false
-                if names.count == 1, names[0].contains(";") || names[0].contains("\t") {
-                    // Spreadsheets in some locales save "CSV" with semicolons; tab-separated files too.
-                    let separator = names[0].contains(";") ? "semicolons" : "tabs"
+                if separator == nil, names.count == 1, !table.columns.contains(names[0]), table.requiredCount > 1 {
                     log.report(.syntax(SourceLocation(file: path, line: 1),
-                        problem: "the header '\(names[0])' is one column: the file separates values with \(separator), not commas (save it as comma-separated CSV, UTF-8)"))
+                        problem: "the header '\(MessageText.quoted(names[0]))' is one column: separate the columns with ',', ';' or tabs (save it as CSV UTF-8)"))
                     rowsLost(&log)
                     return
                 }
-                for (column, position) in zip(table.columns, rows.positions).prefix(table.requiredCount) where position < 0 {
+                // Columns other than the table's are the elements' attributes (SPEC §1.2).
+                if names.count > table.columns.count || !positions.allSatisfy({ $0 >= 0 }) {
+                    let known = Set(table.columns)
+                    for position in names.indices where !known.contains(names[position]) {
+                        guard firstPosition[names[position]] == position else { continue }
+                        let name = originals[position]
+                        guard table.acceptsAttributes else {
+                            log.report(.syntax(SourceLocation(file: path, line: 1),
+                                problem: "the header has the column '\(MessageText.quoted(name))', which \(table.name) does not have (its columns: \(table.columns.joined(separator: ", ")))"))
+                            continue
+                        }
+                        if name.isEmpty { continue }
+                        if !ValueChecks.isValidID(name) {
+                            log.report(.syntax(SourceLocation(file: path, line: 1),
+                                problem: "the column '\(MessageText.quoted(name))' would be an attribute, but attribute names are ids (letters, digits, '.', '_', '-')"))
+                            continue
+                        }
+                        extras.append((position, name))
+                    }
+                }
+                rows.header = Header(table: table, positions: positions, width: names.count, extras: extras)
+                for (column, position) in zip(table.columns, positions).prefix(table.requiredCount) where position < 0 {
                     log.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
                     missing = true
                 }
@@ -353,12 +443,24 @@ struct CSVModelReader {
         return text(rows, column, of: element(), log: &log)
     }
 
-    /// A number cell, or NaN when empty; a cell that is not a decimal number is reported.
-    static func number(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> Double {
+    /// A number cell, or NaN when empty; a cell that is not a decimal number is reported. A
+    /// share or weight (`isFraction`) may be a percentage, `30%` or `30 %` for 0.3; a
+    /// percentage elsewhere is reported.
+    static func number(
+        _ rows: Rows, _ column: Int, of element: @autoclosure () -> String, isFraction: Bool = false, log: inout ProblemLog
+    ) -> Double {
         guard let field = rows.cell(column) else { return .nan }
         let bytes = rows.bytes(field)
         guard !field.hasEscapedQuotes, let value = YAMLNumber.parse(bytes) else {
             let shown = rows.tokenizer.text(of: field) ?? "?"
+            if !field.hasEscapedQuotes, let percent = ValueChecks.percentage(bytes) {
+                guard isFraction else {
+                    log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+                        problem: "is a percentage ('\(shown)'): only a share or a weight may be written as one"))
+                    return .nan
+                }
+                return percent
+            }
             log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
                 problem: "must be a number, found '\(shown)'"))
             return .nan
@@ -369,6 +471,43 @@ struct CSVModelReader {
             return .nan
         }
         return value
+    }
+
+    /// Reads the attribute cells of a row (the columns in `rows.extras`) into `table` for
+    /// element `position`. An unquoted cell is a number if it reads as one, a Boolean if it is
+    /// `true` or `false` (any case, as spreadsheets write `TRUE`), and text otherwise; a quoted
+    /// cell is text. A percentage is reported: an attribute is not a share or a weight.
+    static func attributes(
+        _ rows: Rows, into table: inout AttributeTable, at position: Int, of element: @autoclosure () -> String,
+        log: inout ProblemLog
+    ) {
+        for (column, name) in rows.extras where column < rows.fields.count {
+            let field = rows.fields[column]
+            guard field.start != field.end else { continue }
+            guard let text = rows.tokenizer.text(of: field) else {
+                log.report(.invalidValue(log.describe(rows.location), element: element(), field: name, problem: "is not valid UTF-8"))
+                continue
+            }
+            let value: AttributeValue
+            if field.isQuoted {
+                value = .text(text)
+            } else if let number = YAMLNumber.parse(rows.bytes(field)) {
+                guard number.isFinite else {
+                    log.report(.invalidValue(log.describe(rows.location), element: element(), field: name, problem: "is too large a number"))
+                    continue
+                }
+                value = .number(number)
+            } else if let flag = ValueChecks.boolean(text) {
+                value = .boolean(flag)
+            } else if ValueChecks.percentage(rows.bytes(field)) != nil {
+                log.report(.invalidValue(log.describe(rows.location), element: element(), field: name,
+                    problem: "is a percentage ('\(text)'): only a share or a weight may be written as one (quote it to keep it as text)"))
+                continue
+            } else {
+                value = .text(text)
+            }
+            table.set(name, value, of: position)
+        }
     }
 
     /// Adds the id of a row to `ids`, checking its syntax and uniqueness. Returns the id, or
@@ -385,7 +524,8 @@ struct CSVModelReader {
             log.markIncomplete(ids.kind)
             return nil
         }
-        if field.hasEscapedQuotes || !ValueChecks.isValidID(rows.bytes(field)) {
+        let form = IDRule.form(rows.bytes(field))
+        if field.hasEscapedQuotes || form == .invalid {
             log.report(.invalidID(log.describe(rows.location), kind: ids.kind, id: id))
         }
         let base = rows.tokenizer.bytes.baseAddress!
@@ -393,6 +533,10 @@ struct CSVModelReader {
         if let first = ids.add(id, start: start, end: start + rows.bytes(field).count) {
             log.report(.duplicateID(log.describe(rows.location), kind: ids.kind, id: id,
                 first: log.describe(locations[Int(first)])))
+        } else if form == .unicode,
+            let earlier = ids.normalisation.add(id, at: Int32(ids.strings.count - 1), ids: ids.strings) {
+            log.report(.normalisationDuplicate(log.describe(rows.location), kind: ids.kind, id: id,
+                other: ids.strings[Int(earlier)], first: log.describe(locations[Int(earlier)])))
         }
         locations.append(rows.location)
         return id
@@ -409,7 +553,7 @@ struct CSVModelReader {
         let table = Self.regions
         var ids = IDColumn(kind: .region, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
         guard let bytes else { return ids }
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
         var parentBytes: [[UInt8]] = []
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
@@ -423,6 +567,7 @@ struct CSVModelReader {
             parentBytes.append(parent.map { Array(rows.bytes($0)) } ?? [])
             if let source = Self.text(rows, 3, of: element, log: &log) { model.regionSources.append(source, at: position) }
             if let note = Self.text(rows, 4, of: element, log: &log) { model.regionNotes.append(note, at: position) }
+            if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.regionAttributes, at: position, of: element, log: &log) }
         }
         model.regionParent = [Int32](repeating: -1, count: model.regionIDs.count)
         for (position, parent) in parents.enumerated() where parent.field != nil {
@@ -442,7 +587,7 @@ struct CSVModelReader {
     /// and default scope, as a YAML file has them.
     func readModelInfo(_ bytes: [UInt8]?, regions: IDColumn, into model: inout ResolvedModel, log: inout ProblemLog) {
         guard let bytes else { return }
-        let path = FileAccess.join(directory, Self.modelInfo.name)
+        let path = self.path(Self.modelInfo)
         var rowCount = 0
         Self.forEachRow(Self.modelInfo, bytes, path: path, file: log.file(path), log: &log) { rows, log in
             rowCount += 1
@@ -468,7 +613,7 @@ struct CSVModelReader {
         guard let bytes else { return nil }
         let table = Self.segments
         var ids = IDColumn(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var locations: [ElementLocation] = []
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
@@ -488,6 +633,7 @@ struct CSVModelReader {
             model.segmentOrders.append(order)
             if let source = Self.text(rows, 3, of: element, log: &log) { model.segmentSources.append(source, at: position) }
             if let note = Self.text(rows, 4, of: element, log: &log) { model.segmentNotes.append(note, at: position) }
+            if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.segmentAttributes, at: position, of: element, log: &log) }
         }
         model.segmentsDeclared = !model.segmentIDs.isEmpty
         model.segmentIndex = ids.index
@@ -500,7 +646,7 @@ struct CSVModelReader {
         let table = Self.components
         var ids = IDColumn(kind: .component, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
         guard let bytes else { return ids }
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var locations: [ElementLocation] = []
         // Segments named by the components, when none are listed: their bytes, matched by
         // comparison while there are few (a string and a hash per row cost more), by a
@@ -540,9 +686,12 @@ struct CSVModelReader {
             model.componentIDs.append(id)
             model.componentNames.append(name)
             model.componentSegment.append(segment)
-            if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
+            if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 {
                 if let source = Self.text(rows, 3, of: "component '\(id)'", log: &log) { model.componentSources.append(source, at: position) }
                 if let note = Self.text(rows, 4, of: "component '\(id)'", log: &log) { model.componentNotes.append(note, at: position) }
+            }
+            if !rows.header.extras.isEmpty {
+                Self.attributes(rows, into: &model.componentAttributes, at: position, of: "component '\(id)'", log: &log)
             }
         }
         if declared == nil { model.segmentIndex = IDIndex(uniqueIDs: model.segmentIDs) }
@@ -558,6 +707,7 @@ struct CSVModelReader {
         var region: [Int32] = []
         var sources = SparseColumn<String>()
         var notes = SparseColumn<String>()
+        var attributes = AttributeTable()
         var log: ProblemLog
     }
 
@@ -573,7 +723,7 @@ struct CSVModelReader {
         }
         firms.names.reserveCapacity(capacity)
         firms.region.reserveCapacity(capacity)
-        let path = FileAccess.join(directory, table.name)
+        let path = self.path(table)
         var locations: [ElementLocation] = []
         locations.reserveCapacity(capacity)
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
@@ -591,12 +741,13 @@ struct CSVModelReader {
             } else {
                 firms.region.append(-1)
             }
-            if rows.positions[3] >= 0, let source = Self.text(rows, 3, of: "firm '\(id)'", log: &log) {
+            if rows.header.positions[3] >= 0, let source = Self.text(rows, 3, of: "firm '\(id)'", log: &log) {
                 firms.sources.append(source, at: position)
             }
-            if rows.positions[4] >= 0, let note = Self.text(rows, 4, of: "firm '\(id)'", log: &log) {
+            if rows.header.positions[4] >= 0, let note = Self.text(rows, 4, of: "firm '\(id)'", log: &log) {
                 firms.notes.append(note, at: position)
             }
+            if !rows.header.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
         }
         firms.log = log
         return firms
@@ -620,7 +771,7 @@ struct CSVModelReader {
         log.files = files
         var reading = LinkReading(log: ProblemLog())
         if let requires {
-            let path = FileAccess.join(directory, Self.requires.name)
+            let path = self.path(Self.requires)
             var previousParent: Int32 = -1
             Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let parentField = Self.required(rows, 0, of: "a requirement", log: &log) else { return }
@@ -640,7 +791,7 @@ struct CSVModelReader {
                         field: "requires", kind: .component, id: Self.shown(rows, childField)))
                 }
                 var weight = Self.number(rows, 2,
-                    of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", log: &log)
+                    of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", isFraction: true, log: &log)
                 if !weight.isNaN && !ValueChecks.isValidWeight(weight) {
                     log.report(.weightOutOfRange(log.describe(location), component: Self.shown(rows, parentField),
                         child: Self.shown(rows, childField), weight: weight))
@@ -650,10 +801,14 @@ struct CSVModelReader {
                 reading.edges.child.append(child)
                 reading.edges.weight.append(weight)
                 reading.edges.locations.append(location)
-                if rows.positions[3] >= 0 || rows.positions[4] >= 0 {
+                if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 {
                     func element() -> String { "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'" }
                     if let source = Self.text(rows, 3, of: element(), log: &log) { reading.edges.sources.append(source, at: position) }
                     if let note = Self.text(rows, 4, of: element(), log: &log) { reading.edges.notes.append(note, at: position) }
+                }
+                if !rows.header.extras.isEmpty {
+                    Self.attributes(rows, into: &reading.edges.attributes, at: position,
+                        of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", log: &log)
                 }
             }
         }
@@ -664,7 +819,7 @@ struct CSVModelReader {
             reading.links.locations.reserveCapacity(capacity)
             reading.firmStart.reserveCapacity(capacity)
             reading.firmLength.reserveCapacity(capacity)
-            let path = FileAccess.join(directory, Self.supplies.name)
+            let path = self.path(Self.supplies)
             Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
@@ -677,7 +832,7 @@ struct CSVModelReader {
                         field: "supplies", kind: .component, id: Self.shown(rows, componentField)))
                 }
                 let share = Self.number(rows, 2,
-                    of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
+                    of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", isFraction: true, log: &log)
                 if !share.isNaN && !ValueChecks.isValidShare(share) {
                     log.report(.shareOutOfRange(log.describe(location), firm: Self.shown(rows, firmField),
                         component: Self.shown(rows, componentField), share: share))
@@ -688,12 +843,16 @@ struct CSVModelReader {
                 let firmBytes = rows.bytes(firmField)
                 reading.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
                 reading.firmLength.append(Int32(firmBytes.count))
-                if rows.positions[3] >= 0 || rows.positions[4] >= 0 || rows.positions[5] >= 0 {
+                if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 || rows.header.positions[5] >= 0 {
                     // The element is named only if a cell is bad: no string per row.
                     func element() -> String { "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'" }
                     if let product = Self.text(rows, 3, of: element(), log: &log) { reading.links.products.append(product, at: position) }
                     if let source = Self.text(rows, 4, of: element(), log: &log) { reading.links.sources.append(source, at: position) }
                     if let note = Self.text(rows, 5, of: element(), log: &log) { reading.links.notes.append(note, at: position) }
+                }
+                if !rows.header.extras.isEmpty {
+                    Self.attributes(rows, into: &reading.links.attributes, at: position,
+                        of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", log: &log)
                 }
             }
             reading.suppliesBytes = supplies

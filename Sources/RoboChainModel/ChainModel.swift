@@ -48,6 +48,8 @@ public struct RegionTable: Sendable, Equatable {
     @usableFromInline let parentIndex: [Int32]
     public let sources: SparseColumn<String>
     public let notes: SparseColumn<String>
+    /// The regions' attributes (SPEC §1).
+    public let attributes: AttributeTable
     let index: IDIndex
 
     /// The number of regions.
@@ -103,7 +105,7 @@ public struct RegionTable: Sendable, Equatable {
 
     public static func == (lhs: RegionTable, rhs: RegionTable) -> Bool {
         lhs.ids == rhs.ids && lhs.names == rhs.names && lhs.parentIndex == rhs.parentIndex
-            && lhs.sources == rhs.sources && lhs.notes == rhs.notes
+            && lhs.sources == rhs.sources && lhs.notes == rhs.notes && lhs.attributes == rhs.attributes
     }
 }
 
@@ -117,6 +119,8 @@ public struct SegmentTable: Sendable, Equatable {
     public let orders: [Int?]
     public let sources: SparseColumn<String>
     public let notes: SparseColumn<String>
+    /// The segments' attributes (SPEC §1).
+    public let attributes: AttributeTable
     /// Whether the model listed its segments (`false`: derived from the components' `segment` values).
     public let isDeclared: Bool
     let index: IDIndex
@@ -142,6 +146,7 @@ public struct SegmentTable: Sendable, Equatable {
     public static func == (lhs: SegmentTable, rhs: SegmentTable) -> Bool {
         lhs.ids == rhs.ids && lhs.names == rhs.names && lhs.orders == rhs.orders
             && lhs.sources == rhs.sources && lhs.notes == rhs.notes && lhs.isDeclared == rhs.isDeclared
+            && lhs.attributes == rhs.attributes
     }
 }
 
@@ -171,6 +176,10 @@ public struct ComponentTable: Sendable, Equatable {
     /// Sources and notes of requirement edges, by edge number.
     public let requirementSources: SparseColumn<String>
     public let requirementNotes: SparseColumn<String>
+    /// The components' attributes (SPEC §1).
+    public let attributes: AttributeTable
+    /// The attributes of requirement edges, by edge number.
+    public let requirementAttributes: AttributeTable
     let index: IDIndex
 
     /// The number of components.
@@ -221,6 +230,7 @@ public struct ComponentTable: Sendable, Equatable {
             && lhs.requirementWeight.elementsEqual(rhs.requirementWeight, by: Self.sameWeight)
             && lhs.sources == rhs.sources && lhs.notes == rhs.notes
             && lhs.requirementSources == rhs.requirementSources && lhs.requirementNotes == rhs.requirementNotes
+            && lhs.attributes == rhs.attributes && lhs.requirementAttributes == rhs.requirementAttributes
     }
 
     static func sameWeight(_ left: Double, _ right: Double) -> Bool {
@@ -238,6 +248,8 @@ public struct FirmTable: Sendable, Equatable {
     @usableFromInline let linkStart: [Int32]
     public let sources: SparseColumn<String>
     public let notes: SparseColumn<String>
+    /// The firms' attributes (SPEC §1): `revenue`, `listed`, … as the model gives them.
+    public let attributes: AttributeTable
     let index: IDIndex
     /// For a table made from another by removing firms (a scenario, SPEC §6): the ids `index`
     /// was built from and the new position of each (-1: removed), so that removing firms does
@@ -270,6 +282,7 @@ public struct FirmTable: Sendable, Equatable {
     public static func == (lhs: FirmTable, rhs: FirmTable) -> Bool {
         lhs.ids == rhs.ids && lhs.names == rhs.names && lhs.regionIndex == rhs.regionIndex
             && lhs.linkStart == rhs.linkStart && lhs.sources == rhs.sources && lhs.notes == rhs.notes
+            && lhs.attributes == rhs.attributes
     }
 }
 
@@ -277,11 +290,11 @@ extension FirmTable {
     /// A table whose index indexes its own ids.
     init(
         ids: [String], names: [String], regionIndex: [Int32], linkStart: [Int32], sources: SparseColumn<String>,
-        notes: SparseColumn<String>, index: IDIndex
+        notes: SparseColumn<String>, attributes: AttributeTable, index: IDIndex
     ) {
         self.init(
-            ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart, sources: sources, notes: notes, index: index,
-            indexRemap: nil)
+            ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart, sources: sources, notes: notes,
+            attributes: attributes, index: index, indexRemap: nil)
     }
 }
 
@@ -297,6 +310,8 @@ public struct SupplyTable: Sendable, Equatable {
     public let products: SparseColumn<String>
     public let sources: SparseColumn<String>
     public let notes: SparseColumn<String>
+    /// The supply links' attributes (SPEC §1), by link number.
+    public let attributes: AttributeTable
 
     /// The number of supply links.
     public var count: Int { firmIndex.count }
@@ -332,5 +347,6 @@ public struct SupplyTable: Sendable, Equatable {
         lhs.firmIndex == rhs.firmIndex && lhs.componentIndex == rhs.componentIndex
             && lhs.shareValue.elementsEqual(rhs.shareValue, by: ComponentTable.sameWeight)
             && lhs.products == rhs.products && lhs.sources == rhs.sources && lhs.notes == rhs.notes
+            && lhs.attributes == rhs.attributes
     }
 }

@@ -8,30 +8,46 @@ import Darwin
 
 /// Reading files and directories through POSIX calls, with the system's reason on failure.
 public enum FileAccess {
-    /// Reads a whole file.
+    /// The largest file a model may be read from: 2 GiB less a byte (byte offsets are 32-bit).
+    public static let maximumModelFileSize = Int(Int32.max)
+
+    /// Reads a whole regular file, checking its type and size before reading a byte.
     ///
-    /// - Parameter path: The file's path.
+    /// The file is opened without blocking (a FIFO would otherwise wait for a writer for ever),
+    /// must be a regular file, and must be at most `limit` bytes: a larger one is rejected at
+    /// once, from its size, and a file that grows while it is read stops at `limit` + 1 bytes.
+    /// A regular file is read into one buffer of its size, so memory is its size, once.
+    ///
+    /// - Parameters:
+    ///   - path: The file's path.
+    ///   - limit: The most bytes accepted (by default ``maximumModelFileSize``).
     /// - Returns: Its bytes.
     /// - Throws: ``ModelError/missingFile(path:)`` if it does not exist, else
     ///   ``ModelError/unreadable(path:reason:)`` with the system's reason, or for a directory, a
-    ///   device, or more than 2 GiB.
-    public static func readFile(_ path: String) throws(ModelError) -> [UInt8] {
-        let maximumSize = Int(Int32.max)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    ///   FIFO, a device or socket, or a file larger than `limit`.
+    public static func readFile(_ path: String, limit: Int = maximumModelFileSize) throws(ModelError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { throw currentProblem(path) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw currentProblem(path) }
         switch status.st_mode & S_IFMT {
+        case S_IFREG: break
         case S_IFDIR: throw .unreadable(path: path, reason: "it is a directory")
-        case S_IFCHR, S_IFBLK, S_IFSOCK: throw .unreadable(path: path, reason: "it is a device or socket, not a file")
-        default: break
+        case S_IFIFO: throw .unreadable(path: path, reason: "it is a FIFO (named pipe), not a file")
+        default: throw .unreadable(path: path, reason: "it is a device or socket, not a file")
         }
+        guard Int(status.st_size) <= limit else {
+            throw .unreadable(path: path, reason: "it is \(describeSize(Int(status.st_size))), more than the \(describeSize(limit)) a file may be here")
+        }
+        // A regular file never blocks; reads go back to blocking for the loop below.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         var bytes: [UInt8] = []
-        var capacity = max(Int(status.st_size), 0) + 1
+        var capacity = min(max(Int(status.st_size), 0), limit) + 1
         var failure: Int32 = 0
         while true {
             let previous = bytes
+            bytes = []
             bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
                 _ = buffer.initialize(fromContentsOf: previous)
                 count = previous.count
@@ -50,12 +66,20 @@ public enum FileAccess {
                 throw .unreadable(path: path, reason: String(cString: strerror(failure)))
             }
             if bytes.count < capacity { return bytes }
-            // A pipe that never ends must not take all memory: models are far smaller.
-            guard capacity <= maximumSize else {
-                throw .unreadable(path: path, reason: "it is larger than \(maximumSize >> 30) GiB")
+            // It grew while being read (or reports no size, as /proc files do).
+            guard bytes.count <= limit else {
+                throw .unreadable(path: path, reason: "it is more than the \(describeSize(limit)) a file may be here")
             }
-            capacity = min(capacity * 2, maximumSize + 1)
+            capacity = min(capacity * 2, limit + 1)
         }
+    }
+
+    /// A size for messages: "3 GiB", "300 MiB", "1 KiB", "12 bytes" (to the nearest unit).
+    public static func describeSize(_ bytes: Int) -> String {
+        if bytes >= 1 << 30 { return "\((bytes + (1 << 29)) >> 30) GiB" }
+        if bytes >= 1 << 20 { return "\((bytes + (1 << 19)) >> 20) MiB" }
+        if bytes >= 1 << 10 { return "\((bytes + (1 << 9)) >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     /// The number of record ends in `bytes` — line feeds, and carriage returns not followed by

@@ -15,6 +15,7 @@ struct ResolvedModel: Sendable {
     var regionSources = SparseColumn<String>()
     var regionNotes = SparseColumn<String>()
     var regionLocations: [ElementLocation] = []
+    var regionAttributes = AttributeTable()
     var regionIndex = IDIndex(capacity: 0)
 
     var segmentIDs: [String] = []
@@ -22,6 +23,7 @@ struct ResolvedModel: Sendable {
     var segmentOrders: [Int?] = []
     var segmentSources = SparseColumn<String>()
     var segmentNotes = SparseColumn<String>()
+    var segmentAttributes = AttributeTable()
     var segmentsDeclared = false
     var segmentIndex = IDIndex(capacity: 0)
 
@@ -30,6 +32,7 @@ struct ResolvedModel: Sendable {
     var componentSegment: [Int32] = []
     var componentSources = SparseColumn<String>()
     var componentNotes = SparseColumn<String>()
+    var componentAttributes = AttributeTable()
     var componentIndex = IDIndex(capacity: 0)
 
     /// Requirement edges in the order read.
@@ -40,6 +43,7 @@ struct ResolvedModel: Sendable {
     var firmRegion: [Int32] = []
     var firmSources = SparseColumn<String>()
     var firmNotes = SparseColumn<String>()
+    var firmAttributes = AttributeTable()
     var firmIndex = IDIndex(capacity: 0)
 
     /// Supply links in the order read.
@@ -54,6 +58,7 @@ struct EdgeColumns: Sendable {
     var weight: [Double] = []
     var sources = SparseColumn<String>()
     var notes = SparseColumn<String>()
+    var attributes = AttributeTable()
     var locations: [ElementLocation] = []
 }
 
@@ -66,29 +71,38 @@ struct LinkColumns: Sendable {
     var products = SparseColumn<String>()
     var sources = SparseColumn<String>()
     var notes = SparseColumn<String>()
+    var attributes = AttributeTable()
     var locations: [ElementLocation] = []
 }
 
 /// Checks applied to single values as they are read, shared by every loader.
 enum ValueChecks {
-    /// Whether an id matches `[A-Za-z0-9][A-Za-z0-9._-]*`.
+    /// Whether an id follows the rule of SPEC §1 (``IDRule``).
     @inline(__always)
-    static func isValidID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = bytes.first, isAlphanumeric(first) else { return false }
-        for byte in bytes.dropFirst() where !(isAlphanumeric(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D) {
-            return false
-        }
-        return true
-    }
+    static func isValidID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { IDRule.isValid(bytes) }
 
     static func isValidID(_ id: String) -> Bool {
         var id = id
-        return id.withUTF8 { isValidID($0) }
+        return id.withUTF8 { IDRule.isValid($0) }
     }
 
-    @inline(__always)
-    static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    /// The fraction a percentage stands for (`30%` or `30 %` is 0.3), or `nil` if the bytes
+    /// are not a decimal number followed by `%`.
+    static func percentage(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard bytes.last == UInt8(ascii: "%") else { return nil }
+        var end = bytes.count - 1
+        while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+        guard let value = YAMLNumber.parse(UnsafeBufferPointer(rebasing: bytes[..<end])), value.isFinite else { return nil }
+        return value / 100
+    }
+
+    /// `true` or `false` in any case (spreadsheets write `TRUE`), else `nil`.
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true": true
+        case "false": false
+        default: nil
+        }
     }
 
     /// Whether a `requires` weight is in (0, 1].
@@ -150,25 +164,28 @@ enum ModelAssembly {
         return ChainModel(
             id: model.id, title: model.title, home: model.home,
             regions: RegionTable(ids: model.regionIDs, names: model.regionNames, parentIndex: model.regionParent,
-                sources: model.regionSources, notes: model.regionNotes, index: model.regionIndex),
+                sources: model.regionSources, notes: model.regionNotes, attributes: model.regionAttributes, index: model.regionIndex),
             segments: SegmentTable(
                 ids: model.segmentIDs, names: model.segmentNames, orders: model.segmentOrders, sources: model.segmentSources,
-                notes: model.segmentNotes, isDeclared: model.segmentsDeclared, index: model.segmentIndex),
+                notes: model.segmentNotes, attributes: model.segmentAttributes, isDeclared: model.segmentsDeclared,
+                index: model.segmentIndex),
             components: ComponentTable(
                 ids: model.componentIDs, names: model.componentNames, segmentIndex: model.componentSegment,
                 requirementStart: requirements.start, requirementChild: requirements.child,
                 requirementWeight: requirements.weight, parentStart: requirements.parentStart, parentList: requirements.parentList,
                 topologicalOrder: requirements.topologicalOrder, roots: requirements.roots, sources: model.componentSources,
                 notes: model.componentNotes, requirementSources: model.edges.sources.permuted(by: requirements.order),
-                requirementNotes: model.edges.notes.permuted(by: requirements.order), index: model.componentIndex),
+                requirementNotes: model.edges.notes.permuted(by: requirements.order), attributes: model.componentAttributes,
+                requirementAttributes: model.edges.attributes.permuted(by: requirements.order), index: model.componentIndex),
             firms: FirmTable(ids: model.firmIDs, names: model.firmNames, regionIndex: model.firmRegion, linkStart: links.firmStart,
-                sources: model.firmSources, notes: model.firmNotes, index: model.firmIndex),
+                sources: model.firmSources, notes: model.firmNotes, attributes: model.firmAttributes, index: model.firmIndex),
             supplies: SupplyTable(
                 firmIndex: links.firm, componentIndex: links.component, shareValue: links.share,
                 componentLinkStart: links.componentStart, componentLinks: links.componentLinks,
                 products: links.isIdentity ? model.links.products : model.links.products.permuted(by: links.order),
                 sources: links.isIdentity ? model.links.sources : model.links.sources.permuted(by: links.order),
-                notes: links.isIdentity ? model.links.notes : model.links.notes.permuted(by: links.order)))
+                notes: links.isIdentity ? model.links.notes : model.links.notes.permuted(by: links.order),
+                attributes: links.isIdentity ? model.links.attributes : model.links.attributes.permuted(by: links.order)))
     }
 
     /// The `requires` edges grouped by component, with their checks, both directions and an order.
@@ -358,8 +375,14 @@ enum ModelAssembly {
 }
 
 extension ChainModel {
-    /// Whether `text` is a valid id: it matches `[A-Za-z0-9][A-Za-z0-9._-]*` (SPEC §1).
-    ///
-    /// Analysis and option names follow the same pattern.
+    /// Whether `text` is a valid id (SPEC §1): letters of any script, digits, `.`, `_` and
+    /// `-`, starting with a letter or digit (`ubtech`, `CN-GD-SZ`, `优必选`).
     public static func isValidID(_ text: String) -> Bool { ValueChecks.isValidID(text) }
+
+    /// Whether `text` is a valid ASCII name, `[A-Za-z0-9][A-Za-z0-9._-]*`: the rule for
+    /// analysis and option names, which are typed on command lines and in manifests.
+    public static func isValidASCIIName(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { IDRule.isValidASCII($0) }
+    }
 }

@@ -37,6 +37,7 @@ public struct ModelBuilder: Sendable {
     private var regionSources = SparseColumn<String>()
     private var regionNotes = SparseColumn<String>()
     private var regionLocations: [ElementLocation] = []
+    private var regionAttributes = AttributeTable()
 
     private var segmentIDs: [String] = []
     private var segmentNames: [String] = []
@@ -44,6 +45,7 @@ public struct ModelBuilder: Sendable {
     private var segmentSources = SparseColumn<String>()
     private var segmentNotes = SparseColumn<String>()
     private var segmentLocations: [ElementLocation] = []
+    private var segmentAttributes = AttributeTable()
 
     private var componentIDs: [String] = []
     private var componentNames: [String] = []
@@ -51,6 +53,7 @@ public struct ModelBuilder: Sendable {
     private var componentSources = SparseColumn<String>()
     private var componentNotes = SparseColumn<String>()
     private var componentLocations: [ElementLocation] = []
+    private var componentAttributes = AttributeTable()
 
     private var requirementParents: [String] = []
     private var requirementChildren: [String] = []
@@ -58,6 +61,7 @@ public struct ModelBuilder: Sendable {
     private var requirementSources = SparseColumn<String>()
     private var requirementNotes = SparseColumn<String>()
     private var requirementLocations: [ElementLocation] = []
+    private var requirementAttributes = AttributeTable()
 
     private var firmIDs: [String] = []
     private var firmNames: [String] = []
@@ -65,6 +69,7 @@ public struct ModelBuilder: Sendable {
     private var firmSources = SparseColumn<String>()
     private var firmNotes = SparseColumn<String>()
     private var firmLocations: [ElementLocation] = []
+    private var firmAttributes = AttributeTable()
 
     private var supplyFirms: [String] = []
     private var supplyComponents: [String] = []
@@ -73,6 +78,7 @@ public struct ModelBuilder: Sendable {
     private var supplySources = SparseColumn<String>()
     private var supplyNotes = SparseColumn<String>()
     private var supplyLocations: [ElementLocation] = []
+    private var supplyAttributes = AttributeTable()
 
     /// Warnings reported by the loader (e.g. unknown keys); they do not stop a build.
     public private(set) var warnings: [ModelWarning] = []
@@ -110,6 +116,7 @@ public struct ModelBuilder: Sendable {
     /// Adds a region. `parent` is a region id, or `nil` for a country.
     public mutating func addRegion(
         id: String, name: String, parent: String? = nil, source: String? = nil, note: String? = nil,
+        attributes: [(name: String, value: AttributeValue)] = [],
         at location: SourceLocation? = nil
     ) {
         let index = regionIDs.count
@@ -118,12 +125,14 @@ public struct ModelBuilder: Sendable {
         regionParents.append(parent)
         if let source { regionSources.append(source, at: index) }
         if let note { regionNotes.append(note, at: index) }
+        reportRepeated(Self.store(attributes, of: index, in: &regionAttributes), at: location)
         regionLocations.append(intern(location))
     }
 
     /// Adds a segment. Segments are listed in display order unless `order` says otherwise.
     public mutating func addSegment(
         id: String, name: String, order: Int? = nil, source: String? = nil, note: String? = nil,
+        attributes: [(name: String, value: AttributeValue)] = [],
         at location: SourceLocation? = nil
     ) {
         let index = segmentIDs.count
@@ -132,12 +141,14 @@ public struct ModelBuilder: Sendable {
         segmentOrders.append(order)
         if let source { segmentSources.append(source, at: index) }
         if let note { segmentNotes.append(note, at: index) }
+        reportRepeated(Self.store(attributes, of: index, in: &segmentAttributes), at: location)
         segmentLocations.append(intern(location))
     }
 
     /// Adds a component in a segment (a segment id).
     public mutating func addComponent(
         id: String, name: String, segment: String, source: String? = nil, note: String? = nil,
+        attributes: [(name: String, value: AttributeValue)] = [],
         at location: SourceLocation? = nil
     ) {
         let index = componentIDs.count
@@ -146,12 +157,14 @@ public struct ModelBuilder: Sendable {
         componentSegments.append(segment)
         if let source { componentSources.append(source, at: index) }
         if let note { componentNotes.append(note, at: index) }
+        reportRepeated(Self.store(attributes, of: index, in: &componentAttributes), at: location)
         componentLocations.append(intern(location))
     }
 
     /// Adds a `requires` edge: `component` requires `child`, with an optional cost weight.
     public mutating func addRequirement(
         component: String, child: String, weight: Double? = nil, source: String? = nil, note: String? = nil,
+        attributes: [(name: String, value: AttributeValue)] = [],
         at location: SourceLocation? = nil
     ) {
         let index = requirementParents.count
@@ -164,12 +177,14 @@ public struct ModelBuilder: Sendable {
         }
         if let source { requirementSources.append(source, at: index) }
         if let note { requirementNotes.append(note, at: index) }
+        reportRepeated(Self.store(attributes, of: index, in: &requirementAttributes), at: location)
         requirementLocations.append(intern(location))
     }
 
     /// Adds a firm in a region (a region id).
     public mutating func addFirm(
         id: String, name: String, region: String, source: String? = nil, note: String? = nil,
+        attributes: [(name: String, value: AttributeValue)] = [],
         at location: SourceLocation? = nil
     ) {
         let index = firmIDs.count
@@ -178,13 +193,15 @@ public struct ModelBuilder: Sendable {
         firmRegions.append(region)
         if let source { firmSources.append(source, at: index) }
         if let note { firmNotes.append(note, at: index) }
+        reportRepeated(Self.store(attributes, of: index, in: &firmAttributes), at: location)
         firmLocations.append(intern(location))
     }
 
     /// Adds a supply link: `firm` supplies `component`, with an optional share and product name.
     public mutating func addSupply(
         firm: String, component: String, share: Double? = nil, product: String? = nil, source: String? = nil,
-        note: String? = nil, at location: SourceLocation? = nil
+        note: String? = nil, attributes: [(name: String, value: AttributeValue)] = [],
+        at location: SourceLocation? = nil
     ) {
         let index = supplyFirms.count
         supplyFirms.append(firm)
@@ -197,7 +214,22 @@ public struct ModelBuilder: Sendable {
         if let product { supplyProducts.append(product, at: index) }
         if let source { supplySources.append(source, at: index) }
         if let note { supplyNotes.append(note, at: index) }
+        reportRepeated(Self.store(attributes, of: index, in: &supplyAttributes), at: location)
         supplyLocations.append(intern(location))
+    }
+
+    /// Stores the attributes of one element; returns the names given twice.
+    private static func store(
+        _ attributes: [(name: String, value: AttributeValue)], of index: Int, in table: inout AttributeTable
+    ) -> [String] {
+        guard !attributes.isEmpty else { return [] }
+        return attributes.filter { !table.set($0.name, $0.value, of: index) }.map(\.name)
+    }
+
+    private mutating func reportRepeated(_ names: [String], at location: SourceLocation?) {
+        for name in names {
+            report(.syntax(location ?? SourceLocation(file: "model"), problem: "the attribute '\(name)' is given twice"))
+        }
     }
 
     /// Records a problem found while reading; ``build()`` will throw it with the others.
@@ -256,6 +288,7 @@ public struct ModelBuilder: Sendable {
         model.regionSources = regionSources
         model.regionNotes = regionNotes
         model.regionLocations = regionLocations
+        model.regionAttributes = regionAttributes
         model.regionIndex = Self.indexIDs(regionIDs, kind: .region, locations: regionLocations, log: &log)
         model.regionParent = [Int32](repeating: -1, count: regionIDs.count)
         for (position, parent) in regionParents.enumerated() {
@@ -270,12 +303,14 @@ public struct ModelBuilder: Sendable {
         model.segmentOrders = segmentOrders
         model.segmentSources = segmentSources
         model.segmentNotes = segmentNotes
+        model.segmentAttributes = segmentAttributes
         model.segmentsDeclared = !segmentIDs.isEmpty
         if model.segmentsDeclared {
             model.segmentIndex = Self.indexIDs(segmentIDs, kind: .segment, locations: segmentLocations, log: &log)
         } else {
-            var seen = Set<String>()
-            for (position, segment) in componentSegments.enumerated() where seen.insert(segment).inserted {
+            // Compared by bytes, as ids are (a Swift string compares by canonical equivalence).
+            var seen = Set<[UInt8]>()
+            for (position, segment) in componentSegments.enumerated() where seen.insert(Array(segment.utf8)).inserted {
                 if !ValueChecks.isValidID(segment) {
                     log.report(.invalidID(log.describe(componentLocations[position]), kind: .segment, id: segment))
                 }
@@ -291,6 +326,7 @@ public struct ModelBuilder: Sendable {
         model.componentNames = componentNames
         model.componentSources = componentSources
         model.componentNotes = componentNotes
+        model.componentAttributes = componentAttributes
         model.componentIndex = Self.indexIDs(componentIDs, kind: .component, locations: componentLocations, log: &log)
         model.componentSegment = [Int32](repeating: -1, count: componentIDs.count)
         for (position, segment) in componentSegments.enumerated() {
@@ -305,6 +341,7 @@ public struct ModelBuilder: Sendable {
         model.edges.weight = requirementWeights
         model.edges.sources = requirementSources
         model.edges.notes = requirementNotes
+        model.edges.attributes = requirementAttributes
         model.edges.locations = requirementLocations
         for edge in 0..<edgeCount {
             let parentID = requirementParents[edge]
@@ -326,6 +363,7 @@ public struct ModelBuilder: Sendable {
         model.firmNames = firmNames
         model.firmSources = firmSources
         model.firmNotes = firmNotes
+        model.firmAttributes = firmAttributes
         model.firmIndex = Self.indexIDs(firmIDs, kind: .firm, locations: firmLocations, log: &log)
         model.firmRegion = [Int32](repeating: -1, count: firmIDs.count)
         for (position, region) in firmRegions.enumerated() {
@@ -341,6 +379,7 @@ public struct ModelBuilder: Sendable {
         model.links.products = supplyProducts
         model.links.sources = supplySources
         model.links.notes = supplyNotes
+        model.links.attributes = supplyAttributes
         model.links.locations = supplyLocations
         for link in 0..<linkCount {
             let firmID = supplyFirms[link]
@@ -389,6 +428,13 @@ public struct ModelBuilder: Sendable {
         for (duplicate, first) in duplicates {
             log.report(.duplicateID(log.describe(locations[duplicate]), kind: kind, id: ids[duplicate],
                 first: log.describe(locations[first])))
+        }
+        var normalisation = NormalisationCheck()
+        for (position, id) in ids.enumerated() where !IDRule.isASCII(id) {
+            if let earlier = normalisation.add(id, at: Int32(position), ids: ids) {
+                log.report(.normalisationDuplicate(log.describe(locations[position]), kind: kind, id: id, other: ids[Int(earlier)],
+                    first: log.describe(locations[Int(earlier)])))
+            }
         }
         return index
     }

@@ -12,7 +12,9 @@ extension ChainModel {
     /// The files of the model in the CSV-directory form of SPEC §1.2, by file name:
     /// `model.csv`, `regions.csv`, `segments.csv` (when the model lists segments),
     /// `components.csv`, `requires.csv`, `firms.csv` and `supplies.csv`, UTF-8 without a
-    /// byte-order mark, `,`-separated, LF line ends.
+    /// byte-order mark, `,`-separated, LF line ends. Attributes are columns after the
+    /// table's own, one per attribute name; text that would read back as a number or a
+    /// Boolean is quoted, so that it stays text.
     ///
     /// Loading the directory with ``ModelLoader/loadCSV(directory:progress:)`` gives back an
     /// equal model. Cells are quoted only when they hold `,`, `"`, CR or LF; numbers are written
@@ -25,45 +27,46 @@ extension ChainModel {
         table.row([id, title, home.map { regions.ids[$0] }])
         files.append(("model.csv", table.bytes))
 
-        table = CSVWriter(["id", "name", "parent", "source", "note"])
+        table = CSVWriter(["id", "name", "parent", "source", "note"], attributes: regions.attributes)
         for region in 0..<regions.count {
             table.row([regions.ids[region], regions.names[region], regions.parent(of: region).map { regions.ids[$0] },
-                regions.sources[region], regions.notes[region]])
+                regions.sources[region], regions.notes[region]], element: region)
         }
         files.append(("regions.csv", table.bytes))
 
         if segments.isDeclared {
-            table = CSVWriter(["id", "name", "order", "source", "note"])
+            table = CSVWriter(["id", "name", "order", "source", "note"], attributes: segments.attributes)
             for segment in 0..<segments.count {
                 table.row([segments.ids[segment], segments.names[segment], segments.orders[segment].map { String($0) },
-                    segments.sources[segment], segments.notes[segment]])
+                    segments.sources[segment], segments.notes[segment]], element: segment)
             }
             files.append(("segments.csv", table.bytes))
         }
 
-        table = CSVWriter(["id", "name", "segment", "source", "note"])
-        var requires = CSVWriter(["parent", "child", "weight", "source", "note"])
+        table = CSVWriter(["id", "name", "segment", "source", "note"], attributes: components.attributes)
+        var requires = CSVWriter(["parent", "child", "weight", "source", "note"], attributes: components.requirementAttributes)
         for component in 0..<components.count {
             table.row([components.ids[component], components.names[component], segments.ids[components.segment(of: component)],
-                components.sources[component], components.notes[component]])
+                components.sources[component], components.notes[component]], element: component)
             for edge in components.requirements(of: component) {
                 requires.row([components.ids[component], components.ids[components.child(ofRequirement: edge)],
                     components.weight(ofRequirement: edge).map(CSVWriter.number),
-                    components.requirementSources[edge], components.requirementNotes[edge]])
+                    components.requirementSources[edge], components.requirementNotes[edge]], element: edge)
             }
         }
         files.append(("components.csv", table.bytes))
         files.append(("requires.csv", requires.bytes))
 
-        table = CSVWriter(["id", "name", "region", "source", "note"], capacity: firms.count * 48)
-        var supplyRows = CSVWriter(["firm", "component", "share", "product", "source", "note"], capacity: supplies.count * 32)
+        table = CSVWriter(["id", "name", "region", "source", "note"], attributes: firms.attributes, capacity: firms.count * 48)
+        var supplyRows = CSVWriter(["firm", "component", "share", "product", "source", "note"], attributes: supplies.attributes,
+            capacity: supplies.count * 32)
         for firm in 0..<firms.count {
             table.row([firms.ids[firm], firms.names[firm], regions.ids[firms.region(of: firm)], firms.sources[firm],
-                firms.notes[firm]])
+                firms.notes[firm]], element: firm)
             for link in firms.links(of: firm) {
                 supplyRows.row([firms.ids[firm], components.ids[supplies.component(of: link)],
                     supplies.share(of: link).map(CSVWriter.number), supplies.products[link], supplies.sources[link],
-                    supplies.notes[link]])
+                    supplies.notes[link]], element: link)
             }
         }
         files.append(("firms.csv", table.bytes))
@@ -102,35 +105,60 @@ extension ChainModel {
     }
 }
 
-/// CSV text built as bytes: a header, then rows of optional cells (nil is an empty cell).
+/// CSV text built as bytes: a header, then rows of optional cells (nil is an empty cell),
+/// followed by the element's attributes when the table has any.
 struct CSVWriter {
     private(set) var bytes: [UInt8] = []
+    private let attributes: AttributeTable
 
-    init(_ header: [String], capacity: Int = 4096) {
+    init(_ header: [String], attributes: AttributeTable = AttributeTable(), capacity: Int = 4096) {
+        self.attributes = attributes
         bytes.reserveCapacity(capacity)
-        row(header)
+        row(header + attributes.names)
     }
 
-    mutating func row(_ cells: [String?]) {
+    /// A row of cells; then, if the table has attributes, those of `element`.
+    mutating func row(_ cells: [String?], element: Int? = nil) {
         for (index, cell) in cells.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             guard let cell else { continue }
-            var text = cell
-            text.withUTF8 { utf8 in
-                let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-                guard needsQuotes else {
-                    bytes.append(contentsOf: utf8)
-                    return
+            write(cell, quoted: false)
+        }
+        if let element, !attributes.isEmpty {
+            for name in attributes.names {
+                bytes.append(UInt8(ascii: ","))
+                switch attributes.value(name, of: element) {
+                case nil: break
+                case .number(let number)?: write(Self.number(number), quoted: false)
+                case .boolean(let flag)?: write(flag ? "true" : "false", quoted: false)
+                case .text(let text)?:
+                    // Text that an unquoted cell would read as something else stays text.
+                    var copy = text
+                    let looksTyped = copy.withUTF8 { YAMLNumber.parse($0) != nil || ValueChecks.percentage($0) != nil }
+                        || ValueChecks.boolean(text) != nil
+                    write(text, quoted: looksTyped)
                 }
-                bytes.append(0x22)
-                for byte in utf8 {
-                    if byte == 0x22 { bytes.append(0x22) }
-                    bytes.append(byte)
-                }
-                bytes.append(0x22)
             }
         }
         bytes.append(0x0A)
+    }
+
+    private mutating func write(_ cell: String, quoted forced: Bool) {
+        var text = cell
+        text.withUTF8 { utf8 in
+            let needsQuotes = forced || utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                || utf8.first == 0x20 || utf8.last == 0x20 || utf8.first == 0x09 || utf8.last == 0x09
+            guard needsQuotes else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            bytes.append(0x22)
+            for byte in utf8 {
+                if byte == 0x22 { bytes.append(0x22) }
+                bytes.append(byte)
+            }
+            bytes.append(0x22)
+        }
     }
 
     /// A number in its shortest exact form (as JSON writes it).

@@ -37,10 +37,14 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
     case missingField(SourceLocation, element: String, field: String)
     /// A field has a value of the wrong type or form.
     case invalidValue(SourceLocation, element: String, field: String, problem: String)
-    /// An id does not match `[A-Za-z0-9][A-Za-z0-9._-]*`.
+    /// An id breaks the rule of SPEC §1: letters of any script, digits, `.`, `_` and `-`,
+    /// starting with a letter or digit.
     case invalidID(SourceLocation, kind: ElementKind, id: String)
     /// Two elements of one kind share an id.
     case duplicateID(SourceLocation, kind: ElementKind, id: String, first: SourceLocation)
+    /// Two ids of one kind differ only by Unicode normalisation (`é` as one scalar and as `e`
+    /// and a combining accent): exact comparison would keep them apart, a reader cannot.
+    case normalisationDuplicate(SourceLocation, kind: ElementKind, id: String, other: String, first: SourceLocation)
     /// A reference names an element that does not exist.
     case unknownReference(SourceLocation, element: String, field: String, kind: ElementKind, id: String)
     /// `requires` is not acyclic; the ids go round the cycle, the first repeated at the end.
@@ -86,39 +90,41 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .unreadable(let path, let reason):
-            return "cannot read '\(path)': \(reason)"
+            return "cannot read '\(Self.q(path))': \(reason)"
         case .unsupportedFormat(let path):
-            return "'\(path)' is not a model: expected a .yaml, .yml or .json file, or a directory of CSV files"
+            return "'\(Self.q(path))' is not a model: expected a .yaml, .yml or .json file, a directory of CSV files, or an .xlsx workbook"
         case .syntax(let location, let problem):
-            return "\(location): \(problem)"
+            return "\(location): \(Self.q(problem, limit: 400))"
         case .missingFile(let path):
-            return "missing file '\(path)' (a CSV model needs regions.csv, components.csv, firms.csv and supplies.csv)"
+            return "missing file '\(Self.q(path))' (a CSV model needs regions.csv, components.csv, firms.csv and supplies.csv)"
         case .missingColumn(let location, let column):
-            return "\(location): the header has no column '\(column)'"
+            return "\(location): the header has no column '\(Self.q(column))'"
         case .missingField(let location, let element, let field):
-            return "\(location): \(element) has no '\(field)'"
+            return "\(location): \(Self.q(element, limit: 300)) has no '\(Self.q(field))'"
         case .invalidValue(let location, let element, let field, let problem):
-            return "\(location): '\(field)' of \(element) \(problem)"
+            return "\(location): '\(Self.q(field))' of \(Self.q(element, limit: 300)) \(Self.q(problem, limit: 400))"
         case .invalidID(let location, let kind, let id):
-            return "\(location): invalid \(kind.rawValue) id '\(id)': ids match [A-Za-z0-9][A-Za-z0-9._-]*"
+            return "\(location): invalid \(kind.rawValue) id '\(Self.q(id))': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit"
         case .duplicateID(let location, let kind, let id, let first):
-            return "\(location): duplicate \(kind.rawValue) id '\(id)' (first defined at \(first))"
+            return "\(location): duplicate \(kind.rawValue) id '\(Self.q(id))' (first defined at \(first))"
+        case .normalisationDuplicate(let location, let kind, let id, let other, let first):
+            return "\(location): \(kind.rawValue) id '\(Self.q(id))' (\(IDRule.scalars(id))) differs from '\(Self.q(other))' (\(IDRule.scalars(other)), first defined at \(first)) only by Unicode normalisation: write both the same way"
         case .unknownReference(let location, let element, let field, let kind, let id):
-            return "\(location): '\(field)' of \(element) names unknown \(kind.rawValue) '\(id)'"
+            return "\(location): '\(Self.q(field))' of \(Self.q(element, limit: 300)) names unknown \(kind.rawValue) '\(Self.q(id))'"
         case .requiresCycle(let location, let cycle):
-            return "\(location): 'requires' has a cycle: \(cycle.joined(separator: " → "))"
+            return "\(location): 'requires' has a cycle: \(cycle.map { Self.q($0) }.joined(separator: " → "))"
         case .regionCycle(let location, let cycle):
-            return "\(location): region parents form a cycle: \(cycle.joined(separator: " → "))"
+            return "\(location): region parents form a cycle: \(cycle.map { Self.q($0) }.joined(separator: " → "))"
         case .duplicateRequirement(let location, let component, let child):
-            return "\(location): component '\(component)' requires '\(child)' more than once"
+            return "\(location): component '\(Self.q(component))' requires '\(Self.q(child))' more than once"
         case .duplicateSupply(let location, let firm, let component):
-            return "\(location): firm '\(firm)' supplies component '\(component)' more than once"
+            return "\(location): firm '\(Self.q(firm))' supplies component '\(Self.q(component))' more than once"
         case .weightOutOfRange(let location, let component, let child, let weight):
-            return "\(location): weight \(Self.format(weight)) of '\(component)' requiring '\(child)' is outside (0, 1]"
+            return "\(location): weight \(Self.format(weight)) of '\(Self.q(component))' requiring '\(Self.q(child))' is outside (0, 1]"
         case .shareOutOfRange(let location, let firm, let component, let share):
-            return "\(location): share \(Self.format(share)) of firm '\(firm)' in component '\(component)' is outside [0, 1]"
+            return "\(location): share \(Self.format(share)) of firm '\(Self.q(firm))' in component '\(Self.q(component))' is outside [0, 1]"
         case .weightsExceedOne(let location, let component, let sum):
-            return "\(location): the weights given in the requires of component '\(component)' sum to \(Self.format(sum)), more than 1"
+            return "\(location): the weights given in the requires of component '\(Self.q(component))' sum to \(Self.format(sum)), more than 1"
         case .moreProblems(let count):
             return "… and \(count) more problems"
         case .several(let errors):
@@ -130,6 +136,11 @@ public enum ModelError: Swift.Error, Sendable, Equatable, CustomStringConvertibl
         case .scenarioFirmRemoved(let operation, let firm, let removedBy):
             return "scenario '\(operation)': firm '\(firm)' was already removed by '\(removedBy)'"
         }
+    }
+
+    /// Quoted input text, capped (an id may be megabytes long).
+    private static func q(_ text: String, limit: Int = MessageText.maximumQuoted) -> String {
+        MessageText.quoted(text, limit: limit)
     }
 
     private static func format(_ value: Double) -> String {
@@ -148,5 +159,5 @@ public struct ModelWarning: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(location): \(message)" }
+    public var description: String { "\(location): \(MessageText.quoted(message, limit: 400))" }
 }

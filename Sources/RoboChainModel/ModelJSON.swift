@@ -34,6 +34,7 @@ extension ChainModel {
                 writer.string(regions.ids[parent])
             }
             Self.writeText(regions.sources, regions.notes, region, to: &writer)
+            Self.writeAttributes(regions.attributes, region, to: &writer)
             writer.endObject()
         }
         writer.endArray()
@@ -51,6 +52,7 @@ extension ChainModel {
                     writer.integer(order)
                 }
                 Self.writeText(segments.sources, segments.notes, segment, to: &writer)
+                Self.writeAttributes(segments.attributes, segment, to: &writer)
                 writer.endObject()
             }
             writer.endArray()
@@ -78,11 +80,13 @@ extension ChainModel {
                         writer.number(weight)
                     }
                     Self.writeText(components.requirementSources, components.requirementNotes, edge, to: &writer)
+                    Self.writeAttributes(components.requirementAttributes, edge, to: &writer)
                     writer.endObject()
                 }
                 writer.endArray()
             }
             Self.writeText(components.sources, components.notes, component, to: &writer)
+            Self.writeAttributes(components.attributes, component, to: &writer)
             writer.endObject()
         }
         writer.endArray()
@@ -113,11 +117,13 @@ extension ChainModel {
                         writer.string(product)
                     }
                     Self.writeText(supplies.sources, supplies.notes, link, to: &writer)
+                    Self.writeAttributes(supplies.attributes, link, to: &writer)
                     writer.endObject()
                 }
                 writer.endArray()
             }
             Self.writeText(firms.sources, firms.notes, firm, to: &writer)
+            Self.writeAttributes(firms.attributes, firm, to: &writer)
             writer.endObject()
         }
         writer.endArray()
@@ -129,6 +135,24 @@ extension ChainModel {
         var writer = JSONWriter(style: .compact)
         writeJSON(to: &writer)
         return writer.bytes
+    }
+
+    /// `"attributes": {…}` when the element has any.
+    private static func writeAttributes(_ table: AttributeTable, _ index: Int, to writer: inout JSONWriter) {
+        guard !table.isEmpty else { return }
+        let values = table.attributes(of: index)
+        guard !values.isEmpty else { return }
+        writer.key("attributes")
+        writer.beginObject()
+        for (name, value) in values {
+            writer.key(name)
+            switch value {
+            case .text(let text): writer.string(text)
+            case .number(let number): writer.number(number)
+            case .boolean(let flag): writer.bool(flag)
+            }
+        }
+        writer.endObject()
     }
 
     private static func writeText(

@@ -12,15 +12,17 @@ public struct LoadedModel: Sendable {
 
 /// The forms a model can take on disk (SPEC §1.1–1.2).
 public enum ModelFormat: String, Sendable {
-    case yaml, json, csv
+    case yaml, json, csv, xlsx
 }
 
-/// Loads models from YAML, JSON or a CSV directory, checking every rule of SPEC §1.3.
+/// Loads models from YAML, JSON, a CSV directory or an `.xlsx` workbook, checking every rule of
+/// SPEC §1.3.
 public enum ModelLoader {
     /// The files a CSV model directory may hold (SPEC §1.2).
     public static var csvFileNames: [String] { CSVModelReader.tables.map(\.name) }
 
-    /// Loads the model at `path`: a `.yaml`, `.yml` or `.json` file, or a directory of CSV files.
+    /// Loads the model at `path`: a `.yaml`, `.yml` or `.json` file, a directory of CSV files,
+    /// or an `.xlsx` workbook with sheets named as the CSV files are.
     ///
     /// - Parameters:
     ///   - path: The file or directory.
@@ -32,6 +34,9 @@ public enum ModelLoader {
             return try loadCSV(directory: path, progress: progress)
         }
         let lowered = path.lowercased()
+        if lowered.hasSuffix(".xlsx") {
+            return try loadWorkbook(path: path, progress: progress)
+        }
         let format: ModelFormat
         if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
             format = .yaml
@@ -65,6 +70,9 @@ public enum ModelLoader {
         let hasByteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         guard let text = UTF8Text.string(hasByteOrderMark ? Array(bytes.dropFirst(3)) : bytes) else {
             throw .syntax(SourceLocation(file: file, line: firstInvalidUTF8Line(bytes)), problem: "the file is not valid UTF-8")
+        }
+        if let problem = YAMLResourceCheck.check(text) {
+            throw .syntax(SourceLocation(file: file, line: problem.line), problem: "YAML: \(problem.message)")
         }
         let root: Yams.Node
         do {
@@ -117,6 +125,18 @@ public enum ModelLoader {
     public static func loadCSV(directory: String, progress: LoadProgress? = nil) throws(ModelError) -> LoadedModel {
         let (resolved, log) = CSVModelReader(directory: directory, progress: progress).read()
         return LoadedModel(model: try ModelAssembly.assemble(resolved, log: log), warnings: [], format: .csv)
+    }
+
+    /// Loads a model from an `.xlsx` workbook (SPEC §1.2): its sheets `regions`, `components`,
+    /// `firms`, `supplies` (and optionally `model`, `segments`, `requires`) are read as the CSV
+    /// files of a directory are, by the same reader and checks; messages name the sheet and row.
+    ///
+    /// - Throws: ``ModelError``.
+    public static func loadWorkbook(path: String, progress: LoadProgress? = nil) throws(ModelError) -> LoadedModel {
+        let names = Set(CSVModelReader.tables.map(CSVModelReader.sheetName))
+        let sheets = try WorkbookReader.sheets(path: path, names: names)
+        let (resolved, log) = CSVModelReader(workbook: path, sheets: sheets, progress: progress).read()
+        return LoadedModel(model: try ModelAssembly.assemble(resolved, log: log), warnings: [], format: .xlsx)
     }
 
     private static func describe(_ error: YamlError, file: String, text: String) -> ModelError {

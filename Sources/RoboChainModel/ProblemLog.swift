@@ -89,6 +89,7 @@ extension ModelError {
         switch self {
         case .syntax(let location, _), .missingColumn(let location, _), .missingField(let location, _, _),
             .invalidValue(let location, _, _, _), .invalidID(let location, _, _), .duplicateID(let location, _, _, _),
+            .normalisationDuplicate(let location, _, _, _, _),
             .unknownReference(let location, _, _, _, _), .requiresCycle(let location, _), .regionCycle(let location, _),
             .duplicateRequirement(let location, _, _), .duplicateSupply(let location, _, _),
             .weightOutOfRange(let location, _, _, _), .shareOutOfRange(let location, _, _, _),

@@ -132,8 +132,8 @@ public struct Scenario: Sendable, Hashable {
         guard removedAny else {
             return model.replacingFirms(FirmTable(
                 ids: model.firms.ids, names: model.firms.names, regionIndex: region, linkStart: model.firms.linkStart,
-                sources: model.firms.sources, notes: model.firms.notes, index: model.firms.index,
-                indexRemap: model.firms.indexRemap))
+                sources: model.firms.sources, notes: model.firms.notes, attributes: model.firms.attributes,
+                index: model.firms.index, indexRemap: model.firms.indexRemap))
         }
         return model.removingFirms(where: removedBy.map { $0 >= 0 }, regions: region)
     }
@@ -248,17 +248,27 @@ extension ChainModel {
         }
         let firmTable = FirmTable(
             ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart,
-            sources: firms.sources.renumbered(by: newFirm), notes: firms.notes.renumbered(by: newFirm), index: firms.index,
+            sources: firms.sources.renumbered(by: newFirm), notes: firms.notes.renumbered(by: newFirm),
+            attributes: firms.attributes.renumbered(by: newFirm), index: firms.index,
             indexRemap: firms.indexRemap.map { remap in
                 (remap.ids, remap.positions.map { $0 < 0 ? -1 : newFirm[Int($0)] })
             } ?? (firms.ids, newFirm))
         let supplyTable = SupplyTable(
             firmIndex: linkFirm, componentIndex: linkComponent, shareValue: linkShare, componentLinkStart: componentLinkStart,
             componentLinks: componentLinks, products: supplies.products.renumbered(by: newLink),
-            sources: supplies.sources.renumbered(by: newLink), notes: supplies.notes.renumbered(by: newLink))
+            sources: supplies.sources.renumbered(by: newLink), notes: supplies.notes.renumbered(by: newLink),
+            attributes: supplies.attributes.renumbered(by: newLink))
         return ChainModel(
             id: id, title: title, home: home, regions: regions, segments: segments, components: components, firms: firmTable,
             supplies: supplyTable)
+    }
+}
+
+extension AttributeTable {
+    /// The table with elements renumbered as ``SparseColumn/renumbered(by:)`` does: the
+    /// attributes of a removed element (-1) are dropped.
+    func renumbered(by newIndex: [Int32]) -> AttributeTable {
+        mapColumns { $0.renumbered(by: newIndex) }
     }
 }
 

@@ -16,6 +16,8 @@ protocol ModelTreeNode {
     var number: Double? { get }
     /// Whether the node is null (YAML: `~`, `null` or empty; JSON: `null`).
     var isNull: Bool { get }
+    /// The truth value, if the node is one (YAML: plain `true`/`false`; JSON: a Boolean).
+    var boolean: Bool? { get }
     /// What the node is, for messages ("a string", "a mapping").
     var kindDescription: String { get }
 }
@@ -73,7 +75,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
         let parent = string(&fields, "parent", of: element)
         builder.addRegion(
             id: id, name: name, parent: parent, source: string(&fields, "source", of: element),
-            note: string(&fields, "note", of: element), at: location(node))
+            note: string(&fields, "note", of: element), attributes: attributes(&fields, of: element), at: location(node))
         warnUnknown(fields, in: element)
     }
 
@@ -92,7 +94,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
         }
         builder.addSegment(
             id: id, name: name, order: order, source: string(&fields, "source", of: element),
-            note: string(&fields, "note", of: element), at: location(node))
+            note: string(&fields, "note", of: element), attributes: attributes(&fields, of: element), at: location(node))
         warnUnknown(fields, in: element)
     }
 
@@ -105,7 +107,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
         guard let segment = requiredString(&fields, "segment", of: element, kind: .component) else { return }
         builder.addComponent(
             id: id, name: name, segment: segment, source: string(&fields, "source", of: element),
-            note: string(&fields, "note", of: element), at: location(node))
+            note: string(&fields, "note", of: element), attributes: attributes(&fields, of: element), at: location(node))
         for entry in list(&fields, "requires", of: element, required: false) {
             if let child = entry.text, entry.entries == nil {
                 builder.addRequirement(component: id, child: child, at: location(entry))
@@ -119,7 +121,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
             builder.addRequirement(
                 component: id, child: child, weight: number(&entryFields, "weight", of: edge),
                 source: string(&entryFields, "source", of: edge), note: string(&entryFields, "note", of: edge),
-                at: location(entry))
+                attributes: attributes(&entryFields, of: edge), at: location(entry))
             warnUnknown(entryFields, in: edge)
         }
         warnUnknown(fields, in: element)
@@ -134,7 +136,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
         guard let region = requiredString(&fields, "region", of: element, kind: .firm) else { return }
         builder.addFirm(
             id: id, name: name, region: region, source: string(&fields, "source", of: element),
-            note: string(&fields, "note", of: element), at: location(node))
+            note: string(&fields, "note", of: element), attributes: attributes(&fields, of: element), at: location(node))
         for entry in list(&fields, "supplies", of: element, required: false) {
             if let component = entry.text, entry.entries == nil {
                 builder.addSupply(firm: id, component: component, at: location(entry))
@@ -148,7 +150,7 @@ struct TreeModelReader<Node: ModelTreeNode> {
             builder.addSupply(
                 firm: id, component: component, share: number(&entryFields, "share", of: link),
                 product: string(&entryFields, "product", of: link), source: string(&entryFields, "source", of: link),
-                note: string(&entryFields, "note", of: link), at: location(entry))
+                note: string(&entryFields, "note", of: link), attributes: attributes(&entryFields, of: link), at: location(entry))
             warnUnknown(entryFields, in: link)
         }
         warnUnknown(fields, in: element)
@@ -236,6 +238,41 @@ struct TreeModelReader<Node: ModelTreeNode> {
         return number
     }
 
+    /// The `attributes` mapping of an element (SPEC §1): names that are ids, values that are
+    /// text, numbers or Booleans (a null value is no value).
+    private mutating func attributes(_ fields: inout Fields, of element: String) -> [(name: String, value: AttributeValue)] {
+        guard let value = fields.take("attributes") else { return [] }
+        guard let entries = value.entries else {
+            builder.report(.invalidValue(location(value), element: element, field: "attributes",
+                problem: "must be a mapping of names to values, found \(value.kindDescription)"))
+            return []
+        }
+        var result: [(name: String, value: AttributeValue)] = []
+        for (name, node) in entries {
+            guard ValueChecks.isValidID(name) else {
+                builder.report(.invalidValue(location(node), element: element, field: "attributes",
+                    problem: "has the name '\(name)', which is not an id (letters, digits, '.', '_', '-')"))
+                continue
+            }
+            if node.isNull { continue }
+            if let flag = node.boolean {
+                result.append((name, .boolean(flag)))
+            } else if let number = node.number {
+                guard number.isFinite else {
+                    builder.report(.invalidValue(location(node), element: element, field: name, problem: "is too large a number"))
+                    continue
+                }
+                result.append((name, .number(number)))
+            } else if node.entries == nil, node.items == nil, let text = node.text {
+                result.append((name, .text(text)))
+            } else {
+                builder.report(.invalidValue(location(node), element: element, field: name,
+                    problem: "must be text, a number or true/false, found \(node.kindDescription)"))
+            }
+        }
+        return result
+    }
+
     private mutating func list(_ fields: inout Fields, _ key: String, of element: String, required: Bool) -> [Node] {
         guard let value = fields.take(key) else {
             if required && fields.node(key) == nil {
@@ -281,6 +318,7 @@ struct LocatedJSON: ModelTreeNode {
     var text: String? { value.stringValue }
     var number: Double? { value.numberValue }
     var isNull: Bool { value.isNull }
+    var boolean: Bool? { value.boolValue }
     var kindDescription: String { value.typeDescription }
 }
 
@@ -312,6 +350,15 @@ extension Yams.Node: ModelTreeNode {
     var isNull: Bool {
         guard case .scalar(let scalar) = self, scalar.style == .plain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    var boolean: Bool? {
+        guard case .scalar(let scalar) = self, scalar.style == .plain else { return nil }
+        switch scalar.string {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default: return nil
+        }
     }
 
     var kindDescription: String {

@@ -29,6 +29,9 @@ public struct AnalysisJob: Sendable {
 public enum AnalysisRunner {
     /// Standard output a plugin may write before it is killed (SPEC §5: 256 MiB).
     public static let outputLimit = 256 << 20
+    /// How a response is parsed: at most 2²⁴ values (under about 1.5 GiB of memory, where one
+    /// long array of 256 MiB took 4.3 GiB), no key twice in one object.
+    public static let responseLimits = JSONParser.Limits(maximumValues: 1 << 24, rejectsDuplicateKeys: true)
 
     /// Runs every job and returns their outcomes in the order given.
     ///
@@ -149,8 +152,8 @@ public enum AnalysisRunner {
         let name = plugin.manifest.name
         let started = ContinuousClock.now
         let outcome = ChildProcess.run(
-            executable: plugin.executablePath, directory: plugin.directory, input: request, timeout: timeout,
-            outputLimit: outputLimit)
+            executable: plugin.executablePath, environment: PluginDiscovery.pluginEnvironment(ChildProcess.currentEnvironment),
+            directory: plugin.directory, input: request, timeout: timeout, outputLimit: outputLimit)
         let elapsed = started.duration(to: .now).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let tail = outcome.standardErrorLines(last: 20)
@@ -186,7 +189,7 @@ public enum AnalysisRunner {
             return failure("it exited without writing a response on standard output")
         }
         do {
-            response = try JSONParser.parse(outcome.standardOutput)
+            response = try JSONParser.parse(outcome.standardOutput, limits: Self.responseLimits)
         } catch {
             return failure("its standard output is not one JSON object: \(error); it began \(escapedStart(outcome.standardOutput))"
                 + " (a plugin writes only its response there: debug lines and logs go to standard error)")

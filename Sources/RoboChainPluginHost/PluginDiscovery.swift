@@ -31,6 +31,24 @@ public struct SkippedPlugin: Sendable, Equatable, CustomStringConvertible {
 /// manifest, a missing or non-executable executable, or an unsupported protocol skips the
 /// plugin with the reason.
 public enum PluginDiscovery {
+    /// The largest `plugin.json` read: 1 MiB (a manifest is a few hundred bytes).
+    public static let maximumManifestSize = 1 << 20
+
+    /// The variables a plugin is given, from robochain's environment; no others (not API keys,
+    /// tokens or passwords robochain happens to have): `PATH`, `HOME`, `USER`, `LOGNAME`,
+    /// `LANG`, `LANGUAGE`, `LC_*`, `TZ`, `TMPDIR` and every `ROBOCHAIN_*` variable (a plugin's own
+    /// settings can be passed as `ROBOCHAIN_…`). A plugin still runs with the user's rights: this
+    /// keeps secrets out of its reach by accident, it does not sandbox it (docs/security.md).
+    public static let passedVariables: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR"]
+
+    /// The environment a plugin runs with: ``passedVariables`` of `environment`, `LC_*` and
+    /// `ROBOCHAIN_*`.
+    public static func pluginEnvironment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { name, _ in
+            passedVariables.contains(name) || name.hasPrefix("LC_") || name.hasPrefix("ROBOCHAIN_")
+        }
+    }
+
     /// The directories searched, in order.
     ///
     /// - Parameter environment: The process environment (`ROBOCHAIN_PLUGIN_PATH`, `HOME`).
@@ -93,7 +111,7 @@ public enum PluginDiscovery {
         let manifestPath = FileAccess.join(directory, "plugin.json")
         let bytes: [UInt8]
         do {
-            bytes = try FileAccess.readFile(manifestPath)
+            bytes = try FileAccess.readFile(manifestPath, limit: maximumManifestSize)
         } catch {
             return .skipped(SkippedPlugin(directory: directory, reason: "cannot read plugin.json: \(error)"))
         }
@@ -107,6 +125,9 @@ public enum PluginDiscovery {
             return .skipped(SkippedPlugin(directory: directory,
                 reason: "it works with robochain \(range) (its manifest's 'robochain'), and this is robochain \(RoboChainVersion.current)"))
         }
+        guard !manifest.executable.utf8.contains(0) else {
+            return .skipped(SkippedPlugin(directory: directory, reason: "its executable's name holds a NUL character"))
+        }
         let executable = FileAccess.join(directory, manifest.executable)
         guard FileAccess.exists(executable) else {
             let hint = manifest.executable.hasPrefix(".build/") ? "; build the plugin first (swift build -c release, in its directory)" : ""
@@ -119,6 +140,14 @@ public enum PluginDiscovery {
         guard access(executable, X_OK) == 0 else {
             return .skipped(SkippedPlugin(directory: directory,
                 reason: "its executable '\(manifest.executable)' is not executable (chmod +x it, with a #! line for a script)"))
+        }
+        // What runs must be the plugin's own: '..' or a symbolic link must not lead out of its
+        // directory (links within it, such as run → .build/release/tool, are fine).
+        let resolvedDirectory = FileAccess.absolutePath(directory)
+        let resolvedExecutable = FileAccess.absolutePath(executable)
+        guard resolvedExecutable.hasPrefix(resolvedDirectory.hasSuffix("/") ? resolvedDirectory : resolvedDirectory + "/") else {
+            return .skipped(SkippedPlugin(directory: directory,
+                reason: "its executable '\(manifest.executable)' is outside the plugin's directory (it leads to '\(resolvedExecutable)'); a plugin runs only a program inside its directory"))
         }
         return .usable(ExternalPlugin(directory: directory, manifest: manifest, executablePath: executable))
     }

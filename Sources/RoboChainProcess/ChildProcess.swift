@@ -48,7 +48,10 @@ public struct ChildProcessOutcome: Sendable {
 /// pipe can fill up and deadlock either side. Standard error keeps only its tail. Past the
 /// deadline, or past the output limit, the whole process group is killed (its children too).
 /// When the child exits, output still in the pipes is drained for a short grace period, then any
-/// process left in its group is killed.
+/// process left in its group is killed. In the robochain executable (which calls
+/// `robochain_termination_install`), descendants that left the group (`setsid`) are adopted by
+/// robochain as a child subreaper and killed after the run, and a guardian process kills every
+/// running child's process tree if robochain itself is killed (`kill -9` included).
 public enum ChildProcess {
     /// Runs `executable` in `directory`, writes `input` to it and closes it.
     ///
@@ -239,8 +242,12 @@ public enum ChildProcess {
         // it left behind. The plugin is not reaped yet, so its pid (the group's id) cannot have
         // been reused by another process.
         kill(-pid, SIGKILL)
-        robochain_termination_remove_process(-pid)
+        // Reaped before it is unregistered: an unregistered child is an orphan to the sweep.
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        robochain_termination_remove_process(-pid)
+        // Its descendants that left its group (setsid) and outlived it were adopted by
+        // robochain (a child subreaper, in the robochain executable): they go now.
+        _ = robochain_termination_kill_orphans()
         closeAll([inputDescriptor, outputDescriptor, errorDescriptor].filter { $0 >= 0 })
         if outcome.standardErrorTail.count > errorTailBytes {
             outcome.standardErrorTail.removeFirst(outcome.standardErrorTail.count - errorTailBytes)
@@ -279,6 +286,17 @@ public enum ChildProcess {
     /// A write to a pipe whose reader is gone must return EPIPE, not kill robochain.
     private static func ignoreBrokenPipes() {
         signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// This process's environment, as a dictionary (the first of a name repeated wins).
+    public static var currentEnvironment: [String: String] {
+        var variables: [String: String] = [:]
+        for entry in inheritedEnvironment() {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            let name = String(entry[..<equals])
+            if variables[name] == nil { variables[name] = String(entry[entry.index(after: equals)...]) }
+        }
+        return variables
     }
 
     private static func inheritedEnvironment() -> [String] {

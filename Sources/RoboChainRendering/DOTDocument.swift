@@ -161,7 +161,8 @@ public struct DOTGraph: Sendable, Hashable {
 public enum DOTText {
     /// `text` as a quoted DOT string that comes out as `text` in the SVG of an escString
     /// attribute such as `tooltip`: `"` becomes `\"`, a line break (LF, CR or CRLF) becomes `\n`,
-    /// other control characters become spaces, and
+    /// other control characters become spaces, bidirectional overrides, embeddings and isolates
+    /// are dropped (``HTMLText/isDirectionOverride(_:)``), and
     ///
     /// - `\` becomes `\\\\` (four): Graphviz 2.42 applies its escString substitution to a tooltip
     ///   twice on the way to SVG, each pass turning `\\` into `\` and `\N`, `\G`, `\E`, `\L` …
@@ -181,6 +182,7 @@ public enum DOTText {
             case "\\": result += "\\\\\\\\"
             case "\"": result += "\\\""
             case "&": result += "&amp;"
+            case _ where HTMLText.isDirectionOverride(scalar): break
             case "\n": if !previousWasCR { result += "\\n" }
             case "\r": result += "\\n"
             default:
@@ -215,6 +217,7 @@ public enum HTMLText {
     /// that XML forbids become spaces — so no name can end the label, open a tag or break the
     /// SVG — and `\` is doubled: Graphviz reads `\N`, `\G`, `\E` and `\\` in the text of HTML-like
     /// labels as escapes (the node's name, the graph's name, …), even when written as `&#92;`.
+    /// Bidirectional overrides, embeddings and isolates are dropped (``isDirectionOverride(_:)``).
     public static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
@@ -229,6 +232,7 @@ public enum HTMLText {
             case "'": result += "&#39;"
             case "\\": result += "\\\\"
             case "\t": result += " "
+            case _ where isDirectionOverride(scalar): break
             case "\n": if !previousWasCR { result += "<BR/>" }
             case "\r": result += "<BR/>"
             default:
@@ -240,6 +244,13 @@ public enum HTMLText {
             }
         }
         return result
+    }
+
+    /// Whether a scalar is a bidirectional embedding, override or isolate (U+202A–U+202E,
+    /// U+2066–U+2069): dropped from labels, where one could make a name read backwards (or hide
+    /// what follows it) on the map. The marks (U+200E, U+200F) only guide and are kept.
+    static func isDirectionOverride(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// Whether a scalar is a control character (C0 other than tab, DEL, C1) or a noncharacter

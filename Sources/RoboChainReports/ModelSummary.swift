@@ -3,7 +3,8 @@ import RoboChainModel
 
 /// The short summary `robochain validate` prints for a valid model.
 public enum ModelSummary {
-    /// The summary text: counts, segments with their component counts, roots, and warnings
+    /// The summary text: counts, segments with their component counts, roots, the attribute
+    /// names of each kind of element (with how many elements have each), and warnings
     /// (loader warnings, components without a supplier, firms that supply nothing).
     ///
     /// - Parameters:
@@ -36,6 +37,18 @@ public enum ModelSummary {
         lines.append("  firms:        \(model.firms.count)")
         let shares = (0..<model.supplies.count).filter { model.supplies.share(of: $0) != nil }.count
         lines.append("  supply links: \(model.supplies.count) (\(shares) with a share)")
+        // Attributes (SPEC §1): the names each kind of element carries, and how many have each.
+        let attributeTables: [(String, AttributeTable)] = [
+            ("regions", model.regions.attributes), ("segments", model.segments.attributes),
+            ("components", model.components.attributes), ("requires", model.components.requirementAttributes),
+            ("firms", model.firms.attributes), ("supplies", model.supplies.attributes),
+        ]
+        let described = attributeTables.filter { !$0.1.isEmpty }.map { kind, table in
+            "\(kind): " + Wording.list(table.names.map { "\($0) (\(table.column($0)?.count ?? 0))" }, first: 8)
+        }
+        if !described.isEmpty {
+            lines.append("  attributes:   " + described.joined(separator: "; "))
+        }
 
         var warnings = loaded.warnings.map(\.description)
         let unsupplied = (0..<model.components.count).filter { model.supplies.supplierCount(of: $0) == 0 }

@@ -23,8 +23,18 @@ public enum ReportError: Swift.Error, Sendable, Equatable, CustomStringConvertib
 /// so a reader never sees a half-written file and a failure leaves any old file untouched.
 /// What is not a regular file is respected: a symbolic link is written through (atomically,
 /// at its target), a FIFO or a device (`/dev/stdout`) is written into directly.
+///
+/// The temporary file exists only while the output is finished: bytes are kept in memory until
+/// ``Stream/commit()`` (or until they pass 32 MiB), so a robochain killed by `kill -9` while it
+/// works leaves nothing behind. A replaced file keeps its mode and owner (a private `0600`
+/// report stays private); a file with other hard links is rewritten in place instead, so the
+/// links keep sharing it (not atomically: that is the price of keeping them), as is a file
+/// owned by someone else that this process cannot give back to its owner.
 public enum OutputFile {
-    /// Writes `bytes` to `path` atomically (new files get mode 0644 less the umask).
+    /// Bytes kept in memory before a temporary file is made for them.
+    public static let memoryLimit = 32 << 20
+
+    /// Writes `bytes` to `path` atomically (new files get mode 0666 less the umask).
     ///
     /// - Throws: ``ReportError`` naming the path and the system's reason.
     public static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
@@ -40,14 +50,20 @@ public enum OutputFile {
         /// Where the bytes go.
         private enum Target {
             case standardOutput
-            /// A temporary file, renamed to `path` on commit.
-            case replacing(path: String, temporary: String)
+            /// A temporary file in `directory`, renamed to `path` on commit.
+            case replacing(path: String, directory: String, name: String)
+            /// The existing file rewritten in place on commit (it has other hard links, or an
+            /// owner this process cannot give a new file).
+            case inPlace(path: String)
             /// The file itself (a FIFO, a device, or a file through a dangling link).
             case direct(path: String)
         }
 
         private var target: Target
-        private var descriptor: Int32
+        /// The open file, or -1 until the first bytes are flushed to it.
+        private var descriptor: Int32 = -1
+        private var temporary: String?
+        private var pending: [UInt8] = []
         private var failure: String?
         private var committed = false
 
@@ -79,7 +95,11 @@ public enum OutputFile {
                 case S_IFDIR:
                     throw .cannotWrite(path: path, reason: "it is a directory")
                 case S_IFREG:
-                    break
+                    if status.st_nlink > 1 || (status.st_uid != geteuid() && geteuid() != 0) {
+                        guard access(path, W_OK) == 0 else { throw .cannotWrite(path: path, reason: OutputFile.systemReason()) }
+                        target = .inPlace(path: path)
+                        return
+                    }
                 default:
                     descriptor = open(path, O_WRONLY | O_CLOEXEC)
                     guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: OutputFile.systemReason()) }
@@ -89,18 +109,33 @@ public enum OutputFile {
             }
             let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
             let name = path.split(separator: "/").last.map(String.init) ?? path
-            var template = ((directory.isEmpty ? "/" : directory) + "/.\(name).tmp-XXXXXX").utf8CString
-            descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: OutputFile.directoryProblem(directory)) }
-            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)  // not inherited by processes started meanwhile
-            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            target = .replacing(path: path, temporary: temporary)
-            _ = robochain_termination_add_file(temporary)  // removed if robochain is stopped by a signal
+            let folder = directory.isEmpty ? "/" : directory
+            // Checked now, so an unwritable path fails before any work; the file is made at commit.
+            var folderStatus = stat()
+            guard stat(folder, &folderStatus) == 0, (folderStatus.st_mode & S_IFMT) == S_IFDIR, access(folder, W_OK | X_OK) == 0 else {
+                throw .cannotWrite(path: path, reason: OutputFile.directoryProblem(directory))
+            }
+            target = .replacing(path: path, directory: folder, name: name)
         }
 
         /// Writes bytes; the first failure is kept and reported by ``commit()``.
         public func write(_ bytes: UnsafeRawBufferPointer) {
             guard failure == nil, !bytes.isEmpty else { return }
+            switch target {
+            case .standardOutput, .direct:
+                writeOut(bytes)
+            case .replacing, .inPlace:
+                pending.append(contentsOf: bytes)
+                if pending.count >= OutputFile.memoryLimit { flush() }
+            }
+        }
+
+        /// Writes bytes.
+        public func write(_ bytes: [UInt8]) {
+            bytes.withUnsafeBytes { write($0) }
+        }
+
+        private func writeOut(_ bytes: UnsafeRawBufferPointer) {
             var offset = 0
             while offset < bytes.count {
                 let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -113,12 +148,39 @@ public enum OutputFile {
             }
         }
 
-        /// Writes bytes.
-        public func write(_ bytes: [UInt8]) {
-            bytes.withUnsafeBytes { write($0) }
+        /// Opens the file the bytes go to (the temporary file is made now) and writes the
+        /// bytes kept in memory.
+        private func flush() {
+            guard failure == nil else { return }
+            if descriptor < 0 {
+                switch target {
+                case .replacing(let path, let directory, let name):
+                    var template = (directory + "/.\(name).tmp-XXXXXX").utf8CString
+                    descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+                    guard descriptor >= 0 else {
+                        failure = OutputFile.directoryProblem(String(path.dropLast(name.count + 1)))
+                        return
+                    }
+                    _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)  // not inherited by processes started meanwhile
+                    let made = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                    temporary = made
+                    _ = robochain_termination_add_file(made)  // removed if robochain is stopped by a signal
+                case .inPlace(let path):
+                    descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+                    guard descriptor >= 0 else {
+                        failure = OutputFile.systemReason()
+                        return
+                    }
+                case .standardOutput, .direct:
+                    return
+                }
+            }
+            pending.withUnsafeBytes { writeOut($0) }
+            pending = []
         }
 
-        /// Finishes: a replaced file is made permanent under its name (mode 0644 less the umask).
+        /// Finishes: a replaced file is made permanent under its name, with the mode and owner
+        /// of the file it replaces (a new file: mode 0666 less the umask).
         ///
         /// - Throws: ``ReportError`` with the first failure; a temporary file is removed.
         public func commit() throws(ReportError) {
@@ -129,18 +191,45 @@ public enum OutputFile {
             case .direct(let path):
                 if close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
                 if let failure { throw .cannotWrite(path: path, reason: failure) }
-            case .replacing(let path, let temporary):
+            case .inPlace(let path):
+                flush()
+                if descriptor >= 0 {
+                    if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
+                    if close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
+                }
+                if let failure { throw .cannotWrite(path: path, reason: failure) }
+            case .replacing(let path, _, _):
+                flush()
+                if failure == nil { keepModeAndOwner(of: path) }
+                if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
+                if descriptor >= 0, close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
+                if let temporary {
+                    if failure == nil, rename(temporary, path) != 0 { failure = OutputFile.systemReason() }
+                    robochain_termination_remove_file(temporary)
+                    if failure != nil { unlink(temporary) }
+                }
+                if let failure { throw .cannotWrite(path: path, reason: failure) }
+            }
+        }
+
+        /// Gives the temporary file the mode and owner of the file it replaces, or, for a new
+        /// file, mode 0666 less the umask.
+        private func keepModeAndOwner(of path: String) {
+            var old = stat()
+            if stat(path, &old) == 0, (old.st_mode & S_IFMT) == S_IFREG {
+                if fchmod(descriptor, old.st_mode & 0o7777) != 0 { failure = OutputFile.systemReason() }
+                if old.st_uid != geteuid() || old.st_gid != getegid() {
+                    // As root, the owner too; otherwise the group, if this user is in it.
+                    if fchown(descriptor, old.st_uid, old.st_gid) != 0 {
+                        _ = fchown(descriptor, UInt32.max, old.st_gid)
+                    }
+                    // The set-id bits are cleared by a change of owner: set the mode again.
+                    _ = fchmod(descriptor, old.st_mode & 0o7777)
+                }
+            } else {
                 let mask = umask(0)
                 umask(mask)
-                if failure == nil, fchmod(descriptor, 0o666 & ~mask) != 0 { failure = OutputFile.systemReason() }
-                if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
-                if close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
-                if failure == nil, rename(temporary, path) != 0 { failure = OutputFile.systemReason() }
-                robochain_termination_remove_file(temporary)
-                if let failure {
-                    unlink(temporary)
-                    throw .cannotWrite(path: path, reason: failure)
-                }
+                if fchmod(descriptor, 0o666 & ~mask) != 0 { failure = OutputFile.systemReason() }
             }
         }
 
@@ -150,13 +239,16 @@ public enum OutputFile {
         public func discard() {
             guard !committed else { return }
             committed = true
+            pending = []
             switch target {
             case .standardOutput: break
             case .direct: close(descriptor)
-            case .replacing(_, let temporary):
-                close(descriptor)
-                unlink(temporary)
-                robochain_termination_remove_file(temporary)
+            case .replacing, .inPlace:
+                if descriptor >= 0 { close(descriptor) }
+                if let temporary {
+                    unlink(temporary)
+                    robochain_termination_remove_file(temporary)
+                }
             }
         }
 

@@ -148,6 +148,11 @@ func reportInvalidModel(_ error: ModelError, path: String) {
 /// standard output — before any long work, so that an unwritable path fails at once; exits 1
 /// if it cannot be written.
 func openOutput(_ path: String?) throws -> OutputFile.Stream {
+    // An empty name is a usage error (64), not a file that cannot be written (1).
+    if path == "" {
+        printError("Error: --output needs a file name (or - for standard output)")
+        throw ExitStatus.usage
+    }
     do {
         return try OutputFile.Stream(path: path)
     } catch {

@@ -9,7 +9,7 @@ import Glibc
 /// The MODEL argument every command that reads a model shares: its help and its completion.
 enum ModelArgument {
     static let help = ArgumentHelp(
-        "The model: a .yaml, .yml or .json file, a directory of CSV files, or '-' for YAML or JSON on standard input.",
+        "The model: a .yaml, .yml or .json file, a directory of CSV files, an .xlsx workbook, or '-' for YAML or JSON on standard input.",
         valueName: "model")
 
     /// Model files and directories (CSV models), for the shells' tab completion.

@@ -59,15 +59,18 @@ struct PluginsListCommand: ParsableCommand {
 
     func run() throws {
         let catalog = discoverAnalyses(warn: true)  // skipped plugins: a warning on standard error every time
+        // Checked: a listing that cannot be written is a failure (exit 1).
+        let output = try openOutput(nil)
         switch format {
         case .table:
-            OutputFile.writeStandardOutput(Array("robochain \(RoboChainVersion.current)\n\n\(catalog.listing)".utf8))
+            output.write(Array("robochain \(RoboChainVersion.current)\n\n\(catalog.listing)".utf8))
         case .json:
             // The version of the host first, then the listing's own keys.
             var listing = catalog.listingJSON.objectValue ?? JSONObject([])
             listing = JSONObject([.init("robochain", .string(RoboChainVersion.current))] + listing.members)
-            OutputFile.writeStandardOutput(JSONWriter.encode(.object(listing)))
+            output.write(JSONWriter.encode(.object(listing)))
         }
+        try commitOutput(output)
     }
 }
 
@@ -153,7 +156,9 @@ struct PluginsNewCommand: ParsableCommand {
                 printError("note: the RoboChain package has no published URL yet: the plugin depends on '\(path)' by path (--sdk-path, --sdk-url to choose)")
             }
             let lines = ["wrote \(directory):"] + files.map { "  \($0.path)" } + ["next: see \(directory)/README.md"]
-            OutputFile.writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
+            let output = try OutputFile.Stream(path: nil)
+            output.write(Array((lines.joined(separator: "\n") + "\n").utf8))
+            try output.commit()
         } catch {
             printError("error: \(error)")
             throw ExitStatus.failure

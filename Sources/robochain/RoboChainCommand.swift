@@ -13,8 +13,8 @@ struct RoboChainCommand: ParsableCommand {
             analyses on it: gap detection (补链, 卡脖子) and localisation share are built in; more \
             come as plugins. It draws the chain map with Graphviz.
 
-            MODEL is a .yaml, .yml or .json file, a directory of CSV files, or '-' for YAML or \
-            JSON on standard input.
+            MODEL is a .yaml, .yml or .json file, a directory of CSV files, an .xlsx workbook, or \
+            '-' for YAML or JSON on standard input.
 
             Exit status: 0 success (findings are not failures), 64 bad usage, 65 invalid model, \
             66 MODEL does not exist or cannot be read, 70 a failing analysis or plugin, 1 \
@@ -35,16 +35,26 @@ struct RoboChainCommand: ParsableCommand {
         version: RoboChainVersion.current,
         subcommands: [
             ValidateCommand.self, AnalyzeCommand.self, RenderCommand.self, CompareCommand.self, ReportCommand.self,
-            PluginsCommand.self,
+            ConvertCommand.self, PluginsCommand.self,
         ])
 
     /// Runs the command. First, stopping robochain by a signal (Ctrl-C, SIGTERM, SIGHUP) is made
     /// to kill the plugins it started and remove its temporary output files.
     static func main() {
         robochain_termination_install()
+        // swift-argument-parser takes time quadratic in the number of arguments (20,000
+        // `--with` took 34 s): past a number no command needs, refuse before parsing.
+        let count = CommandLine.arguments.count - 1
+        if count > maximumArguments {
+            printError("Error: too many arguments (\(count)); robochain takes at most \(maximumArguments)")
+            Self.exit(withError: ExitStatus.usage)
+        }
         refuseUnknownCommand(Array(CommandLine.arguments.dropFirst()))
         main(nil)
     }
+
+    /// The most arguments accepted (parsing them takes well under a second).
+    static let maximumArguments = 2048
 
     /// Exits 64 with "did you mean" when a word where a command belongs names none: without
     /// this, swift-argument-parser would report only an unexpected argument.

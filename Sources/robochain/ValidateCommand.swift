@@ -37,7 +37,11 @@ struct ValidateCommand: ParsableCommand {
         var timer = PhaseTimer(verbose: verbose)
         let loaded = try loadModel(model, printWarnings: false, display: ProgressDisplay(quiet: quiet), log: log)
         timer.lap("load and check")
-        OutputFile.writeStandardOutput(Array(ModelSummary.text(loaded, path: model == "-" ? standardInputName : model).utf8))
+        // Checked: a summary that cannot be written (a full disk, a closed standard output) is
+        // a failure (exit 1), not a success with nothing shown.
+        let output = try openOutput(nil)
+        output.write(Array(ModelSummary.text(loaded, path: model == "-" ? standardInputName : model).utf8))
+        try commitOutput(output)
         finishProcess()
     }
 }

@@ -144,7 +144,7 @@ import Testing
     // MARK: did you mean
 
     @Test(arguments: [
-        (["analyse", Self.model], "Error: unknown command 'analyse'; did you mean 'analyze'? the commands of 'robochain' are: validate, analyze, render, compare, report, plugins, help",
+        (["analyse", Self.model], "Error: unknown command 'analyse'; did you mean 'analyze'? the commands of 'robochain' are: validate, analyze, render, compare, report, convert, plugins, help",
             "See 'robochain --help'"),
         (["valdiate", Self.model], "Error: unknown command 'valdiate'; did you mean 'validate'?", "See 'robochain --help'"),
         (["plugins", "lsit"], "Error: unknown command 'lsit'; did you mean 'list'? the commands of 'robochain plugins' are: list, new",

@@ -400,8 +400,8 @@ final class Received: @unchecked Sendable {
 
 @Suite struct HelpTests {
     @Test(arguments: [
-        "robochain", "validate", "analyze", "compare", "report", "plugins", "plugins list", "plugins new", "plugins check",
-        "plugins request", "plugins install", "plugins remove", "plugins info",
+        "robochain", "validate", "analyze", "compare", "report", "convert", "plugins", "plugins list", "plugins new",
+        "plugins check", "plugins request", "plugins install", "plugins remove", "plugins info",
     ])
     func helpIsCompleteWithExamples(command: String) throws {
         let arguments = command == "robochain" ? ["--help"] : command.split(separator: " ").map(String.init) + ["--help"]

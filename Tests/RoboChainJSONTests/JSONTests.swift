@@ -166,3 +166,30 @@ final class Collected: @unchecked Sendable {
         chunks += 1
     }
 }
+
+/// Limits for text from untrusted programs (issue #16).
+@Suite struct JSONLimitTests {
+    @Test func numbersBeyondDoubleRangeAreErrors() throws {
+        #expect(throws: JSONError.syntax(line: 1, column: 6, problem: "the number 1e400 is beyond the range of a double (about ±1.8e308)")) {
+            try JSONParser.parse("{\"x\":1e400}")
+        }
+        #expect(try JSONParser.parse("1e-400") == .number(0))
+    }
+
+    @Test func duplicateKeysCanBeRejected() throws {
+        let text = #"{"a": 1, "b": 2, "a": 3}"#
+        #expect(try JSONParser.parse(text).objectValue?.members.count == 3)
+        #expect(throws: JSONError.syntax(line: 1, column: 18, problem: #"the key "a" appears twice in one object"#)) {
+            try JSONParser.parse(text, limits: .init(rejectsDuplicateKeys: true))
+        }
+        let wide = "{" + (0..<40).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + ", \"k39\": 0}"
+        #expect(throws: JSONError.self) { try JSONParser.parse(wide, limits: .init(rejectsDuplicateKeys: true)) }
+    }
+
+    @Test func valuesCanBeBounded() throws {
+        #expect(try JSONParser.parse("[1, 2, 3]", limits: .init(maximumValues: 4)).arrayValue?.count == 3)
+        #expect(throws: JSONError.tooManyValues(line: 1, column: 8, limit: 3)) {
+            try JSONParser.parse("[1, 2, 3]", limits: .init(maximumValues: 3))
+        }
+    }
+}

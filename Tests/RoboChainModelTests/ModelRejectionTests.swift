@@ -91,7 +91,7 @@ import Testing
               - {id: robot, name: Robot, segment: body, requires: [{component: "hand one"}]}
               - {id: "hand one", name: Hand, segment: limbs}
               - {id: hand, name: Hand, segment: limbs}
-            """)) == ["m.yaml:7: invalid component id 'hand one': ids match [A-Za-z0-9][A-Za-z0-9._-]*"])
+            """)) == ["m.yaml:7: invalid component id 'hand one': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit"])
     }
 
     @Test func unknownReferences() {

@@ -16,7 +16,8 @@ import Testing
         object["name"] = .string(name)
         object["executable"] = "plugin"
         try plugins.root.write(String(decoding: JSONWriter.encode(.object(object)), as: UTF8.self), to: "\(name)/plugin.json")
-        try FileManager.default.createSymbolicLink(atPath: plugins.path + "/\(name)/plugin", withDestinationPath: binary)
+        // A copy: a link out of the plugin's directory would be refused.
+        try FileManager.default.copyItem(atPath: binary, toPath: plugins.path + "/\(name)/plugin")
     }
 
     func sameResultsInAndOutOfProcess(model: String, scope: [String]) throws {

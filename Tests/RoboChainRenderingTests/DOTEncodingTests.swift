@@ -13,6 +13,9 @@ import Testing
         ("A&B &lt;", "\"A&amp;B &amp;lt;\""),
         ("bell\u{07}and nul\u{0}", "\"bell and nul \""),
         ("中文 🤖", "\"中文 🤖\""),
+        // Issue #16: a right-to-left override made a label read backwards; marks are kept.
+        ("acme\u{202E}gnp.exe\u{2066}x\u{2069}", "\"acmegnp.exex\""),
+        ("a\u{200F}b", "\"a\u{200F}b\""),
     ])
     func quotesText(text: String, expected: String) {
         #expect(DOTText.quoted(text) == expected)
@@ -27,6 +30,7 @@ import Testing
 @Suite struct HTMLTextTests {
     @Test(arguments: [
         ("plain 中文", "plain 中文"),
+        ("acme\u{202E}gnp.exe\u{202A}\u{202B}\u{202C}\u{202D}\u{2067}\u{2068}", "acmegnp.exe"),
         ("<B>&amp;</B>", "&lt;B&gt;&amp;amp;&lt;/B&gt;"),
         ("\"quoted\" 'single'", "&quot;quoted&quot; &#39;single&#39;"),
         ("one\ntwo\r\nthree\rfour", "one<BR/>two<BR/>three<BR/>four"),

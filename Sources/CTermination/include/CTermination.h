@@ -32,6 +32,21 @@ int robochain_termination_begin_start(void);
 /// handled now.
 void robochain_termination_end_start(void);
 
+/// Makes robochain the reaper of its descendants' orphans (`PR_SET_CHILD_SUBREAPER`): a
+/// plugin's child that leaves its process group (`setsid`) and outlives the plugin becomes
+/// robochain's child, and `robochain_termination_kill_orphans` (after each run) and the exit
+/// of robochain kill it. The first registered process also starts a guardian: a small process
+/// that kills every registered target when robochain ends, even by `kill -9`. Children this
+/// process had before (a shell may `exec` robochain) are left alone. Called by
+/// `robochain_termination_install`.
+void robochain_termination_adopt_orphans(void);
+
+/// Kills and reaps every child of this process that nobody started through the registry (the
+/// orphans adopted as subreaper), their own children in turn; does nothing while a registered
+/// process runs (its run sweeps at its end) or before `robochain_termination_adopt_orphans`.
+/// Returns 1 if it swept, 0 if not.
+int robochain_termination_kill_orphans(void);
+
 /// Registers a kill target: a process id, or a negated process-group id for a whole group.
 /// Returns 0, or -1 when the registry is full (then the target is not cleaned up).
 int robochain_termination_add_process(pid_t target);

@@ -1,0 +1,42 @@
+/// Text from an input file, made fit to quote in a message: never longer than a line or two,
+/// and never able to move the terminal's cursor or reorder what follows it.
+public enum MessageText {
+    /// The most characters of one quoted text shown in a message.
+    public static let maximumQuoted = 120
+
+    /// `text` with control and bidirectional-override characters written as `\u{…}`, cut to
+    /// `limit` characters with the full length said after it ("…" and "(8388608 bytes in all)").
+    ///
+    /// - Complexity: O(`limit`) for long text (only its start is looked at), O(text) otherwise.
+    public static func quoted(_ text: some StringProtocol, limit: Int = maximumQuoted) -> String {
+        var shown = ""
+        var count = 0
+        var index = text.unicodeScalars.startIndex
+        let scalars = text.unicodeScalars
+        while index != scalars.endIndex {
+            if count == limit {
+                return shown + "… (\(text.utf8.count) bytes in all)"
+            }
+            let scalar = scalars[index]
+            if isUnsafe(scalar) {
+                shown += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+            count += 1
+            index = scalars.index(after: index)
+        }
+        return shown
+    }
+
+    /// Whether a scalar must not reach a terminal or a label as it is: C0 and C1 controls (tab
+    /// excepted), DEL, and the bidirectional controls (U+061C, U+200E–F, U+202A–E, U+2066–9).
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+}

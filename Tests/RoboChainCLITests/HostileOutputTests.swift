@@ -1,0 +1,105 @@
+import Foundation
+import RoboChainReports
+import RoboChainTestSupport
+import Testing
+
+/// Output files from a hostile review (issue #16, item 8): a replaced file keeps its mode, owner
+/// and hard links; no temporary file exists before the output is finished.
+@Suite struct HostileOutputTests {
+    func mode(_ path: String) -> mode_t {
+        var status = stat()
+        stat(path, &status)
+        return status.st_mode & 0o7777
+    }
+
+    @Test func aPrivateFileStaysPrivate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/report.txt"
+        try directory.write("old", to: "report.txt")
+        chmod(path, 0o600)
+        try OutputFile.write(Array("new".utf8), to: path)
+        #expect(mode(path) == 0o600)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+    }
+
+    @Test func aNewFileGetsTheUmaskMode() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let mask = umask(0o022)
+        defer { umask(mask) }
+        try OutputFile.write(Array("new".utf8), to: directory.path + "/fresh.txt")
+        #expect(mode(directory.path + "/fresh.txt") == 0o644)
+    }
+
+    @Test func hardLinksKeepSharingTheFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/report.txt"
+        try directory.write("old", to: "report.txt")
+        #expect(link(path, directory.path + "/other-name.txt") == 0)
+        try OutputFile.write(Array("new".utf8), to: path)
+        #expect(try String(contentsOfFile: directory.path + "/other-name.txt", encoding: .utf8) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["other-name.txt", "report.txt"])
+    }
+
+    /// The temporary file was made when the output was opened, before the model was loaded, so a
+    /// `kill -9` at any time left it behind; now it exists only during the commit.
+    @Test func noTemporaryFileBeforeCommit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let stream = try OutputFile.Stream(path: directory.path + "/result.json")
+        stream.write(Array(repeating: 0x20, count: 1 << 20))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
+        try stream.commit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["result.json"])
+    }
+
+    @Test func anUnwritableDirectoryFailsAtOpen() throws {
+        #expect(throws: ReportError.cannotWrite(path: "/nonexistent-dir/x.json", reason: "directory '/nonexistent-dir' does not exist")) {
+            _ = try OutputFile.Stream(path: "/nonexistent-dir/x.json")
+        }
+    }
+}
+
+/// Standard output that cannot be written is a failure (issue #16, item 11): these exited 0
+/// with nothing written.
+@Suite struct UnwritableStandardOutputTests {
+    static let model = "Models/guangdong-robots.yaml"
+
+    func shell(_ command: String) throws -> CommandResult {
+        try CommandRunner.run("/bin/sh", ["-c", "\"$ROBOCHAIN\" " + command], environment: ["ROBOCHAIN": CommandRunner.product("robochain"), "HOME": "/nonexistent"])
+    }
+
+    @Test(arguments: ["validate \(model)", "plugins list", "plugins list --format json", "analyze \(model) --with gap-detection"])
+    func aFullDiskIsAFailure(command: String) throws {
+        let result = try shell(command + " >/dev/full")
+        #expect(result.exitStatus == 1)
+        #expect(result.standardError.contains("error: cannot write 'standard output': No space left on device"), "\(result.standardError)")
+    }
+
+    @Test(arguments: ["validate \(model)", "plugins list", "plugins list --format json"])
+    func aClosedStandardOutputIsAFailure(command: String) throws {
+        let result = try shell(command + " >&-")
+        #expect(result.exitStatus == 1)
+        #expect(result.standardError.contains("error: cannot write 'standard output'"), "\(result.standardError)")
+    }
+
+    @Test func anEmptyOutputNameIsAUsageError() throws {
+        let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--output", ""])
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError == "Error: --output needs a file name (or - for standard output)\n")
+    }
+}
+
+/// 20,000 `--with` took 34 s: the argument parser's time is quadratic in the arguments.
+@Suite struct ArgumentLimitTests {
+    @Test func twentyThousandWithsAreRefusedAtOnce() throws {
+        let started = Date()
+        let result = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml"]
+            + Array(repeating: ["--with", "gap-detection"], count: 20_000).flatMap { $0 })
+        #expect(result.exitStatus == 64)
+        #expect(result.standardError == "Error: too many arguments (40002); robochain takes at most 2048\n")
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+}
