@@ -14,6 +14,10 @@ shift || true
 all=(FuzzYAMLModel:yaml-model FuzzJSONModel:json-model FuzzCSVModel:csv-model FuzzWorkbookModel:workbook-model FuzzPluginResponse:plugin-response FuzzPluginManifest:plugin-manifest)
 chosen=("$@")
 export ROBOCHAIN_FUZZ=1
+# Scratch files of the targets (the CSV one writes its input as files) stay in the build.
+export TMPDIR="$PWD/.build/fuzz/tmp"
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
 failed=0
 summary=()
 for entry in "${all[@]}"; do

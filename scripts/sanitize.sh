@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:suppressions=$PWD/scripts/asan-suppressions.txt:${ASAN_OPTIONS:-}"
+# The Swift backtracer would wait on a process that ASan aborts.
+export SWIFT_BACKTRACE="enable=no"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 flags=(--build-path .build/sanitize --sanitize address
     -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined

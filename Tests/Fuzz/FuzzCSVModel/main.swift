@@ -15,7 +15,8 @@ enum Scratch {
 /// order; missing parts are absent files).
 func fuzzCSVModel(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     if Scratch.directory == nil {
-        var template = Array("/tmp/robochain-fuzz-csv-XXXXXX".utf8CString)
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array((base + "/robochain-fuzz-csv-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { return 0 }
         Scratch.directory = String(cString: made)
     }
