@@ -152,18 +152,22 @@ public struct ResultReport {
         for (analysis, scopeID, tables) in tablesByAnalysis {
             for table in tables {
                 for row in table.rows {
+                    // Text is made safe against formula injection; numbers (a negative one
+                    // starts with '-') are written as numbers.
+                    func text(_ value: String) -> String { PlainText.spreadsheetSafe(PlainText.lines(value)) }
                     var cells = [String](repeating: "", count: columns.count)
-                    cells[0] = analysis
-                    cells[1] = scopeID
-                    cells[2] = table.id
+                    cells[0] = text(analysis)
+                    cells[1] = text(scopeID)
+                    cells[2] = text(table.id)
                     for (column, cell) in zip(table.columns, row) {
                         guard let cell, let position = positions[column.id] else { continue }
-                        cells[position] = TableText.csv(cell, type: column.type)
+                        let written = TableText.csv(cell, type: column.type)
+                        cells[position] = cell.numberValue != nil ? written : text(written)
                         if column.type.element != nil, let namePosition = positions[column.id + "Name"] {
-                            cells[namePosition] = TableText.display(cell, type: column.type, model: model, language: language)
+                            cells[namePosition] = text(TableText.display(cell, type: column.type, model: model, language: language))
                         }
                     }
-                    lines.append(cells.map { CSVText.escape(PlainText.spreadsheetSafe(PlainText.lines($0))) }.joined(separator: ","))
+                    lines.append(cells.map(CSVText.escape).joined(separator: ","))
                 }
             }
         }

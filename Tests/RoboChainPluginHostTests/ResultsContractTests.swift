@@ -21,7 +21,7 @@ import Testing
                        {"id": "local", "title": "Local", "type": "share"}, {"id": "ok", "title": "OK", "type": "boolean"},
                        {"id": "maker", "title": "Maker", "type": "firm"}, {"id": "where", "title": "Where", "type": "region"},
                        {"id": "parts", "title": "Parts", "type": "components"}, {"id": "makers", "title": "Makers", "type": "firms"}],
-           "rows": [{"part": "rv-reducer", "label": "=SUM(A1)", "n": 1.5, "count": 3, "local": 0.25, "ok": true,
+           "rows": [{"part": "rv-reducer", "label": "=SUM(A1)", "n": -1.5, "count": 3, "local": 0.25, "ok": true,
                      "maker": "nabtesco", "where": "CN-GD", "parts": ["rv-reducer", "humanoid"], "makers": ["nabtesco", "ubtech"]},
                     {"part": "humanoid"}]}]}
         EOF
@@ -43,19 +43,19 @@ import Testing
             low       watch  RV reducer RV减速器  JP        0.25  =watch it
             """), "the finding's own members are columns")
         #expect(table.contains("""
-            PART                       LABEL       N  COUNT  LOCAL  OK   MAKER                WHERE           PARTS                                           MAKERS
-            RV reducer RV减速器        =SUM(A1)  1.5      3   25 %  yes  Nabtesco 纳博特斯克  Guangdong 广东  RV reducer RV减速器, Humanoid robot 人形机器人  Nabtesco 纳博特斯克, UBTech Robotics 优必选
-            Humanoid robot 人形机器人              –      –      –
+            PART                       LABEL        N  COUNT  LOCAL  OK   MAKER                WHERE           PARTS                                           MAKERS
+            RV reducer RV减速器        =SUM(A1)  -1.5      3   25 %  yes  Nabtesco 纳博特斯克  Guangdong 广东  RV reducer RV减速器, Humanoid robot 人形机器人  Nabtesco 纳博特斯克, UBTech Robotics 优必选
+            Humanoid robot 人形机器人               –      –      –
             """))
         let markdown = try run("markdown")
         #expect(markdown.contains("### Every type"))
-        #expect(markdown.contains("| RV reducer RV减速器 | =SUM(A1) | 1.5 | 3 | 25 % | yes | Nabtesco 纳博特斯克 | Guangdong 广东 |"))
+        #expect(markdown.contains("| RV reducer RV减速器 | =SUM(A1) | -1.5 | 3 | 25 % | yes | Nabtesco 纳博特斯克 | Guangdong 广东 |"))
         #expect(markdown.contains("| low | watch | RV reducer RV减速器 | JP | 0.25 | =watch it |"))
         let csv = try run("csv")
         let lines = csv.split(separator: "\n").map(String.init)
         #expect(lines[0] == "analysis,scope,table,severity,kind,component,componentName,origin,weight,message,part,partName,label,n,count,local,ok,maker,makerName,where,whereName,parts,partsName,makers,makersName")
         #expect(lines[1] == "tabular,CN-GD,findings,low,watch,rv-reducer,RV reducer RV减速器,JP,0.25,'=watch it,,,,,,,,,,,,,,,")
-        #expect(lines[2] == "tabular,CN-GD,mix,,,,,,,,rv-reducer,RV reducer RV减速器,'=SUM(A1),1.5,3,25%,true,nabtesco,Nabtesco 纳博特斯克,CN-GD,Guangdong 广东,rv-reducer;humanoid,\"RV reducer RV减速器, Humanoid robot 人形机器人\",nabtesco;ubtech,\"Nabtesco 纳博特斯克, UBTech Robotics 优必选\"")
+        #expect(lines[2] == "tabular,CN-GD,mix,,,,,,,,rv-reducer,RV reducer RV减速器,'=SUM(A1),-1.5,3,25%,true,nabtesco,Nabtesco 纳博特斯克,CN-GD,Guangdong 广东,rv-reducer;humanoid,\"RV reducer RV减速器, Humanoid robot 人形机器人\",nabtesco;ubtech,\"Nabtesco 纳博特斯克, UBTech Robotics 优必选\"")
         #expect(lines[3] == "tabular,CN-GD,mix,,,,,,,,humanoid,Humanoid robot 人形机器人,,,,,,,,,,,,,")
         let json = try #require(try JSONParser.parse(try run("json")).objectValue)
         let tables = try #require(json["tables"]?.arrayValue)
