@@ -1,7 +1,7 @@
 import RoboChainAnalysis
 import RoboChainJSON
 
-/// A component's local share in the two runs of a comparison.
+/// A component's share (the map's fill column) in the two runs of a comparison.
 public struct ShareChange: Sendable, Equatable {
     public var base: Double?
     public var other: Double?
@@ -18,8 +18,31 @@ public struct ShareChange: Sendable, Equatable {
     }
 }
 
-/// The change between two runs drawn on the chain map: components filled by how their local
-/// share moved, bordered and badged where findings appeared or went, with a legend naming the
+/// The shares the comparison map is filled by, with where they come from: the analysis, and
+/// the titles of its table and share column.
+public struct ShareSource: Sendable, Equatable {
+    /// The analysis whose table gives the shares.
+    public var analysis: String
+    /// The table's title.
+    public var table: String
+    /// The share column's title.
+    public var column: String
+    /// Each component's share in both runs, by component id.
+    public var shares: [String: ShareChange]
+
+    public init(analysis: String, table: String, column: String, shares: [String: ShareChange]) {
+        self.analysis = analysis
+        self.table = table
+        self.column = column
+        self.shares = shares
+    }
+
+    /// What the fill shows, for the legend: the column, its table and analysis.
+    public var description: String { "'\(column)' of table '\(table)' (\(analysis))" }
+}
+
+/// The change between two runs drawn on the chain map: components filled by how a share (of the
+/// first analysis with a component table with a share column, ``componentShares(_:)``) moved, bordered and badged where findings appeared or went, with a legend naming the
 /// two runs. The annotations come as one ``AnalysisResult`` (`comparison`) for the map document.
 public enum ComparisonMap {
     /// The name the map's legend gives the comparison.
@@ -39,17 +62,21 @@ public enum ComparisonMap {
     /// A change of at least this much (20 percentage points) is drawn in the darker colour.
     public static let muchThreshold = 0.2
 
-    /// The component shares the map is filled by, read from the results' tables (SPEC §5):
-    /// of the tables whose key column is of type `component` and which have a column of type
-    /// `share`, the one with the most rows in the base run (the first such on a tie; tables of
-    /// one product per row give way to a table of every component), and its first share
-    /// column, in both runs (the other run's table matched by id). Returns `nil` when no result
-    /// has such a table.
+    /// The component shares the map is filled by, read from the results' tables (SPEC §5): the
+    /// first analysis (in the order given) with a table whose key column is of type `component`
+    /// and which has a column of type `share` (and which the other run has too); of its such
+    /// tables, the one with the most rows in the base run (the first on a tie: a table of one
+    /// product per row gives way to a table of every component), and that table's first share
+    /// column, in both runs (rows matched by key). A later analysis is never looked at once one
+    /// has such a table, so the choice does not depend on the other analyses run. Returns `nil`
+    /// when no result has such a table.
     ///
-    /// - Parameter tables: For each analysis, the tables of its base and other results.
-    public static func componentShares(_ tables: [(base: [TableShape], other: [TableShape])]) -> [String: ShareChange]? {
-        var best: (base: TableShape, other: TableShape, column: String)?
-        for (baseTables, otherTables) in tables {
+    /// - Parameter tables: For each analysis, in the order given, its name and the tables of
+    ///   its base and other results.
+    /// - Complexity: O(tables + rows of the chosen table).
+    public static func componentShares(_ tables: [(analysis: String, base: [TableShape], other: [TableShape])]) -> ShareSource? {
+        for (analysis, baseTables, otherTables) in tables {
+            var best: (base: TableShape, other: TableShape, column: String)?
             for table in baseTables {
                 guard table.keyType == "component", let column = table.columns.first(where: { $0.type == "share" })?.id,
                     let otherTable = otherTables.first(where: { $0.id == table.id && $0.keyColumn == table.keyColumn }),
@@ -57,24 +84,27 @@ public enum ComparisonMap {
                 else { continue }
                 best = (table, otherTable, column)
             }
+            guard let (table, otherTable, column) = best else { continue }
+            var shares: [String: ShareChange] = [:]
+            for (key, cells) in table.rows { shares[key, default: ShareChange(base: nil, other: nil)].base = cells[column] ?? nil }
+            for (key, cells) in otherTable.rows { shares[key, default: ShareChange(base: nil, other: nil)].other = cells[column] ?? nil }
+            return ShareSource(analysis: analysis, table: table.title.isEmpty ? table.id : table.title,
+                column: table.columnTitles[column] ?? column, shares: shares)
         }
-        guard let (table, otherTable, column) = best else { return nil }
-        var shares: [String: ShareChange] = [:]
-        for (key, cells) in table.rows { shares[key, default: ShareChange(base: nil, other: nil)].base = cells[column] ?? nil }
-        for (key, cells) in otherTable.rows { shares[key, default: ShareChange(base: nil, other: nil)].other = cells[column] ?? nil }
-        return shares
+        return nil
     }
 
     /// The annotations and legend of the comparison map.
     ///
     /// - Parameters:
     ///   - comparisons: The comparisons of the analyses run.
-    ///   - shares: Each component's local share in both runs (``componentShares(_:)``), or `nil`
-    ///     when no result had one (the map then shows findings only).
-    public static func result(comparisons: [ResultComparison], shares: [String: ShareChange]?) -> AnalysisResult {
+    ///   - shares: Each component's share in both runs and where it comes from
+    ///     (``componentShares(_:)``), or `nil` when no result had one (the map then shows
+    ///     findings only). Tooltips and legend name its table and column.
+    public static func result(comparisons: [ResultComparison], shares: ShareSource?) -> AnalysisResult {
         var annotations: [String: Annotation] = [:]
-        for (component, share) in (shares ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let tip = "local share \(Wording.percent(share.base)) → \(Wording.percent(share.other))"
+        for (component, share) in (shares?.shares ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let tip = "\(shares?.table ?? ""), \(shares?.column ?? ""): \(Wording.percent(share.base)) → \(Wording.percent(share.other))"
             switch (share.base, share.other) {
             case (nil, nil):
                 continue
@@ -110,13 +140,15 @@ public enum ComparisonMap {
             legend.append(LegendEntry(label: "Base run: " + first.base.description))
             legend.append(LegendEntry(label: "Other run (drawn): " + first.other.description))
         }
-        if shares != nil {
+        if let shares {
+            let column = shares.column
             legend += [
-                LegendEntry(label: "local share fell by 20 points or more", fill: fellMuch),
-                LegendEntry(label: "local share fell", fill: fell),
-                LegendEntry(label: "local share rose", fill: rose),
-                LegendEntry(label: "local share rose by 20 points or more", fill: roseMuch),
-                LegendEntry(label: "local share in one run only", fill: oneRunOnly),
+                LegendEntry(label: "Fill: how \(shares.description) changed"),
+                LegendEntry(label: "\(column) fell by 20 points or more", fill: fellMuch),
+                LegendEntry(label: "\(column) fell", fill: fell),
+                LegendEntry(label: "\(column) rose", fill: rose),
+                LegendEntry(label: "\(column) rose by 20 points or more", fill: roseMuch),
+                LegendEntry(label: "\(column) in one run only", fill: oneRunOnly),
             ]
         }
         if appearedAny { legend.append(LegendEntry(label: "a finding appeared (+kind)", border: appearedBorder, badge: "+")) }
@@ -129,14 +161,21 @@ public enum ComparisonMap {
 /// the numbers of its rows by key.
 public struct TableShape: Sendable, Equatable {
     public var id: String
+    /// The table's title (empty: not known).
+    public var title: String
+    /// The columns' titles by column id (a column missing: its id is shown).
+    public var columnTitles: [String: String]
     public var keyColumn: String
     public var keyType: String
     public var columns: [(id: String, type: String)]
     /// Each row's numeric cells by column id (`nil`: the cell is null), by row key.
     public var rows: [(key: String, cells: [String: Double?])]
 
-    public init(id: String, keyColumn: String, keyType: String, columns: [(id: String, type: String)], rows: [(key: String, cells: [String: Double?])]) {
+    public init(id: String, title: String = "", keyColumn: String, keyType: String, columns: [(id: String, type: String)],
+        columnTitles: [String: String] = [:], rows: [(key: String, cells: [String: Double?])]) {
         self.id = id
+        self.title = title
+        self.columnTitles = columnTitles
         self.keyColumn = keyColumn
         self.keyType = keyType
         self.columns = columns
@@ -144,7 +183,7 @@ public struct TableShape: Sendable, Equatable {
     }
 
     public static func == (lhs: TableShape, rhs: TableShape) -> Bool {
-        lhs.id == rhs.id && lhs.keyColumn == rhs.keyColumn && lhs.keyType == rhs.keyType
+        lhs.id == rhs.id && lhs.title == rhs.title && lhs.columnTitles == rhs.columnTitles && lhs.keyColumn == rhs.keyColumn && lhs.keyType == rhs.keyType
             && lhs.columns.map(\.id) == rhs.columns.map(\.id) && lhs.columns.map(\.type) == rhs.columns.map(\.type)
             && lhs.rows.map(\.key) == rhs.rows.map(\.key) && lhs.rows.map(\.cells) == rhs.rows.map(\.cells)
     }
@@ -161,8 +200,9 @@ public struct TableShape: Sendable, Equatable {
                 }
                 return (rowKey, cells)
             }
-            return TableShape(id: table.id, keyColumn: table.columns[key].id, keyType: table.columns[key].type.rawValue,
-                columns: table.columns.map { ($0.id, $0.type.rawValue) }, rows: rows)
+            return TableShape(id: table.id, title: table.title, keyColumn: table.columns[key].id, keyType: table.columns[key].type.rawValue,
+                columns: table.columns.map { ($0.id, $0.type.rawValue) },
+                columnTitles: Dictionary(table.columns.map { ($0.id, $0.title) }) { first, _ in first }, rows: rows)
         }
     }
 }

@@ -44,11 +44,18 @@ public struct MovedValue: Sendable, Equatable {
     public var path: [String]
     public var base: Double
     public var other: Double
+    /// The type of the table column that shows the value, when a table of the base result
+    /// (views included) does: a table's own cell (`["tables", id, key, column]`), or the column
+    /// whose id is the path's last key in a table with a row keyed by an earlier key of the path;
+    /// `nil` when none does. Not part of the JSON of SPEC §7; formats for people and CSV write
+    /// the value as that column's cells are written.
+    public var type: ColumnType?
 
-    public init(path: [String], base: Double, other: Double) {
+    public init(path: [String], base: Double, other: Double, type: ColumnType? = nil) {
         self.path = path
         self.base = base
         self.other = other
+        self.type = type
     }
 
     /// `other − base`.
@@ -135,6 +142,8 @@ public struct ResultComparison: Sendable, Equatable {
             }
         }
         hasViews = baseResult.tables.contains(where: \.isView)
+        let columnTypes = ColumnTypeIndex(baseResult.tables)
+        for index in values.indices { values[index].type = columnTypes.type(of: values[index].path) }
         tables = baseResult.tables.compactMap { table in
             otherResult.tables.first(where: { $0.id == table.id }).flatMap { TableChange(base: table, other: $0) }
         }
@@ -253,6 +262,38 @@ struct TableMatch {
         case .id(let id)?, .text(let id)?: id
         default: nil
         }
+    }
+}
+
+/// Which table column shows a value of a result, by path (see ``MovedValue/type``).
+struct ColumnTypeIndex {
+    /// For each column id, the tables (in result order) with such a column: the column's type
+    /// and the table's row keys.
+    private var columns: [String: [(type: ColumnType, keys: Set<String>)]] = [:]
+    private var ownCells: [String: [String: ColumnType]] = [:]
+
+    /// - Complexity: O(cells of the tables' key columns + columns).
+    init(_ tables: [ResultTable]) {
+        for table in tables {
+            if !table.isView, ownCells[table.id] == nil {
+                ownCells[table.id] = Dictionary(table.columns.map { ($0.id, $0.type) }) { first, _ in first }
+            }
+            guard table.keyColumn != nil else { continue }
+            let keys = Set(table.rows.indices.compactMap { table.key(ofRow: $0) })
+            for column in table.columns where column.type.isNumeric {
+                columns[column.id, default: []].append((column.type, keys))
+            }
+        }
+    }
+
+    /// The type of the column that shows the value at `path`, or `nil`.
+    ///
+    /// - Complexity: O(length of the path × tables with a column of the path's last key).
+    func type(of path: [String]) -> ColumnType? {
+        if path.count == 4, path[0] == "tables", let type = ownCells[path[1]]?[path[3]] { return type }
+        guard path.count >= 2, let last = path.last, let candidates = columns[last] else { return nil }
+        let earlier = path.dropLast()
+        return candidates.first { candidate in earlier.contains { candidate.keys.contains($0) } }?.type
     }
 }
 
@@ -472,7 +513,9 @@ extension RunLabel {
 
 extension ResultComparison {
     /// Writes the comparison as SPEC §7 gives it: `analysis`, `base`, `other`,
-    /// `findings: {added, removed, changed: [{base, other}]}` and `values: [{path, base, other}]`.
+    /// `findings: {added, removed, changed: [{base, other}]}` and `values: [{path, base, other}]`;
+    /// then, an addition, `rows: {added, removed}`: the table rows only in the other run (added)
+    /// or only in the base run (removed), each `{path: ["tables", table id], key: row key}`.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("analysis")
@@ -521,7 +564,35 @@ extension ResultComparison {
             writer.endObject()
         }
         writer.endArray()
+        // An addition to SPEC §7: the table rows (§5, matched by table and key) only in one run.
+        writer.key("rows")
+        writer.beginObject()
+        for (key, appeared) in [("added", true), ("removed", false)] {
+            writer.key(key)
+            writer.beginArray()
+            for (table, row) in rows(appeared: appeared) {
+                writer.beginObject()
+                writer.key("path")
+                writer.beginArray()
+                writer.string("tables")
+                writer.string(table.id)
+                writer.endArray()
+                writer.key("key")
+                writer.string(row.key)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
         writer.endObject()
+        writer.endObject()
+    }
+
+    /// The rows of the results' tables (views included) only in the other run (`appeared:
+    /// true`) or only in the base run, table by table in the base result's order.
+    public func rows(appeared: Bool) -> [(table: TableChange, row: RowChange)] {
+        tables.flatMap { table in
+            table.rows.filter { appeared ? !$0.inBase : !$0.inOther }.map { (table, $0) }
+        }
     }
 
     /// The values sorted by the size of their change, largest first (then in result order).

@@ -4,7 +4,12 @@ import RoboChainModel
 /// The annotations of the analyses that ran (SPEC §5), checked and merged per component.
 ///
 /// Results are laid over each other in the order given with ``Annotation/merged(with:)``: a
-/// later analysis' fill and border win, badges and tooltips add up. Annotations of components
+/// later analysis' border wins, badges and tooltips add up. Fills are not merged: the first
+/// result (in the order given) whose annotations give a fill owns the fill of every node, and
+/// the other results' fills are left out — of the nodes and of their legends (an entry that
+/// was only a fill swatch goes; one with a border or badge keeps them) — with a warning and a
+/// line in that result's legend naming the owner, so that the legend never shows a fill scale
+/// no node is drawn with. Annotations of components
 /// the model does not have, and colours that are not `#rrggbb`, are left out with a warning —
 /// an external plugin's output never reaches the DOT text unchecked.
 struct MapAnnotations: Sendable {
@@ -14,6 +19,8 @@ struct MapAnnotations: Sendable {
     var legends: [(analysis: String, entries: [LegendEntry]?, annotates: Bool)]
     /// What was left out, one sentence each.
     var warnings: [String]
+    /// The analysis whose fills are drawn (the first result giving one); `nil` for none.
+    var fillOwner: String?
     /// The scenario the results ran on (SPEC §6), shown under the title; `nil` for none.
     var scenario: [String]?
     /// Without per-component text: for each component, bit i set when it carries the i-th of
@@ -33,7 +40,14 @@ struct MapAnnotations: Sendable {
         var byComponent = [Annotation?](repeating: nil, count: perComponentText ? model.components.count : 0)
         var legends: [(analysis: String, entries: [LegendEntry]?, annotates: Bool)] = []
         var warnings: [String] = []
-        for result in results {
+        let owner = results.firstIndex { result in
+            (result.annotations ?? [:]).values.contains { $0.fill.map(Annotation.isColour) ?? false }
+        }
+        let fillOwner = owner.map { results[$0].analysis }
+        for (position, result) in results.enumerated() {
+            // Results before the owner give no fill; the owner's are drawn; later ones' are not.
+            let drawsFills = position <= owner ?? results.count
+            var droppedFills = false
             let annotations = result.annotations ?? [:]
             var unknown: [String] = []
             var badColours: [String] = []
@@ -45,18 +59,33 @@ struct MapAnnotations: Sendable {
                 var checked = annotation
                 checked.fill = Self.colour(annotation.fill, noting: &badColours) { "fill '\($0)' of '\(id)'" }
                 checked.border = Self.colour(annotation.border, noting: &badColours) { "border '\($0)' of '\(id)'" }
+                if !drawsFills && checked.fill != nil {
+                    checked.fill = nil
+                    droppedFills = true
+                }
                 if perComponentText {
                     byComponent[component] = byComponent[component].map { $0.merged(with: checked) } ?? checked
                 }
             }
             var legend = result.legend
             if let entries = legend {
-                legend = entries.map { entry in
+                legend = entries.compactMap { entry in
                     var checked = entry
                     checked.fill = Self.colour(entry.fill, noting: &badColours) { "legend fill '\($0)'" }
                     checked.border = Self.colour(entry.border, noting: &badColours) { "legend border '\($0)'" }
+                    if !drawsFills && checked.fill != nil {
+                        checked.fill = nil
+                        droppedFills = true
+                        // A swatch that was only a fill means nothing without it.
+                        if checked.border == nil && checked.badge == nil { return nil }
+                    }
                     return checked
                 }
+            }
+            if droppedFills, let fillOwner {
+                let note = "\(result.analysis)'s fills are not drawn: \(fillOwner)'s are (the first given); put \(result.analysis) first to see them"
+                warnings.append(note)
+                legend = (legend ?? []) + [LegendEntry(label: note)]
             }
             if !unknown.isEmpty {
                 unknown.sort()
@@ -73,6 +102,7 @@ struct MapAnnotations: Sendable {
         self.byComponent = byComponent
         self.legends = legends
         self.warnings = warnings
+        self.fillOwner = fillOwner
         scenario = results.lazy.compactMap(\.scenario).first { !$0.isEmpty }
         guard !perComponentText else { return }
         var positions: [Substring: [Int]] = [:]

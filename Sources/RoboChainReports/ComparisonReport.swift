@@ -245,8 +245,12 @@ public struct ComparisonReport {
         "analysis", "change", "kind", "severity", "component", "firm", "name", "path", "base", "other", "difference", "detail",
     ]
 
-    /// A row per finding that appeared (`added`), went (`removed`) or changed (`changed`), then
-    /// a row per moved value (`moved`), the largest changes first.
+    /// A row per difference the table format shows: per finding that appeared (`added`), went
+    /// (`removed`) or changed (`changed`); per table row only in the other run (`appeared`) or
+    /// only in the base run (`went`), its path `tables/ID/KEY`; then per moved value (`moved`),
+    /// the largest changes first. A value a table column shows is written as analyze's CSV
+    /// writes that column's cells (``TableText/csv(_:type:)``: shares as `57.0677%`); any other
+    /// in its shortest exact form.
     func csv() -> String {
         var lines = [Self.csvColumns.joined(separator: ",")]
         func row(_ cells: [String: String]) {
@@ -255,7 +259,9 @@ public struct ComparisonReport {
                 return CSVText.escape(["kind", "name", "detail", "path"].contains(column) ? PlainText.spreadsheetSafe(PlainText.line(text)) : text)
             }.joined(separator: ","))
         }
-        func number(_ value: Double) -> String { JSONWriter.encode(.number(value), style: .compact).asString }
+        func number(_ value: Double, _ type: ColumnType?) -> String {
+            type.map { TableText.csv(.number(value), type: $0) } ?? JSONWriter.encode(.number(value), style: .compact).asString
+        }
         for comparison in comparisons {
             func finding(_ change: String, _ finding: Finding, detail: String) {
                 row(["analysis": comparison.analysis, "change": change, "kind": finding.kind, "severity": finding.severity.rawValue,
@@ -264,10 +270,20 @@ public struct ComparisonReport {
             for added in comparison.added { finding("added", added, detail: added.message) }
             for removed in comparison.removed { finding("removed", removed, detail: removed.message) }
             for change in comparison.changed { finding("changed", change.other, detail: changes(change)) }
+            for (change, appeared) in [("appeared", true), ("went", false)] {
+                for (table, tableRow) in comparison.rows(appeared: appeared) {
+                    let name = table.keyColumn.type == .text ? tableRow.key : cellText(.id(tableRow.key), type: table.keyColumn.type)
+                    let component = table.keyColumn.type == .component ? tableRow.key : ""
+                    let firm = table.keyColumn.type == .firm ? tableRow.key : ""
+                    row(["analysis": comparison.analysis, "change": change, "component": component, "firm": firm, "name": name,
+                         "path": ["tables", table.id, tableRow.key].joined(separator: "/"),
+                         "detail": "\(table.title): only in \(appeared ? "other" : "base")"])
+                }
+            }
             for value in comparison.valuesByChange {
                 row(["analysis": comparison.analysis, "change": "moved", "path": value.path.joined(separator: "/"),
-                     "name": describe(path: value.path), "base": number(value.base), "other": number(value.other),
-                     "difference": number(value.change)])
+                     "name": describe(path: value.path), "base": number(value.base, value.type), "other": number(value.other, value.type),
+                     "difference": number(value.change, value.type)])
             }
         }
         return lines.joined(separator: "\n") + "\n"

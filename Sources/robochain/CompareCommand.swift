@@ -24,10 +24,13 @@ struct CompareCommand: ParsableCommand {
             Formats: table (default; what appeared, what went, what changed and the values that \
             moved most, with names, largest changes first), markdown, csv (a row per difference), \
             json (per analysis: analysis, base, other, findings {added, removed, changed}, values \
-            [{path, base, other}]; an array for several analyses). An --output ending in .svg, \
+            [{path, base, other}], and, beyond SPEC §7, rows {added, removed} [{path, key}]: table \
+            rows only in one run; an array for several analyses). An --output ending in .svg, \
             .png, .pdf or .dot (or --format svg|png|pdf|dot) draws the other run's map instead, \
-            coloured by how each component's local share moved, with badges where findings \
-            appeared (+kind) or went (−kind) and a legend naming the two runs.
+            coloured by how a share moved — of the first analysis given (in --with order) with a \
+            component table with a share column: its such table with the most rows, that table's \
+            first share column, named in the legend — with badges where findings appeared (+kind) \
+            or went (−kind) and a legend naming the two runs.
 
             Exit status: 0 (differences are not failures), 64 bad usage (an unknown id in a \
             scenario or --against-scope), 65 invalid model (either), 66 a model does not exist or \
@@ -129,13 +132,11 @@ struct CompareCommand: ParsableCommand {
         other = try what.apply(scenario, to: other)
         timer.lap("scenario")
 
-        // Tables that only present the result (views) are wanted by the formats for people and the map.
+        // Tables that only present the result (views) are wanted by every format: their rows that
+        // appear or go are differences (JSON's `rows`, CSV), and their columns type CSV's values.
+        let wantsTables = true
         let wantsMap: Bool
-        let wantsTables: Bool
-        switch chosen {
-        case .map: (wantsMap, wantsTables) = (true, true)
-        case .report(let format): (wantsMap, wantsTables) = (false, format == .table || format == .markdown)
-        }
+        if case .map = chosen { wantsMap = true } else { wantsMap = false }
         let baseOutcomes = selection.run(jobs, model: base, scope: baseScope, wantsMap: wantsMap, wantsTables: wantsTables, display: display)
         timer.lap("base analyses")
         let otherOutcomes = selection.run(
@@ -168,14 +169,18 @@ struct CompareCommand: ParsableCommand {
                 if toTerminal { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
                 report.write(format, colour: toTerminal && OutputFile.isTerminal(1) && !Environment.noColour, to: stream)
             case .map(let format):
-                let shares = ComparisonMap.componentShares(pairs.map { (TableShape.tables(in: $0.base), TableShape.tables(in: $0.other)) })
+                let shares = ComparisonMap.componentShares(pairs.map {
+                    ($0.base.analysis, TableShape.tables(in: $0.base), TableShape.tables(in: $0.other))
+                })
                 let annotations = ComparisonMap.result(comparisons: comparisons, shares: shares)
                 let document = ChainMapDocument(
                     model: other, results: [annotations], options: ChainMapOptions(scope: otherScope),
                     measures: SharedMeasures(model: other, scope: otherScope))
                 for note in document.notes { printError("note: \(note)") }
                 for warning in document.warnings { printError("warning: \(warning)") }
-                if shares == nil {
+                if let shares {
+                    printError("note: the map is filled by how \(shares.description) changed (the first analysis given with a component table with a share column)")
+                } else {
                     printError("note: no result has a component table with a share column; the map shows the findings that appeared and went only")
                 }
                 if format.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {

@@ -27,7 +27,8 @@ struct ReportCommand: ParsableCommand {
             names stay as the model writes them.
 
             Exit status: 0 success, 64 bad usage, 65 invalid model, 70 an analysis failed (the \
-            report is still written, naming it), 1 anything else.
+            report is still written, naming it; when every analysis fails, no report is written), \
+            1 anything else.
 
             Examples:
               robochain report Models/guangdong-robots.yaml --with gap-detection \\
@@ -90,6 +91,13 @@ struct ReportCommand: ParsableCommand {
             status = max(status, failure.isModelError ? 65 : 70)
         }
         let results = outcomes.compactMap { try? $0.get() }
+        // As 'analyze': when every analysis fails there is nothing to report, and an output
+        // file is left as it was.
+        if !jobs.isEmpty && results.isEmpty {
+            stream.discard()
+            for case .failure(let failure) in outcomes { printError("error: \(failure)") }
+            finishProcess(status)
+        }
         let entries = zip(jobs, outcomes).map { ReportEntry(name: $0.analysis.name, options: $0.options, outcome: $1) }
 
         // The map, as 'render' draws it; a report without a map is still a report.
@@ -102,6 +110,7 @@ struct ReportCommand: ParsableCommand {
         } catch {
             printError("warning: the report has no map: \(error)")
         }
+        for warning in document.warnings { printError("warning: \(warning)") }
         var page = HTMLReport(model: loaded.model, scope: scope, entries: entries, map: map, date: reportDate(), language: language)
         page.mapNotes = document.notes
         stream.write(page.render())

@@ -76,7 +76,8 @@ import Testing
         var differences = 0
         for (comparison, (baseResult, otherResult)) in zip(comparisons, zip(baseResults, otherResults)) {
             let object = try #require(comparison.objectValue)
-            #expect(object.keys == ["analysis", "base", "other", "findings", "values"])
+            // SPEC §7's keys, then our own `rows` (table rows only in one run).
+            #expect(object.keys == ["analysis", "base", "other", "findings", "values", "rows"])
             #expect(object["analysis"] == baseResult["analysis"])
             #expect(object["base"] == labels.0)
             #expect(object["other"] == labels.1)
@@ -161,6 +162,32 @@ import Testing
         #expect(result.standardError.contains("broken") && result.standardError.contains("cannot cope"))
         let comparisons = try #require(try JSONParser.parse(result.standardOutput).arrayValue)
         #expect(comparisons.map { $0.objectValue?["analysis"] } == ["gap-detection"])
+    }
+
+    /// Rows of tables that appear or go are differences in every format: the table, CSV (a row
+    /// each) and JSON (`rows`, our addition to SPEC §7); CSV writes shares as analyze's CSV does.
+    @Test func tableRowsThatAppearOrGoAreInEveryFormat() throws {
+        let arguments = ["compare", Self.model, "--with", "recruitment", "--with", "critical-firms", "--relocate", "nabtesco=CN-GD-SZ"]
+        let table = try CommandRunner.robochain(arguments)
+        #expect(table.exitStatus == 0)
+        #expect(table.standardOutput.contains("Tuopu Group 拓普集团 (only in other)"))
+        #expect(table.standardOutput.contains("Nabtesco 纳博特斯克 (only in base)"))
+        let csv = try CommandRunner.robochain(arguments + ["--format", "csv"])
+        #expect(csv.exitStatus == 0)
+        let lines = csv.standardOutput.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines.contains { $0.hasPrefix("recruitment,appeared,,,,tuopu,Tuopu Group 拓普集团,tables/firms/tuopu,,,,") })
+        #expect(lines.contains { $0.hasPrefix("recruitment,went,,,,nabtesco,Nabtesco 纳博特斯克,tables/firms/nabtesco,,,,") })
+        #expect(lines.contains { $0.hasPrefix("critical-firms,appeared,,,,nabtesco,Nabtesco 纳博特斯克,tables/firms/nabtesco,,,,") })
+        let json = try CommandRunner.robochain(arguments + ["--format", "json"])
+        let comparisons = try #require(try JSONParser.parse(json.standardOutput).arrayValue)
+        let rows = comparisons.compactMap { $0.objectValue?["rows"] }
+        #expect(rows.map { String(decoding: JSONWriter.encode($0, style: .compact), as: UTF8.self) } == [
+            #"{"added":[{"path":["tables","firms"],"key":"tuopu"}],"removed":[{"path":["tables","firms"],"key":"nabtesco"}]}"#,
+            #"{"added":[{"path":["tables","firms"],"key":"nabtesco"}],"removed":[]}"#,
+        ])
+        let shares = try CommandRunner.robochain(["compare", Self.model, "--with", "value-origin", "--relocate", "nabtesco=CN-GD-SZ", "--format", "csv"])
+        #expect(shares.standardOutput.contains(",roots/robot-workcell/CN,81.8045%,84.6978%,2.8933%,"))
     }
 
     @Test func badInputIsRefusedNamingIt() throws {

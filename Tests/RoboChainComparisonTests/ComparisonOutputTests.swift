@@ -79,36 +79,55 @@ import Testing
             "hand": ShareChange(base: 0.2, other: 0.2), "humanoid": ShareChange(base: 0.4, other: nil),
             "sensor": ShareChange(base: nil, other: nil),
         ]
-        let result = ComparisonMap.result(comparisons: [comparison], shares: shares)
+        let result = ComparisonMap.result(comparisons: [comparison], shares: ShareSource(analysis: "shares", table: "By part", column: "Local", shares: shares))
         #expect(result.analysis == "comparison")
         #expect(result.annotations == [
             "reducer": Annotation(fill: ComparisonMap.fellMuch, badge: "+foreign-only",
-                tooltip: "local share 50 % → 20 %\nappeared: foreign-only (gaps)", border: ComparisonMap.appearedBorder),
-            "joint": Annotation(fill: ComparisonMap.rose, tooltip: "local share 50 % → 55 %"),
-            "humanoid": Annotation(fill: ComparisonMap.oneRunOnly, tooltip: "local share 40 % → –"),
+                tooltip: "By part, Local: 50 % → 20 %\nappeared: foreign-only (gaps)", border: ComparisonMap.appearedBorder),
+            "joint": Annotation(fill: ComparisonMap.rose, tooltip: "By part, Local: 50 % → 55 %"),
+            "humanoid": Annotation(fill: ComparisonMap.oneRunOnly, tooltip: "By part, Local: 40 % → –"),
             "hand": Annotation(badge: "−low-local-share", tooltip: "went: low-local-share (gaps)", border: ComparisonMap.wentBorder),
         ])
         #expect(result.legend?.map(\.label) == [
             "Base run: m, scope CN-GD", "Other run (drawn): m, scope CN-GD, without region:JP",
-            "local share fell by 20 points or more", "local share fell", "local share rose", "local share rose by 20 points or more",
-            "local share in one run only", "a finding appeared (+kind)", "a finding went (−kind)",
+            "Fill: how 'Local' of table 'By part' (shares) changed",
+            "Local fell by 20 points or more", "Local fell", "Local rose", "Local rose by 20 points or more", "Local in one run only", "a finding appeared (+kind)", "a finding went (−kind)",
         ])
     }
 
-    @Test func sharesComeFromTheLargestComponentTable() {
-        func table(_ id: String, rows: [(String, Double?)], keyType: String = "component") -> TableShape {
-            TableShape(id: id, keyColumn: "c", keyType: keyType, columns: [("c", keyType), ("n", "integer"), ("s", "share")],
-                rows: rows.map { ($0.0, ["n": 1, "s": $0.1]) })
+    @Test func sharesComeFromTheFirstAnalysisWithAComponentShareTable() {
+        func table(_ id: String, rows: [(String, Double?)], keyType: String = "component", shares: [String] = ["s"]) -> TableShape {
+            TableShape(id: id, title: id.uppercased(), keyColumn: "c", keyType: keyType,
+                columns: [("c", keyType), ("n", "integer")] + shares.map { ($0, "share") }, columnTitles: ["s": "Share", "t": "Its share"],
+                rows: rows.map { row in (row.0, Dictionary(uniqueKeysWithValues: shares.map { ($0, row.1) }).merging(["n": 1]) { old, _ in old }) })
         }
         let products = table("products", rows: [("humanoid", 0.4)])
         let components = table("components", rows: [("humanoid", 0.4), ("reducer", 0.5), ("hand", nil)])
         let firms = table("firms", rows: [("a", 0.1), ("b", 0.1), ("c", 0.1), ("d", 0.1)], keyType: "firm")
         let otherComponents = table("components", rows: [("reducer", 0.25), ("hand", 0.5), ("joint", 1)])
-        let shares = ComparisonMap.componentShares([(base: [products, firms], other: [products]), (base: [components], other: [otherComponents])])
-        #expect(shares == [
+        let origins = table("origins", rows: [("humanoid", 1), ("reducer", 1)], shares: ["t", "s"])
+        // The first analysis with such a table wins, whatever the later ones have: of its tables
+        // (firm-keyed ones do not count) the one with the most rows, and its first share column.
+        let first = ComparisonMap.componentShares([
+            (analysis: "none", base: [firms], other: [firms]),
+            (analysis: "shares", base: [firms, products, components], other: [products, otherComponents]),
+            (analysis: "origins", base: [origins, components, components], other: [origins, otherComponents]),
+        ])
+        let components2 = ShareSource(analysis: "shares", table: "COMPONENTS", column: "Share", shares: [
             "humanoid": ShareChange(base: 0.4, other: nil), "reducer": ShareChange(base: 0.5, other: 0.25),
             "hand": ShareChange(base: nil, other: 0.5), "joint": ShareChange(base: nil, other: 1),
         ])
-        #expect(ComparisonMap.componentShares([(base: [firms], other: [firms])]) == nil)
+        #expect(first == components2)
+        // A table the other run lacks is passed over.
+        let second = ComparisonMap.componentShares([(analysis: "shares", base: [components, products], other: [products])])
+        #expect(second == ShareSource(analysis: "shares", table: "PRODUCTS", column: "Share", shares: ["humanoid": ShareChange(base: 0.4, other: 0.4)]))
+        let reversed = ComparisonMap.componentShares([
+            (analysis: "origins", base: [origins], other: [origins]),
+            (analysis: "shares", base: [components], other: [otherComponents]),
+        ])
+        #expect(reversed?.analysis == "origins")
+        #expect(reversed?.column == "Its share")
+        #expect(reversed?.description == "'Its share' of table 'ORIGINS' (origins)")
+        #expect(ComparisonMap.componentShares([(analysis: "firms", base: [firms], other: [firms])]) == nil)
     }
 }

@@ -117,10 +117,17 @@ import Testing
         ])])
         let comparison = Self.compare(a, b)
         #expect(comparison.values == [
-            MovedValue(path: ["tables", "by-country", "rv-reducer", "top"], base: 0.62, other: 0.7),
-            MovedValue(path: ["tables", "by-country", "hand", "countries"], base: 1, other: 2),
-            MovedValue(path: ["tables", "by-country", "hand", "top"], base: 1, other: 0.5),
+            MovedValue(path: ["tables", "by-country", "rv-reducer", "top"], base: 0.62, other: 0.7, type: .share),
+            MovedValue(path: ["tables", "by-country", "hand", "countries"], base: 1, other: 2, type: .integer),
+            MovedValue(path: ["tables", "by-country", "hand", "top"], base: 1, other: 0.5, type: .share),
         ])
+        // Rows in one run only, for JSON's additional `rows` and CSV.
+        #expect(comparison.rows(appeared: true).map { [$0.table.id, $0.row.key] } == [["by-country", "new"]])
+        #expect(comparison.rows(appeared: false).map { [$0.table.id, $0.row.key] } == [["by-country", "gone"]])
+        var writer = JSONWriter(style: .compact)
+        comparison.write(to: &writer)
+        #expect(writer.bytes.asText.hasSuffix(
+            #","rows":{"added":[{"path":["tables","by-country"],"key":"new"}],"removed":[{"path":["tables","by-country"],"key":"gone"}]}}"#))
         // For people: rows whose share moved most first, rows in one run only after them.
         let countries = TableColumn("countries", "Countries", .integer)
         let top = TableColumn("top", "Top", .share)
@@ -141,6 +148,27 @@ import Testing
         #expect(views.values == [] && views.hasViews && views.tables.count == 1)
     }
 
+    @Test func aValueShownByAViewTakesItsColumnType() {
+        func view(_ rows: [[CellValue?]]) -> ResultTable {
+            ResultTable(id: "by-component", title: "By component", columns: [
+                TableColumn("component", "Component", .component), TableColumn("direct", "Direct", .share),
+            ], rows: rows, isView: true)
+        }
+        let a = AnalysisResult(analysis: "share", metrics: ["direct": 0.5],
+            extra: ["components": ["reducer": ["direct": 0.25, "suppliers": 3]], "roots": ["reducer": 0.5]],
+            tables: [view([[.id("reducer"), .number(0.25)]])])
+        let b = AnalysisResult(analysis: "share", metrics: ["direct": 0.75],
+            extra: ["components": ["reducer": ["direct": 0.5, "suppliers": 2]], "roots": ["reducer": 0.75]],
+            tables: [view([[.id("reducer"), .number(0.5)]])])
+        // The column's id and a row key in the path: that column's type; otherwise none.
+        #expect(Self.compare(a, b).values == [
+            MovedValue(path: ["metrics", "direct"], base: 0.5, other: 0.75),
+            MovedValue(path: ["components", "reducer", "direct"], base: 0.25, other: 0.5, type: .share),
+            MovedValue(path: ["components", "reducer", "suppliers"], base: 3, other: 2),
+            MovedValue(path: ["roots", "reducer"], base: 0.5, other: 0.75),
+        ])
+    }
+
     @Test func writesTheObjectOfSpec7() {
         let comparison = ResultComparison(
             analysis: "gap-detection", base: Self.base, other: Self.other,
@@ -149,7 +177,7 @@ import Testing
             values: [MovedValue(path: ["roots", "humanoid"], base: 0.5, other: 0.25)])
         var writer = JSONWriter(style: .compact)
         comparison.write(to: &writer)
-        #expect(writer.bytes.asText == #"{"analysis":"gap-detection","base":{"model":"m","scope":"CN-GD","scenario":[]},"other":{"model":"m","scope":"CN-GD","scenario":["without region:JP"]},"findings":{"added":[{"component":"reducer","kind":"foreign-only","severity":"critical","message":"gone"}],"removed":[],"changed":[{"base":{"component":"x","kind":"k","severity":"high","message":"m","n":1},"other":{"component":"x","kind":"k","severity":"high","message":"m","n":2}}]},"values":[{"path":["roots","humanoid"],"base":0.5,"other":0.25}]}"#)
+        #expect(writer.bytes.asText == #"{"analysis":"gap-detection","base":{"model":"m","scope":"CN-GD","scenario":[]},"other":{"model":"m","scope":"CN-GD","scenario":["without region:JP"]},"findings":{"added":[{"component":"reducer","kind":"foreign-only","severity":"critical","message":"gone"}],"removed":[],"changed":[{"base":{"component":"x","kind":"k","severity":"high","message":"m","n":1},"other":{"component":"x","kind":"k","severity":"high","message":"m","n":2}}]},"values":[{"path":["roots","humanoid"],"base":0.5,"other":0.25}],"rows":{"added":[],"removed":[]}}"#)
     }
 }
 

@@ -50,6 +50,36 @@ import Testing
         #expect(page.contains("<h3>Findings</h3>"))
     }
 
+    @Test func whenEveryAnalysisFailsNoReportIsWrittenWithExit70() throws {
+        let directory = try TemporaryDirectory("all-failing")
+        defer { directory.remove() }
+        _ = try directory.write(#"{"name": "broken", "version": "1.0.0", "protocol": 1, "executable": "run.sh", "description": "fails"}"#,
+            to: "plugins/broken/plugin.json")
+        _ = try directory.write("#!/bin/sh\necho oops >&2\nexit 3\n", to: "plugins/broken/run.sh", executable: true)
+        let output = directory.url.appendingPathComponent("report.html").path
+        let result = try CommandRunner.robochain(["report", Self.model, "--with", "broken", "--output", output],
+            environment: ["ROBOCHAIN_PLUGIN_PATH": directory.url.appendingPathComponent("plugins").path])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains("error: analysis 'broken' failed: it exited with status 3"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    /// Of two analyses giving fills, the first's are drawn and the map's legend shows only them.
+    @Test func theReportsMapDrawsTheFirstAnalysisFills() throws {
+        let directory = try TemporaryDirectory("fills")
+        defer { directory.remove() }
+        let output = directory.url.appendingPathComponent("report.html").path
+        let result = try CommandRunner.robochain(
+            ["report", Self.model, "--with", "localisation-share", "--with", "value-origin", "--output", output], environment: Self.plugins)
+        #expect(result.exitStatus == 0)
+        #expect(result.standardError.contains(
+            "warning: value-origin's fills are not drawn: localisation-share's are (the first given); put value-origin first to see them"))
+        // Graphviz writes "-" as "&#45;" in the map's SVG.
+        let page = try String(contentsOfFile: output, encoding: .utf8).replacingOccurrences(of: "&#45;", with: "-")
+        #expect(page.contains("put value-origin first to see them"))
+    }
+
     @Test func anUnknownLanguageIsAUsageErrorWithTheChoices() throws {
         let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--lang", "fr"])
         #expect(result.exitStatus == 64)

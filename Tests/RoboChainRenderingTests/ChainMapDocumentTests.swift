@@ -109,6 +109,47 @@ import Testing
         #expect(joint.attributes["color"] == nil)
     }
 
+    @Test func theFirstAnalysisGivingFillsOwnsTheFill() throws {
+        let model = try Fixtures.mini
+        // A second analysis with fills: its own scale, a fill-and-badge entry, a fill on joint.
+        let valueLike = AnalysisResult(
+            analysis: "value-like",
+            annotations: [
+                "joint": Annotation(fill: "#2166ac", badge: "V", tooltip: "Value 50 %"),
+                "chip": Annotation(fill: "#67a9cf"),
+            ],
+            legend: [LegendEntry(label: "value 100 %", fill: "#2166ac"), LegendEntry(label: "valued", fill: "#67a9cf", badge: "V")])
+        let note = "value-like's fills are not drawn: share-like's are (the first given); put value-like first to see them"
+        let document = ChainMapDocument(model: model, results: [Fixtures.gapLike, Fixtures.shareLike, valueLike], options: ChainMapOptions(scope: 1))
+        #expect(document.warnings == [note])
+        let joint = try #require(node("c.joint", in: document.graph))
+        #expect(joint.attributes["fillcolor"] == .text("#e5f5e0"))
+        guard case .html(let label) = joint.attributes["label"] else {
+            Issue.record("no HTML label")
+            return
+        }
+        #expect(label.contains("90 % · V"))
+        let chip = try #require(node("c.chip", in: document.graph))
+        #expect(chip.attributes["fillcolor"] == nil)
+        #expect(chip.attributes["color"] == .text("#67001f"))
+        // The legend shows only the fills drawn: value-like keeps its badge entry and the note.
+        #expect(document.text.contains("BGCOLOR=\"#e5f5e0\""))
+        #expect(!document.text.contains("#2166ac"))
+        #expect(!document.text.contains("#67a9cf"))
+        #expect(!document.text.contains("value 100 %"))
+        #expect(document.text.contains(">valued<"))
+        #expect(document.text.contains("put value-like first to see them"))
+
+        // The other order: value-like's fills, and share-like's scale left out.
+        let reversed = ChainMapDocument(model: model, results: [valueLike, Fixtures.shareLike], options: ChainMapOptions(scope: 1))
+        #expect(reversed.warnings == ["share-like's fills are not drawn: value-like's are (the first given); put share-like first to see them"])
+        let reversedJoint = try #require(node("c.joint", in: reversed.graph))
+        #expect(reversedJoint.attributes["fillcolor"] == .text("#2166ac"))
+        let robot = try #require(node("c.robot", in: reversed.graph))
+        #expect(robot.attributes["fillcolor"] == nil)
+        #expect(!reversed.text.contains("local share 0 %"))
+    }
+
     @Test func badAnnotationsAreLeftOutWithAWarning() throws {
         let model = try Fixtures.mini
         let plugin = AnalysisResult(
