@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# Installs what RoboChain needs and is missing on a Debian or Ubuntu machine:
-# Graphviz's C library (libgraphviz-dev), a CJK font (fonts-wqy-microhei, or Chinese labels
-# render as empty boxes), zlib (for .xlsx models and workbooks), pkg-config and python3 (for the
-# tests and the Python plugin), chromium and openpyxl (the tests open the HTML report and the
-# workbook with them), and NetworkX for python3 (the tests read the GraphML and GEXF output with it).
+# Installs what RoboChain needs and is missing on a Debian or Ubuntu machine, through apt-get
+# (with sudo when not root):
+# - to build and run it: Graphviz's C library (libgraphviz-dev), zlib (zlib1g-dev, for .xlsx
+#   models and workbooks), pkg-config, a CJK font (fonts-wqy-microhei, or Chinese labels render
+#   as empty boxes) and python3 (the Python plugin example);
+# - only for the tests (when sourced with ROBOCHAIN_SETUP_TESTS=1, as scripts/test.sh does):
+#   chromium (the report's tests open it in a headless browser) and, for python3 through pip,
+#   openpyxl (reads the workbook back), networkx (reads GraphML and GEXF) and jsonschema (checks
+#   the protocol's schemas with an independent validator).
 # Swift itself (6.1 or later) must be on PATH; if it is not, this says how to get it.
 set -euo pipefail
 
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 missing=()
 pkg-config --version >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists libgvc 2>/dev/null || missing+=(libgraphviz-dev)
-pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)  # ZIPFoundation (the workbook) links zlib
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; } || missing+=(fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
-pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)  # ZIPFoundation (.xlsx models)
-# The report's tests open it in headless Chromium; the workbook's read it back with openpyxl.
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ "${ROBOCHAIN_SETUP_TESTS:-0}" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+fi
 
-if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -25,28 +30,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import networkx' >/dev/null 2>&1; then
-  echo "setup: installing networkx for python3" >&2
-  python3 -m pip --version >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq python3-pip >/dev/null 2>&1 || true; }
-  python3 -m pip install -q networkx 2>/dev/null || python3 -m pip install -q --break-system-packages networkx
-fi
-
-if ! python3 -c 'import openpyxl' >/dev/null 2>&1; then
-  echo "setup: installing openpyxl (pip)" >&2
-  python3 -m pip install -q openpyxl >&2 || python3 -m pip install -q --break-system-packages openpyxl >&2 \
-    || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-openpyxl >/dev/null; } \
-    || echo "setup: could not install openpyxl; the workbook's reader test will be skipped" >&2
-fi
-
-# The tests check the protocol's JSON Schemas (docs/schemas) with an independent validator.
-if ! python3 -c 'import jsonschema; jsonschema.Draft202012Validator' >/dev/null 2>&1; then
-  echo "setup: installing jsonschema (Python) for the schema tests" >&2
-  if ! python3 -m pip --version >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq python3-pip >/dev/null
-  fi
-  python3 -m pip install --quiet --user jsonschema 2>/dev/null \
-    || python3 -m pip install --quiet --user --break-system-packages jsonschema
+# pip_module PACKAGE CHECK: installs a Python package the tests use when CHECK fails.
+pip_module() {
+  python3 -c "$2" >/dev/null 2>&1 && return 0
+  echo "setup: installing $1 for python3 (the tests use it)" >&2
+  python3 -m pip install -q "$1" >&2 2>/dev/null || python3 -m pip install -q --break-system-packages "$1" >&2
+}
+if [ "${ROBOCHAIN_SETUP_TESTS:-0}" = 1 ]; then
+  pip_module networkx 'import networkx'
+  pip_module openpyxl 'import openpyxl'
+  pip_module jsonschema 'import jsonschema; jsonschema.Draft202012Validator'
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
