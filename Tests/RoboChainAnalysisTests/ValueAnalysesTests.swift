@@ -97,6 +97,7 @@ enum ValueFixture {
         for (given, problem) in [
             ("cn-gd", "names no region of the model: 'cn-gd'; did you mean 'CN-GD'? (region ids are case-sensitive)"),
             ("CN-SX", "names no region of the model: 'CN-SX'; did you mean 'CN-SH'?"),
+            ("CN-DG", "names no region of the model: 'CN-DG'; did you mean 'CN-GD'?"),  // as --scope CN-DG
             ("Atlantis", "names no region of the model: 'Atlantis'; its regions are: CN, CN-GD, CN-GD-SZ, CN-SH, JP"),
         ] {
             let error = #expect(throws: AnalysisError.self) {
@@ -105,13 +106,6 @@ enum ValueFixture {
             #expect(error == .invalidOption(analysis: "value-origin", option: "group", problem: problem))
             #expect(error?.isUsageError == true)
         }
-    }
-
-    @Test func suggestionsByCaseThenEditDistance() {
-        #expect(Wording.suggestion(for: "cn", among: ["JP", "CN"]) == "CN")
-        #expect(Wording.suggestion(for: "CN-GX", among: ["CN", "CN-GD", "CN-GX-1"]) == "CN-GD")
-        #expect(Wording.suggestion(for: "Guangdong", among: ["CN", "JP"]) == nil)
-        #expect(Wording.suggestion(for: "X", among: []) == nil)
     }
 }
 
