@@ -1,4 +1,5 @@
 import Foundation
+import RoboChainModel
 import ZIPFoundation
 
 /// Why a workbook could not be written.
@@ -298,38 +299,7 @@ enum SheetWriter {
     }
 }
 
-/// XML 1.0 text: escaping, and the characters XML cannot hold at all.
-enum XMLText {
+/// The XML declaration of every part; text is escaped by RoboChainModel's ``XMLText``.
+extension XMLText {
     static let declaration = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
-
-    /// Text safe in element content and attribute values: `&`, `<`, `>`, `"` escaped; the
-    /// characters XML 1.0 forbids (controls other than tab, line feed and carriage return,
-    /// U+FFFE, U+FFFF) replaced by U+FFFD.
-    static func escape(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsWork) else { return text }
-        var result = ""
-        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\r": result += "&#13;"
-            case "\t", "\n": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    result += "\u{FFFD}"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
-    }
-
-    private static func needsWork(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar == "&" || scalar == "<" || scalar == ">" || scalar == "\"" || scalar.value == 0xFFFE
-            || scalar.value == 0xFFFF
-    }
 }
