@@ -9,6 +9,7 @@ public enum WorkbookError: Swift.Error, Sendable, Equatable, CustomStringConvert
     /// A sheet has more rows than a spreadsheet holds (1,048,576, the header included).
     case tooManyRows(sheet: String, rows: Int)
 
+    /// The message for people.
     public var description: String {
         switch self {
         case .cannotPackage(let reason): "cannot write the workbook: \(reason)"
@@ -36,11 +37,13 @@ public struct Worksheet: Sendable, Equatable {
     public var name: String
     /// The header row's titles.
     public var header: [String]
+    /// The rows below the header (`nil` is an empty cell).
     public var rows: [[WorkbookCell?]]
     /// Whether the header row is frozen and carries filter buttons (a table's sheet), or the
     /// sheet is free text (a summary).
     public var isTable: Bool
 
+    /// A sheet named `name` with a `header` row, then `rows`.
     public init(name: String, header: [String], rows: [[WorkbookCell?]] = [], isTable: Bool = true) {
         self.name = name
         self.header = header
@@ -58,10 +61,12 @@ public struct Worksheet: Sendable, Equatable {
 /// has its header row frozen and an auto-filter over its columns; column widths follow the
 /// widest cell (at most 60 characters).
 public struct Workbook: Sendable {
+    /// The sheets, in tab order.
     public var sheets: [Worksheet]
     /// The document title (shown in the file's properties).
     public var title: String?
 
+    /// A workbook of `sheets`, titled `title` if given.
     public init(sheets: [Worksheet], title: String? = nil) {
         self.sheets = sheets
         self.title = title
