@@ -34,36 +34,6 @@ public enum Wording {
         return items.prefix(limit).joined(separator: ", ") + (rest > 0 ? " and \(rest) more" : "")
     }
 
-    /// The id among `ids` that `text` most likely meant, for a "did you mean" hint: one equal to
-    /// it but for case, else the closest within an edit distance of a third of its length (at
-    /// least 1), compared without case; the first in `ids` on a tie; nil when none is that close.
-    ///
-    /// - Complexity: O(ids × length²) for ids of similar length; ids much longer or shorter
-    ///   than `text` are skipped without comparing.
-    public static func suggestion(for text: String, among ids: [String]) -> String? {
-        let wanted = Array(text.lowercased())
-        if let match = ids.first(where: { $0.lowercased() == text.lowercased() }) { return match }
-        let limit = max(1, wanted.count / 3)
-        var best: (id: String, distance: Int)?
-        for id in ids {
-            let candidate = Array(id.lowercased())
-            guard abs(candidate.count - wanted.count) <= limit else { continue }
-            var previous = Array(0...candidate.count)
-            var current = previous
-            for (row, character) in wanted.enumerated() {
-                current[0] = row + 1
-                for column in 1...max(1, candidate.count) where column <= candidate.count {
-                    let substitution = previous[column - 1] + (candidate[column - 1] == character ? 0 : 1)
-                    current[column] = min(substitution, previous[column] + 1, current[column - 1] + 1)
-                }
-                swap(&previous, &current)
-            }
-            let distance = previous[candidate.count]
-            if distance <= limit && distance < (best?.distance ?? .max) { best = (id, distance) }
-        }
-        return best?.id
-    }
-
     /// `1 supplier`, `3 suppliers`.
     public static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(count) \(count == 1 ? singular : plural ?? singular + "s")"

@@ -3,9 +3,12 @@ import RoboChainJSON
 
 /// A component's share (the map's fill column) in the two runs of a comparison.
 public struct ShareChange: Sendable, Equatable {
+    /// The share in the base run, nil when it has none.
     public var base: Double?
+    /// The share in the other run, nil when it has none.
     public var other: Double?
 
+    /// The share in each run (nil where a run has none).
     public init(base: Double?, other: Double?) {
         self.base = base
         self.other = other
@@ -51,13 +54,17 @@ public enum ComparisonMap {
     /// Fill colours, a diverging red–blue scale that reads in grey print and for red–green
     /// colour blindness (ColorBrewer RdBu).
     public static let fellMuch = "#b2182b"
+    /// A share that fell by less than ``muchThreshold``.
     public static let fell = "#ef8a62"
+    /// A share that rose by less than ``muchThreshold``.
     public static let rose = "#67a9cf"
+    /// A share that rose by ``muchThreshold`` or more.
     public static let roseMuch = "#2166ac"
     /// A component with a share in one run only (its suppliers all went, or it is new).
     public static let oneRunOnly = "#bdbdbd"
     /// Borders of components with findings that appeared or went.
     public static let appearedBorder = "#b2182b"
+    /// The border of a component with a finding that went.
     public static let wentBorder = "#2166ac"
     /// A change of at least this much (20 percentage points) is drawn in the darker colour.
     public static let muchThreshold = 0.2
@@ -160,17 +167,22 @@ public enum ComparisonMap {
 /// The shape of a result table that the comparison map needs: its id, key column, columns and
 /// the numbers of its rows by key.
 public struct TableShape: Sendable, Equatable {
+    /// The table's id.
     public var id: String
     /// The table's title (empty: not known).
     public var title: String
     /// The columns' titles by column id (a column missing: its id is shown).
     public var columnTitles: [String: String]
+    /// The id of the table's key column.
     public var keyColumn: String
+    /// The key column's type (`component`, `firm` or `region`).
     public var keyType: String
+    /// The table's columns: id and type, in order.
     public var columns: [(id: String, type: String)]
     /// Each row's numeric cells by column id (`nil`: the cell is null), by row key.
     public var rows: [(key: String, cells: [String: Double?])]
 
+    /// A table shape from its parts.
     public init(id: String, title: String = "", keyColumn: String, keyType: String, columns: [(id: String, type: String)],
         columnTitles: [String: String] = [:], rows: [(key: String, cells: [String: Double?])]) {
         self.id = id
@@ -182,6 +194,7 @@ public struct TableShape: Sendable, Equatable {
         self.rows = rows
     }
 
+    /// Whether two shapes have the same id, key column, columns and rows (tuples are not `Equatable`).
     public static func == (lhs: TableShape, rhs: TableShape) -> Bool {
         lhs.id == rhs.id && lhs.title == rhs.title && lhs.columnTitles == rhs.columnTitles && lhs.keyColumn == rhs.keyColumn && lhs.keyType == rhs.keyType
             && lhs.columns.map(\.id) == rhs.columns.map(\.id) && lhs.columns.map(\.type) == rhs.columns.map(\.type)

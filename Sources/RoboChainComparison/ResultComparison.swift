@@ -12,6 +12,7 @@ public struct RunLabel: Sendable, Equatable {
     /// The scenario applied before the run (SPEC §6), as results carry it; empty for none.
     public var scenario: [String]
 
+    /// A label of the run of `model` on `scope` after `scenario`.
     public init(model: String, scope: String, scenario: [String] = []) {
         self.model = model
         self.scope = scope
@@ -27,9 +28,12 @@ public struct RunLabel: Sendable, Equatable {
 /// A finding both runs have (same analysis, kind and subject) with some member other than its
 /// message different.
 public struct ChangedFinding: Sendable, Equatable {
+    /// The finding as the base run has it.
     public var base: Finding
+    /// The finding as the other run has it.
     public var other: Finding
 
+    /// The finding as each run has it.
     public init(base: Finding, other: Finding) {
         self.base = base
         self.other = other
@@ -42,7 +46,9 @@ public struct MovedValue: Sendable, Equatable {
     /// `["components", "rv-reducer", "direct"]`); a row of a list is named by its key (a table
     /// row by its key column, SPEC §5), never by its position.
     public var path: [String]
+    /// The value in the base run.
     public var base: Double
+    /// The value in the other run.
     public var other: Double
     /// The type of the table column that shows the value, when a table of the base result
     /// (views included) does: a table's own cell (`["tables", id, key, column]`), or the column
@@ -51,6 +57,8 @@ public struct MovedValue: Sendable, Equatable {
     /// the value as that column's cells are written.
     public var type: ColumnType?
 
+    /// A value at `path` that moved from `base` to `other`; `type`, the type of the table
+    /// column that shows it, when one does.
     public init(path: [String], base: Double, other: Double, type: ColumnType? = nil) {
         self.path = path
         self.base = base
@@ -69,8 +77,11 @@ public struct MovedValue: Sendable, Equatable {
 /// and subject (`component` or `firm`), objects walked by key, tables matched by `id` and their
 /// rows by key — never an analysis' name or its own keys.
 public struct ResultComparison: Sendable, Equatable {
+    /// The name of the analysis both results come from.
     public var analysis: String
+    /// The base run (the first of the comparison).
     public var base: RunLabel
+    /// The run compared with the base.
     public var other: RunLabel
     /// Findings only in the other run, in its order.
     public var added: [Finding]
@@ -89,6 +100,7 @@ public struct ResultComparison: Sendable, Equatable {
     /// then ``tables`` shows its values to people, and the values' paths need not be.
     public var hasViews = false
 
+    /// A comparison with the given differences (``compare(_:baseRun:otherRun:)`` computes them).
     public init(
         analysis: String, base: RunLabel, other: RunLabel, added: [Finding] = [], removed: [Finding] = [],
         changed: [ChangedFinding] = [], values: [MovedValue] = []
@@ -299,10 +311,14 @@ struct ColumnTypeIndex {
 
 /// One cell of a table that differs between the runs (`nil`: absent or null in that run).
 public struct CellChange: Sendable, Equatable {
+    /// The column of the cell.
     public var column: TableColumn
+    /// The cell in the base run's row.
     public var base: CellValue?
+    /// The cell in the other run's row.
     public var other: CellValue?
 
+    /// A cell of `column` as each run has it.
     public init(column: TableColumn, base: CellValue?, other: CellValue?) {
         self.column = column
         self.base = base
@@ -317,9 +333,12 @@ public struct RowChange: Sendable, Equatable {
     public var key: String
     /// Whether the row is in the base run, the other run, or both.
     public var inBase: Bool
+    /// Whether the row is in the other run.
     public var inOther: Bool
+    /// The numeric cells that differ, in column order.
     public var cells: [CellChange]
 
+    /// A row `key`, where it is, and the cells that differ.
     public init(key: String, inBase: Bool, inOther: Bool, cells: [CellChange]) {
         self.key = key
         self.inBase = inBase
@@ -343,10 +362,13 @@ public struct RowChange: Sendable, Equatable {
 
 /// How one table's rows moved between the two runs, largest changes first.
 public struct TableChange: Sendable, Equatable {
+    /// The table's id (SPEC §5), as in both runs.
     public var id: String
+    /// The base table's title.
     public var title: String
     /// The key column (its title names what the rows are).
     public var keyColumn: TableColumn
+    /// The rows that moved, largest changes first.
     public var rows: [RowChange]
 
     /// `nil` when the tables have no key or nothing numeric in them moved.

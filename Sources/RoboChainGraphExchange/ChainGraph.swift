@@ -29,6 +29,7 @@ public struct GraphAttributes: Sendable, Equatable {
     /// The names and values, in order.
     public private(set) var entries: [(name: String, value: GraphValue)] = []
 
+    /// No attributes.
     public init() {}
 
     /// The value of `name`, if set.
@@ -43,6 +44,7 @@ public struct GraphAttributes: Sendable, Equatable {
         }
     }
 
+    /// Whether both have the same names with the same values in the same order.
     public static func == (lhs: GraphAttributes, rhs: GraphAttributes) -> Bool {
         lhs.entries.count == rhs.entries.count
             && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
@@ -80,7 +82,9 @@ public struct GraphAttributes: Sendable, Equatable {
 public struct ChainGraph: Sendable, Equatable {
     /// A node: an id unique in the graph, and its attributes.
     public struct Node: Sendable, Equatable {
+        /// The node's id: `c.`, `f.` or `r.` and the element's id.
         public var id: String
+        /// The node's attributes.
         public var attributes: GraphAttributes
         /// The fill colour (`#rrggbb`) the analyses gave, for formats that draw nodes.
         public var colour: String?
@@ -88,14 +92,19 @@ public struct ChainGraph: Sendable, Equatable {
 
     /// A directed edge between two node ids.
     public struct Edge: Sendable, Equatable {
+        /// The id of the node the edge leaves.
         public var source: String
+        /// The id of the node the edge enters.
         public var target: String
+        /// The edge's attributes, `kind` among them.
         public var attributes: GraphAttributes
     }
 
     /// The graph's own attributes: `model`, `title`, `scope`, `scopeName`, `analyses`.
     public var attributes: GraphAttributes
+    /// Components, then firms, then regions, in model order.
     public var nodes: [Node]
+    /// The edges: requires, then supplies, located-in and within, in model order.
     public var edges: [Edge]
 
     /// Builds the graph of a model.

@@ -1,3 +1,5 @@
+import RoboChainModel
+
 extension ChainGraph {
     /// The graph as GraphML 1.0 (read by NetworkX, Cytoscape, yEd and Gephi).
     ///

@@ -105,20 +105,29 @@ extension ChainModel {
     }
 }
 
-/// CSV text built as bytes: a header, then rows of optional cells (nil is an empty cell),
-/// followed by the element's attributes when the table has any.
-struct CSVWriter {
-    private(set) var bytes: [UInt8] = []
+/// CSV text (RFC 4180): the one quoting rule of every CSV the tool writes (the model's CSV
+/// files, analysis and comparison tables). A field holding a comma, a double quote, a line feed
+/// or a carriage return, or starting or ending with a space or tab (which a reader may trim), is
+/// put in double quotes with its double quotes doubled; any other field is written as it is.
+/// Rows end with a line feed. A model's table may carry its elements' attributes, written after
+/// the cells of each row.
+public struct CSVWriter: Sendable {
+    /// The text written so far, UTF-8.
+    public private(set) var bytes: [UInt8] = []
     private let attributes: AttributeTable
 
-    init(_ header: [String], attributes: AttributeTable = AttributeTable(), capacity: Int = 4096) {
+    /// A writer whose first row is `header` (then the attributes' names); `capacity` bytes are
+    /// reserved.
+    public init(_ header: [String], attributes: AttributeTable = AttributeTable(), capacity: Int = 4096) {
         self.attributes = attributes
         bytes.reserveCapacity(capacity)
         row(header + attributes.names)
     }
 
-    /// A row of cells; then, if the table has attributes, those of `element`.
-    mutating func row(_ cells: [String?], element: Int? = nil) {
+    /// Appends a row: the cells quoted as needed and joined with commas (`nil` as an empty
+    /// field); then, if the table has attributes, those of `element`; then a line feed.
+    /// O(total length of the cells).
+    public mutating func row(_ cells: [String?], element: Int? = nil) {
         for (index, cell) in cells.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             guard let cell else { continue }
@@ -143,26 +152,45 @@ struct CSVWriter {
         bytes.append(0x0A)
     }
 
-    private mutating func write(_ cell: String, quoted forced: Bool) {
-        var text = cell
-        text.withUTF8 { utf8 in
-            let needsQuotes = forced || utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-                || utf8.first == 0x20 || utf8.last == 0x20 || utf8.first == 0x09 || utf8.last == 0x09
-            guard needsQuotes else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            bytes.append(0x22)
-            for byte in utf8 {
-                if byte == 0x22 { bytes.append(0x22) }
-                bytes.append(byte)
-            }
-            bytes.append(0x22)
+    /// One field as CSV text, quoted when it needs to be (the rule of ``CSVWriter``). O(length).
+    public static func field(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard needsQuotes(utf8) else { return String(decoding: utf8, as: UTF8.self) }
+            var quoted: [UInt8] = []
+            quoted.reserveCapacity(utf8.count + 2)
+            appendQuoted(utf8, to: &quoted)
+            return String(decoding: quoted, as: UTF8.self)
         }
     }
 
+    private mutating func write(_ cell: String, quoted forced: Bool) {
+        var text = cell
+        text.withUTF8 { utf8 in
+            if forced || Self.needsQuotes(utf8) {
+                Self.appendQuoted(utf8, to: &bytes)
+            } else {
+                bytes.append(contentsOf: utf8)
+            }
+        }
+    }
+
+    private static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || utf8.first == 0x20 || utf8.last == 0x20 || utf8.first == 0x09 || utf8.last == 0x09
+    }
+
+    private static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(0x22)
+        for byte in utf8 {
+            if byte == 0x22 { bytes.append(0x22) }
+            bytes.append(byte)
+        }
+        bytes.append(0x22)
+    }
+
     /// A number in its shortest exact form (as JSON writes it).
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         String(decoding: JSONWriter.encode(.number(value), style: .compact), as: UTF8.self)
     }
 }

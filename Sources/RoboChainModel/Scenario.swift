@@ -140,7 +140,7 @@ public struct Scenario: Sendable, Hashable {
 }
 
 /// "Did you mean …?" for a mistyped id or name: the one rule for every message that suggests
-/// one (scenario ids here; scopes, analyses and commands in the command-line tool).
+/// one (scenario ids here; scopes, analyses, commands and `--option group` regions elsewhere).
 public enum IDSuggestion {
     /// The known name closest to `name` by edit distance (insertions, deletions, substitutions
     /// and swaps of neighbours, case ignored), if it is at most a third of the name's length

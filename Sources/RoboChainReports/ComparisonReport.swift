@@ -256,7 +256,7 @@ public struct ComparisonReport {
         func row(_ cells: [String: String]) {
             lines.append(Self.csvColumns.map { column in
                 let text = cells[column] ?? ""
-                return CSVText.escape(["kind", "name", "detail", "path"].contains(column) ? PlainText.spreadsheetSafe(PlainText.line(text)) : text)
+                return CSVWriter.field(["kind", "name", "detail", "path"].contains(column) ? PlainText.spreadsheetSafe(PlainText.line(text)) : text)
             }.joined(separator: ","))
         }
         func number(_ value: Double, _ type: ColumnType?) -> String {

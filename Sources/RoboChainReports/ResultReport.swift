@@ -148,7 +148,7 @@ public struct ResultReport {
                 }
             }
         }
-        var lines = [columns.map { CSVText.escape(PlainText.spreadsheetSafe($0)) }.joined(separator: ",")]
+        var lines = [columns.map { CSVWriter.field(PlainText.spreadsheetSafe($0)) }.joined(separator: ",")]
         for (analysis, scopeID, tables) in tablesByAnalysis {
             for table in tables {
                 for row in table.rows {
@@ -167,7 +167,7 @@ public struct ResultReport {
                             cells[namePosition] = text(TableText.display(cell, type: column.type, model: model, language: language))
                         }
                     }
-                    lines.append(cells.map(CSVText.escape).joined(separator: ","))
+                    lines.append(cells.map(CSVWriter.field).joined(separator: ","))
                 }
             }
         }
@@ -375,14 +375,6 @@ public enum TableText {
         let rounded = (value * 1000).rounded() / 1000
         if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int(rounded)) }
         return String(rounded)
-    }
-}
-
-/// Quoting for CSV output (RFC 4180).
-enum CSVText {
-    static func escape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }
 }
 

@@ -12,14 +12,18 @@ import RoboChainReports
 /// percentage format, numbers and integers numbers, Booleans TRUE/FALSE; every text is a string
 /// cell (see ``Workbook``).
 public struct ResultWorkbook {
+    /// The model analysed (with any scenario applied).
     public let model: ChainModel
+    /// The scope: an index into the model's regions.
     public let scope: Int
+    /// The analyses that ran and their results, in the order asked for.
     public let entries: [ReportEntry]
     /// The date the report is of, as text (e.g. `2026-12-02`).
     public var date: String
     /// The language of the sheet's own words (headers, labels); names stay as the model writes them.
     public var language: Language
 
+    /// A workbook of `entries` on `model` for `scope`, dated `date`, its own words in `language`.
     public init(model: ChainModel, scope: Int, entries: [ReportEntry], date: String, language: Language = .en) {
         self.model = model
         self.scope = scope

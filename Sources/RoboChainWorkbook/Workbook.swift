@@ -1,4 +1,5 @@
 import Foundation
+import RoboChainModel
 import ZIPFoundation
 
 /// Why a workbook could not be written.
@@ -8,6 +9,7 @@ public enum WorkbookError: Swift.Error, Sendable, Equatable, CustomStringConvert
     /// A sheet has more rows than a spreadsheet holds (1,048,576, the header included).
     case tooManyRows(sheet: String, rows: Int)
 
+    /// The message for people.
     public var description: String {
         switch self {
         case .cannotPackage(let reason): "cannot write the workbook: \(reason)"
@@ -35,11 +37,13 @@ public struct Worksheet: Sendable, Equatable {
     public var name: String
     /// The header row's titles.
     public var header: [String]
+    /// The rows below the header (`nil` is an empty cell).
     public var rows: [[WorkbookCell?]]
     /// Whether the header row is frozen and carries filter buttons (a table's sheet), or the
     /// sheet is free text (a summary).
     public var isTable: Bool
 
+    /// A sheet named `name` with a `header` row, then `rows`.
     public init(name: String, header: [String], rows: [[WorkbookCell?]] = [], isTable: Bool = true) {
         self.name = name
         self.header = header
@@ -57,10 +61,12 @@ public struct Worksheet: Sendable, Equatable {
 /// has its header row frozen and an auto-filter over its columns; column widths follow the
 /// widest cell (at most 60 characters).
 public struct Workbook: Sendable {
+    /// The sheets, in tab order.
     public var sheets: [Worksheet]
     /// The document title (shown in the file's properties).
     public var title: String?
 
+    /// A workbook of `sheets`, titled `title` if given.
     public init(sheets: [Worksheet], title: String? = nil) {
         self.sheets = sheets
         self.title = title
@@ -298,38 +304,7 @@ enum SheetWriter {
     }
 }
 
-/// XML 1.0 text: escaping, and the characters XML cannot hold at all.
-enum XMLText {
+/// The XML declaration of every part; text is escaped by RoboChainModel's ``XMLText``.
+extension XMLText {
     static let declaration = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
-
-    /// Text safe in element content and attribute values: `&`, `<`, `>`, `"` escaped; the
-    /// characters XML 1.0 forbids (controls other than tab, line feed and carriage return,
-    /// U+FFFE, U+FFFF) replaced by U+FFFD.
-    static func escape(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsWork) else { return text }
-        var result = ""
-        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\r": result += "&#13;"
-            case "\t", "\n": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    result += "\u{FFFD}"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
-    }
-
-    private static func needsWork(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar == "&" || scalar == "<" || scalar == ">" || scalar == "\"" || scalar.value == 0xFFFE
-            || scalar.value == 0xFFFF
-    }
 }

@@ -59,7 +59,7 @@ struct AnalysisSelection: ParsableArguments {
                 if let match = ids.first(where: { $0.lowercased() == scope.lowercased() }) {
                     throw ValidationError("unknown scope '\(scope)'; did you mean '\(match)'? (region ids are case-sensitive)")
                 }
-                if let match = DidYouMean.suggestion(for: scope, among: ids) {
+                if let match = IDSuggestion.closest(to: scope, among: ids) {
                     throw ValidationError("unknown scope '\(scope)'; did you mean '\(match)'?")
                 }
                 let shown = ids.prefix(40).joined(separator: ", ") + (ids.count > 40 ? " and \(ids.count - 40) more" : "")
@@ -99,7 +99,7 @@ struct AnalysisSelection: ParsableArguments {
             }
             return zip(chosen, values).map { AnalysisJob(analysis: $0, options: $1) }
         } catch PluginHostError.unknownAnalysis(let name, let available) {
-            let suggestion = DidYouMean.suggestion(for: name, among: available).map { " did you mean '\($0)'?" } ?? ""
+            let suggestion = IDSuggestion.closest(to: name, among: available).map { " did you mean '\($0)'?" } ?? ""
             throw ValidationError("unknown analysis '\(name)';\(suggestion) available: \(available.joined(separator: ", "))")
         } catch {
             throw ValidationError("\(error)")

@@ -68,7 +68,7 @@ struct RoboChainCommand: ParsableCommand {
             let names = subcommands.compactMap { $0.configuration.commandName } + (command == Self.self ? ["help"] : [])
             guard let next = subcommands.first(where: { $0.configuration.commandName == word }) else {
                 if word == "help" && command == Self.self { return }
-                let suggestion = DidYouMean.suggestion(for: word, among: names).map { " did you mean '\($0)'?" } ?? ""
+                let suggestion = IDSuggestion.closest(to: word, among: names).map { " did you mean '\($0)'?" } ?? ""
                 printError("Error: unknown command '\(word)';\(suggestion) the commands of '\(path.joined(separator: " "))' are: \(names.joined(separator: ", "))")
                 printError("Usage: \(Self.usageString(for: command))")
                 printError("  See '\(path.joined(separator: " ")) --help' for more information.")

@@ -97,6 +97,7 @@ enum ValueFixture {
         for (given, problem) in [
             ("cn-gd", "names no region of the model: 'cn-gd'; did you mean 'CN-GD'? (region ids are case-sensitive)"),
             ("CN-SX", "names no region of the model: 'CN-SX'; did you mean 'CN-SH'?"),
+            ("CN-DG", "names no region of the model: 'CN-DG'; did you mean 'CN-GD'?"),  // as --scope CN-DG
             ("Atlantis", "names no region of the model: 'Atlantis'; its regions are: CN, CN-GD, CN-GD-SZ, CN-SH, JP"),
         ] {
             let error = #expect(throws: AnalysisError.self) {
@@ -105,13 +106,6 @@ enum ValueFixture {
             #expect(error == .invalidOption(analysis: "value-origin", option: "group", problem: problem))
             #expect(error?.isUsageError == true)
         }
-    }
-
-    @Test func suggestionsByCaseThenEditDistance() {
-        #expect(Wording.suggestion(for: "cn", among: ["JP", "CN"]) == "CN")
-        #expect(Wording.suggestion(for: "CN-GX", among: ["CN", "CN-GD", "CN-GX-1"]) == "CN-GD")
-        #expect(Wording.suggestion(for: "Guangdong", among: ["CN", "JP"]) == nil)
-        #expect(Wording.suggestion(for: "X", among: []) == nil)
     }
 }
 
@@ -299,5 +293,59 @@ enum ValueFixture {
             "--with", "critical-firms"])
         #expect(table.exitStatus == 0, "\(table.standardError)")
         #expect(table.standardOutput.contains("no firm outside China would add to its share"))
+    }
+}
+
+/// On Models/guangdong-robots.yaml (scope CN-GD) some gains are equal by SPEC §9's definition
+/// but come out of different floating-point sums; they must tie as the reference has them.
+@Suite struct RecruitmentTieTests {
+    static func guangdong() throws -> ChainModel {
+        let path = CommandRunner.packageDirectory.appendingPathComponent("Models/guangdong-robots.yaml").path
+        return try ModelLoader.load(path: path).model
+    }
+
+    /// Their quadruped-robot and wheel-legged-robot gains are equal: the root is the smaller id.
+    @Test func equalGainsGoToTheSmallestRootID() throws {
+        let result = try ValueFixture.run(Recruitment(), scope: "CN-GD", options: ["limit": .integer(0)], model: Self.guangdong())
+        let firms = try #require(result.extra["firms"]?.arrayValue).compactMap(\.objectValue)
+        for id in ["bosch-sensortec", "huayi", "xindong-lianke"] {
+            let entry = try #require(firms.first { $0["firm"]?.stringValue == id }, "\(id) is listed")
+            let gains = try #require(entry["gains"]?.objectValue)
+            let quadruped = try #require(gains["quadruped-robot"]?.numberValue)
+            let wheelLegged = try #require(gains["wheel-legged-robot"]?.numberValue)
+            #expect(abs(quadruped - wheelLegged) <= 1e-12 * quadruped, "\(id): the two gains are equal but for rounding")
+            #expect(entry["root"]?.stringValue == "quadruped-robot", "\(id)")
+        }
+    }
+
+    /// hanwei and keli score the same (0.0082): by firm id, hanwei first.
+    @Test func equalScoresGoByFirmID() throws {
+        let result = try ValueFixture.run(Recruitment(), scope: "CN-GD", options: ["limit": .integer(0)], model: Self.guangdong())
+        let firms = try #require(result.extra["firms"]?.arrayValue).compactMap(\.objectValue)
+        let ids = firms.compactMap { $0["firm"]?.stringValue }
+        let hanwei = try #require(ids.firstIndex(of: "hanwei"))
+        let keli = try #require(ids.firstIndex(of: "keli"))
+        #expect(hanwei < keli)
+        let scores = [hanwei, keli].map { firms[$0]["score"]?.numberValue ?? .nan }
+        #expect(abs(scores[0] - scores[1]) <= 1e-12 * scores[0])
+        #expect(abs(scores[0] - 0.0082) < 5e-5)
+        // Every pair of neighbours: a lower score, or a tie and a larger firm id.
+        for (left, right) in zip(firms, firms.dropFirst()) {
+            let (a, b) = (left["score"]?.numberValue ?? .nan, right["score"]?.numberValue ?? .nan)
+            let tied = abs(a - b) <= 1e-12 * max(a, b)
+            #expect(tied ? (left["firm"]?.stringValue ?? "") < (right["firm"]?.stringValue ?? "") : a > b)
+        }
+    }
+
+    /// A limit keeps exactly the first entries of the full list, whatever its size.
+    @Test(arguments: [1, 2, 7, 40, 100_000_000])
+    func anyLimitIsAPrefixOfTheFullList(limit: Int) throws {
+        let model = try Self.guangdong()
+        func ids(_ limit: Int) throws -> [String] {
+            let result = try ValueFixture.run(Recruitment(), scope: "CN-GD", options: ["limit": .integer(limit)], model: model)
+            return try #require(result.extra["firms"]?.arrayValue).compactMap { $0.objectValue?["firm"]?.stringValue }
+        }
+        let all = try ids(0)
+        #expect(try ids(limit) == Array(all.prefix(limit)))
     }
 }

@@ -19,10 +19,6 @@ import Testing
             == ["a_b_c", "A_B_C (2)", "Sheet", "x" + String(repeating: "y", count: 30)])
     }
 
-    @Test func xmlEscapesMarkupAndDropsForbiddenCharacters() {
-        #expect(XMLText.escape("a<b>&\"c\u{1}\u{FFFF}") == "a&lt;b&gt;&amp;&quot;c\u{FFFD}\u{FFFD}")
-    }
-
     @Test func cellsAreTypedAndInjectionSafe() {
         #expect(SheetWriter.cell(.text("=1+1"), reference: "A2", style: nil)
             == #"<c r="A2" s="3" t="inlineStr"><is><t xml:space="preserve">=1+1</t></is></c>"#)

@@ -12,7 +12,7 @@ import Synchronization
 /// a_r(c) = V_r(c)·own(c) and w_l ÷ W_c is the link's part of c's supply (``SupplyWeights``).
 /// That is exactly how much r's value-weighted local share Σ a_r(c)·D(c) ÷ Z_r rises if f's
 /// region were within S (`--relocate f=S`). score(f) = max over roots of G_r(f); `root` is that
-/// root (the smallest id on a tie); `fills` are the components f supplies that have no supplier
+/// root (the smallest id on a tie, gains equal within rounding tying); `fills` are the components f supplies that have no supplier
 /// within S. Listed: firms with score > 0, by score descending, then firm id; the first `limit`
 /// (0 lists all).
 ///
@@ -24,8 +24,9 @@ import Synchronization
 /// > 0, roots in model order), fills}]).
 ///
 /// - Complexity: O(links × roots) at most — exactly O(Σ over links of the roots reaching the
-///   link's component) — plus the value weights of ``SuppliedValue`` and O(n × limit) to keep
-///   the best `limit` of n firms with a positive score (O(n log n) when `limit` is 0).
+///   link's component) — plus the value weights of ``SuppliedValue`` and O(n log limit) to keep
+///   the best `limit` of n firms with a positive score (O(n log n) when `limit` is 0); see
+///   ``best(_:limit:ids:)``.
 public struct Recruitment: Analysis {
     public let name = "recruitment"
     public let version = "1.0.0"
@@ -62,37 +63,36 @@ public struct Recruitment: Analysis {
         let supplies = model.supplies
         let regionIsLocal = supply.regionIsLocal
 
-        // Each firm's score, in chunks of firms; the best `limit` of each chunk, then of all.
+        // Each firm's score, in chunks of firms; then the best `limit` of all, in ranking order.
         let firmCount = model.firms.count
         let chunkCount = firmCount < 8192 ? 1 : 16
-        let kept = Mutex([[Score]](repeating: [], count: chunkCount))
+        let scored = Mutex([[Score]](repeating: [], count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             var gains = [Double](repeating: 0, count: roots.count)
             var seen = [Bool](repeating: false, count: roots.count)
             var touched: [Int32] = []
-            var best: [Score] = []
+            var positive: [Score] = []
             for firm in (firmCount * chunk / chunkCount)..<(firmCount * (chunk + 1) / chunkCount) {
                 guard !regionIsLocal[firms.region(of: firm)] else { continue }
                 Self.gains(of: firm, firms, supplies, weights, supplied, coefficient, into: &gains, touched: &touched, seen: &seen)
+                var score = 0.0
+                for root in touched where gains[Int(root)] > score { score = gains[Int(root)] }
                 var top: Score?
                 for root in touched {
                     let gain = gains[Int(root)]
                     gains[Int(root)] = 0
                     seen[Int(root)] = false
-                    guard gain > 0 else { continue }
-                    if let current = top, gain < current.score || (gain == current.score && rootIDs[Int(root)] > rootIDs[Int(current.root)]) {
-                        continue
-                    }
-                    top = Score(firm: Int32(firm), root: root, score: gain)
+                    // The smallest root id among the gains equal to the best (within rounding).
+                    guard gain > 0, Self.ties(gain, score) else { continue }
+                    if let current = top, rootIDs[Int(root)] > rootIDs[Int(current.root)] { continue }
+                    top = Score(firm: Int32(firm), root: root, score: score)
                 }
                 touched.removeAll(keepingCapacity: true)
-                if let top { Self.keep(top, in: &best, limit: limit, ids: ids) }
+                if let top { positive.append(top) }
             }
-            kept.withLock { $0[chunk] = best }
+            scored.withLock { $0[chunk] = positive }
         }
-        var ranked: [Score] = []
-        for score in kept.withLock({ $0.flatMap { $0 } }) { Self.keep(score, in: &ranked, limit: limit, ids: ids) }
-        if limit == 0 { ranked.sort { Self.precedes($0, $1, ids: ids) } }
+        let ranked = Self.best(scored.withLock { $0.flatMap { $0 } }, limit: limit, ids: ids)
 
         // The listed firms in full: gains by root, fills.
         var gains = [Double](repeating: 0, count: roots.count)
@@ -169,24 +169,47 @@ public struct Recruitment: Analysis {
         return coefficient
     }
 
-    /// Whether `left` ranks before `right`: score descending, then firm id.
+    /// Whether two scores are equal but for rounding: within 1e-12 of the larger, relatively.
+    ///
+    /// Gains that are equal by SPEC §9's definition come out of different sums of products and
+    /// may differ in their last bits; such scores tie (ranked by firm id, root the smallest id).
+    static func ties(_ left: Double, _ right: Double) -> Bool {
+        abs(left - right) <= 1e-12 * max(abs(left), abs(right))
+    }
+
+    /// Whether `left` ranks before `right` by the exact scores: score descending, then firm id.
     static func precedes(_ left: Score, _ right: Score, ids: [String]) -> Bool {
         left.score != right.score ? left.score > right.score : ids[Int(left.firm)] < ids[Int(right.firm)]
     }
 
-    /// Inserts `score` into `best`, kept in ranking order and at most `limit` long (all when 0).
-    static func keep(_ score: Score, in best: inout [Score], limit: Int, ids: [String]) {
-        if limit == 0 {
-            best.append(score)  // sorted once at the end
-            return
+    /// The first `limit` of `scores` (all when 0) in ranking order: score descending, scores that
+    /// ``ties(_:_:)`` counting as equal, then firm id.
+    ///
+    /// A bounded heap keeps the `limit` best by exact score; then every score that ties with the
+    /// worst of those joins them, and those candidates are sorted and cut to `limit`.
+    ///
+    /// - Complexity: O(n log limit) for n scores, plus O(k log k) for the k candidates (`limit` and
+    ///   the scores tied with the last kept one); O(n log n) when `limit` is 0.
+    static func best(_ scores: [Score], limit: Int, ids: [String]) -> [Score] {
+        var candidates = scores
+        if limit > 0 && limit < scores.count {
+            // A heap whose root is the worst kept score: a score that ranks before it replaces it.
+            var heap = BoundedHeap(capacity: limit) { precedes($0, $1, ids: ids) }
+            for score in scores { heap.offer(score) }
+            let cut = heap.worst!.score
+            candidates = scores.filter { $0.score >= cut || ties($0.score, cut) }
         }
-        if best.count == limit {
-            guard precedes(score, best[limit - 1], ids: ids) else { return }
-            best.removeLast()
+        candidates.sort { precedes($0, $1, ids: ids) }
+        // Runs of tied scores (each within rounding of its run's first) go by firm id.
+        var start = 0
+        while start < candidates.count {
+            var end = start + 1
+            while end < candidates.count && ties(candidates[end].score, candidates[start].score) { end += 1 }
+            if end - start > 1 { candidates[start..<end].sort { ids[Int($0.firm)] < ids[Int($1.firm)] } }
+            start = end
         }
-        var position = best.count
-        while position > 0 && precedes(score, best[position - 1], ids: ids) { position -= 1 }
-        best.insert(score, at: position)
+        if limit > 0 && candidates.count > limit { candidates.removeLast(candidates.count - limit) }
+        return candidates
     }
 
     /// The listed firms, best first.
@@ -249,5 +272,52 @@ public struct Recruitment: Analysis {
             LegendEntry(label: "another listed recruit would fill this gap", border: Self.otherBorder),
         ]
         return (annotations, legend)
+    }
+}
+
+/// At most `capacity` elements, the worst (by `precedes`) at the root of a binary heap, so that
+/// keeping the best `capacity` of n elements costs O(n log capacity).
+struct BoundedHeap<Element> {
+    let capacity: Int
+    /// Whether the first element ranks before (is better than) the second.
+    let precedes: (Element, Element) -> Bool
+    private(set) var elements: [Element] = []
+
+    init(capacity: Int, precedes: @escaping (Element, Element) -> Bool) {
+        self.capacity = capacity
+        self.precedes = precedes
+        elements.reserveCapacity(capacity)
+    }
+
+    /// The worst element kept, nil when none is.
+    var worst: Element? { elements.first }
+
+    /// Keeps `element` if fewer than `capacity` are kept or it ranks before the worst kept one
+    /// (which then goes). O(log capacity).
+    mutating func offer(_ element: Element) {
+        guard capacity > 0 else { return }
+        if elements.count < capacity {
+            elements.append(element)
+            var child = elements.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard precedes(elements[parent], elements[child]) else { break }
+                elements.swapAt(parent, child)
+                child = parent
+            }
+            return
+        }
+        guard precedes(element, elements[0]) else { return }
+        elements[0] = element
+        var parent = 0
+        while true {
+            var worst = parent
+            let left = 2 * parent + 1
+            if left < elements.count && precedes(elements[worst], elements[left]) { worst = left }
+            if left + 1 < elements.count && precedes(elements[worst], elements[left + 1]) { worst = left + 1 }
+            guard worst != parent else { return }
+            elements.swapAt(parent, worst)
+            parent = worst
+        }
     }
 }

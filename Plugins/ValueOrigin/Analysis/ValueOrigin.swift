@@ -186,7 +186,7 @@ public struct ValueOrigin: Analysis {
     /// The problem with a `group` that names no region: a did-you-mean, or the regions there are.
     static func unknownRegion(_ text: String, in model: ChainModel) -> String {
         let ids = model.regions.ids
-        if let match = Wording.suggestion(for: text, among: ids) {
+        if let match = IDSuggestion.closest(to: text, among: ids) {
             let note = match.lowercased() == text.lowercased() ? " (region ids are case-sensitive)" : ""
             return "names no region of the model: '\(text)'; did you mean '\(match)'?\(note)"
         }
