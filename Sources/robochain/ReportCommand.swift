@@ -94,7 +94,7 @@ struct ReportCommand: ParsableCommand {
 
         // The map, as 'render' draws it; a report without a map is still a report.
         let document = ChainMapDocument(model: loaded.model, results: results,
-            options: ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes), measures: measures)
+            options: ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes), measures: measures, language: language)
         var map: String?
         do {
             let rendered = try GraphvizRenderer.render(document.text, format: .svg, timeLimit: layoutTimeout)
