@@ -222,7 +222,8 @@ struct MapBuilder {
     var showsSupplyCounts: Bool { options.firms != .none || analysesRan }
 
     func supplyCountText(local: Int, suppliers: Int) -> String {
-        suppliers == 0 ? "no supplier in the model" : "\(local) local / \(Wording.count(suppliers, "supplier"))"
+        if language == .zh { return suppliers == 0 ? "模型中无供应企业" : "本地 \(local) / 共 \(suppliers) 家供应" }
+        return suppliers == 0 ? "no supplier in the model" : "\(local) local / \(Wording.count(suppliers, "supplier"))"
     }
 
     // MARK: - Detailed map
@@ -285,11 +286,11 @@ struct MapBuilder {
             if localFirms.count > shown.count { line += " +\(localFirms.count - shown.count) more" }
             label += "<BR/><FONT POINT-SIZE=\"9\">" + LabelText.htmlLines(line, width: Self.firmLineWidth) + "</FONT>"
         }
-        var tooltip = [Wording.component(component, in: model), "segment: " + model.segments.names[components.segment(of: component)]]
+        var tooltip = [Wording.component(component, in: model), language.pick("segment: ", "环节：") + model.segments.names[components.segment(of: component)]]
         if showsSupplyCounts && options.page != nil { tooltip.append(supplyCountText(local: local, suppliers: suppliers)) }
         if let text = annotation?.tooltip, !text.isEmpty { tooltip.append(text) }
         if firms != .none && !localFirms.isEmpty {
-            tooltip.append("suppliers in " + model.regions.names[options.scope] + ": "
+            tooltip.append(language.pick("suppliers in " + model.regions.names[options.scope] + ": ", model.regions.names[options.scope] + "的供应企业：")
                 + Wording.list(localFirms.lazy.map { model.firms.names[$0] }, first: 12))
         }
         var attributes: [String: DOTValue] = [
