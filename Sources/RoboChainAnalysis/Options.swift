@@ -262,6 +262,14 @@ public struct OptionValues: Sendable, Equatable {
         return value
     }
 
+    /// How the options read in a report heading or summary, the same in every format:
+    /// "name value" pairs in declaration order joined by ", ", leaving out options whose value
+    /// is the empty string (an empty string means "not set"); `nil` when none is left.
+    public var readable: String? {
+        let shown = entries.filter { $0.value != .string("") }
+        return shown.isEmpty ? nil : shown.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+    }
+
     /// The value of an option, if declared.
     public subscript(name: String) -> OptionValue? {
         entries.first { $0.name == name }?.value

@@ -85,7 +85,7 @@ public struct HTMLReport {
             let name = HTMLText.escape(section.entry.name)
             if let result = section.result {
                 let line = result.headline ?? words.count(placed[section.tables].reduce(0) { $0 + $1.table.rows.count }, "row", "行")
-                page += "<li><a href=\"#a\(sections.firstIndex { $0.entry.name == section.entry.name } ?? 0)\"><b>\(name)</b></a>: \(HTMLText.escape(PlainText.line(line)))</li>"
+                page += "<li><a href=\"#a\(sections.firstIndex { $0.entry.name == section.entry.name } ?? 0)\"><b>\(name)</b></a>: \(HTMLText.escape(Self.keepingPercentTogether(PlainText.line(line))))</li>"
             } else if case .failure(let failure) = section.entry.outcome {
                 page += "<li class=\"failed\"><b>\(name)</b>: \(words.failed) — \(HTMLText.escape(PlainText.line(failure.description)))</li>"
             }
@@ -122,14 +122,12 @@ public struct HTMLReport {
         for (number, section) in sections.enumerated() {
             guard let result = section.result else { continue }
             var heading = section.entry.name
-            if !section.entry.options.entries.isEmpty {
-                heading += " (" + section.entry.options.entries.map { "\($0.name) \($0.value)" }.joined(separator: ", ") + ")"
-            }
+            if let options = section.entry.options.readable { heading += " (" + options + ")" }
             page += "<section class=\"analysis\" id=\"a\(number)\"><h2>\(HTMLText.escape(PlainText.line(heading)))</h2>"
             if let scenario = result.scenario, !scenario.isEmpty {
                 page += "<p>\(words.scenario): \(HTMLText.escape(scenario.joined(separator: ", ")))</p>"
             }
-            if let headline = result.headline { page += "<p class=\"headline\">\(HTMLText.escape(PlainText.line(headline)))</p>" }
+            if let headline = result.headline { page += "<p class=\"headline\">\(HTMLText.escape(Self.keepingPercentTogether(PlainText.line(headline))))</p>" }
             for index in section.tables {
                 let table = placed[index].table
                 page += "<h3>\(HTMLText.escape(PlainText.line(table.title)))</h3>"
@@ -164,13 +162,27 @@ public struct HTMLReport {
 
     // MARK: - Charts
 
-    /// A table is charted when it is small (2 to 30 rows) and every numeric column is a share.
+    /// The numbers of rows a charted table may have.
+    static let chartRows = 1...30
+
+    /// A table is charted when it is small (1 to 30 rows, ``chartRows``) and every numeric
+    /// column is a share.
     static func isChartable(_ table: ResultTable) -> Bool {
         let numeric = table.columns.filter(\.type.isNumeric)
-        return (1...30).contains(table.rows.count) && !numeric.isEmpty && numeric.allSatisfy { $0.type == .share }
+        return chartRows.contains(table.rows.count) && !numeric.isEmpty && numeric.allSatisfy { $0.type == .share }
     }
 
-    static let palette = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#4a5568"]
+    /// The bar colours, one per share column; a table has at most a few (value origin: eight
+    /// origins and "other"), and past the palette the colours repeat.
+    static let palette = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#c53030",
+        "#2c7a7b", "#975a16", "#6b46c1", "#276749"]
+    /// The colour of a column with the id `other` (all other origins together).
+    static let otherColour = "#a0aec0"
+
+    /// The colour of the `number`th share column, `column`.
+    static func colour(_ number: Int, _ column: TableColumn) -> String {
+        column.id == "other" ? otherColour : palette[number % palette.count]
+    }
 
     /// A horizontal bar chart: a group per row, labelled by its other cells, a bar per share column.
     func chart(_ placed: Placed, words: ReportWords) -> String {
@@ -182,20 +194,32 @@ public struct HTMLReport {
         let labelWidth = 230
         let plotWidth = 380
         let groupHeight = shares.count * barHeight + gap
-        let legendHeight = shares.count > 1 ? 22 : 0
-        let height = legendHeight + table.rows.count * groupHeight + 24
         let width = labelWidth + plotWidth + 60
-        var svg = "<figure class=\"chart\"><figcaption>\(HTMLText.escape(PlainText.line(table.title))) <span class=\"src\">(\(HTMLText.escape(placed.analysis)))</span></figcaption>"
-        svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
+        // The legend, wrapped onto as many lines as it needs (label widths in display columns:
+        // a wide, CJK character counts 2).
+        var legend = ""
+        var legendLines = 0
         if shares.count > 1 {
             var x = labelWidth
+            legendLines = 1
             for (number, column) in shares.enumerated() {
                 let name = PlainText.line(table.columns[column].title)
-                svg += "<rect x=\"\(x)\" y=\"4\" width=\"10\" height=\"10\" fill=\"\(Self.palette[number % Self.palette.count])\"/>"
-                svg += "<text x=\"\(x + 14)\" y=\"13\" class=\"lg\">\(HTMLText.escape(name))</text>"
-                x += 24 + min(140, name.count * 8)
+                let itemWidth = 24 + DisplayWidth.of(name) * 7
+                if x > labelWidth && x + itemWidth > width {
+                    x = labelWidth
+                    legendLines += 1
+                }
+                let y = 4 + (legendLines - 1) * 18
+                legend += "<rect x=\"\(x)\" y=\"\(y)\" width=\"10\" height=\"10\" fill=\"\(Self.colour(number, table.columns[column]))\"/>"
+                legend += "<text x=\"\(x + 14)\" y=\"\(y + 9)\" class=\"lg\">\(HTMLText.escape(name))</text>"
+                x += itemWidth
             }
         }
+        let legendHeight = legendLines == 0 ? 0 : 4 + legendLines * 18
+        let height = legendHeight + table.rows.count * groupHeight + 24
+        var svg = "<figure class=\"chart\"><figcaption>\(HTMLText.escape(PlainText.line(table.title))) <span class=\"src\">(\(HTMLText.escape(placed.analysis)))</span></figcaption>"
+        svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
+        svg += legend
         for tick in stride(from: 0, through: 100, by: 25) {
             let x = labelWidth + plotWidth * tick / 100
             svg += "<line x1=\"\(x)\" y1=\"\(legendHeight)\" x2=\"\(x)\" y2=\"\(height - 18)\" class=\"grid\"/>"
@@ -215,8 +239,8 @@ public struct HTMLReport {
                 let clamped = min(max(value, 0), 1)
                 let barWidth = Int((clamped * Double(plotWidth)).rounded())
                 let name = PlainText.line(table.columns[column].title)
-                svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 1)\" width=\"\(barWidth)\" height=\"\(barHeight - 2)\" fill=\"\(Self.palette[number % Self.palette.count])\"><title>\(HTMLText.escape(caption + " — " + name + ": " + Wording.percent(value)))</title></rect>"
-                svg += "<text x=\"\(labelWidth + barWidth + 4)\" y=\"\(y + barHeight - 3)\" class=\"val\">\(HTMLText.escape(Wording.percent(value)))</text>"
+                svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 1)\" width=\"\(barWidth)\" height=\"\(barHeight - 2)\" fill=\"\(Self.colour(number, table.columns[column]))\"><title>\(HTMLText.escape(caption + " — " + name + ": " + Self.keepingPercentTogether(Wording.percent(value))))</title></rect>"
+                svg += "<text x=\"\(labelWidth + barWidth + 4)\" y=\"\(y + barHeight - 3)\" class=\"val\">\(HTMLText.escape(Self.keepingPercentTogether(Wording.percent(value))))</text>"
             }
         }
         return svg + "</svg></figure>"
@@ -321,6 +345,12 @@ public struct HTMLReport {
 
     func display(_ cell: CellValue, column: TableColumn, words: ReportWords) -> String {
         if case .boolean(let flag) = cell { return flag ? words.yes : words.no }
-        return TableText.display(cell, type: column.type, model: model, language: language)
+        return Self.keepingPercentTogether(TableText.display(cell, type: column.type, model: model, language: language))
+    }
+
+    /// `text` with a no-break space before every percent sign that follows a space ("7 %"), so
+    /// that a browser never wraps a percentage between the number and the sign.
+    static func keepingPercentTogether(_ text: String) -> String {
+        text.replacing(" %", with: "\u{00A0}%")
     }
 }

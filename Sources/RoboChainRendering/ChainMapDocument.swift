@@ -46,10 +46,14 @@ public struct ChainMapDocument: Sendable {
     ///   - options: The scope, the firm display and the node limit.
     ///   - measures: The supply and cost measures of the model and scope, when the analyses that
     ///     ran already computed them (`nil`: computed here).
+    ///   - language: The language of the map's own words (title line, legend); names and the
+    ///     analyses' legends are drawn as they are.
     /// - Complexity: O(components + edges + regions log regions + L log L) for a detailed map,
     ///   where L is the largest number of supply links of one component (local suppliers are
     ///   sorted by share); see ``MapAggregation`` for an aggregated one.
-    public init(model: ChainModel, results: [AnalysisResult] = [], options: ChainMapOptions, measures: SharedMeasures? = nil) {
+    public init(model: ChainModel, results: [AnalysisResult] = [], options: ChainMapOptions, measures: SharedMeasures? = nil,
+        language: Language = .en
+    ) {
         let measures = measures ?? SharedMeasures(model: model, scope: options.scope)
         precondition(measures.scope == options.scope, "the shared measures are of another scope")
         let plan = MapPlan.choose(for: model, options: options)
@@ -58,7 +62,8 @@ public struct ChainMapDocument: Sendable {
         let annotations = MapAnnotations(results: results, model: model, perComponentText: !aggregated)
         let included = MapPlan.included(in: model, root: options.root)
         let builder = MapBuilder(model: model, options: options, annotations: annotations, analysesRan: !results.isEmpty,
-            supply: measures.localSupply, cost: measures.costStructure, included: included)
+            supply: measures.localSupply, cost: measures.costStructure, included: included,
+            language: language)
         let graph: DOTGraph
         let components = included.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? model.components.count
         switch plan {
@@ -95,6 +100,8 @@ struct MapBuilder {
     let cost: CostStructure
     /// The components drawn (`nil`: all).
     let included: [Bool]?
+    /// The language of the map's own words.
+    var language: Language = .en
 
     func isIncluded(_ component: Int) -> Bool { included?[component] ?? true }
 
@@ -121,12 +128,15 @@ struct MapBuilder {
     /// The graph with its attributes and its label: the title, the scope and the analyses on
     /// the left, the legend on the right (in the label, so that layout never moves it).
     func baseGraph(subtitle: String?, legend: String) -> DOTGraph {
-        var title = "<FONT POINT-SIZE=\"22\"><B>" + LabelText.htmlLines(options.title ?? model.title ?? model.id ?? "Chain map", width: 60) + "</B></FONT>"
-        var lines = ["Scope: " + Wording.region(options.scope, in: model)]
-        if let root = options.root { lines.append("Product: " + model.components.names[root] + " and what it requires") }
+        var title = "<FONT POINT-SIZE=\"22\"><B>" + LabelText.htmlLines(options.title ?? model.title ?? model.id ?? language.pick("Chain map", "产业链图谱"), width: 60) + "</B></FONT>"
+        let words = language.pick
+        var lines = [words("Scope: ", "范围：") + Wording.region(options.scope, in: model)]
+        if let root = options.root { lines.append(language == .zh
+            ? "整机：" + model.components.names[root] + "及其所需环节"
+            : "Product: " + model.components.names[root] + " and what it requires") }
         let ran = annotations.legends.map(\.analysis)
-        if !ran.isEmpty { lines.append("Analyses: " + ran.joined(separator: ", ")) }
-        if let scenario = annotations.scenario { lines.append("Scenario: " + scenario.joined(separator: ", ")) }
+        if !ran.isEmpty { lines.append(words("Analyses: ", "分析：") + ran.joined(separator: ", ")) }
+        if let scenario = annotations.scenario { lines.append(words("Scenario: ", "情景：") + scenario.joined(separator: ", ")) }
         if let subtitle { lines.append(subtitle) }
         title += "<BR/><FONT POINT-SIZE=\"13\">" + lines.map { LabelText.htmlLines($0, width: 90) }.joined(separator: "<BR/>") + "</FONT>"
         // Beside the title; on a portrait page, below it, so that the header is no wider than the map.
@@ -212,7 +222,8 @@ struct MapBuilder {
     var showsSupplyCounts: Bool { options.firms != .none || analysesRan }
 
     func supplyCountText(local: Int, suppliers: Int) -> String {
-        suppliers == 0 ? "no supplier in the model" : "\(local) local / \(Wording.count(suppliers, "supplier"))"
+        if language == .zh { return suppliers == 0 ? "模型中无供应企业" : "本地 \(local) / 共 \(suppliers) 家供应" }
+        return suppliers == 0 ? "no supplier in the model" : "\(local) local / \(Wording.count(suppliers, "supplier"))"
     }
 
     // MARK: - Detailed map
@@ -275,11 +286,11 @@ struct MapBuilder {
             if localFirms.count > shown.count { line += " +\(localFirms.count - shown.count) more" }
             label += "<BR/><FONT POINT-SIZE=\"9\">" + LabelText.htmlLines(line, width: Self.firmLineWidth) + "</FONT>"
         }
-        var tooltip = [Wording.component(component, in: model), "segment: " + model.segments.names[components.segment(of: component)]]
+        var tooltip = [Wording.component(component, in: model), language.pick("segment: ", "环节：") + model.segments.names[components.segment(of: component)]]
         if showsSupplyCounts && options.page != nil { tooltip.append(supplyCountText(local: local, suppliers: suppliers)) }
         if let text = annotation?.tooltip, !text.isEmpty { tooltip.append(text) }
         if firms != .none && !localFirms.isEmpty {
-            tooltip.append("suppliers in " + model.regions.names[options.scope] + ": "
+            tooltip.append(language.pick("suppliers in " + model.regions.names[options.scope] + ": ", model.regions.names[options.scope] + "的供应企业：")
                 + Wording.list(localFirms.lazy.map { model.firms.names[$0] }, first: 12))
         }
         var attributes: [String: DOTValue] = [
@@ -446,7 +457,7 @@ struct MapBuilder {
         // and short instead of tall beside the title.
         let columns = options.page == nil ? 1 : (options.page == .a4 ? 2 : 4)
         let textWidth = options.page == nil ? 60 : 24
-        var rows = ["<TR><TD COLSPAN=\"\(2 * columns)\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\"><B>Legend</B></FONT></TD></TR>"]
+        var rows = ["<TR><TD COLSPAN=\"\(2 * columns)\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\"><B>" + language.pick("Legend", "图例") + "</B></FONT></TD></TR>"]
         var pending: [String] = []
         func flush() {
             while !pending.isEmpty {
@@ -464,22 +475,27 @@ struct MapBuilder {
             rows.append("<TR><TD COLSPAN=\"\(2 * columns)\" ALIGN=\"LEFT\"><B>" + HTMLText.escape(text) + "</B></TD></TR>")
         }
         let arrowCell = "<TD WIDTH=\"44\"><B>→</B></TD>"
+        let words = language.pick
         if aggregated {
-            row(arrowCell, "parts in one group → assemblies in another; thicker = more requires edges; "
-                + "at most the \(MapAggregation.linksPerGroup) heaviest links into each group")
-            row("<TD WIDTH=\"44\">n</TD>", "badge n: how many components of the group carry that badge")
+            row(arrowCell, words("parts in one group → assemblies in another; thicker = more requires edges; "
+                + "at most the \(MapAggregation.linksPerGroup) heaviest links into each group",
+                "一组的零部件 → 另一组的总成；越粗 = 需求边越多；每组最多画 \(MapAggregation.linksPerGroup) 条最重的连线"))
+            row("<TD WIDTH=\"44\">n</TD>", words("badge n: how many components of the group carry that badge", "标记 n：组内带该标记的环节数"))
         } else {
-            row(arrowCell, "a part → the assembly that requires it; thicker = larger share of its cost")
+            row(arrowCell, words("a part → the assembly that requires it; thicker = larger share of its cost",
+                "零部件 → 需要它的总成；越粗 = 占其成本份额越大"))
             if showsSupplyCounts && options.page == nil {
-                row("<TD WIDTH=\"44\">a / b</TD>", "a local / b suppliers: a of the component's b suppliers are in " + model.regions.names[options.scope])
+                row("<TD WIDTH=\"44\">a / b</TD>", language == .zh
+                    ? "本地 a / 全部 b：该环节 b 家供应企业中 a 家在" + model.regions.names[options.scope]
+                    : "a local / b suppliers: a of the component's b suppliers are in " + model.regions.names[options.scope])
             }
         }
         if firmEdges {
-            row("<TD WIDTH=\"44\"><FONT COLOR=\"\(Self.firmEdgeColour)\">- - →</FONT></TD>", "a firm supplies a component; firms grouped by region")
+            row("<TD WIDTH=\"44\"><FONT COLOR=\"\(Self.firmEdgeColour)\">- - →</FONT></TD>", words("a firm supplies a component; firms grouped by region", "企业供应环节；企业按地区分组"))
         }
         for legend in annotations.legends {
             guard let entries = legend.entries, !entries.isEmpty else {
-                if legend.annotates { heading(legend.analysis + " (gave no legend)") }
+                if legend.annotates { heading(legend.analysis + words(" (gave no legend)", "（未提供图例）")) }
                 continue
             }
             heading(legend.analysis)

@@ -44,7 +44,7 @@ public struct ReportWords: Sendable {
     public var segment: String { pick("Segment", "类别") }
     public var noSuppliers: String { pick("No supplier in the model.", "模型中无供应企业。") }
     public var inAnalyses: String { pick("In the analyses", "分析结果") }
-    public var charts: String { pick("Local share", "本地化率") }
+    public var charts: String { pick("Charts", "图表") }
     public var sources: String { pick("Sources of the facts", "数据来源") }
     public var generated: String { pick("Made by robochain", "由 robochain 生成") }
     public var page: String { pick("Page", "页") }

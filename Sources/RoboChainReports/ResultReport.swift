@@ -221,10 +221,7 @@ public struct ResultReport {
     private func section(_ entry: ReportEntry, _ result: AnalysisResult, markdown: Bool, colour: Bool) -> String {
         let words = ReportWords(language)
         var heading = "\(entry.name)\(language.pick(" in ", " — "))\(result.scope.flatMap { id in model.regions.index(of: id).map { Wording.region($0, in: model) } } ?? Wording.region(scope, in: model))"
-        let shownOptions = entry.options.entries.filter { $0.value != .string("") }  // an empty string: not set
-        if !shownOptions.isEmpty {
-            heading += " (" + shownOptions.map { "\($0.name) \($0.value)" }.joined(separator: ", ") + ")"
-        }
+        if let options = entry.options.readable { heading += " (" + options + ")" }
         var output = markdown
             ? "## \(MarkdownText.escape(PlainText.line(heading)))\n\n"
             : TextStyle.bold.apply(PlainText.line(heading), colour: colour) + "\n"

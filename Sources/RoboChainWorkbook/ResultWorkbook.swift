@@ -58,9 +58,7 @@ public struct ResultWorkbook {
             switch entry.outcome {
             case .success(let result):
                 line(words.analysis, entry.name)
-                if !entry.options.entries.isEmpty {
-                    line(words.options, entry.options.entries.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))
-                }
+                if let options = entry.options.readable { line(words.options, options) }
                 if let scenario = result.scenario, !scenario.isEmpty { line(words.scenario, scenario.joined(separator: ", ")) }
                 if let headline = result.headline { line(words.summary, headline) }
             case .failure(let failure):

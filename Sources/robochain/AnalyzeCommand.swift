@@ -12,7 +12,7 @@ extension Language: ExpressibleByArgument {}
 struct AnalysisSelection: ParsableArguments {
     @Option(
         name: .customLong("with"),
-        help: ArgumentHelp("An analysis to run (repeat for several; without it, analyze runs the built-ins).", valueName: "name"),
+        help: ArgumentHelp("An analysis to run (repeat for several; without it, analyze and compare run all the built-ins, render and report none).", valueName: "name"),
         completion: .custom { _, _, _ in CompletionCandidates.analysisNames() })
     var analyses: [String] = []
 
@@ -155,7 +155,7 @@ struct AnalyzeCommand: ParsableCommand {
               robochain analyze chain-csv/ --with gap-detection --scope CN-GD-SZ \\
                   --option threshold=0.5 --format json
               robochain analyze Models/guangdong-robots.yaml --with gap-detection \\
-                  --without region:JP --relocate nabtesco=CN-GD-SZ
+                  --relocate nabtesco=CN-GD-SZ --without region:JP
             """)
 
     @Argument(help: ModelArgument.help, completion: ModelArgument.completion)

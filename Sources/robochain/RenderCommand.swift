@@ -244,7 +244,8 @@ struct RenderCommand: ParsableCommand {
         options.direction = direction
         options.page = page
         options.root = rootIndex
-        let document = ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures)
+        let document = ChainMapDocument(
+            model: loaded.model, results: results, options: options, measures: measures, language: selection.language)
         for note in document.notes { printError("note: \(note)") }
         for warning in document.warnings { printError("warning: \(warning)") }
         if mapFormat.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {

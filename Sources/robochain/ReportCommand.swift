@@ -26,21 +26,28 @@ struct ReportCommand: ParsableCommand {
             file). --lang zh writes the report's own words and the built-in analyses' in Chinese; \
             names stay as the model writes them.
 
-            Exit status: 0 success, 64 bad usage, 65 invalid model, 70 an analysis failed (the \
-            report is still written, naming it; when every analysis fails, no report is written), \
-            1 anything else.
+            A scenario (--without, --relocate) changes the model before the analyses run, as in \
+            'robochain analyze'; the report names it.
+
+            Exit status: 0 success, 64 bad usage, 65 invalid model, 66 MODEL does not exist or \
+            cannot be read, 70 an analysis failed (the report is still written, naming it; when \
+            every analysis fails, no report is written), 1 anything else.
 
             Examples:
               robochain report Models/guangdong-robots.yaml --with gap-detection \\
                   --with localisation-share --output report.html
               robochain report Models/guangdong-robots.yaml --with gap-detection \\
                   --lang zh --scope CN-GD-SZ --output shenzhen.html
+              robochain report Models/guangdong-robots.yaml --with localisation-share \\
+                  --relocate nabtesco=CN-GD-SZ --without region:JP --output what-if.html
             """)
 
     @Argument(help: "The model: a .yaml, .yml or .json file, or a directory of CSV files.")
     var model: String
 
     @OptionGroup var selection: AnalysisSelection
+
+    @OptionGroup(title: "Scenario (what if)") var what: ScenarioOptions
 
     @Option(help: ArgumentHelp("The HTML file to write ('-' for standard output).", valueName: "file"))
     var output: String
@@ -72,16 +79,19 @@ struct ReportCommand: ParsableCommand {
     private func report() throws {
         let catalog = discoverAnalyses()
         let jobs = try selection.jobs(from: catalog)
+        let scenario = try what.scenario()
         let display = ProgressDisplay(quiet: selection.quiet)
         try refuseModelAsOutput(output, model: model)
         let stream = try openOutput(output == "-" ? nil : output)
-        let loaded = try loadModel(model, display: display)
+        var loaded = try loadModel(model, display: display)
+        loaded.model = try what.apply(scenario, to: loaded.model)
         let scope = try selection.resolveScope(in: loaded.model)
         let language = selection.language
 
         let measures = SharedMeasures(model: loaded.model, scope: scope)
         let outcomes = jobs.isEmpty
-            ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, wantsTables: true, measures: measures, display: display)
+            ? [] : selection.run(jobs, model: loaded.model, scope: scope, wantsMap: true, wantsTables: true,
+                scenario: scenario, measures: measures, display: display)
         var status: Int32 = 0
         for case .failure(let failure) in outcomes {
             if failure.isUsageError {
@@ -102,7 +112,7 @@ struct ReportCommand: ParsableCommand {
 
         // The map, as 'render' draws it; a report without a map is still a report.
         let document = ChainMapDocument(model: loaded.model, results: results,
-            options: ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes), measures: measures)
+            options: ChainMapOptions(scope: scope, firms: firms, maxNodes: maxNodes), measures: measures, language: language)
         var map: String?
         do {
             let rendered = try GraphvizRenderer.render(document.text, format: .svg, timeLimit: layoutTimeout)

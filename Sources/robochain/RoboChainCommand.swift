@@ -10,8 +10,8 @@ struct RoboChainCommand: ParsableCommand {
         discussion: """
             RoboChain holds a model of an industry chain — components, the parts each requires with \
             their cost weights, the firms that supply them and the regions they are in — and runs \
-            analyses on it: gap detection (补链, 卡脖子) and localisation share are built in; more \
-            come as plugins. It draws the chain map with Graphviz.
+            analyses on it: gap detection (补链, 卡脖子), localisation share, value origin, \
+            recruitment (招商) and critical firms (单点) are built in; more come as plugins. It draws the chain map with Graphviz.
 
             MODEL is a .yaml, .yml or .json file, a directory of CSV files, an .xlsx workbook, or \
             '-' for YAML or JSON on standard input.

@@ -15,13 +15,14 @@ import ValueOrigin
 /// Value added a_r(c) = V_r(c)·own(c): r1: r1 0, a .2, b .3, x .32, y .18 (Z = 1);
 /// r2: r2 0, a .25, x .25 (c has no supplier; Z = .5); z: z 1 (Z = 1).
 enum ValueFixture {
-    static func run(_ analysis: some Analysis, scope: String, options: [String: OptionValue] = [:], model: ChainModel = Fixture.model)
-        throws -> AnalysisResult
-    {
+    static func run(
+        _ analysis: some Analysis, scope: String, options: [String: OptionValue] = [:], model: ChainModel = Fixture.model,
+        language: Language = .en
+    ) throws -> AnalysisResult {
         let index = try #require(model.regions.index(of: scope))
         let values = try OptionValues(declarations: analysis.options, overrides: options, analysis: analysis.name)
         try analysis.validate(values)
-        return try analysis.run(AnalysisRequest(model: model, scope: index, options: values))
+        return try analysis.run(AnalysisRequest(model: model, scope: index, options: values, language: language))
     }
 
     /// An object of numbers as (key, value) pairs, in order.
@@ -347,5 +348,67 @@ enum ValueFixture {
         }
         let all = try ids(0)
         #expect(try ids(limit) == Array(all.prefix(limit)))
+    }
+}
+
+/// `--lang zh`: every word the value analyses write for people is Chinese (ids and names aside).
+@Suite struct ValueAnalysesLanguageTests {
+    static func hasChinese(_ text: String) -> Bool {
+        text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
+    }
+
+    /// The English words the analyses write, none of which may appear in the Chinese output.
+    static let englishWords = ["supplier", "Firm", "Region", "origin", "Origin", "Recruit", "recruit", "value", "Value",
+        "concentrated", "Concentrated", "Component", "product", "Product", "Gain", "Fills", "sole", "Sole", "listed", "Other"]
+
+    static func checkChinese(_ result: AnalysisResult) {
+        var texts = [result.headline ?? ""]
+        for table in result.tables {
+            texts.append(table.title)
+            for column in table.columns {
+                texts.append(column.help ?? "")
+                // Origin columns are titled by region names; HHI is HHI in both languages.
+                if column.type != .share || ["other", "largestShare", "score", "valueAtStake"].contains(column.id) {
+                    if column.title != "HHI" { texts.append(column.title) }
+                }
+            }
+        }
+        texts += (result.legend ?? []).map(\.label)
+        texts += (result.annotations ?? [:]).values.compactMap(\.tooltip)
+        for text in texts where !text.isEmpty {
+            #expect(hasChinese(text), "not Chinese: \(text)")
+            for word in englishWords { #expect(!text.contains(word), "English '\(word)' in: \(text)") }
+        }
+        #expect(texts.count > 5)
+    }
+
+    @Test func valueOriginSpeaksChinese() throws {
+        let result = try ValueFixture.run(ValueOrigin(), scope: "CN-GD", language: .zh)
+        Self.checkChinese(result)
+        #expect(result.tables.map(\.title) == ["各整机价值的来源", "各环节供应的来源与集中度"])
+        // The JSON keys stay as SPEC §8 says.
+        #expect(result.extra.keys == ["group", "roots", "components"])
+    }
+
+    @Test func recruitmentSpeaksChinese() throws {
+        let result = try ValueFixture.run(Recruitment(), scope: "CN-GD", language: .zh)
+        Self.checkChinese(result)
+        #expect(result.tables.first?.columns.map(\.id) == ["firm", "region", "domestic", "score", "root", "fills"])
+        #expect(result.headline?.hasPrefix("首选招商对象：") == true)
+    }
+
+    @Test func criticalFirmsSpeaksChinese() throws {
+        let result = try ValueFixture.run(CriticalFirms(), scope: "CN-GD", language: .zh)
+        Self.checkChinese(result)
+        #expect(result.tables.first?.columns.map(\.title) == ["企业", "地区", "全国单点", "本地单点", "涉及价值", "下游"])
+    }
+
+    @Test func criticalFirmsColumnsDifferWhenCutShortAndValueIsAShare() throws {
+        let result = try ValueFixture.run(CriticalFirms(), scope: "CN-GD")
+        let columns = try #require(result.tables.first?.columns)
+        let national = try #require(columns.first { $0.id == "national" })
+        let local = try #require(columns.first { $0.id == "local" })
+        #expect(national.title.prefix(11) != local.title.prefix(11))
+        #expect(columns.first { $0.id == "valueAtStake" }?.type == .share)
     }
 }

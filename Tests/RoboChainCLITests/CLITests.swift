@@ -353,7 +353,7 @@ struct ProgressTests {
             #expect(DisplayWidth.of(line) <= 90, "\(line)")
         }
         #expect(lines[header] == "SEVERITY  KIND                 COMPONENT       LOCAL  ALL  VALUE  DEPENDENTS  CANDIDATES…")
-        #expect(lines[header + 1] == "high      no-local-supplier    Linear actuat…      0    2  0.235           1  Sanhua Inte…")
+        #expect(lines[header + 1] == "high      no-local-supplier    Linear actuat…      0    2   24 %           1  Sanhua Inte…")
         // The message column does not fit and is left out, with a note saying so.
         #expect(result.standardOutput.contains("Not shown, for the terminal's width: MESSAGE"))
     }

@@ -170,7 +170,8 @@ import Testing
              "Error: scenario 'relocate hds=CN-GD': firm 'hds' was already removed by 'without region:JP'"),
         ]
         for (scenario, message) in cases {
-            for command in [["analyze", model, "--with", "gap-detection"], ["render", model, "--output", directory.path + "/map.svg"]] {
+            for command in [["analyze", model, "--with", "gap-detection"], ["render", model, "--output", directory.path + "/map.svg"],
+                ["report", model, "--with", "gap-detection", "--output", directory.path + "/report.html"]] {
                 let result = try CommandRunner.robochain(command + scenario)
                 #expect(result.exitStatus == 64, "\(scenario)")
                 #expect(result.standardOutput == "")
@@ -178,6 +179,30 @@ import Testing
             }
         }
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/map.svg"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/report.html"))
+    }
+
+    /// The report takes the scenario options too (SPEC §6): it reports the changed model and names the scenario.
+    @Test func reportReportsTheChangedModel() throws {
+        let directory = try TemporaryDirectory("scenario-report")
+        defer { directory.remove() }
+        let model = try directory.write(Self.yaml(), to: "model.yaml")
+        let byHand = try directory.write(Self.yaml(kept: ["ubtech", "estun"]), to: "by-hand.yaml")
+        let arguments = ["--with", "gap-detection", "--output", "-"]
+        let changed = try CommandRunner.robochain(["report", model, "--without", "region:JP"] + arguments,
+            environment: ["SOURCE_DATE_EPOCH": "0"])
+        let plain = try CommandRunner.robochain(["report", model] + arguments, environment: ["SOURCE_DATE_EPOCH": "0"])
+        let expected = try CommandRunner.robochain(["report", byHand] + arguments, environment: ["SOURCE_DATE_EPOCH": "0"])
+        #expect(changed.exitStatus == 0 && expected.exitStatus == 0)
+        #expect(changed.standardOutput.contains("without region:JP"))
+        #expect(!plain.standardOutput.contains("without region:JP"))
+        #expect(changed.standardOutput != plain.standardOutput)
+        // The same gap-detection headline as the model changed by hand.
+        func headline(_ page: String) -> String? {
+            page.components(separatedBy: "<p class=\"headline\">").dropFirst().first?.components(separatedBy: "</p>").first
+        }
+        #expect(headline(changed.standardOutput) != nil)
+        #expect(headline(changed.standardOutput) == headline(expected.standardOutput))
     }
 
     @Test func renderDrawsTheChangedModel() throws {

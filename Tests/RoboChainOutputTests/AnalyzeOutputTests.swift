@@ -91,7 +91,7 @@ import Testing
         #expect(option.exitStatus == 0)
         #expect(option.standardOutput.contains("gap-detection: 25 处缺口（本地无供应（补链） 6 项，本地单一来源 18 项，本地份额低 1 项）"))
         #expect(option.standardOutput.contains("| 严重程度 | 类型 | 环节 | 本地 | 全部 | 价值 | 下游 | 招商对象 | 说明 |"))
-        #expect(option.standardOutput.contains("| 高 | 本地无供应（补链） | Linear actuator 线性执行器 | 0 | 2 | 0.235 | 1 | Sanhua Intelligent Controls 三花智控, Tuopu Group 拓普集团 | Linear actuator 线性执行器在Guangdong 广东 (CN-GD)没有供应企业；China 中国 (CN)其他地区有 2 家（补链缺口）；招商对象：Sanhua Intelligent Controls 三花智控、Tuopu Group 拓普集团。 |"))
+        #expect(option.standardOutput.contains("| 高 | 本地无供应（补链） | Linear actuator 线性执行器 | 0 | 2 | 24 % | 1 | Sanhua Intelligent Controls 三花智控, Tuopu Group 拓普集团 | Linear actuator 线性执行器在Guangdong 广东 (CN-GD)没有供应企业；China 中国 (CN)其他地区有 2 家（补链缺口）；招商对象：Sanhua Intelligent Controls 三花智控、Tuopu Group 拓普集团。 |"))
         let locale = try CommandRunner.robochain(["analyze", Self.model, "--with", "localisation-share"],
             environment: ["LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"])
         #expect(locale.standardOutput.hasPrefix("Guangdong 广东 (CN-GD): localisation-share: 本地化率：Humanoid robot 人形机器人 40 %"))

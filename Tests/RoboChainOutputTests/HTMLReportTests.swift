@@ -42,6 +42,52 @@ import Testing
         #expect(!HTMLReport.isChartable(large))
     }
 
+    /// An analysis' options read the same in every format: an empty string is "not set".
+    @Test func optionsReadTheSameInEveryFormat() throws {
+        let declarations = [
+            AnalysisOption<String>("group", default: "", help: "g").declaration,
+            AnalysisOption<Int>("limit", default: 20, help: "l").declaration,
+        ]
+        let values = try OptionValues(declarations: declarations, analysis: "concentration")
+        #expect(values.readable == "limit 20")
+        #expect(try OptionValues(declarations: [declarations[0]], analysis: "concentration").readable == nil)
+        let grouped = try OptionValues(declarations: declarations, overrides: ["group": .string("CN")], analysis: "concentration")
+        #expect(grouped.readable == "group CN, limit 20")
+        let entries = [ReportEntry(name: "concentration", options: values, outcome: .success(OutputFixture.pluginResult))]
+        let page = HTMLReport(model: OutputFixture.model, scope: 1, entries: entries, map: nil, date: "2026-12-02").html()
+        #expect(page.contains("<h2>concentration (limit 20)</h2>"))
+        let text = String(decoding: ResultReport(model: OutputFixture.model, scope: 1, entries: entries).render(.markdown), as: UTF8.self)
+        #expect(text.contains("## concentration in Guangdong 广东 (CN-GD) (limit 20)"))
+    }
+
+    /// Charts: a generic section title, a colour per series (grey for "other"), a legend that
+    /// wraps, percentages that never break before the sign.
+    @Test func chartsOfManySeries() throws {
+        let series = (1...9).map { TableColumn("g\($0)", "原产地区 \($0)", .share) } + [TableColumn("other", "Other", .share)]
+        let table = ResultTable(id: "o", title: "Origins", columns: [TableColumn("product", "Product", .component)] + series,
+            rows: [[.id("arm")] + (1...10).map { _ in .number(0.07) }])
+        let entries = [ReportEntry(name: "value-origin", options: try OptionValues(declarations: [], analysis: "value-origin"),
+            outcome: .success(AnalysisResult(analysis: "value-origin", scope: "CN-GD", tables: [table], headline: "arm: 7 %")))]
+        let page = HTMLReport(model: OutputFixture.model, scope: 1, entries: entries, map: nil, date: "2026-12-02").html()
+        #expect(page.contains("<section id=\"charts\"><h2>Charts</h2>"))
+        #expect(!page.contains("Local share"))
+        let legend = page.components(separatedBy: "class=\"lg\">").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(legend.count == 10)
+        // Ten wide labels do not fit on one line of the chart.
+        let legendRows = Set(page.components(separatedBy: "<rect x=\"").dropFirst().compactMap { cut -> String? in
+            let y = cut.components(separatedBy: "y=\"")[1].prefix { $0 != "\"" }
+            return cut.contains("width=\"10\" height=\"10\"") ? String(y) : nil
+        })
+        #expect(legendRows.count > 1)
+        let colours = HTMLReport.palette.prefix(9)
+        #expect(Set(colours).count == 9)
+        #expect(HTMLReport.colour(9, series[9]) == HTMLReport.otherColour)
+        #expect(!HTMLReport.palette.contains(HTMLReport.otherColour))
+        #expect(page.contains("<p class=\"headline\">arm: 7\u{00A0}%</p>"))
+        #expect(page.contains("class=\"val\">7\u{00A0}%</text>"))
+        #expect(!page.contains("7 %"))
+    }
+
     @Test func chineseReportWords() {
         let page = HTMLReport(model: OutputFixture.model, scope: 1, entries: OutputFixture.entries, map: "<svg></svg>", date: "2026-12-02",
             language: .zh).html()

@@ -28,6 +28,22 @@ import Testing
         #expect(document.warnings.isEmpty)
     }
 
+    /// `--lang zh`: the map's own words (title lines, legend) in Chinese; English by default.
+    @Test func theMapsOwnWordsFollowTheLanguage() throws {
+        let model = try Fixtures.mini
+        let options = ChainMapOptions(scope: try Fixtures.scope("CN-GD", in: model), firms: .top, topFirms: 1)
+        let chinese = ChainMapDocument(model: model, results: [Fixtures.shareLike, Fixtures.gapLike], options: options, language: .zh)
+        for word in ["图例", "范围：", "分析：", "零部件 → 需要它的总成"] { #expect(chinese.text.contains(word), "\(word)") }
+        for word in ["Legend", "Scope:", "Analyses:", "a part → the assembly", " local / ", "segment: "] {
+            #expect(!chinese.text.contains(word), "\(word)")
+        }
+        #expect(chinese.text.contains("本地 "))
+        let english = ChainMapDocument(model: model, results: [Fixtures.shareLike, Fixtures.gapLike], options: options)
+        #expect(english.text == ChainMapDocument(
+            model: model, results: [Fixtures.shareLike, Fixtures.gapLike], options: options, language: .en).text)
+        #expect(english.text.contains("<B>Legend</B>"))
+    }
+
     @Test func firmNodesGroupedByRegion() throws {
         let model = try Fixtures.mini
         let document = ChainMapDocument(model: model, options: ChainMapOptions(scope: try Fixtures.scope("CN-GD", in: model), firms: .all))

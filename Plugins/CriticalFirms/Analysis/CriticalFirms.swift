@@ -106,7 +106,7 @@ public struct CriticalFirms: Analysis {
         }
         var result = AnalysisResult(analysis: name, scope: request.scopeID, extra: ["firms": .array(firms)])
         if request.wantsTables {
-            result.tables = [table(model, entries: entries)]
+            result.tables = [table(model, entries: entries, language: request.language)]
             result.headline = headline(model, request: request, entries: entries, supply: supply)
         }
         if request.wantsMap {
@@ -116,16 +116,20 @@ public struct CriticalFirms: Analysis {
     }
 
     /// The listed firms, most value at stake first.
-    func table(_ model: ChainModel, entries: [Entry]) -> ResultTable {
+    func table(_ model: ChainModel, entries: [Entry], language: Language = .en) -> ResultTable {
         let ids = model.components.ids
-        var table = ResultTable(id: "firms", title: "Sole suppliers 单点: the key-firm list 重点企业清单", columns: [
-            TableColumn("firm", "Firm", .firm),
-            TableColumn("region", "Region", .region),
-            TableColumn("national", "Sole in the country", .components, help: "components it alone supplies in the country"),
-            TableColumn("local", "Sole in the scope", .components, help: "components it alone supplies in the scope"),
-            TableColumn("valueAtStake", "Value at stake", .number,
-                help: "the largest share of a whole product's cost among those components"),
-            TableColumn("dependents", "Dependents", .integer, help: "the components that need one of them, directly or through others"),
+        let words = language.pick
+        var table = ResultTable(id: "firms", title: words("Sole suppliers 单点: the key-firm list 重点企业清单", "单点供应企业：重点企业清单"), columns: [
+            TableColumn("firm", words("Firm", "企业"), .firm),
+            TableColumn("region", words("Region", "地区"), .region),
+            TableColumn("national", words("National sole", "全国单点"), .components,
+                help: words("components it alone supplies in the country", "国内仅由它供应的环节")),
+            TableColumn("local", words("Local sole", "本地单点"), .components,
+                help: words("components it alone supplies in the scope", "范围内仅由它供应的环节")),
+            TableColumn("valueAtStake", words("Value at stake", "涉及价值"), .share,
+                help: words("the largest share of a whole product's cost among those components", "这些环节在整机成本中的最大份额")),
+            TableColumn("dependents", words("Dependents", "下游"), .integer,
+                help: words("the components that need one of them, directly or through others", "直接或间接需要其中之一的环节数")),
         ], isView: true)
         table.rows.reserveCapacity(entries.count)
         for entry in entries {
@@ -142,6 +146,12 @@ public struct CriticalFirms: Analysis {
     func headline(_ model: ChainModel, request: AnalysisRequest, entries: [Entry], supply: LocalSupply) -> String {
         let national = entries.filter { !$0.national.isEmpty }.count
         let local = entries.filter { !$0.local.isEmpty }.count
+        if request.language == .zh {
+            var text = "\(entries.count) 家企业为单点供应：\(model.regions.names[supply.nationalScope]) \(national) 家，"
+                + "\(model.regions.names[request.scope]) \(local) 家"
+            if let first = entries.first { text += "；涉及价值最大：\(model.firms.names[first.firm])" }
+            return text
+        }
         var text = "\(Wording.count(entries.count, "firm")) \(entries.count == 1 ? "is a" : "are") sole supplier\(entries.count == 1 ? "" : "s"):"
             + " \(national) in \(model.regions.names[supply.nationalScope]) 单点, \(local) in \(model.regions.names[request.scope])"
         if let first = entries.first { text += "; most at stake: \(model.firms.names[first.firm])" }
@@ -157,23 +167,26 @@ public struct CriticalFirms: Analysis {
         var annotations: [String: Annotation] = [:]
         let nation = model.regions.names[supply.nationalScope]
         let scope = model.regions.names[request.scope]
+        let language = request.language
         for entry in entries {
             let firmName = model.firms.names[entry.firm]
             for component in entry.national {
-                let line = "\(firmName) is the only supplier in \(nation)"
-                    + (entry.local.contains(component) ? " and in \(scope)" : "")
+                let line = language == .zh
+                    ? "\(firmName) 是 \(nation)" + (entry.local.contains(component) ? "及 \(scope) " : " ") + "唯一的供应企业"
+                    : "\(firmName) is the only supplier in \(nation)" + (entry.local.contains(component) ? " and in \(scope)" : "")
                 annotations[model.components.ids[component]] = Annotation(badge: "单点", tooltip: line, border: Self.nationalBorder)
             }
             for component in entry.local where !entry.national.contains(component) {
                 annotations[model.components.ids[component]] = Annotation(
-                    badge: "本地单点", tooltip: "\(firmName) is the only supplier in \(scope)", border: Self.localBorder)
+                    badge: "本地单点",
+                    tooltip: language.pick("\(firmName) is the only supplier in \(scope)", "\(firmName) 是 \(scope) 唯一的供应企业"), border: Self.localBorder)
             }
         }
         // S is within N, so a component's sole local supplier, if it is also sole nationally, is
         // the same firm: each component gets at most one annotation.
         let legend = [
-            LegendEntry(label: "one supplier in \(nation) (单点)", border: Self.nationalBorder, badge: "单点"),
-            LegendEntry(label: "one supplier in \(scope), more in \(nation)", border: Self.localBorder, badge: "本地单点"),
+            LegendEntry(label: language.pick("one supplier in \(nation) (单点)", "\(nation)仅一家供应（单点）"), border: Self.nationalBorder, badge: "单点"),
+            LegendEntry(label: language.pick("one supplier in \(scope), more in \(nation)", "\(scope)仅一家供应，\(nation)有多家"), border: Self.localBorder, badge: "本地单点"),
         ]
         return (annotations, legend)
     }

@@ -114,7 +114,7 @@ public struct GapDetection: Analysis {
         return [
             TableColumn("localSuppliers", words("Local", "本地"), .integer, help: words("suppliers in the scope", "范围内的供应企业数")),
             TableColumn("suppliers", words("All", "全部"), .integer, help: words("all suppliers in the model", "模型中全部供应企业数")),
-            TableColumn("valueWeight", words("Value", "价值"), .number,
+            TableColumn("valueWeight", words("Value", "价值"), .share,
                 help: words("the component's share of the cost of the whole product it weighs most in", "该环节在其占比最高的整机成本中的份额")),
             TableColumn("dependents", words("Dependents", "下游"), .integer,
                 help: words("the components that need it, directly or through others", "直接或间接需要它的环节数")),

@@ -127,7 +127,7 @@ public struct Recruitment: Analysis {
         }
         var result = AnalysisResult(analysis: name, scope: request.scopeID, extra: ["firms": .array(entries)])
         if request.wantsTables {
-            result.tables = [table(model, ranked: ranked, fills: fills, supply: supply)]
+            result.tables = [table(model, ranked: ranked, fills: fills, supply: supply, language: request.language)]
             result.headline = headline(model, request: request, ranked: ranked, fills: fills)
         }
         if request.wantsMap {
@@ -213,15 +213,19 @@ public struct Recruitment: Analysis {
     }
 
     /// The listed firms, best first.
-    func table(_ model: ChainModel, ranked: [Score], fills: [[Int]], supply: LocalSupply) -> ResultTable {
-        var table = ResultTable(id: "firms", title: "Firms to recruit 招商, by the value they would bring", columns: [
-            TableColumn("firm", "Firm", .firm),
-            TableColumn("region", "Region", .region),
-            TableColumn("domestic", "In the country", .boolean),
-            TableColumn("score", "Gain", .share,
-                help: "how much the scope's value-weighted local share of the product below would rise if the firm came"),
-            TableColumn("root", "Product", .component, help: "the whole product whose local share it raises most"),
-            TableColumn("fills", "Fills 补链", .components, help: "the components it supplies that have no supplier in the scope"),
+    func table(_ model: ChainModel, ranked: [Score], fills: [[Int]], supply: LocalSupply, language: Language = .en) -> ResultTable {
+        let words = language.pick
+        var table = ResultTable(id: "firms", title: words("Firms to recruit 招商, by the value they would bring", "招商对象（按可带来的价值排序）"), columns: [
+            TableColumn("firm", words("Firm", "企业"), .firm),
+            TableColumn("region", words("Region", "地区"), .region),
+            TableColumn("domestic", words("In the country", "国内"), .boolean),
+            TableColumn("score", words("Gain", "提升"), .share,
+                help: words("how much the scope's value-weighted local share of the product below would rise if the firm came",
+                    "引进该企业后，范围内下列整机按价值加权的本地化率可提升的幅度")),
+            TableColumn("root", words("Product", "整机"), .component,
+                help: words("the whole product whose local share it raises most", "本地化率提升最多的整机")),
+            TableColumn("fills", words("Fills 补链", "补链环节"), .components,
+                help: words("the components it supplies that have no supplier in the scope", "它供应而范围内无供应企业的环节")),
         ], isView: true)
         for (score, filled) in zip(ranked, fills) {
             let firm = Int(score.firm)
@@ -237,9 +241,18 @@ public struct Recruitment: Analysis {
 
     /// "top recruit: Nabtesco (Japan) would bring 4 % of Humanoid robot's value into Guangdong; fills RV reducer".
     func headline(_ model: ChainModel, request: AnalysisRequest, ranked: [Score], fills: [[Int]]) -> String {
-        guard let top = ranked.first else { return "no firm outside \(model.regions.names[request.scope]) would add to its share" }
+        let scopeName = model.regions.names[request.scope]
+        guard let top = ranked.first else {
+            return request.language.pick("no firm outside \(scopeName) would add to its share", "\(scopeName)以外没有能提高其本地化率的企业")
+        }
         let firm = Int(top.firm)
         let product = model.components.names[Int(model.components.roots[Int(top.root)])]
+        if request.language == .zh {
+            var text = "首选招商对象：\(model.firms.names[firm])（\(model.regions.names[model.firms.region(of: firm)])），"
+                + "可为 \(scopeName) 带来 \(product) \(Wording.percent(top.score)) 的价值"
+            if !fills[0].isEmpty { text += "；补链：" + fills[0].prefix(3).map { model.components.names[$0] }.joined(separator: "、") + (fills[0].count > 3 ? " 等" : "") }
+            return text + "；共列出 \(ranked.count) 家企业"
+        }
         var text = "top recruit: \(model.firms.names[firm]) (\(model.regions.names[model.firms.region(of: firm)]))"
             + " would bring \(Wording.percent(top.score)) of \(product)'s value into \(model.regions.names[request.scope])"
         if !fills[0].isEmpty { text += "; fills " + Wording.list(fills[0].lazy.map { model.components.names[$0] }, first: 3) }
@@ -253,11 +266,14 @@ public struct Recruitment: Analysis {
     func map(_ model: ChainModel, request: AnalysisRequest, ranked: [Score], fills: [[Int]]) -> ([String: Annotation], [LegendEntry]) {
         var annotations: [String: Annotation] = [:]
         let scopeName = model.regions.names[request.scope]
+        let language = request.language
         for (rank, (score, filled)) in zip(ranked, fills).enumerated() {
             let firmName = model.firms.names[Int(score.firm)]
             for component in filled {
                 let id = model.components.ids[component]
-                let line = "Recruiting \(firmName) (#\(rank + 1), +\(Wording.percent(score.score))) would give \(scopeName) a supplier"
+                let line = language == .zh
+                    ? "引进 \(firmName)（第 \(rank + 1) 名，+\(Wording.percent(score.score))）可为 \(scopeName) 补上供应"
+                    : "Recruiting \(firmName) (#\(rank + 1), +\(Wording.percent(score.score))) would give \(scopeName) a supplier"
                 if let existing = annotations[id] {
                     annotations[id] = existing.merged(with: Annotation(tooltip: line))
                 } else {
@@ -268,8 +284,8 @@ public struct Recruitment: Analysis {
             }
         }
         let legend = [
-            LegendEntry(label: "the top recruit would fill this gap (招商)", border: Self.topBorder, badge: "招商"),
-            LegendEntry(label: "another listed recruit would fill this gap", border: Self.otherBorder),
+            LegendEntry(label: language.pick("the top recruit would fill this gap (招商)", "首选招商对象可补此缺口（招商）"), border: Self.topBorder, badge: "招商"),
+            LegendEntry(label: language.pick("another listed recruit would fill this gap", "其他招商对象可补此缺口"), border: Self.otherBorder),
         ]
         return (annotations, legend)
     }

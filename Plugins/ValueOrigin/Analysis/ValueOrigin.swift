@@ -172,10 +172,10 @@ public struct ValueOrigin: Analysis {
         let shares = ComponentShares(start: groupStart, group: groupOf, share: groupShare, hhi: hhi)
         if request.wantsTables {
             result.tables = [
-                productTable(model, groups: groups, origins: rootOrigins),
-                componentTable(model, groups: groups, shares: shares),
+                productTable(model, groups: groups, origins: rootOrigins, language: request.language),
+                componentTable(model, groups: groups, shares: shares, language: request.language),
             ]
-            result.headline = headline(model, groups: groups, origins: rootOrigins, shares: shares)
+            result.headline = headline(model, groups: groups, origins: rootOrigins, shares: shares, language: request.language)
         }
         if request.wantsMap {
             (result.annotations, result.legend) = map(request, groups: groups, shares: shares)
@@ -263,14 +263,18 @@ public struct ValueOrigin: Analysis {
     }
 
     /// Each whole product's value by origin: the leading groups, then the rest together.
-    func productTable(_ model: ChainModel, groups: Groups, origins: [[(group: Int, share: Double)]?]) -> ResultTable {
+    func productTable(
+        _ model: ChainModel, groups: Groups, origins: [[(group: Int, share: Double)]?], language: Language = .en
+    ) -> ResultTable {
         let leading = leadingGroups(origins, groups: groups, model: model)
-        var table = ResultTable(id: "products", title: "Value of each whole product by origin", columns: [
-            TableColumn("product", "Whole product", .component,
-                help: "each column: the share of the product's value, its parts' included, made by firms of that origin"
-                    + " (– where no part of the product has a supplier)"),
+        let words = language.pick
+        var table = ResultTable(id: "products", title: words("Value of each whole product by origin", "各整机价值的来源"), columns: [
+            TableColumn("product", words("Whole product", "整机"), .component,
+                help: words("each column: the share of the product's value, its parts' included, made by firms of that origin"
+                    + " (– where no part of the product has a supplier)",
+                    "每列：该来源的企业创造的整机价值（含零部件）份额（– 表示整机无任何有供应的零部件）")),
         ] + leading.map { TableColumn(groups.ids[$0], groups.names[$0], .share) }
-            + [TableColumn("other", "Other", .share, help: "all other origins together")], isView: true)
+            + [TableColumn("other", words("Other", "其他"), .share, help: words("all other origins together", "其余来源合计"))], isView: true)
         for (position, root) in model.components.roots.enumerated() {
             guard let origin = origins[position] else {
                 table.rows.append([.id(model.components.ids[Int(root)])] + Array(repeating: nil, count: leading.count + 1))
@@ -286,18 +290,22 @@ public struct ValueOrigin: Analysis {
     }
 
     /// Every supplied component's largest origin and concentration, most concentrated first.
-    func componentTable(_ model: ChainModel, groups: Groups, shares: ComponentShares) -> ResultTable {
+    func componentTable(_ model: ChainModel, groups: Groups, shares: ComponentShares, language: Language = .en) -> ResultTable {
+        let words = language.pick
         let components = model.components
         let supplied = (0..<components.count).filter { !shares.hhi[$0].isNaN }.sorted { left, right in
             shares.hhi[left] != shares.hhi[right] ? shares.hhi[left] > shares.hhi[right] : components.ids[left] < components.ids[right]
         }
-        var table = ResultTable(id: "components", title: "Origin and concentration of each component's supply", columns: [
-            TableColumn("component", "Component", .component),
-            TableColumn("origins", "Origins", .integer, help: "the origins (countries, or regions of the group) supplying it"),
-            TableColumn("largest", "Largest origin", .region),
-            TableColumn("largestShare", "Its share", .share),
-            TableColumn("hhi", "HHI", .number, help: "Σ of the origins' squared shares: 1 for one origin; above 0.4 is concentrated"),
-            TableColumn("concentrated", "Concentrated", .boolean),
+        var table = ResultTable(id: "components", title: words("Origin and concentration of each component's supply", "各环节供应的来源与集中度"), columns: [
+            TableColumn("component", words("Component", "环节"), .component),
+            TableColumn("origins", words("Origins", "来源数"), .integer,
+                help: words("the origins (countries, or regions of the group) supplying it", "供应它的来源（国家，或分组内的地区）")),
+            TableColumn("largest", words("Largest origin", "最大来源"), .region),
+            TableColumn("largestShare", words("Its share", "其份额"), .share),
+            TableColumn("hhi", "HHI", .number,
+                help: words("Σ of the origins' squared shares: 1 for one origin; above 0.4 is concentrated",
+                    "各来源份额的平方和：单一来源为 1；高于 0.4 为集中")),
+            TableColumn("concentrated", words("Concentrated", "集中"), .boolean),
         ], isView: true)
         table.rows.reserveCapacity(supplied.count)
         for component in supplied {
@@ -313,17 +321,24 @@ public struct ValueOrigin: Analysis {
     }
 
     /// "Humanoid robot: China 62 %, Japan 30 %, …; 12 of 40 supplied components concentrated".
-    func headline(_ model: ChainModel, groups: Groups, origins: [[(group: Int, share: Double)]?], shares: ComponentShares) -> String {
+    func headline(
+        _ model: ChainModel, groups: Groups, origins: [[(group: Int, share: Double)]?], shares: ComponentShares,
+        language: Language = .en
+    ) -> String {
         let roots = model.components.roots
+        let zh = language == .zh
         var products = roots.indices.prefix(2).map { position in
             let name = model.components.names[Int(roots[position])]
-            guard let origin = origins[position] else { return "\(name): no supplied part" }
-            return "\(name): " + origin.prefix(3).map { "\(groups.names[$0.group]) \(Wording.percent($0.share))" }
-                .joined(separator: ", ")
-        }.joined(separator: "; ")
-        if roots.count > 2 { products += " (and \(Wording.count(roots.count - 2, "more product")))" }
+            guard let origin = origins[position] else { return zh ? "\(name)：无有供应的零部件" : "\(name): no supplied part" }
+            return name + (zh ? "：" : ": ") + origin.prefix(3).map { "\(groups.names[$0.group]) \(Wording.percent($0.share))" }
+                .joined(separator: zh ? "，" : ", ")
+        }.joined(separator: zh ? "；" : "; ")
+        if roots.count > 2 { products += zh ? "（另有 \(roots.count - 2) 种整机）" : " (and \(Wording.count(roots.count - 2, "more product")))" }
         let supplied = shares.hhi.filter { !$0.isNaN }
         let concentrated = supplied.filter { $0 > Self.concentrated }.count
+        if zh {
+            return (roots.isEmpty ? "无整机" : products) + "；\(supplied.count) 个有供应的环节中 \(concentrated) 个供应集中（HHI > 0.4）"
+        }
         return (roots.isEmpty ? "no whole product" : products)
             + "; \(concentrated) of \(Wording.count(supplied.count, "supplied component")) concentrated (HHI > 0.4)"
     }
@@ -332,6 +347,8 @@ public struct ValueOrigin: Analysis {
     func map(_ request: AnalysisRequest, groups: Groups, shares: ComponentShares) -> ([String: Annotation], [LegendEntry]) {
         let model = request.model
         let components = model.components
+        let language = request.language
+        let zh = language == .zh
         let home = Int(groups.ofRegion[request.scope])
         var largestForeign = [Int](repeating: -1, count: components.count)
         var timesLargest: [Int: Int] = [:]
@@ -350,23 +367,25 @@ public struct ValueOrigin: Analysis {
             let range = shares.range(component)
             let foreign = largestForeign[component]
             let origins = range.prefix(5).map { "\(groups.names[Int(shares.group[$0])]) \(Wording.percent(shares.share[$0]))" }
-                .joined(separator: ", ") + (range.count > 5 ? ", …" : "")
+                .joined(separator: zh ? "，" : ", ") + (range.count > 5 ? (zh ? "，…" : ", …") : "")
             let hhi = shares.hhi[component]
-            let level = hhi > Self.concentrated ? "concentrated" : "not concentrated"
+            let level = hhi > Self.concentrated ? language.pick("concentrated", "集中") : language.pick("not concentrated", "不集中")
             annotations[components.ids[component]] = Annotation(
                 fill: foreign < 0 ? Self.homeFill : colour[foreign] ?? Self.otherFill,
                 badge: hhi > Self.concentrated ? "HHI \(Self.twoDecimals(hhi))" : nil,
-                tooltip: "Supply by origin: \(origins) (HHI \(Self.twoDecimals(hhi)), \(level))")
+                tooltip: zh
+                    ? "供应来源：\(origins)（HHI \(Self.twoDecimals(hhi))，\(level)）"
+                    : "Supply by origin: \(origins) (HHI \(Self.twoDecimals(hhi)), \(level))")
         }
         let homeName = groups.names[home]
         var legend = ranked.prefix(Self.palette.count).map {
-            LegendEntry(label: "largest origin outside \(homeName): \(groups.names[$0])", fill: colour[$0])
+            LegendEntry(label: language.pick("largest origin outside \(homeName): ", "\(homeName)以外的最大来源：") + groups.names[$0], fill: colour[$0])
         }
         if ranked.count > Self.palette.count {
-            legend.append(LegendEntry(label: "largest origin outside \(homeName): another", fill: Self.otherFill))
+            legend.append(LegendEntry(label: language.pick("largest origin outside \(homeName): another", "\(homeName)以外的最大来源：其他"), fill: Self.otherFill))
         }
-        legend.append(LegendEntry(label: "all supply from \(homeName)", fill: Self.homeFill))
-        legend.append(LegendEntry(label: "supply concentrated (HHI over origins above 0.4)", badge: "HHI"))
+        legend.append(LegendEntry(label: language.pick("all supply from \(homeName)", "全部供应来自\(homeName)"), fill: Self.homeFill))
+        legend.append(LegendEntry(label: language.pick("supply concentrated (HHI over origins above 0.4)", "供应集中（来源 HHI 高于 0.4）"), badge: "HHI"))
         return (annotations, legend)
     }
 
