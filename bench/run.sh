@@ -98,10 +98,10 @@ for run in $(seq "$runs"); do
   measure analyze "$robochain" analyze "$data" --with gap-detection --with localisation-share --scope CN-GD \
     --format json --output "$work/robochain.json"
   if [ "$peers" = 1 ]; then
-    measure duckdb "$venv/bin/python" "$peerdir/peer_duckdb.py" "$data" --scope CN-GD --out "$work/duckdb" > /dev/null
+    measure duckdb "$venv/bin/python" "$peerdir/peer_duckdb.py" "$data" --scope CN-GD --out "$work/out-duckdb" > /dev/null
     measure analyze "$robochain" analyze "$data" --with gap-detection --with localisation-share --scope CN-GD \
       --format json --output "$work/robochain.json"
-    measure polars "$venv/bin/python" "$peerdir/peer_polars.py" "$data" --scope CN-GD --out "$work/polars" > /dev/null
+    measure polars "$venv/bin/python" "$peerdir/peer_polars.py" "$data" --scope CN-GD --out "$work/out-polars" > /dev/null
   fi
   measure validate "$robochain" validate "$data" > /dev/null
   [ "$core" = 1 ] && continue
@@ -119,7 +119,7 @@ agreement=$(python3 bench/compare.py "$work/robochain.json" "$work/reference.jso
 peer_agreement=""
 if [ "$peers" = 1 ]; then
   for peer in duckdb polars; do
-    peer_agreement+="$peer: $(python3 "$peerdir/compare_peer.py" "$work/$peer" "$work/reference.json" 2>&1 | head -n 3 | tr '\n' ' ' || true)"$'\n'
+    peer_agreement+="$peer: $(python3 "$peerdir/compare_peer.py" "$work/out-$peer" "$work/reference.json" 2>&1 | head -n 3 | tr '\n' ' ' || true)"$'\n'
   done
 fi
 echo "bench: the floor (bench/floor.c, 5 repeats)" >&2
