@@ -25,14 +25,15 @@ public enum ReportError: Swift.Error, Sendable, Equatable, CustomStringConvertib
 /// at its target), a FIFO or a device (`/dev/stdout`) is written into directly.
 ///
 /// The temporary file exists only while the output is finished: bytes are kept in memory until
-/// ``Stream/commit()`` (or until they pass 32 MiB), so a robochain killed by `kill -9` while it
+/// ``Stream/commit()`` (or until they pass 4 MiB), so a robochain killed by `kill -9` while it
 /// works leaves nothing behind. A replaced file keeps its mode and owner (a private `0600`
 /// report stays private); a file with other hard links is rewritten in place instead, so the
 /// links keep sharing it (not atomically: that is the price of keeping them), as is a file
 /// owned by someone else that this process cannot give back to its owner.
 public enum OutputFile {
-    /// Bytes kept in memory before a temporary file is made for them.
-    public static let memoryLimit = 32 << 20
+    /// Bytes kept in memory before a temporary file is made for them (then written in chunks of
+    /// this size).
+    public static let memoryLimit = 4 << 20
 
     /// Writes `bytes` to `path` atomically (new files get mode 0666 less the umask).
     ///
@@ -125,8 +126,15 @@ public enum OutputFile {
             case .standardOutput, .direct:
                 writeOut(bytes)
             case .replacing, .inPlace:
-                pending.append(contentsOf: bytes)
-                if pending.count >= OutputFile.memoryLimit { flush() }
+                // Flushed before the buffer would outgrow the limit (never by doubling past it):
+                // a large output costs at most `memoryLimit` of memory, once the temporary exists.
+                if pending.count + bytes.count > OutputFile.memoryLimit { flush() }
+                if descriptor >= 0 && bytes.count >= OutputFile.memoryLimit {
+                    writeOut(bytes)
+                } else {
+                    if pending.capacity == 0 { pending.reserveCapacity(OutputFile.memoryLimit) }
+                    pending.append(contentsOf: bytes)
+                }
             }
         }
 
@@ -176,7 +184,7 @@ public enum OutputFile {
                 }
             }
             pending.withUnsafeBytes { writeOut($0) }
-            pending = []
+            pending.removeAll(keepingCapacity: true)
         }
 
         /// Finishes: a replaced file is made permanent under its name, with the mode and owner
