@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a release archive (scripts/package.sh) on a minimal Debian 12 that has only the runtime
-# packages robochain needs — libgvc6 and fonts-wqy-microhei, no Swift, no -dev package — in a
+# packages robochain needs — libgvc6, libxml2 and fonts-wqy-microhei, no Swift, no -dev package — in a
 # chroot made with debootstrap (minbase, about 250 MB, a minute or two the first time; kept in
 # ROOT for the next run). It checks --version, validate, analyze, render (PNG, SVG, PDF) and
 # install.sh, --help and bash completion from the installed files. Needs root and debootstrap
@@ -26,7 +26,7 @@ if [ ! -x "$root/usr/bin/apt-get" ] || [ ! -f "$root/.runtime-ready" ]; then
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount_proc
   chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin DEBIAN_FRONTEND=noninteractive /bin/sh -c \
-    'apt-get update -qq && apt-get install -y -qq --no-install-recommends libgvc6 fonts-wqy-microhei >/dev/null' >&2
+    'apt-get update -qq && apt-get install -y -qq --no-install-recommends libgvc6 libxml2 fonts-wqy-microhei >/dev/null' >&2
   touch "$root/.runtime-ready"
 fi
 if chroot "$root" /usr/bin/dpkg-query -W -f '${Package}\n' | grep -E -- '-dev$|^swift' >&2; then
@@ -62,4 +62,4 @@ chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root NO_C
   bash uninstall.sh /usr/local 2>/dev/null
   [ ! -e /usr/local/bin/robochain ]
 "
-echo "check: $name runs on Debian 12 with only libgvc6 and fonts-wqy-microhei" >&2
+echo "check: $name runs on Debian 12 with only libgvc6, libxml2 and fonts-wqy-microhei" >&2

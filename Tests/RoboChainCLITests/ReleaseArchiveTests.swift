@@ -21,6 +21,9 @@ struct ReleaseArchiveTests {
         "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libutil.so.1",
         "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libstdc++.so.6", "libgcc_s.so.1",
         "libgvc.so.6", "libcgraph.so.6", "libcdt.so.5", "libpathplan.so.4", "libxdot.so.4",
+        // zlib (a dependency of libgvc6 too) for .xlsx archives; libxml2, which Foundation's
+        // XMLParser reads .xlsx parts with.
+        "libz.so.1", "libxml2.so.2",
     ]
 
     /// The archive unpacked into a new directory; returns the directory and the archive's root.
@@ -137,7 +140,7 @@ struct ReleaseArchiveTests {
         #expect(plugin.exitStatus == 0, "the example plugin runs from the archive: \(plugin.standardError)")
     }
 
-    /// The archive on a debootstrapped Debian 12 with only libgvc6 and fonts-wqy-microhei
+    /// The archive on a debootstrapped Debian 12 with only libgvc6, libxml2 and fonts-wqy-microhei
     /// (`scripts/check-archive-debian.sh`): where debootstrap is installed and the tests run as root.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/debootstrap") && getuid() == 0,
         "needs debootstrap and root"))
@@ -145,7 +148,7 @@ struct ReleaseArchiveTests {
         let archive = try #require(Self.archive)
         let result = try CommandRunner.run("/bin/bash", ["scripts/check-archive-debian.sh", archive], timeout: 900)
         #expect(result.exitStatus == 0, "\(result.standardError.suffix(3000))")
-        #expect(result.standardError.hasSuffix("runs on Debian 12 with only libgvc6 and fonts-wqy-microhei\n"))
+        #expect(result.standardError.hasSuffix("runs on Debian 12 with only libgvc6, libxml2 and fonts-wqy-microhei\n"))
     }
 
     @Test func installsManPageAndCompletionsAndUninstalls() throws {
