@@ -89,6 +89,12 @@ struct AnalysisSelection: ParsableArguments {
         }
     }
 
+    /// The chosen analyses, or without --with every built-in one (as analyze and compare run).
+    func jobsOrBuiltIns(from catalog: AnalysisCatalog) throws -> [AnalysisJob] {
+        let builtIns = catalog.analyses.filter { if case .builtIn = $0.origin { true } else { false } }.map(\.name)
+        return try jobs(from: catalog, names: analyses.isEmpty ? builtIns : nil)
+    }
+
     /// The chosen analyses with their option values: those named with `--with`, or `names`.
     func jobs(from catalog: AnalysisCatalog, names: [String]? = nil) throws -> [AnalysisJob] {
         do {
@@ -210,9 +216,7 @@ struct AnalyzeCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
         log.catalog(catalog)
-        // Without --with, the built-in analyses.
-        let builtIns = catalog.analyses.filter { if case .builtIn = $0.origin { true } else { false } }.map(\.name)
-        let jobs = try selection.jobs(from: catalog, names: selection.analyses.isEmpty ? builtIns : nil)
+        let jobs = try selection.jobsOrBuiltIns(from: catalog)
         log.analyses(jobs)
         let scenario = try what.scenario()
         let stream = try openOutput(output == "-" ? nil : output)

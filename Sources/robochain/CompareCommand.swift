@@ -115,9 +115,7 @@ struct CompareCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: selection.quiet)
         let catalog = discoverAnalyses()
         log.catalog(catalog)
-        // Without --with, the built-in analyses (as analyze).
-        let builtIns = catalog.analyses.filter { if case .builtIn = $0.origin { true } else { false } }.map(\.name)
-        let jobs = try selection.jobs(from: catalog, names: selection.analyses.isEmpty ? builtIns : nil)
+        let jobs = try selection.jobsOrBuiltIns(from: catalog)
         log.analyses(jobs)
         let scenario = try what.scenario()
         let stream = try openOutput(output == "-" ? nil : output)
