@@ -19,15 +19,17 @@ mounted=
 trap '[ -z "$mounted" ] || umount "$root/proc"' EXIT
 mount_proc() { mount --bind /proc "$root/proc" && mounted=1; }
 
-if [ ! -x "$root/usr/bin/apt-get" ] || [ ! -f "$root/.runtime-ready" ]; then
+# The root is kept between runs, and rebuilt when the runtime packages it was made with change.
+packages="libgvc6 libxml2 fonts-wqy-microhei"
+if [ ! -x "$root/usr/bin/apt-get" ] || [ "$(cat "$root/.runtime-ready" 2>/dev/null)" != "$packages" ]; then
   echo "==> debootstrap Debian 12 (minbase) into $root" >&2
   rm -rf "$root"
   debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >&2
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount_proc
   chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin DEBIAN_FRONTEND=noninteractive /bin/sh -c \
-    'apt-get update -qq && apt-get install -y -qq --no-install-recommends libgvc6 libxml2 fonts-wqy-microhei >/dev/null' >&2
-  touch "$root/.runtime-ready"
+    "apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages >/dev/null" >&2
+  echo "$packages" > "$root/.runtime-ready"
 fi
 if chroot "$root" /usr/bin/dpkg-query -W -f '${Package}\n' | grep -E -- '-dev$|^swift' >&2; then
   echo "check: the runtime root has -dev or Swift packages; remove $root and run again" >&2
