@@ -10,7 +10,8 @@ import FoundationXML
 /// workbook model goes through the same reader and the same checks as a CSV directory
 /// (SPEC §1.2).
 ///
-/// The workbook is a zip archive (read with ZIPFoundation) of XML parts (read with Foundation's
+/// The workbook is a zip archive (its directory read with ZIPFoundation, its parts inflated by
+/// ``WorkbookPart``) of XML parts (read with Foundation's
 /// `XMLParser`): `xl/workbook.xml` names the sheets, `xl/_rels/workbook.xml.rels` says which
 /// part holds each, `xl/sharedStrings.xml` holds the text of text cells. A cell becomes a CSV
 /// field as Excel stored it: a number as its digits (a percentage is stored as its fraction,
@@ -59,7 +60,7 @@ enum WorkbookReader {
         var budget = limit
         func part(_ name: String) throws(ModelError) -> Data? {
             guard let entry = archive[name] else { return nil }
-            return try inflate(entry, of: archive, path: path, budget: &budget, limit: limit)
+            return try inflate(entry, in: bytes, path: path, budget: &budget, limit: limit)
         }
 
         guard let workbookXML = try part("xl/workbook.xml") else {
@@ -99,36 +100,20 @@ enum WorkbookReader {
 
     /// The names of every sheet in the workbook (for a message about a missing one).
     static func allSheetNames(path: String) -> [String] {
-        guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read),
+        guard let bytes = try? FileAccess.readFile(path),
+            let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read),
             let entry = archive["xl/workbook.xml"]
         else { return [] }
-        var data = Data()
-        _ = try? archive.extract(entry, skipCRC32: true) { chunk in
-            data.append(chunk)
-            if data.count > 1 << 24 { throw CocoaError(.fileReadTooLarge) }
-        }
+        var budget = 1 << 24
+        guard let data = try? inflate(entry, in: bytes, path: path, budget: &budget, limit: budget) else { return [] }
         return XMLElements(data, collecting: ["sheet"]).elements.compactMap { $0.attributes["name"] }
     }
 
-    /// A part's bytes, refusing to inflate past what is left of `budget`.
-    private static func inflate(_ entry: Entry, of archive: Archive, path: String, budget: inout Int, limit: Int) throws(ModelError) -> Data {
-        let bomb = ModelError.syntax(SourceLocation(file: path),
-            problem: "the workbook inflates to more than \(FileAccess.describeSize(limit)) (a zip bomb?); it is refused")
-        guard entry.uncompressedSize <= UInt64(max(budget, 0)) else { throw bomb }
-        var data = Data()
-        var left = budget
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                left -= chunk.count
-                if left < 0 { throw InflateLimit() }
-                data.append(chunk)
-            }
-        } catch is InflateLimit {
-            throw bomb
-        } catch {
-            throw .syntax(SourceLocation(file: path), problem: "the workbook's part \(entry.path) cannot be read: \(error)")
-        }
-        budget = left
+    /// A part's bytes (through ``WorkbookPart``, which bounds what it reads and writes), refusing
+    /// to inflate past what is left of `budget`, and refusing text that is not UTF-8 or declares a
+    /// DTD.
+    private static func inflate(_ entry: Entry, in file: [UInt8], path: String, budget: inout Int, limit: Int) throws(ModelError) -> Data {
+        let data = Data(try WorkbookPart.bytes(of: entry, in: file, path: path, budget: &budget, limit: limit))
         // Foundation's XMLParser (libxml2 underneath) traps on a name that is not UTF-8 (found
         // by fuzzing); workbook parts are UTF-8, so anything else is refused before parsing.
         guard data.withUnsafeBytes({ UTF8Text.isValid($0.bindMemory(to: UInt8.self)) }) else {
@@ -142,8 +127,6 @@ enum WorkbookReader {
         }
         return data
     }
-
-    private struct InflateLimit: Swift.Error {}
 }
 
 /// Elements of chosen names and their attributes, from an XML document.

@@ -283,12 +283,47 @@ import ZIPFoundation
         #expect(Self.problems(path) == [
             "\(path): the workbook inflates to more than 1 GiB (a zip bomb?); it is refused"
         ])
-        // A part that says it is small but inflates past the limit: stopped while inflating.
+        // A part that says it is small but inflates past that: stopped at its declared size.
         let zeros = try Self.workbook(sheets: Self.validSheets, padding: 3 << 20)
         #expect(throws: ModelError.syntax(SourceLocation(file: zeros),
-            problem: "the workbook inflates to more than 2 MiB (a zip bomb?); it is refused")) {
+            problem: "the workbook's part xl/worksheets/sheet1.xml cannot be read: it inflates to more than the 100 bytes its directory declares; the file is damaged")) {
             try WorkbookReader.sheets(path: zeros, names: ["regions", "components", "firms", "supplies"], limit: 2 << 20)
         }
+        // Parts that fit the limit alone but not together: the budget is shared.
+        let valid = try Self.workbook(sheets: Self.validSheets)
+        #expect(throws: ModelError.syntax(SourceLocation(file: valid),
+            problem: "the workbook inflates to more than 400 bytes (a zip bomb?); it is refused")) {
+            try WorkbookReader.sheets(path: valid, names: ["regions", "components", "firms", "supplies"], limit: 400)
+        }
+    }
+
+    @Test func aDeflateStreamCutShortIsAnErrorNotAHang() throws {
+        // Found by fuzzing: ZIPFoundation 0.9.20's inflate loops forever on a deflate stream
+        // that has not ended when the file does. Clearing the "last block" bit of the first
+        // sheet's only block makes its stream go on past its data.
+        let path = try Self.workbook(sheets: Self.validSheets)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        let header = try #require(Self.zipRecord(in: bytes, signature: [0x50, 0x4B, 0x03, 0x04], nameAt: 30, name: name))
+        let nameLength = Int(bytes[header + 26]) | Int(bytes[header + 27]) << 8
+        let extraLength = Int(bytes[header + 28]) | Int(bytes[header + 29]) << 8
+        let dataStart = header + 30 + nameLength + extraLength
+        #expect(bytes[dataStart] & 1 == 1)
+        bytes[dataStart] &= 0xFE
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(Self.problems(path) == [
+            "\(path): the workbook's part xl/worksheets/sheet1.xml cannot be read: its compressed data ends before its deflate stream does; the file is damaged"
+        ])
+        // Restored, it reads; with a wrong checksum in the central directory, it does not.
+        bytes[dataStart] |= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(Self.problems(path) == [])
+        let entry = try #require(Self.zipRecord(in: bytes, signature: [0x50, 0x4B, 0x01, 0x02], nameAt: 46, name: name))
+        bytes[entry + 16] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(Self.problems(path) == [
+            "\(path): the workbook's part xl/worksheets/sheet1.xml cannot be read: its checksum does not match; the file is damaged"
+        ])
     }
 
     @Test func hostileSheetXMLIsRefused() throws {
@@ -319,11 +354,29 @@ import ZIPFoundation
 
     @Test func aPartThatIsNotUTF8IsRefusedBeforeTheXMLParserSeesIt() throws {
         // Found by fuzzing: Foundation's XMLParser traps on an element name that is not UTF-8.
+        let latin1 = try Self.workbook(sheets: Self.validSheets, firstSheetBytes: Array("<worksheet><sheetData><r".utf8) + [0xE9] + Array("w/></sheetData></worksheet>".utf8))
+        #expect(Self.problems(latin1) == ["\(latin1): the workbook's part xl/worksheets/sheet1.xml is not UTF-8 text; it is refused"])
+        // The fuzzer's own input also has a deflate stream that runs past its data (ZIPFoundation
+        // read on into the next record): it is refused for that first.
         let path = CommandRunner.packageDirectory.path + "/Tests/RoboChainModelTests/Fixtures/fuzz-latin1-name.xlsx"
-        #expect(Self.problems(path) == ["\(path): the workbook's part xl/worksheets/sheet1.xml is not UTF-8 text; it is refused"])
+        #expect(Self.problems(path) == [
+            "\(path): the workbook's part xl/worksheets/sheet1.xml cannot be read: its compressed data ends before its deflate stream does; the file is damaged"
+        ])
     }
 
     // MARK: - Helpers
+
+    /// Where the first zip record with `signature` naming `name` (at `nameAt` bytes from its
+    /// start) begins.
+    static func zipRecord(in bytes: [UInt8], signature: [UInt8], nameAt: Int, name: [UInt8]) -> Int? {
+        let last = bytes.count - nameAt - name.count
+        guard last >= 0 else { return nil }
+        for start in 0...last where bytes[start..<(start + 4)].elementsEqual(signature) {
+            let nameStart = start + nameAt
+            if bytes[nameStart..<(nameStart + name.count)].elementsEqual(name) { return start }
+        }
+        return nil
+    }
 
     static func problems(_ path: String) -> [String] {
         do {
@@ -342,17 +395,17 @@ import ZIPFoundation
     ]
 
     /// A workbook with inline-text cells, made with ZIPFoundation; optionally a merged range
-    /// in one sheet, a false uncompressed size on the first sheet, or padding (spaces) inflating
-    /// the first sheet.
+    /// in one sheet, a false uncompressed size on the first sheet, padding (spaces) inflating
+    /// the first sheet, or the first sheet's XML as text or bytes.
     static func workbook(
         sheets: [(String, [[String]])], merged: (String, String)? = nil, declaredSheetSize: UInt32? = nil, padding: Int = 0,
-        firstSheetXML: String? = nil
+        firstSheetXML: String? = nil, firstSheetBytes: [UInt8]? = nil
     ) throws -> String {
         let directory = try TemporaryDirectory("workbook")
         let path = directory.path + "/book.xlsx"
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        func add(_ name: String, _ text: String) throws {
-            let data = Data(text.utf8)
+        func add(_ name: String, _ text: String, bytes: [UInt8]? = nil) throws {
+            let data = Data(bytes ?? Array(text.utf8))
             try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
@@ -377,7 +430,7 @@ import ZIPFoundation
             if let merged, merged.0 == sheet.0 { xml += "<mergeCells count=\"1\"><mergeCell ref=\"\(merged.1)\"/></mergeCells>" }
             if index == 0 && padding > 0 { xml += String(repeating: " ", count: padding) }
             xml += "</worksheet>"
-            try add("xl/worksheets/sheet\(index + 1).xml", index == 0 ? firstSheetXML ?? xml : xml)
+            try add("xl/worksheets/sheet\(index + 1).xml", index == 0 ? firstSheetXML ?? xml : xml, bytes: index == 0 ? firstSheetBytes : nil)
         }
         if declaredSheetSize != nil || padding > 0 {
             // Rewrite the first sheet's uncompressed size, in its local header and in the
