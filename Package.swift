@@ -174,6 +174,7 @@ if Context.environment["ROBOCHAIN_FUZZ"] == "1" {
         ("FuzzJSONModel", ["RoboChainModel"]),
         ("FuzzCSVModel", ["RoboChainModel"]),
         ("FuzzWorkbookModel", ["RoboChainModel"]),
+        ("FuzzWorkbookParts", ["RoboChainModel", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         ("FuzzPluginResponse", ["RoboChainAnalysis", "RoboChainJSON", "RoboChainPluginHost"]),
         ("FuzzPluginManifest", ["RoboChainAnalysis"]),
     ]

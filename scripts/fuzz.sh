@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
-all=(FuzzYAMLModel:yaml-model FuzzJSONModel:json-model FuzzCSVModel:csv-model FuzzWorkbookModel:workbook-model FuzzPluginResponse:plugin-response FuzzPluginManifest:plugin-manifest)
+all=(FuzzYAMLModel:yaml-model FuzzJSONModel:json-model FuzzCSVModel:csv-model FuzzWorkbookModel:workbook-model FuzzWorkbookParts:workbook-parts FuzzPluginResponse:plugin-response FuzzPluginManifest:plugin-manifest)
 chosen=("$@")
 export ROBOCHAIN_FUZZ=1
 # Scratch files of the targets (the CSV one writes its input as files) stay in the build.
@@ -39,7 +39,7 @@ for entry in "${all[@]}"; do
     # ZIPFoundation 0.9.20 leaks the path buffer of every archive it opens by URL (about 40 bytes,
     # FileManager.fileSystemRepresentation never freed): not ours to fix, and not a crash.
     leaks=()
-    if [ "$target" = FuzzWorkbookModel ]; then leaks=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"); fi
+    if [ "$target" = FuzzWorkbookModel ] || [ "$target" = FuzzWorkbookParts ]; then leaks=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"); fi
     "${leaks[@]}" "$binary" -max_total_time="$seconds" -timeout=10 -detect_leaks=0 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" "Tests/Fuzz/Corpus/$corpus" >"$log" 2>&1 || status=$?
     runs=$(grep -Eo '^stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo "?")

@@ -125,7 +125,32 @@ enum WorkbookReader {
             throw .syntax(SourceLocation(file: path),
                 problem: "the workbook's part \(entry.path) declares a DTD, which workbooks do not; it is refused")
         }
+        // Foundation's XMLParser crashes on a processing instruction without data (`<?x?>`: it
+        // takes the length of a null string; found by fuzzing). Workbook parts hold none but the
+        // XML declaration at the start, so any other is refused before parsing.
+        if let instruction = processingInstruction(in: data) {
+            throw .syntax(SourceLocation(file: path),
+                problem: "the workbook's part \(entry.path) holds a processing instruction at byte \(instruction), which workbook parts do not; it is refused")
+        }
         return data
+    }
+
+    /// The offset of the first `<?` that does not open the XML declaration at the start of the
+    /// part (after an optional byte-order mark), or nil.
+    static func processingInstruction(in data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let declaration = Array("<?xml".utf8)
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "?") {
+                let isDeclaration = index == start && bytes[index...].starts(with: declaration)
+                    && index + 5 < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
+                if !isDeclaration { return index }
+            }
+            index += 1
+        }
+        return nil
     }
 }
 

@@ -326,6 +326,19 @@ import ZIPFoundation
         ])
     }
 
+    @Test func aProcessingInstructionIsRefusedBeforeTheXMLParserSeesIt() throws {
+        // Found by fuzzing: Foundation's XMLParser crashes (strlen of a null pointer) on a
+        // processing instruction with no data.
+        let bare = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\u{2}<?xmlU?>\n<worksheet><sheetData/></worksheet>")
+        #expect(Self.problems(bare) == [
+            "\(bare): the workbook's part xl/worksheets/sheet1.xml holds a processing instruction at byte 39, which workbook parts do not; it is refused"
+        ])
+        #expect(WorkbookReader.processingInstruction(in: Data("\u{FEFF}<?xml version=\"1.0\"?><a/>".utf8)) == nil)
+        #expect(WorkbookReader.processingInstruction(in: Data("<a/><?xml version=\"1.0\"?>".utf8)) == 4)
+        #expect(WorkbookReader.processingInstruction(in: Data("<?xml-stylesheet href=\"a\"?><a/>".utf8)) == 0)
+    }
+
     @Test func hostileSheetXMLIsRefused() throws {
         // A row number past Excel's last row would otherwise make a billion empty lines.
         let far = try Self.workbook(sheets: Self.validSheets,
