@@ -8,7 +8,7 @@ import RoboChainModel
 /// weighs 1; otherwise a link with a share weighs that share, and the links without one split
 /// `max(0, 1 − Σ given shares)` equally; if the total is 0, every link weighs 1 instead.
 ///
-/// - Complexity: O(regions × depth + components + links), one pass over the links.
+/// - Complexity: O(regions × depth + components + links): two passes over the links.
 public struct LocalSupply: Sendable {
     /// The scope S, a region index.
     public let scope: Int
