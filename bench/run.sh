@@ -2,6 +2,7 @@
 # The scale benchmark (issue 6): RoboChain against ../shared/bench/reference.py, in one run.
 #
 #   bash bench/run.sh [--firms N] [--runs K] [--data DIR] [--core] [--no-peers]
+#   bash bench/run.sh --sizes 100000,1000000,3000000[,10000000] [--runs K] [--no-peers]
 #
 # Generates the model if absent (gen_chain.py --firms N, default 1,000,000), builds robochain in
 # release mode, then runs, alternately, K times each (default 3):
@@ -32,6 +33,12 @@
 #   --core      only reference, analyze, validate and the peers (for the size curve: skips
 #               five, scenario, compare and the YAML model)
 #   --no-peers  skip the peers (and the virtual environment)
+#   --no-reference  skip reference.py (at 10M it needs about 10 minutes of CPU and 9.4 GB): no
+#               ratio to it and no comparison of the JSON with it
+#   --sizes A,B,...  the size curve (issue 17): a --core run at each size in turn (each model
+#               generated into bench/data if absent), every size's targets, then the curve — wall
+#               and CPU seconds per million firms, peak memory — and whether the time per firm
+#               from 1M to the largest size stays within 1.2x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -41,16 +48,62 @@ runs=3
 data=""
 core=0
 peers=1
+sizes=""
+reference=1
 while [ $# -gt 0 ]; do
   case "$1" in
+    --sizes) sizes=$2; shift 2 ;;
+    --no-reference) reference=0; shift ;;
     --firms) firms=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --core) core=1; shift ;;
     --no-peers) peers=0; shift ;;
-    *) echo "usage: bash bench/run.sh [--firms N] [--runs K] [--data DIR] [--core] [--no-peers]" >&2; exit 64 ;;
+    *) echo "usage: bash bench/run.sh [--firms N | --sizes A,B,...] [--runs K] [--data DIR] [--core] [--no-peers]" >&2; exit 64 ;;
   esac
 done
+if [ -n "$sizes" ]; then
+  curve=$(mktemp -d)
+  trap 'rm -rf "$curve"' EXIT
+  extra=()
+  [ "$peers" = 0 ] && extra+=(--no-peers)
+  [ "$reference" = 0 ] && extra+=(--no-reference)
+  for size in ${sizes//,/ }; do
+    echo "bench: size $size" >&2
+    bash "$0" --firms "$size" --runs "$runs" --core "${extra[@]}" | tee "$curve/$size.txt"
+    echo
+  done
+  python3 - "$curve" ${sizes//,/ } <<'PY'
+import re, sys
+folder, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
+print("the curve (medians of each size's alternating runs):")
+print(f"{'firms':>11} {'analyze s':>10} {'s / M firms':>12} {'CPU s':>8} {'CPU s / M':>10} {'peak MiB':>9} {'validate s':>11}   targets")
+rows = {}
+for size in sizes:
+    text = open(f"{folder}/{size}.txt").read()
+    m = re.search(r"curve: \d+ firms, analyze ([\d.]+) s = ([\d.]+) s per million firms \(CPU ([\d.]+) s = ([\d.]+) s per million\), (\d+) MiB; validate ([\d.]+) s", text)
+    if not m:
+        print(f"{size:>11,}   (no curve line)")
+        continue
+    wall, per, cpu, cpuper, mib, val = m.groups()
+    rows[size] = (float(per), float(cpuper))
+    targets = re.findall(r"^target: (.*)$", text, re.M)
+    unmet = [t for t in targets if t.endswith("NOT met")]
+    print(f"{size:>11,} {float(wall):>10.3f} {float(per):>12.3f} {float(cpu):>8.2f} {float(cpuper):>10.3f} {int(mib):>9} {float(val):>11.3f}   "
+          f"{len(targets) - len(unmet)} of {len(targets)} met")
+    for t in unmet:
+        print(f"{'':>11}   NOT met: {t}")
+big = [s for s in rows if s >= 1_000_000]
+if 1_000_000 in rows and max(big) > 1_000_000:
+    top = max(big)
+    wall_ratio = rows[top][0] / rows[1_000_000][0]
+    cpu_ratio = rows[top][1] / rows[1_000_000][1]
+    verdict = lambda ok: "met" if ok else "NOT met"
+    print(f"target: time per firm from 1M to {top:,} within 1.2x: wall {wall_ratio:.2f}x, {verdict(wall_ratio <= 1.2)}; "
+          f"CPU {cpu_ratio:.2f}x, {verdict(cpu_ratio <= 1.2)}")
+PY
+  exit 0
+fi
 [ -f "$shared/bench/reference.py" ] || { echo "bench: no $shared/bench/reference.py (set SHARED)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 data=${data:-$root/bench/data/chain-$firms}
@@ -94,7 +147,9 @@ measure() {
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq "$runs"); do
   echo "bench: run $run of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-  measure reference python3 "$shared/bench/reference.py" "$data" --scope CN-GD > "$work/reference.json"
+  if [ "$reference" = 1 ]; then
+    measure reference python3 "$shared/bench/reference.py" "$data" --scope CN-GD > "$work/reference.json"
+  fi
   measure analyze "$robochain" analyze "$data" --with gap-detection --with localisation-share --scope CN-GD \
     --format json --output "$work/robochain.json"
   if [ "$peers" = 1 ]; then
@@ -115,9 +170,10 @@ for run in $(seq "$runs"); do
 done
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-agreement=$(python3 bench/compare.py "$work/robochain.json" "$work/reference.json" || true)
+agreement="not compared (--no-reference)"
+[ "$reference" = 1 ] && agreement=$(python3 bench/compare.py "$work/robochain.json" "$work/reference.json" || true)
 peer_agreement=""
-if [ "$peers" = 1 ]; then
+if [ "$peers" = 1 ] && [ "$reference" = 1 ]; then
   for peer in duckdb polars; do
     peer_agreement+="$peer: $(python3 "$peerdir/compare_peer.py" "$work/out-$peer" "$work/reference.json" 2>&1 | head -n 3 | tr '\n' ' ' || true)"$'\n'
   done
@@ -147,16 +203,17 @@ labels = {"reference": "python3 reference.py --scope CN-GD", "analyze": "robocha
           "duckdb": "peer_duckdb.py (DuckDB SQL)", "polars": "peer_polars.py (polars)"}
 for name, (times, kb, cpu) in results.items():
     print(f"{labels[name]:<44}{med(times):>9.2f}{med(kb) / 1024:>10.0f}{med(cpu):>8.2f}   {' '.join(f'{t:.2f}' for t in times)}")
-ref_t, ref_m = med(results["reference"][0]), med(results["reference"][1])
 an_t, an_m = med(results["analyze"][0]), med(results["analyze"][1])
 def verdict(ok): return "met" if ok else "NOT met"
-print(f"speed: analyze is {ref_t / an_t:.1f}x faster than the reference (target 20x)")
-# every run against the reference: analyze runs twice per run when the peers run; its first run pairs with the reference
-an_first = results["analyze"][0][::2] if "duckdb" in results else results["analyze"][0]
-per_run = [r / a for r, a in zip(results["reference"][0], an_first)]
-if firms >= 1_000_000:
-    print(f"reference: {' '.join(f'{x:.1f}x' for x in per_run)} per run; at least 25x every run: {verdict(min(per_run) >= 25)}")
-print(f"memory: analyze peaks at {an_m / ref_m:.2f} of the reference's (target at most 0.33)")
+if "reference" in results:
+    ref_t, ref_m = med(results["reference"][0]), med(results["reference"][1])
+    print(f"speed: analyze is {ref_t / an_t:.1f}x faster than the reference (target 20x)")
+    # every run against the reference: analyze runs twice per run when the peers run; its first run pairs with the reference
+    an_first = results["analyze"][0][::2] if "duckdb" in results else results["analyze"][0]
+    per_run = [r / a for r, a in zip(results["reference"][0], an_first)]
+    if firms >= 1_000_000:
+        print(f"target: at least 25x the reference in every run ({' '.join(f'{x:.1f}x' for x in per_run)}): {verdict(min(per_run) >= 25)}")
+    print(f"memory: analyze peaks at {an_m / ref_m:.2f} of the reference's (target at most 0.33)")
 print(f"validate: {med(results['validate'][0]):.2f} s (target under 1.5 s at 1M)")
 if "five" in results:
     print(f"five analyses: {med(results['five'][0]) / an_t:.2f}x the time of the two built-ins (target at most 2x)")
@@ -185,5 +242,6 @@ print(f"curve: {firms} firms, analyze {an_t:.3f} s = {an_t / firms * 1e6:.3f} s 
 for line in open(os.path.join(work, "floor.txt")):
     print(line.rstrip())
 print(f"output: {agreement}")
-print(f"target: results identical to the reference: {verdict(agreement.startswith('agree'))}")
+if "reference" in results:
+    print(f"target: results identical to the reference: {verdict(agreement.startswith('agree'))}")
 PY

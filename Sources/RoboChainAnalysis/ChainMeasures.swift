@@ -8,7 +8,7 @@ import RoboChainModel
 /// weighs 1; otherwise a link with a share weighs that share, and the links without one split
 /// `max(0, 1 − Σ given shares)` equally; if the total is 0, every link weighs 1 instead.
 ///
-/// - Complexity: O(regions × depth + components + links), one pass over the links.
+/// - Complexity: O(regions × depth + components + links): two passes over the links.
 public struct LocalSupply: Sendable {
     /// The scope S, a region index.
     public let scope: Int
@@ -27,61 +27,61 @@ public struct LocalSupply: Sendable {
 
     /// Computes the measures for `scope`.
     ///
-    /// Two passes: first a flag per supply link (local, domestic), in storage order so the
-    /// firm and region look-ups run sequentially; then each component's links, with their shares
-    /// read once.
+    /// Two passes over the links in storage order (firm order), so the firm and region
+    /// look-ups and the link columns are read sequentially: first each component's count and
+    /// sum of given shares, then each link's weight. A component's links are met in the order
+    /// ``SupplyTable/links(supplying:)`` lists them, so every sum is added up in that order.
     public init(model: ChainModel, scope: Int) {
         self.scope = scope
         nationalScope = model.regions.nationalScope(of: scope)
-        regionIsLocal = model.regions.withinFlags(scope: scope)
-        regionIsDomestic = model.regions.withinFlags(scope: nationalScope)
+        let regionIsLocal = model.regions.withinFlags(scope: scope)
+        let regionIsDomestic = model.regions.withinFlags(scope: nationalScope)
+        self.regionIsLocal = regionIsLocal
+        self.regionIsDomestic = regionIsDomestic
         let supplies = model.supplies
         let firms = model.firms
         let linkCount = supplies.count
-        var linkFlags = [UInt8](repeating: 0, count: linkCount)  // 1: local, 2: domestic
-        for link in 0..<linkCount {
-            let region = firms.region(of: supplies.firm(of: link))
-            linkFlags[link] = (regionIsLocal[region] ? 1 : 0) | (regionIsDomestic[region] ? 2 : 0)
-        }
         let components = model.components.count
+        // Per component: links, links with a share, and the sum of those shares.
+        var linkTotal = [Int32](repeating: 0, count: components)
+        var givenCount = [Int32](repeating: 0, count: components)
+        var givenSum = [Double](repeating: 0, count: components)
         var local = [Int32](repeating: 0, count: components)
         var domestic = [Int32](repeating: 0, count: components)
-        var direct = [Double](repeating: .nan, count: components)
-        var shares: [Double] = []
-        for component in 0..<components {
-            let links = supplies.links(supplying: component)
-            guard !links.isEmpty else { continue }
-            shares.removeAll(keepingCapacity: true)
-            var givenCount = 0
-            var givenSum = 0.0
-            for link in links {
-                let share = supplies.shareValue[Int(link)]
-                shares.append(share)
+        supplies.shareValue.withUnsafeBufferPointer { shares in
+            for link in 0..<linkCount {
+                let component = supplies.component(of: link)
+                let region = firms.region(of: supplies.firm(of: link))
+                linkTotal[component] &+= 1
+                if regionIsLocal[region] { local[component] &+= 1 }
+                if regionIsDomestic[region] { domestic[component] &+= 1 }
+                let share = shares[link]
                 if !share.isNaN {
-                    givenCount += 1
-                    givenSum += share
+                    givenCount[component] &+= 1
+                    givenSum[component] += share
                 }
             }
-            let missingWeight = givenCount == 0 || givenCount == links.count
-                ? 1.0 : max(0, 1 - givenSum) / Double(links.count - givenCount)
-            var localCount: Int32 = 0
-            var domesticCount: Int32 = 0
-            var total = 0.0
-            var localWeight = 0.0
-            for (offset, link) in links.enumerated() {
-                let flags = linkFlags[Int(link)]
-                let share = shares[offset]
-                let weight = givenCount == 0 ? 1 : (share.isNaN ? missingWeight : share)
-                total += weight
-                if flags & 1 != 0 {
-                    localCount += 1
-                    localWeight += weight
-                }
-                if flags & 2 != 0 { domesticCount += 1 }
+        }
+        // Per component: the weight of a link without a share, then the total and local weights.
+        var missingWeight = [Double](repeating: 1, count: components)
+        for component in 0..<components where givenCount[component] != 0 && givenCount[component] != linkTotal[component] {
+            missingWeight[component] = max(0, 1 - givenSum[component]) / Double(linkTotal[component] - givenCount[component])
+        }
+        var total = [Double](repeating: 0, count: components)
+        var localWeight = [Double](repeating: 0, count: components)
+        supplies.shareValue.withUnsafeBufferPointer { shares in
+            for link in 0..<linkCount {
+                let component = supplies.component(of: link)
+                let share = shares[link]
+                let weight = givenCount[component] == 0 ? 1 : (share.isNaN ? missingWeight[component] : share)
+                total[component] += weight
+                if regionIsLocal[firms.region(of: supplies.firm(of: link))] { localWeight[component] += weight }
             }
-            local[component] = localCount
-            domestic[component] = domesticCount
-            direct[component] = total > 0 ? localWeight / total : Double(localCount) / Double(links.count)
+        }
+        var direct = [Double](repeating: .nan, count: components)
+        for component in 0..<components where linkTotal[component] > 0 {
+            direct[component] = total[component] > 0
+                ? localWeight[component] / total[component] : Double(local[component]) / Double(linkTotal[component])
         }
         localSuppliers = local
         domesticSuppliers = domestic
@@ -233,7 +233,10 @@ public enum ChainMeasures {
                     }
                 }
             }
-            reached.sort { rank[Int($0)] < rank[Int($1)] }
+            // Parents first: sorted by rank, as plain integers (ranks are distinct), then mapped back.
+            for index in reached.indices { reached[index] = rank[Int(reached[index])] }
+            reached.sort()
+            for index in reached.indices { reached[index] = order[order.count - 1 - Int(reached[index])] }
             for component in reached { value[Int(component)] = 0 }
             value[Int(root)] = 1
             for component in reached {
