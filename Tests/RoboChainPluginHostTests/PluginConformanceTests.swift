@@ -94,8 +94,8 @@ import Testing
         ("ignores-option", #"print(json.dumps({"protocol": 1, "analysis": req["analysis"], "findings": findings[:0]}))"#,
             ["  FAIL option minimum: the answer at 2 is the same as at 3, 4, 0, 1, 100 on tiny; 3, 4, 0, 1, 100 on ",
              ": the option is declared but seems ignored. Read it from the request (options.minimum), or remove it from plugin.json\n"]),
-        ("slow-on-large-models", "import time\nif len(comps) > 100: time.sleep(2.5)\n" + answer,
-            ["  FAIL runs on generated: it took ", " s on 'generated' (187 components); the limit is 1.5 s (--time-limit)\n"]),
+        ("slow-on-large-models", "import time\nif len(comps) > 100: time.sleep(4.5)\n" + answer,
+            ["  FAIL runs on generated: it took ", " s on 'generated' (187 components); the limit is 3 s (--time-limit)\n"]),
         ("debug-lines", #"print("debug: read", len(comps), "components")"# + "\n" + answer,
             [#"  FAIL runs on tiny: its standard output is not one JSON object: line 1, column 1: expected a JSON value, found 'd'; it began "debug: read 9 components\n{\"protocol\": 1, \"analysis\": \"debug-lines\", \"findings\": [{\"component\": \"humanoid\", "#,
              "(a plugin writes only its response there: debug lines and logs go to standard error)\n"]),
@@ -110,7 +110,8 @@ import Testing
                 + "\n" + Self.answer
         }
         let directory = try plugins.plugin(kind, script: script, interpreter: "/usr/bin/env python3", options: Self.options)
-        let limit = kind.hasPrefix("slow") ? ["--time-limit", "1.5"] : []
+        // 3 s: room for Python to start on a loaded machine (1.5 s was once exceeded on 'tiny').
+        let limit = kind.hasPrefix("slow") ? ["--time-limit", "3"] : []
         let result = try plugins.robochain(["plugins", "check", directory] + limit)
         #expect(result.exitStatus == (expected.isEmpty ? 0 : 70), "\(result.standardOutput)")
         for line in expected {
