@@ -224,6 +224,19 @@ public struct ChainMapPages: Sendable {
             + Self.smallNotes(pages, options: options, language: language)
     }
 
+    /// The file of page `number` (from 1) of `count`: the output itself for the first,
+    /// `NAME-k.EXT` beside it for the others (k padded to the digits of `count`).
+    public static func pageFile(_ output: String, number: Int, count: Int) -> String {
+        guard number > 1 else { return output }
+        let digits = String(count).count
+        let k = String(repeating: "0", count: max(0, digits - String(number).count)) + String(number)
+        let slash = output.lastIndex(of: "/")
+        if let dot = output.lastIndex(of: "."), slash.map({ $0 < dot }) ?? true, dot != (slash.map { output.index(after: $0) } ?? output.startIndex) {
+            return String(output[..<dot]) + "-" + k + String(output[dot...])
+        }
+        return output + "-" + k
+    }
+
     /// A note for each page still drawn below ``MapPage/minimumScale`` (one component larger than the page).
     static func smallNotes(_ pages: [Page], options: ChainMapOptions, language: Language) -> [String] {
         pages.enumerated().compactMap { index, page in

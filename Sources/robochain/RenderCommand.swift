@@ -61,8 +61,11 @@ struct RenderCommand: ParsableCommand {
             Slides and print: --page 16:9, a4 or a4-landscape fits the map to the page at a \
             legible size: firm names move to the nodes' tooltips (the report lists them), names \
             wrap narrower, the legend is laid out in columns, parts that require nothing are \
-            staggered over two ranks, and a map too wide for the page is aggregated. A note says \
-            when the map is still drawn below 60 % of its size. --root ID draws one product and \
+            staggered over two ranks. No page is drawn below 9/11 of full size (no text under 9 pt \
+            on the page): a map that does not fit is split into pages, an overview (the \
+            segments, each naming its pages) then a page per segment, cut by level when needed, \
+            with dashed boxes for the parts on other pages; page k is written beside the output \
+            as NAME-k.EXT. --root ID draws one product and \
             what it requires (an unknown ID lists the whole products); --direction TB (parts at \
             the top, the default) or LR (parts on the left); --title replaces the model's title.
 
@@ -170,19 +173,6 @@ struct RenderCommand: ParsableCommand {
         try reportingUsageErrors(of: Self.self) { try render() }
     }
 
-    /// The file of page `number` (from 1) of `count`: the output itself for the first,
-    /// `NAME-k.EXT` beside it for the others (k padded to the digits of `count`).
-    static func pagePath(_ output: String, number: Int, count: Int) -> String {
-        guard number > 1 else { return output }
-        let digits = String(count).count
-        let k = String(repeating: "0", count: max(0, digits - String(number).count)) + String(number)
-        let slash = output.lastIndex(of: "/")
-        if let dot = output.lastIndex(of: "."), slash.map({ $0 < dot }) ?? true, dot != (slash.map { output.index(after: $0) } ?? output.startIndex) {
-            return String(output[..<dot]) + "-" + k + String(output[dot...])
-        }
-        return output + "-" + k
-    }
-
     private func render() throws {
         let format = try resolvedFormat()
         let log = selection.log
@@ -283,14 +273,14 @@ struct RenderCommand: ParsableCommand {
         // Every page is written, or none: the others' files are opened before any is committed.
         var streams = [stream]
         for number in rendered.indices.dropFirst() {
-            let path = Self.pagePath(output, number: number + 1, count: rendered.count)
+            let path = ChainMapPages.pageFile(output, number: number + 1, count: rendered.count)
             try refuseModelAsOutput(path, model: model)
             streams.append(try openOutput(path))
         }
         for (page, output) in zip(rendered, streams) { output.write(page.bytes) }
         for output in streams { try commitOutput(output) }
         if streams.count > 1 {
-            printError("note: wrote \(streams.count) pages: " + rendered.indices.map { Self.pagePath(output, number: $0 + 1, count: rendered.count) }.joined(separator: ", "))
+            printError("note: wrote \(streams.count) pages: " + rendered.indices.map { ChainMapPages.pageFile(output, number: $0 + 1, count: rendered.count) }.joined(separator: ", "))
         }
         timer.lap("output")
         for failure in failures { printError("error: \(failure)") }
