@@ -2,6 +2,7 @@ import Foundation
 import RoboChainAnalysis
 import RoboChainModel
 @testable import RoboChainRendering
+import RoboChainTestSupport
 import Testing
 
 /// Under `--lang zh` every word the map writes itself is Chinese: title lines, legend, notes in
@@ -129,5 +130,37 @@ import Testing
         }
         #expect(paged.pages[1].document.text.contains("及另外 18 项"))
         #expect(paged.notes[0].hasPrefix("该图无法以清晰字号（9 磅）放进 16:9 页面；分为"))
+    }
+
+    /// End to end: the Guangdong map drawn by the binary with --lang zh, every firm drawn; its
+    /// text and tooltips have no Latin word but the model's names and ids and the analysis' name.
+    @Test(arguments: [["--firms", "all"], ["--page", "16:9"], ["--max-nodes", "10"]])
+    func guangdongMapInChinese(arguments: [String]) throws {
+        let directory = try TemporaryDirectory("zh-map")
+        defer { directory.remove() }
+        let result = try RenderCommandTests.robochain(["render", RenderCommandTests.guangdong, "--lang", "zh", "--with", "localisation-share"]
+            + arguments + ["--output", directory.path + "/map.svg"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let model = try ModelLoader.load(path: CommandRunner.packageDirectory.path + "/" + RenderCommandTests.guangdong).model
+        var nameWords = Set<String>(["localisation", "share"])
+        for table in [model.components.names, model.components.ids, model.firms.names, model.firms.ids, model.regions.names,
+            model.regions.ids, model.segments.names, model.segments.ids] {
+            for name in table { for match in name.matches(of: /[A-Za-z]+/) { nameWords.insert(String(match.output)) } }
+        }
+        for match in (model.title ?? "").matches(of: /[A-Za-z]+/) { nameWords.insert(String(match.output)) }
+        var leftover = Set<String>()
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let svg = try ParsedSVG(String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + file)), as: UTF8.self))
+            let texts = svg.elements.filter { $0.name == "text" }.map(\.text) + svg.tooltips
+            for text in texts {
+                for match in text.matches(of: /([A-Za-z]+)(…)?/) {
+                    let word = String(match.output.1)
+                    // A name cut short ends in "…": its last word may be cut too.
+                    let known = nameWords.contains(word) || (match.output.2 != nil && nameWords.contains { $0.hasPrefix(word) })
+                    if !known && word.count > 1 { leftover.insert(word) }
+                }
+            }
+        }
+        #expect(leftover.isEmpty, "\(leftover.sorted())")
     }
 }
