@@ -530,7 +530,8 @@ struct MapBuilder {
             let mean = shares.isEmpty ? nil : shares.reduce(0, +) / Double(shares.count)
             let text = language.pick("\(withLocal) with a local supplier · mean local share \(Wording.percent(mean))",
                 "\(withLocal) 个有本地供应企业 · 平均本地份额 \(Wording.percent(mean))")
-            label += "<BR/><FONT POINT-SIZE=\"\(small)\">" + LabelText.htmlLines(text, width: Self.firmLineWidth) + "</FONT>"
+            label += "<BR/><FONT POINT-SIZE=\"\(small)\">"
+                + (options.page == nil ? HTMLText.escape(text) : LabelText.htmlLines(text, width: Self.firmLineWidth)) + "</FONT>"
         }
         if let pages = selection?.pages(of: group.members), !pages.isEmpty {
             label += "<BR/><FONT POINT-SIZE=\"\(small)\"><I>" + HTMLText.escape(PageSelection.pageList(pages, language: language)) + "</I></FONT>"

@@ -46,7 +46,7 @@ struct PageSelection: Sendable {
     }
 
     static func pageList(_ pages: [Int], language: Language) -> String {
-        let list = pages.map(String.init).joined(separator: ", ")
+        let list = pages.map(String.init).joined(separator: language.pick(", ", "、"))
         return language.pick((pages.count == 1 ? "page " : "pages ") + list, "见第 " + list + " 页")
     }
 }
