@@ -169,6 +169,18 @@ import Testing
             + "an overview and Parts (1/4), Parts (2/4), Parts (3/4), Parts (4/4), Products"])
     }
 
+    @Test func aModelTooLargeToSplitIsOneAggregatedPage() throws {
+        var options = ChainMapOptions(scope: 0, firms: .none)
+        options.page = .widescreen
+        let paged = try ChainMapPages(model: try Self.twoSegments(parts: ChainMapPages.maximumComponents), options: options)
+        #expect(paged.pages.count == 1)
+        guard case .aggregated = paged.pages[0].document.plan else {
+            Issue.record("expected an aggregated page, got \(paged.pages[0].document.plan)")
+            return
+        }
+        #expect(paged.notes.first == "the map would need more than 40 pages to be legible on the page 16:9; it is drawn as one page")
+    }
+
     /// The smallest text of an SVG map as drawn on the page, in points: its smallest font size
     /// times the scale Graphviz drew it at.
     static func smallestText(_ bytes: [UInt8]) throws -> Double {
