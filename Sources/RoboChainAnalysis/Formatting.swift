@@ -34,6 +34,14 @@ public enum Wording {
         return items.prefix(limit).joined(separator: ", ") + (rest > 0 ? " and \(rest) more" : "")
     }
 
+    /// ``list(_:first:)`` in a language: in Chinese the items are joined with `、` and the rest
+    /// is ` 及另外 N 项` ("and N more").
+    public static func list<Items: Collection<String>>(_ items: Items, first limit: Int, language: Language) -> String {
+        guard language == .zh else { return list(items, first: limit) }
+        let rest = items.count - limit
+        return items.prefix(limit).joined(separator: "、") + (rest > 0 ? " 及另外 \(rest) 项" : "")
+    }
+
     /// `1 supplier`, `3 suppliers`.
     public static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(count) \(count == 1 ? singular : plural ?? singular + "s")"

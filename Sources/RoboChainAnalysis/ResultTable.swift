@@ -220,3 +220,72 @@ enum PlainTextCap {
         text.count <= 80 ? text : String(text.prefix(77)) + "…"
     }
 }
+
+extension ResultTable {
+    /// The table as shown to people, with the model's firm attributes (SPEC §1) beside the
+    /// firms it lists: for the first column of type `firm`, one column per attribute name that
+    /// a firm of the table has (titled by the name; typed `number` or `boolean` when every value
+    /// is one, else `text`), and for each column of type `firms`, one `text` column after the
+    /// others giving each listed firm's attributes (`Name: revenue 1200000000, listed true; …`).
+    /// A table that lists no firm with an attribute is returned as it is.
+    ///
+    /// Generic over tables: no analysis or attribute is named. The results themselves (JSON,
+    /// CSV, plugins) are unchanged; table, Markdown, workbook and report output show this form.
+    ///
+    /// - Complexity: O(cells × a log f) for a attribute names and f firms with one.
+    public func withFirmAttributes(of model: ChainModel, language: Language = .en) -> ResultTable {
+        let attributes = model.firms.attributes
+        guard !attributes.isEmpty else { return self }
+        func firm(_ id: String) -> Int? { model.firms.index(of: id) }
+        var table = self
+        if let column = columns.firstIndex(where: { $0.type == .firm }) {
+            let firms = rows.map { row -> Int? in if case .id(let id)? = row[column] { firm(id) } else { nil } }
+            for name in attributes.names {
+                let values = firms.map { $0.flatMap { attributes.value(name, of: $0) } }
+                let given = values.compactMap { $0 }
+                guard !given.isEmpty else { continue }
+                let type: ColumnType = given.allSatisfy { $0.number != nil } ? .number
+                    : (given.allSatisfy { $0.boolean != nil } ? .boolean : .text)
+                var id = columns[column].id + "." + name
+                while table.columns.contains(where: { $0.id == id }) { id += "_" }
+                table.columns.append(TableColumn(id, name, type, help: language.pick(
+                    "attribute '\(name)' of the firm in '\(columns[column].title)' (from the model)",
+                    "“\(columns[column].title)”中企业的属性“\(name)”（来自模型）")))
+                for (row, value) in values.enumerated() {
+                    let cell: CellValue? = value.map { value in
+                        switch type {
+                        case .number: .number(value.number!)
+                        case .boolean: .boolean(value.boolean!)
+                        default: .text(value.description)
+                        }
+                    }
+                    table.rows[row].append(cell)
+                }
+            }
+        }
+        for (index, column) in columns.enumerated() where column.type == .firms {
+            var texts: [String?] = []
+            for row in rows {
+                guard case .ids(let ids)? = row[index] else {
+                    texts.append(nil)
+                    continue
+                }
+                let parts = ids.compactMap { id -> String? in
+                    guard let firm = firm(id) else { return nil }
+                    let pairs = attributes.attributes(of: firm)
+                    guard !pairs.isEmpty else { return nil }
+                    return model.firms.names[firm] + language.pick(": ", "：")
+                        + pairs.map { "\($0.name) \($0.value)" }.joined(separator: language.pick(", ", "，"))
+                }
+                texts.append(parts.isEmpty ? nil : parts.joined(separator: language.pick("; ", "；")))
+            }
+            guard texts.contains(where: { $0 != nil }) else { continue }
+            var id = column.id + ".attributes"
+            while table.columns.contains(where: { $0.id == id }) { id += "_" }
+            table.columns.append(TableColumn(id, column.title + language.pick(": attributes", "：属性"), .text, help: language.pick(
+                "the model's attributes of the firms in '\(column.title)'", "“\(column.title)”中各企业在模型中的属性")))
+            for (row, text) in texts.enumerated() { table.rows[row].append(text.map(CellValue.text)) }
+        }
+        return table
+    }
+}

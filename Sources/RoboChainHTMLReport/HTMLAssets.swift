@@ -166,6 +166,11 @@ extension HTMLReport {
               panel.appendChild(dl);
             });
           }
+          function attribute(f, a) {
+            var pairs = f[3] || [];
+            for (var i = 0; i < pairs.length; i++) if (pairs[i][0] === a) return pairs[i][1];
+            return "";
+          }
           function showComponent(id) {
             var c = D.components[index[id]];
             open(c[1]);
@@ -174,12 +179,18 @@ extension HTMLReport {
             if (!c[3].length) panel.appendChild(el("p", "", W.noSuppliers));
             else {
               var table = el("table"), tr = el("tr");
-              [W.firm, W.region, W.product, W.share].forEach(function (h) { tr.appendChild(el("th", "", h)); });
+              // The attributes any of these suppliers has, one column each, in the model's order.
+              var shown = [];
+              c[3].forEach(function (l) { (D.firms[l[0]][3] || []).forEach(function (p) { if (shown.indexOf(p[0]) < 0) shown.push(p[0]); }); });
+              shown.sort(function (a, b) { return a - b; });
+              [W.firm, W.region, W.product, W.share].concat(shown.map(function (a) { return D.attributes[a]; }))
+                .forEach(function (h) { tr.appendChild(el("th", "", h)); });
               table.appendChild(tr);
               c[3].forEach(function (l) {
                 var f = D.firms[l[0]], row = el("tr");
                 row.className = "supplier";
-                [f[1], D.regions[f[2]], l[1] || "", pct(l[2])].forEach(function (v) { row.appendChild(el("td", "", v)); });
+                [f[1], D.regions[f[2]], l[1] || "", pct(l[2])].concat(shown.map(function (a) { return attribute(f, a); }))
+                  .forEach(function (v) { row.appendChild(el("td", "", v)); });
                 table.appendChild(row);
               });
               panel.appendChild(table);
@@ -197,6 +208,12 @@ extension HTMLReport {
             var firm = D.firms[f], links = firmLinks[f] || [];
             open(firm[1]);
             panel.appendChild(el("div", "note", firm[0] + " \u00B7 " + W.region + ": " + D.regions[firm[2]]));
+            if (firm[3] && firm[3].length) {
+              var attrs = el("dl");
+              attrs.className = "attributes";
+              firm[3].forEach(function (p) { attrs.appendChild(el("dt", "", D.attributes[p[0]])); attrs.appendChild(el("dd", "", p[1])); });
+              panel.appendChild(attrs);
+            }
             panel.appendChild(el("h4", "", W.supplies + " (" + links.length + ")"));
             var table = el("table"), tr = el("tr");
             [W.component, W.product, W.share].forEach(function (h) { tr.appendChild(el("th", "", h)); });

@@ -57,7 +57,9 @@ public struct HTMLReport {
             switch entry.outcome {
             case .success(let result):
                 let start = placed.count
-                for table in result.presentedTables(in: language) { placed.append(Placed(analysis: entry.name, table: table)) }
+                for table in result.presentedTables(in: language) {
+                    placed.append(Placed(analysis: entry.name, table: table.withFirmAttributes(of: model, language: language)))
+                }
                 sections.append((entry, result, start..<placed.count))
             case .failure:
                 sections.append((entry, nil, placed.count..<placed.count))
@@ -290,8 +292,18 @@ public struct HTMLReport {
         json += "},\"pageSize\":\(pageSize),\"segments\":"
         json += JSONText.array((0..<model.segments.count).map { JSONText.string(PlainText.line(model.segments.names[$0])) })
         json += ",\"regions\":" + JSONText.array((0..<model.regions.count).map { JSONText.string(PlainText.line(model.regions.names[$0])) })
+        // Firms: [id, name, region] and, when it has attributes, [[attribute index, text], …].
+        let attributes = model.firms.attributes
+        json += ",\"attributes\":" + JSONText.array(attributes.names.map { JSONText.string(PlainText.line($0)) })
         json += ",\"firms\":" + JSONText.array((0..<model.firms.count).map { firm in
-            "[" + JSONText.string(model.firms.ids[firm]) + "," + JSONText.string(PlainText.line(model.firms.names[firm])) + ",\(model.firms.region(of: firm))]"
+            var entry = "[" + JSONText.string(model.firms.ids[firm]) + "," + JSONText.string(PlainText.line(model.firms.names[firm])) + ",\(model.firms.region(of: firm))"
+            if !attributes.isEmpty {
+                let pairs = attributes.names.enumerated().compactMap { index, name in
+                    attributes.value(name, of: firm).map { "[\(index)," + JSONText.string(PlainText.line($0.description)) + "]" }
+                }
+                if !pairs.isEmpty { entry += "," + JSONText.array(pairs) }
+            }
+            return entry + "]"
         })
         // Components: [id, name, segment, [[firm, product, share], …]].
         json += ",\"components\":" + JSONText.array((0..<model.components.count).map { component in

@@ -54,16 +54,35 @@ public struct ChainMapDocument: Sendable {
     public init(model: ChainModel, results: [AnalysisResult] = [], options: ChainMapOptions, measures: SharedMeasures? = nil,
         language: Language = .en
     ) {
+        self.init(model: model, results: results, options: options, measures: measures, language: language, selection: nil)
+    }
+
+    /// Builds one page of a paged map (``ChainMapPages``): the components of `selection`, or
+    /// its overview; `nil` builds the map ``MapPlan`` chooses.
+    init(model: ChainModel, results: [AnalysisResult], options: ChainMapOptions, measures: SharedMeasures?,
+        language: Language, selection: PageSelection?
+    ) {
         let measures = measures ?? SharedMeasures(model: model, scope: options.scope)
         precondition(measures.scope == options.scope, "the shared measures are of another scope")
-        let plan = MapPlan.choose(for: model, options: options)
+        let plan: MapPlan
+        switch selection?.content {
+        case nil: plan = MapPlan.choose(for: model, options: options)
+        case .components: plan = .detailed(firms: options.firms == .none ? .none : .top)
+        case .overview(let aggregation): plan = .aggregated(aggregation)
+        }
         let aggregated: Bool
         if case .aggregated = plan { aggregated = true } else { aggregated = false }
-        let annotations = MapAnnotations(results: results, model: model, perComponentText: !aggregated)
-        let included = MapPlan.included(in: model, root: options.root)
-        let builder = MapBuilder(model: model, options: options, annotations: annotations, analysesRan: !results.isEmpty,
+        let annotations = MapAnnotations(results: results, model: model, perComponentText: !aggregated, language: language)
+        var included = MapPlan.included(in: model, root: options.root)
+        if case .components(let members)? = selection?.content {
+            var only = [Bool](repeating: false, count: model.components.count)
+            for member in members { only[member] = true }
+            included = only
+        }
+        var builder = MapBuilder(model: model, options: options, annotations: annotations, analysesRan: !results.isEmpty,
             supply: measures.localSupply, cost: measures.costStructure, included: included,
             language: language)
+        builder.selection = selection
         let graph: DOTGraph
         let components = included.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? model.components.count
         switch plan {
@@ -80,9 +99,10 @@ public struct ChainMapDocument: Sendable {
         self.graph = graph
         self.plan = plan
         text = graph.encoded()
-        var notes = plan.note(for: model, options: options).map { [$0] } ?? []
-        if options.page != nil && options.firms == .all && plan == .detailed(firms: .top) {
-            notes.append("on a page firms are not drawn as nodes; their names are in the components' tooltips")
+        var notes = selection != nil ? [] : plan.note(for: model, options: options, language: language).map { [$0] } ?? []
+        if selection == nil && options.page != nil && options.firms == .all && plan == .detailed(firms: .top) {
+            notes.append(language.pick("on a page firms are not drawn as nodes; their names are in the components' tooltips",
+                "页面上企业不画成节点；企业名称在各环节的提示框中"))
         }
         self.notes = notes
         warnings = annotations.warnings
@@ -102,6 +122,8 @@ struct MapBuilder {
     let included: [Bool]?
     /// The language of the map's own words.
     var language: Language = .en
+    /// The page of a paged map this builder draws (`nil`: a map of its own).
+    var selection: PageSelection?
 
     func isIncluded(_ component: Int) -> Bool { included?[component] ?? true }
 
@@ -128,7 +150,7 @@ struct MapBuilder {
     /// The graph with its attributes and its label: the title, the scope and the analyses on
     /// the left, the legend on the right (in the label, so that layout never moves it).
     func baseGraph(subtitle: String?, legend: String) -> DOTGraph {
-        var title = "<FONT POINT-SIZE=\"22\"><B>" + LabelText.htmlLines(options.title ?? model.title ?? model.id ?? language.pick("Chain map", "产业链图谱"), width: 60) + "</B></FONT>"
+        var title = "<FONT POINT-SIZE=\"\(options.page == nil ? 22 : 18)\"><B>" + LabelText.htmlLines(options.title ?? model.title ?? model.id ?? language.pick("Chain map", "产业链图谱"), width: options.page == nil ? 60 : 40) + "</B></FONT>"
         let words = language.pick
         var lines = [words("Scope: ", "范围：") + Wording.region(options.scope, in: model)]
         if let root = options.root { lines.append(language == .zh
@@ -138,7 +160,8 @@ struct MapBuilder {
         if !ran.isEmpty { lines.append(words("Analyses: ", "分析：") + ran.joined(separator: ", ")) }
         if let scenario = annotations.scenario { lines.append(words("Scenario: ", "情景：") + scenario.joined(separator: ", ")) }
         if let subtitle { lines.append(subtitle) }
-        title += "<BR/><FONT POINT-SIZE=\"13\">" + lines.map { LabelText.htmlLines($0, width: 90) }.joined(separator: "<BR/>") + "</FONT>"
+        if let selection { lines.append(selection.subtitle(language: language)) }
+        title += "<BR/><FONT POINT-SIZE=\"13\">" + lines.map { LabelText.htmlLines($0, width: options.page == nil ? 90 : 70) }.joined(separator: "<BR/>") + "</FONT>"
         // Beside the title; on a portrait page, below it, so that the header is no wider than the map.
         let label = options.page != .a4
             ? "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>"
@@ -239,11 +262,64 @@ struct MapBuilder {
         }
         if firms == .all { graph.statements += firmClusters() }
         let stagger = leafStagger(bySegment)
-        for parent in 0..<components.count where isIncluded(parent) {
+        guard let selection else {
+            for parent in 0..<components.count where isIncluded(parent) {
+                for edge in components.requirements(of: parent) {
+                    graph.statements.append(.edge(requirementEdge(edge, parent: parent, minimumLength: stagger[components.child(ofRequirement: edge)])))
+                }
+            }
+            if firms == .all { graph.statements += supplyEdges() }
+            return graph
+        }
+        // A page: edges between its components as usual; the parts from, or the assemblies
+        // on, other pages are one dashed reference node per segment, naming the pages, with
+        // one edge per component of this page (as thick as its heaviest edge).
+        var references: [Int: Set<Int>] = [:]
+        var merged: [String: (from: String, to: String, weight: Double, names: [String])] = [:]
+        var order: [String] = []
+        func add(from: String, to: String, weight: Double, name: String) {
+            let key = from + "\u{0}" + to
+            if merged[key] == nil { order.append(key) }
+            var entry = merged[key] ?? (from, to, 0, [])
+            entry.weight = max(entry.weight, weight)
+            entry.names.append(name)
+            merged[key] = entry
+        }
+        func reference(_ component: Int) -> String {
+            let segment = components.segment(of: component)
+            references[segment, default: []].insert(selection.pageOfComponent[component])
+            return "x." + model.segments.ids[segment]
+        }
+        var edges: [DOTStatement] = []
+        for parent in 0..<components.count {
             for edge in components.requirements(of: parent) {
-                graph.statements.append(.edge(requirementEdge(edge, parent: parent, minimumLength: stagger[components.child(ofRequirement: edge)])))
+                let child = components.child(ofRequirement: edge)
+                let weight = cost.edgeWeight[edge]
+                switch (isIncluded(child), isIncluded(parent)) {
+                case (true, true):
+                    edges.append(.edge(requirementEdge(edge, parent: parent, minimumLength: stagger[child])))
+                case (true, false):
+                    add(from: componentID(child), to: reference(parent), weight: weight, name: components.names[parent])
+                case (false, true):
+                    add(from: reference(child), to: componentID(parent), weight: weight, name: components.names[child])
+                case (false, false):
+                    continue
+                }
             }
         }
+        for key in order {
+            let entry = merged[key]!
+            let names = Wording.list(entry.names, first: 8, language: language)
+            edges.append(.edge(DOTEdge(from: entry.from, to: entry.to, [
+                "penwidth": .number(0.6 + 4.4 * min(max(entry.weight, 0), 1)),
+                "style": .text("dashed"),
+                "tooltip": .text(names),
+            ])))
+        }
+        graph.statements += model.segments.displayOrder.compactMap { segment in
+            references[segment].map { .node(referenceNode(segment: segment, pages: $0.sorted())) }
+        }
+        graph.statements += edges
         if firms == .all { graph.statements += supplyEdges() }
         return graph
     }
@@ -267,6 +343,24 @@ struct MapBuilder {
 
     func componentID(_ component: Int) -> String { "c." + model.components.ids[component] }
 
+
+    /// The components of one segment on other pages of a paged map that this page's edges
+    /// reach: a dashed box naming the segment and the pages.
+    func referenceNode(segment: Int, pages: [Int]) -> DOTNode {
+        let range = pages.count == 1 ? "\(pages[0])" : "\(pages.first!)–\(pages.last!)"
+        let onPage = language.pick((pages.count == 1 ? "→ p. " : "→ pp. ") + range, "→ 第 " + range + " 页")
+        let name = model.segments.names[segment]
+        let label = LabelText.htmlLines(name, width: nameWidth, maxLines: Self.nameLines) + "<BR/><I>" + HTMLText.escape(onPage) + "</I>"
+        return DOTNode("x." + model.segments.ids[segment], [
+            "color": .text("#9e9e9e"),
+            "fontcolor": .text("#424242"),
+            "id": .text("x." + model.segments.ids[segment]),
+            "label": .html(label),
+            "style": .text("rounded,dashed"),
+            "tooltip": .text(name + language.pick(": drawn on page ", "：画在第 ") + range.replacing("–", with: language.pick("–", " 至 ")) + language.pick("", " 页")),
+        ])
+    }
+
     func componentNode(_ component: Int, firms: FirmDisplay) -> DOTNode {
         let components = model.components
         let annotation = annotations.byComponent[component]
@@ -283,7 +377,7 @@ struct MapBuilder {
         if firms == .top && options.page == nil && !localFirms.isEmpty && options.topFirms > 0 {
             let shown = localFirms.prefix(options.topFirms).map { LabelText.truncate(model.firms.names[$0], width: 26) }
             var line = shown.joined(separator: ", ")
-            if localFirms.count > shown.count { line += " +\(localFirms.count - shown.count) more" }
+            if localFirms.count > shown.count { line += language.pick(" +\(localFirms.count - shown.count) more", " 等 \(localFirms.count) 家") }
             label += "<BR/><FONT POINT-SIZE=\"9\">" + LabelText.htmlLines(line, width: Self.firmLineWidth) + "</FONT>"
         }
         var tooltip = [Wording.component(component, in: model), language.pick("segment: ", "环节：") + model.segments.names[components.segment(of: component)]]
@@ -291,7 +385,7 @@ struct MapBuilder {
         if let text = annotation?.tooltip, !text.isEmpty { tooltip.append(text) }
         if firms != .none && !localFirms.isEmpty {
             tooltip.append(language.pick("suppliers in " + model.regions.names[options.scope] + ": ", model.regions.names[options.scope] + "的供应企业：")
-                + Wording.list(localFirms.lazy.map { model.firms.names[$0] }, first: 12))
+                + Wording.list(localFirms.lazy.map { model.firms.names[$0] }, first: 12, language: language))
         }
         var attributes: [String: DOTValue] = [
             "id": .text(componentID(component)),
@@ -320,8 +414,9 @@ struct MapBuilder {
         let child = model.components.child(ofRequirement: edge)
         let weight = cost.edgeWeight[edge]
         let given = model.components.weight(ofRequirement: edge) != nil
-        let tooltip = model.components.names[child] + " → " + model.components.names[parent] + ": "
-            + Wording.percent(weight) + " of its cost" + (given ? "" : " (weight not given: an equal part of what the given weights leave)")
+        let tooltip = model.components.names[child] + " → " + model.components.names[parent] + language.pick(": ", "：")
+            + language.pick(Wording.percent(weight) + " of its cost", "占其成本 " + Wording.percent(weight))
+            + (given ? "" : language.pick(" (weight not given: an equal part of what the given weights leave)", "（未给权重：取已给权重余下部分的均分）"))
         var attributes: [String: DOTValue] = [
             "penwidth": .number(0.6 + 4.4 * min(max(weight, 0), 1)),
             "tooltip": .text(tooltip),
@@ -353,8 +448,8 @@ struct MapBuilder {
                     "id": .text("f." + model.firms.ids[firm]),
                     "label": .html(LabelText.htmlLines(model.firms.names[firm], width: Self.nameWidth, maxLines: Self.nameLines)),
                     "style": .text("filled"),
-                    "tooltip": .text(Wording.label(name: model.firms.names[firm], id: model.firms.ids[firm]) + "\nregion: "
-                        + Wording.region(region, in: model) + "\nsupplies: " + products.joined(separator: ", ")),
+                    "tooltip": .text(Wording.label(name: model.firms.names[firm], id: model.firms.ids[firm]) + language.pick("\nregion: ", "\n地区：")
+                        + Wording.region(region, in: model) + language.pick("\nsupplies: ", "\n供应：") + products.joined(separator: language.pick(", ", "、"))),
                 ]))
             }
             return .subgraph(DOTSubgraph(
@@ -374,8 +469,8 @@ struct MapBuilder {
         (0..<model.supplies.count).filter { isIncluded(model.supplies.component(of: $0)) }.map { link in
             let firm = model.supplies.firm(of: link)
             let component = model.supplies.component(of: link)
-            var tooltip = model.firms.names[firm] + " supplies " + model.components.names[component]
-            if let share = model.supplies.share(of: link) { tooltip += " (share \(Wording.percent(share)))" }
+            var tooltip = model.firms.names[firm] + language.pick(" supplies ", " 供应 ") + model.components.names[component]
+            if let share = model.supplies.share(of: link) { tooltip += language.pick(" (share \(Wording.percent(share)))", "（份额 \(Wording.percent(share))）") }
             return .edge(DOTEdge(
                 from: "f." + model.firms.ids[firm], to: componentID(component),
                 [
@@ -391,8 +486,11 @@ struct MapBuilder {
     // MARK: - Aggregated map
 
     func aggregatedGraph(_ aggregation: MapAggregation) -> DOTGraph {
+        let drawn = aggregation.groups.reduce(0) { $0 + $1.members.count }
         var graph = baseGraph(
-            subtitle: "Aggregated: \(aggregation.groups.reduce(0) { $0 + $1.members.count }) components drawn as \(aggregation.groups.count) groups (segment × level)",
+            subtitle: selection != nil ? nil : language.pick(
+                "Aggregated: \(drawn) components drawn as \(aggregation.groups.count) groups (segment × level)",
+                "聚合图：\(drawn) 个环节画成 \(aggregation.groups.count) 组（环节类别 × 层级）"),
             legend: legend(firmEdges: false, aggregated: true))
         var groupsBySegment = [[Int]](repeating: [], count: model.segments.count)
         for (index, group) in aggregation.groups.enumerated() { groupsBySegment[group.segment].append(index) }
@@ -405,7 +503,7 @@ struct MapBuilder {
                 from: groupID(link.from, aggregation), to: groupID(link.to, aggregation),
                 [
                     "penwidth": .number(min(6, 0.8 + log2(Double(link.count)))),
-                    "tooltip": .text(Wording.count(link.count, "requires edge")),
+                    "tooltip": .text(language.pick(Wording.count(link.count, "requires edge"), "\(link.count) 条需求边")),
                 ])))
         }
         return graph
@@ -419,13 +517,24 @@ struct MapBuilder {
 
     func groupNode(_ index: Int, _ aggregation: MapAggregation) -> DOTNode {
         let group = aggregation.groups[index]
-        let levels = group.levels.count == 1 ? "level \(group.levels.lowerBound)" : "levels \(group.levels.lowerBound)–\(group.levels.upperBound)"
-        var label = "<B>" + HTMLText.escape(Wording.count(group.members.count, "component")) + "</B><BR/>" + HTMLText.escape(levels)
+        let levels = group.levels.count == 1
+            ? language.pick("level \(group.levels.lowerBound)", "第 \(group.levels.lowerBound) 层")
+            : language.pick("levels \(group.levels.lowerBound)–\(group.levels.upperBound)", "第 \(group.levels.lowerBound)–\(group.levels.upperBound) 层")
+        let count = language.pick(Wording.count(group.members.count, "component"), "\(group.members.count) 个环节")
+        var label = "<B>" + HTMLText.escape(count) + "</B><BR/>" + HTMLText.escape(levels)
+        // On a page no text is smaller than ``MapPage/smallestFontSize``.
+        let small = options.page == nil ? 9 : Int(MapPage.smallestFontSize)
         if showsSupplyCounts {
             let withLocal = group.members.filter { supply.localSuppliers[$0] > 0 }.count
             let shares = group.members.compactMap { supply.direct($0) }
             let mean = shares.isEmpty ? nil : shares.reduce(0, +) / Double(shares.count)
-            label += "<BR/><FONT POINT-SIZE=\"9\">" + HTMLText.escape("\(withLocal) with a local supplier · mean local share \(Wording.percent(mean))") + "</FONT>"
+            let text = language.pick("\(withLocal) with a local supplier · mean local share \(Wording.percent(mean))",
+                "\(withLocal) 个有本地供应企业 · 平均本地份额 \(Wording.percent(mean))")
+            label += "<BR/><FONT POINT-SIZE=\"\(small)\">"
+                + (options.page == nil ? HTMLText.escape(text) : LabelText.htmlLines(text, width: Self.firmLineWidth)) + "</FONT>"
+        }
+        if let pages = selection?.pages(of: group.members), !pages.isEmpty {
+            label += "<BR/><FONT POINT-SIZE=\"\(small)\"><I>" + HTMLText.escape(PageSelection.pageList(pages, language: language)) + "</I></FONT>"
         }
         var badgeCounts: [String] = []
         var border: String?
@@ -438,8 +547,8 @@ struct MapBuilder {
         if !badgeCounts.isEmpty {
             label += "<BR/><FONT POINT-SIZE=\"11\"><B>" + LabelText.htmlLines(badgeCounts.joined(separator: " · "), width: Self.firmLineWidth) + "</B></FONT>"
         }
-        let tooltip = "\(model.segments.names[group.segment]), \(levels): "
-            + Wording.list(group.members.lazy.map { model.components.names[$0] }, first: 20)
+        let tooltip = "\(model.segments.names[group.segment]), \(levels)" + language.pick(": ", "：")
+            + Wording.list(group.members.lazy.map { model.components.names[$0] }, first: 20, language: language)
         var attributes: [String: DOTValue] = [
             "id": .text(groupID(index, aggregation)),
             "label": .html(label),
@@ -453,9 +562,9 @@ struct MapBuilder {
 
     /// The legend: an HTML-like table explaining arrows, counts and every analysis' colours and badges.
     func legend(firmEdges: Bool, aggregated: Bool) -> String {
-        // On a page the entries go three to a row (narrower text), so that the legend is wide
+        // On a page the entries go two or three to a row (narrower text), so that the legend is wide
         // and short instead of tall beside the title.
-        let columns = options.page == nil ? 1 : (options.page == .a4 ? 2 : 4)
+        let columns = options.page == nil ? 1 : (options.page == .widescreen ? 3 : 2)
         let textWidth = options.page == nil ? 60 : 24
         var rows = ["<TR><TD COLSPAN=\"\(2 * columns)\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"13\"><B>" + language.pick("Legend", "图例") + "</B></FONT></TD></TR>"]
         var pending: [String] = []

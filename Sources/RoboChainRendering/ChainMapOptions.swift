@@ -51,7 +51,8 @@ public enum MapDirection: String, Sendable, CaseIterable {
 /// move from the nodes to their tooltips (the report lists them), component names wrap
 /// narrower, the legend is laid out in columns, and the parts that require nothing are
 /// staggered over several ranks (as Graphviz's `unflatten -l` does) so that no rank is wider
-/// than the page.
+/// than the page. A map that still does not fit with text of at least
+/// ``minimumTextPoints`` points is split into pages by ``ChainMapPages``.
 public enum MapPage: String, Sendable, CaseIterable {
     /// A 16:9 slide, 13.333 × 7.5 inches (PowerPoint's and Keynote's widescreen size).
     case widescreen = "16:9"

@@ -35,7 +35,7 @@ struct MapAnnotations: Sendable {
     ///   needs only which legend badges each component carries: then ``byComponent`` is left
     ///   empty and ``hasBadge(_:component:)`` answers from one bit set per component, so that a
     ///   100,000-component model builds no 100,000 badge and tooltip strings.
-    init(results: [AnalysisResult], model: ChainModel, perComponentText: Bool = true) {
+    init(results: [AnalysisResult], model: ChainModel, perComponentText: Bool = true, language: Language = .en) {
         mergedText = perComponentText
         var byComponent = [Annotation?](repeating: nil, count: perComponentText ? model.components.count : 0)
         var legends: [(analysis: String, entries: [LegendEntry]?, annotates: Bool)] = []
@@ -83,7 +83,9 @@ struct MapAnnotations: Sendable {
                 }
             }
             if droppedFills, let fillOwner {
-                let note = "\(result.analysis)'s fills are not drawn: \(fillOwner)'s are (the first given); put \(result.analysis) first to see them"
+                let note = language.pick(
+                    "\(result.analysis)'s fills are not drawn: \(fillOwner)'s are (the first given); put \(result.analysis) first to see them",
+                    "\(result.analysis) 的填充色未画出：图中画的是 \(fillOwner) 的填充色（先给出者优先）；把 \(result.analysis) 放在前面即可看到")
                 warnings.append(note)
                 legend = (legend ?? []) + [LegendEntry(label: note)]
             }

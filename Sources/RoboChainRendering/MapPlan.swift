@@ -1,3 +1,4 @@
+import RoboChainAnalysis
 import RoboChainModel
 
 /// How much of a model the chain map draws, given the node limit.
@@ -95,14 +96,28 @@ public enum MapPlan: Sendable, Equatable {
     }
 
     /// A sentence saying how the map was simplified, or `nil` for a detailed map.
-    public func note(for model: ChainModel, options: ChainMapOptions) -> String? {
+    public func note(for model: ChainModel, options: ChainMapOptions, language: Language = .en) -> String? {
         switch self {
         case .detailed:
             return nil
         case .withoutFirmNodes(let firmNodes):
+            if language == .zh {
+                return "每家企业画一个节点时图有 \(model.components.count + firmNodes) 个节点，超过 --max-nodes \(options.maxNodes)；企业名称改写在环节节点内（--firms top）"
+            }
             return "the map would have \(model.components.count + firmNodes) nodes with a node per firm, more than "
                 + "--max-nodes \(options.maxNodes); firms are named inside the component nodes instead (--firms top)"
         case .aggregated(let aggregation):
+            if language == .zh {
+                let drawn = aggregation.groups.reduce(0) { $0 + $1.members.count }
+                let shape = aggregation.bandSize == 1 ? "环节类别和层级" : "环节类别和每 \(aggregation.bandSize) 层"
+                let reason = drawn > options.maxNodes ? "超过 --max-nodes \(options.maxNodes)"
+                    : (options.page == nil ? "并排的太多，一张图无法看清" : "并排的太多，无法清晰地放进 \(options.page!.rawValue) 页面")
+                var note = (options.root == nil ? "模型有" : "图中有") + " \(drawn) 个环节，\(reason)；改画聚合图，按\(shape)各画一个节点（\(aggregation.groups.count) 个节点）"
+                if aggregation.links.count < aggregation.allLinkCount {
+                    note += "，只画组间 \(aggregation.allLinkCount) 条连线中最重的 \(aggregation.links.count) 条"
+                }
+                return note
+            }
             let shape = aggregation.bandSize == 1 ? "segment and level" : "segment and band of \(aggregation.bandSize) levels"
             let drawn = aggregation.groups.reduce(0) { $0 + $1.members.count }
             let reason = drawn > options.maxNodes ? "more than --max-nodes \(options.maxNodes)"

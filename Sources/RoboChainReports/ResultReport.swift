@@ -231,7 +231,7 @@ public struct ResultReport {
         if let headline = result.headline {
             output += paragraph(headline, markdown: markdown)
         }
-        let tables = result.presentedTables(in: language)
+        let tables = result.presentedTables(in: language).map { $0.withFirmAttributes(of: model, language: language) }
         for table in tables {
             if !output.hasSuffix("\n\n") { output += "\n" }
             output += markdown

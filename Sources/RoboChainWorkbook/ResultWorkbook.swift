@@ -40,7 +40,7 @@ public struct ResultWorkbook {
         var sheets = [summary(words)]
         for entry in entries {
             guard case .success(let result) = entry.outcome else { continue }
-            for table in result.presentedTables(in: language) {
+            for table in result.presentedTables(in: language).map({ $0.withFirmAttributes(of: model, language: language) }) {
                 sheets.append(sheet(table, analysis: entry.name, words: words))
             }
         }

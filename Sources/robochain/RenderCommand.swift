@@ -61,8 +61,11 @@ struct RenderCommand: ParsableCommand {
             Slides and print: --page 16:9, a4 or a4-landscape fits the map to the page at a \
             legible size: firm names move to the nodes' tooltips (the report lists them), names \
             wrap narrower, the legend is laid out in columns, parts that require nothing are \
-            staggered over two ranks, and a map too wide for the page is aggregated. A note says \
-            when the map is still drawn below 60 % of its size. --root ID draws one product and \
+            staggered over two ranks. No page is drawn below 9/11 of full size (no text under 9 pt \
+            on the page): a map that does not fit is split into pages, an overview (the \
+            segments, each naming its pages) then a page per segment, cut by level when needed, \
+            with dashed boxes for the parts on other pages; page k is written beside the output \
+            as NAME-k.EXT. --root ID draws one product and \
             what it requires (an unknown ID lists the whole products); --direction TB (parts at \
             the top, the default) or LR (parts on the left); --title replaces the model's title.
 
@@ -170,19 +173,6 @@ struct RenderCommand: ParsableCommand {
         try reportingUsageErrors(of: Self.self) { try render() }
     }
 
-    /// A note when a page shrank the map below legible size (text under about 6.5 points),
-    /// suggesting --root; the scale is read from the SVG (laid out once more for PNG and PDF).
-    private func pageNote(_ document: ChainMapDocument, rendered: GraphvizRenderer.Output, format: MapFormat, page: MapPage, model: ChainModel) -> String? {
-        let svg = format == .svg ? rendered.bytes : (try? GraphvizRenderer.render(document.text, format: .svg, timeLimit: layoutTimeout))?.bytes
-        guard let svg, let scale = ChainMapDocument.drawnScale(ofSVG: svg), scale < 0.6 else { return nil }
-        var note = "the map is drawn at \(Int((scale * 100).rounded())) % of full size to fit the page \(page.rawValue)"
-        if root == nil {
-            let roots = model.components.roots.prefix(8).map { model.components.ids[Int($0)] }
-            note += "; for larger text draw one product at a time with --root (" + roots.joined(separator: ", ") + (model.components.roots.count > 8 ? ", …)" : ")")
-        }
-        return note
-    }
-
     private func render() throws {
         let format = try resolvedFormat()
         let log = selection.log
@@ -244,28 +234,54 @@ struct RenderCommand: ParsableCommand {
         options.direction = direction
         options.page = page
         options.root = rootIndex
-        let document = ChainMapDocument(
-            model: loaded.model, results: results, options: options, measures: measures, language: selection.language)
-        for note in document.notes { printError("note: \(note)") }
+        var documents: [ChainMapDocument]
+        var pageNotes: [String] = []
+        if page != nil {
+            do {
+                let paged = try ChainMapPages(model: loaded.model, results: results, options: options, measures: measures,
+                    language: selection.language, timeLimit: layoutTimeout)
+                documents = paged.pages.map(\.document)
+                pageNotes = paged.notes
+            } catch {
+                for failure in failures { printError("error: \(failure)") }
+                printError("error: \(error)")
+                throw ExitStatus.failure
+            }
+        } else {
+            documents = [ChainMapDocument(model: loaded.model, results: results, options: options, measures: measures, language: selection.language)]
+        }
+        let document = documents[0]
+        for note in document.notes + pageNotes { printError("note: \(note)") }
         for warning in document.warnings { printError("warning: \(warning)") }
-        if mapFormat.drawsGlyphs && document.needsCJKFont && FontCheck.hasChineseFont() == false {
+        if mapFormat.drawsGlyphs && documents.contains(where: \.needsCJKFont) && FontCheck.hasChineseFont() == false {
             printError("warning: \(FontCheck.missingChineseFontWarning)")
         }
-        let rendered: GraphvizRenderer.Output
+        if output == "-" && documents.count > 1 {
+            printError("note: only the first page (the overview) is written to standard output; give --output FILE to write all \(documents.count) pages")
+            documents = [document]
+        }
+        var rendered: [GraphvizRenderer.Output] = []
         do {
-            rendered = try GraphvizRenderer.render(document.text, format: mapFormat, timeLimit: layoutTimeout)
+            for page in documents { rendered.append(try GraphvizRenderer.render(page.text, format: mapFormat, timeLimit: layoutTimeout)) }
         } catch {
             for failure in failures { printError("error: \(failure)") }
             printError("error: \(error)")
             throw ExitStatus.failure
         }
         timer.lap("layout and rendering")
-        for message in rendered.messages { printError("warning: Graphviz: \(message)") }
-        if let page, let note = pageNote(document, rendered: rendered, format: mapFormat, page: page, model: loaded.model) {
-            printError("note: \(note)")
+        for message in rendered.flatMap(\.messages) { printError("warning: Graphviz: \(message)") }
+        // Every page is written, or none: the others' files are opened before any is committed.
+        var streams = [stream]
+        for number in rendered.indices.dropFirst() {
+            let path = ChainMapPages.pageFile(output, number: number + 1, count: rendered.count)
+            try refuseModelAsOutput(path, model: model)
+            streams.append(try openOutput(path))
         }
-        stream.write(rendered.bytes)
-        try commitOutput(stream)
+        for (page, output) in zip(rendered, streams) { output.write(page.bytes) }
+        for output in streams { try commitOutput(output) }
+        if streams.count > 1 {
+            printError("note: wrote \(streams.count) pages: " + rendered.indices.map { ChainMapPages.pageFile(output, number: $0 + 1, count: rendered.count) }.joined(separator: ", "))
+        }
         timer.lap("output")
         for failure in failures { printError("error: \(failure)") }
         if !failures.isEmpty { throw ExitStatus.pluginFailure }

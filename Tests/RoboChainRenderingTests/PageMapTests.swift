@@ -117,27 +117,127 @@ import Testing
         #expect(ChainMapDocument.drawnScale(ofSVG: Array("<svg/>".utf8)) == nil)
     }
 
-    @Test func guangdongOnASlide() throws {
+    /// Two segments: `parts` parts in segment "parts", all required by one product in "products".
+    static func twoSegments(parts: Int) throws -> ChainModel {
+        var builder = ModelBuilder()
+        builder.id = "two"
+        builder.addRegion(id: "CN", name: "China")
+        builder.setHome("CN")
+        builder.addSegment(id: "parts", name: "Parts")
+        builder.addSegment(id: "products", name: "Products")
+        builder.addComponent(id: "product", name: "Product", segment: "products")
+        for index in 0..<parts {
+            builder.addComponent(id: "p\(index)", name: "Part number \(index)", segment: "parts")
+            builder.addRequirement(component: "product", child: "p\(index)")
+        }
+        return try builder.build()
+    }
+
+    @Test func aMapThatFitsIsOnePageAtFullSize() throws {
+        var options = ChainMapOptions(scope: 0, firms: .none)
+        options.page = .widescreen
+        let paged = try ChainMapPages(model: try Self.star(leaves: 4), options: options)
+        #expect(paged.pages.count == 1)
+        #expect(paged.pages[0].scale == 1)
+        #expect(paged.pages[0].heading == nil)
+        #expect(paged.notes.isEmpty)
+    }
+
+    @Test func aMapTooLargeForThePageIsSplitWithAnOverview() throws {
+        let model = try Self.twoSegments(parts: 40)
+        var options = ChainMapOptions(scope: 0, firms: .none)
+        options.page = .widescreen
+        let paged = try ChainMapPages(model: model, options: options)
+        // Measured: the 40 parts take 4 pages of 10 (two ranks of 5, and the reference box),
+        // the product one; with the overview, 6 pages.
+        #expect(paged.pages.map(\.heading) == ["overview", "Parts (1/4)", "Parts (2/4)", "Parts (3/4)", "Parts (4/4)", "Products"])
+        for page in paged.pages { #expect(page.scale >= MapPage.minimumScale, "\(page.heading ?? "") at \(page.scale)") }
+        #expect(MapPage.minimumScale == 9.0 / 11.0)
+        // Every component on exactly one part page.
+        var drawn: [String] = []
+        for page in paged.pages.dropFirst() { drawn += nodeIDs(page.document).filter { $0.hasPrefix("c.") } }
+        #expect(drawn.count == 41 && Set(drawn).count == 41)
+        #expect(nodeIDs(paged.pages[1].document).filter { $0.hasPrefix("c.") } == (0..<10).map { "c.p\($0)" })
+        // The product's page reaches the parts through one reference box naming their pages.
+        #expect(Set(nodeIDs(paged.pages[5].document)) == ["c.product", "x.parts"])
+        #expect(paged.pages[5].document.text.contains("Parts<BR/><I>→ pp. 2–5</I>"))
+        #expect(paged.pages[1].document.text.contains("Page 2 of 6: Parts (1/4); dashed boxes are drawn on other pages"))
+        // The overview's groups name their pages.
+        #expect(paged.pages[0].document.text.contains("<I>pages 2, 3, 4, 5</I>"))
+        #expect(paged.pages[0].document.text.contains("<I>page 6</I>"))
+        #expect(paged.notes == ["the map does not fit the page 16:9 at a legible size (9 pt text); it is split into 6 pages: "
+            + "an overview and Parts (1/4), Parts (2/4), Parts (3/4), Parts (4/4), Products"])
+    }
+
+    @Test func aModelTooLargeToSplitIsOneAggregatedPage() throws {
+        var options = ChainMapOptions(scope: 0, firms: .none)
+        options.page = .widescreen
+        let paged = try ChainMapPages(model: try Self.twoSegments(parts: ChainMapPages.maximumComponents), options: options)
+        #expect(paged.pages.count == 1)
+        guard case .aggregated = paged.pages[0].document.plan else {
+            Issue.record("expected an aggregated page, got \(paged.pages[0].document.plan)")
+            return
+        }
+        #expect(paged.notes.first == "the map would need more than 40 pages to be legible on the page 16:9; it is drawn as one page")
+    }
+
+    /// The smallest text of an SVG map as drawn on the page, in points: its smallest font size
+    /// times the scale Graphviz drew it at.
+    static func smallestText(_ bytes: [UInt8]) throws -> Double {
+        let scale = try #require(ChainMapDocument.drawnScale(ofSVG: bytes))
+        let svg = try ParsedSVG(String(decoding: bytes, as: UTF8.self))
+        let sizes = svg.elements.compactMap { $0.attributes["font-size"].flatMap(Double.init) }
+        return try #require(sizes.min()) * scale
+    }
+
+    @Test(arguments: [
+        ("16:9", [] as [String], 7), ("16:9", ["--root", "humanoid"], 8), ("a4", [], 9), ("a4", ["--root", "humanoid"], 8),
+        ("a4-landscape", [], 7),
+    ])
+    func guangdongIsLegibleOnEveryPage(page: String, root: [String], pages: Int) throws {
+        let directory = try TemporaryDirectory("page")
+        defer { directory.remove() }
+        let result = try RenderCommandTests.robochain(
+            ["render", RenderCommandTests.guangdong] + RenderCommandTests.analyses + root + ["--page", page, "--output", directory.path + "/map.svg"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        let width = String(pages).count
+        #expect(Set(files) == Set(["map.svg"] + (2...pages).map { "map-" + String(repeating: "0", count: width - String($0).count) + "\($0).svg" }))
+        #expect(result.standardError.contains("it is split into \(pages) pages: an overview and Brain 大脑"))
+        #expect(result.standardError.contains("note: wrote \(pages) pages: \(directory.path)/map.svg, \(directory.path)/map-"))
+        #expect(!result.standardError.contains("% of full size"))
+        var components = 0
+        for file in files {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + file)))
+            let smallest = try Self.smallestText(bytes)
+            #expect(smallest >= MapPage.minimumTextPoints, "\(file): text from \(smallest) pt")
+            let svg = try ParsedSVG(String(decoding: bytes, as: UTF8.self))
+            if file != "map.svg" { components += svg.groups(class: "node").filter { $0.attributes["id"]?.hasPrefix("c.") == true }.count }
+        }
+        #expect(components == (root.isEmpty ? 46 : 34))
+    }
+
+    @Test func oneProductOnASlide() throws {
+        // A product small enough for one slide is drawn whole, as one file, at full legibility.
         let directory = try TemporaryDirectory("page")
         defer { directory.remove() }
         let path = directory.path + "/slide.svg"
-        let result = try RenderCommandTests.robochain(["render", RenderCommandTests.guangdong] + RenderCommandTests.analyses + ["--page", "16:9", "--output", path])
-        #expect(result.exitStatus == 0)
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        let scale = try #require(ChainMapDocument.drawnScale(ofSVG: bytes))
-        // Measured 0.51; the whole chain cannot be drawn larger on a slide, and the note says so.
-        #expect(scale >= 0.45)
-        #expect(result.standardError.contains("of full size to fit the page 16:9; for larger text draw one product at a time with --root (humanoid,"))
-        let svg = try ParsedSVG(String(decoding: bytes, as: UTF8.self))
-        #expect(svg.groups(class: "node").count == 46)
-        // One product fits at a larger size, without the note.
         let product = try RenderCommandTests.robochain(
             ["render", RenderCommandTests.guangdong] + RenderCommandTests.analyses
                 + ["--page", "16:9", "--root", "industrial-robot", "--title", "Industrial robot 工业机器人", "--output", path])
         #expect(product.exitStatus == 0)
         #expect(product.standardError == "")
-        let productScale = try #require(ChainMapDocument.drawnScale(ofSVG: try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))))
-        #expect(productScale >= 0.7)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["slide.svg"])
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try Self.smallestText(bytes) >= MapPage.minimumTextPoints)
+    }
+
+    @Test func pageFileNames() {
+        #expect(ChainMapPages.pageFile("out/map.svg", number: 1, count: 12) == "out/map.svg")
+        #expect(ChainMapPages.pageFile("out/map.svg", number: 3, count: 12) == "out/map-03.svg")
+        #expect(ChainMapPages.pageFile("out.d/map", number: 2, count: 3) == "out.d/map-2")
+        #expect(ChainMapPages.pageFile(".hidden", number: 2, count: 3) == ".hidden-2")
+        #expect(ChainMapPages.pageFile("地图.png", number: 10, count: 10) == "地图-10.png")
     }
 
     @Test(arguments: [
