@@ -75,14 +75,23 @@ class CSVModel:
 
     def columns(self, name, *wanted):
         """The columns `wanted` of file `name` as lists of text, one item a row (an empty cell is
-        ""); an absent file has no rows."""
+        ""); an absent file has no rows. The file is read a block of lines at a time, so the
+        list of all cells is never larger than a block's."""
         path = os.path.join(self.directory, name)
         if not os.path.exists(path):
             return [[] for _ in wanted]
+        columns = [[] for _ in wanted]
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            text = handle.read()
-        columns = self.split_columns(text, wanted)
-        return columns if columns is not None else self.read_columns(text, wanted)
+            header = handle.readline()
+            while block := handle.read(1 << 20):
+                block += handle.readline()  # up to the end of the line the block stops in
+                part = self.split_columns(header + block, wanted)
+                if part is None:
+                    handle.seek(0)
+                    return self.read_columns(handle.read(), wanted)
+                for column, cells in zip(columns, part):
+                    column.extend(cells)
+        return columns
 
     @staticmethod
     def split_columns(text, wanted):
