@@ -3,7 +3,7 @@
 # Python plugin Plugins/SupplierConcentration (`"input": "csv"`) on a generated model, this
 # checkout's code against another revision's, in alternating runs.
 #
-#   bash bench/plugin.sh [--firms N] [--runs K] [--before REV]
+#   bash bench/plugin.sh [--firms N] [--runs K] [--before REV] [--no-build]
 #
 # Generates the model if absent (../shared/bench/gen_chain.py --firms N, default 1,000,000),
 # builds robochain in release mode, and runs, alternately, K times each (default 3):
@@ -13,9 +13,13 @@
 #   before:  the same command with the robochain and the Plugins/ of revision REV (default
 #            HEAD), extracted with `git archive` into bench/data/rev-REV and built there in
 #            release mode once (kept for the next run; bench/data is not committed)
+# --no-build uses the release robochain already built in this checkout (while a `swift test`
+# holds the build directory, say).
 # Prints the median wall time, peak resident memory and CPU time of each, the ratio of every
 # pair of runs, and whether the plugin's result (the supplier-concentration entry of the JSON
-# output: findings, metrics, table, its hhi of every component) is the same in both.
+# output: findings, metrics, table, its hhi of every component) is the same in both: exactly,
+# or (against a revision whose plugin wrote fewer members or summed in another order) in every
+# member both have, numbers to 1e-9.
 # The load average is printed before and after. Needs ../shared beside the checkout (or
 # SHARED=path) and /usr/bin/time.
 set -euo pipefail
@@ -25,12 +29,14 @@ shared=${SHARED:-$root/../shared}
 firms=1000000
 runs=3
 before=HEAD
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --firms) firms=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --before) before=$2; shift 2 ;;
-    *) echo "usage: bash bench/plugin.sh [--firms N] [--runs K] [--before REV]" >&2; exit 64 ;;
+    --no-build) build=0; shift ;;
+    *) echo "usage: bash bench/plugin.sh [--firms N] [--runs K] [--before REV] [--no-build]" >&2; exit 64 ;;
   esac
 done
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
@@ -53,9 +59,12 @@ if [ ! -x "$old/robochain" ]; then
   (cd "$old/src" && swift build -c release --product robochain >&2)
   cp "$(cd "$old/src" && swift build -c release --show-bin-path)/robochain" "$old/robochain"
 fi
-echo "bench: building robochain (release)" >&2
-swift build -c release --product robochain >&2
-new=$(swift build -c release --show-bin-path)/robochain
+if [ "$build" = 1 ]; then
+  echo "bench: building robochain (release)" >&2
+  swift build -c release --product robochain >&2
+fi
+new=$root/.build/release/robochain
+[ -x "$new" ] || { echo "bench: no $new (build it, or leave out --no-build)" >&2; exit 1; }
 
 # measure NAME ROBOCHAIN PLUGINS: one run of the command, "seconds kilobytes user system" appended to $work/NAME
 measure() {
@@ -96,7 +105,22 @@ def plugin_result(name):
     found = [r for r in results if isinstance(r, dict) and r.get("analysis") == "supplier-concentration"]
     return found[0] if found else None
 b, a = plugin_result("before"), plugin_result("after")
-same = b is not None and a == b
-print(f"plugin result: {'the same' if same else 'DIFFERENT'} in both"
-      + (f" ({len(a.get('findings', []))} findings, {a.get('metrics')})" if same else ""))
+def close(x, y):
+    """x and y equal, numbers to 1e-9 relative, objects compared on the members both have."""
+    if isinstance(x, dict) and isinstance(y, dict):
+        return all(close(x[k], y[k]) for k in x.keys() & y.keys())
+    if isinstance(x, list) and isinstance(y, list):
+        return len(x) == len(y) and all(close(i, j) for i, j in zip(x, y))
+    if isinstance(x, float) or isinstance(y, float):
+        return abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
+    return x == y
+if a is not None and a == b:
+    verdict = "exactly the same in both"
+elif a is not None and b is not None and close(a, b) and a["hhi"].keys() == b["hhi"].keys() \
+        and [f["component"] for f in a["findings"]] == [f["component"] for f in b["findings"]]:
+    verdict = ("the same findings (components, kinds, severities, suppliers, top suppliers), metrics and HHI of every "
+               "component, numbers to 1e-9; members only one of the two results has not compared")
+else:
+    verdict = "DIFFERENT"
+print(f"plugin result: {verdict}" + (f" ({len(a['findings'])} findings, {len(a['hhi'])} components with an HHI)" if a else ""))
 PY
