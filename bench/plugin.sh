@@ -114,12 +114,17 @@ def close(x, y):
     if isinstance(x, float) or isinstance(y, float):
         return abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
     return x == y
+def by_component(result):
+    return {f["component"]: f for f in result["findings"]}
 if a is not None and a == b:
     verdict = "exactly the same in both"
-elif a is not None and b is not None and close(a, b) and a["hhi"].keys() == b["hhi"].keys() \
-        and [f["component"] for f in a["findings"]] == [f["component"] for f in b["findings"]]:
-    verdict = ("the same findings (components, kinds, severities, suppliers, top suppliers), metrics and HHI of every "
-               "component, numbers to 1e-9; members only one of the two results has not compared")
+elif a is not None and b is not None and a["hhi"].keys() == b["hhi"].keys() and close(a["hhi"], b["hhi"]) \
+        and close(a["metrics"], b["metrics"]) and by_component(a).keys() == by_component(b).keys() \
+        and all(close(f, by_component(b)[c]) for c, f in by_component(a).items()):
+    moved = sum(x["component"] != y["component"] for x, y in zip(a["findings"], b["findings"]))
+    verdict = ("the same findings (components, kinds, severities, suppliers, top suppliers, messages), metrics and HHI "
+               "of every component, numbers to 1e-9, in the members both have"
+               + (f"; {moved} findings in another place, among HHIs equal to 1e-9" if moved else ""))
 else:
     verdict = "DIFFERENT"
 print(f"plugin result: {verdict}" + (f" ({len(a['findings'])} findings, {len(a['hhi'])} components with an HHI)" if a else ""))
