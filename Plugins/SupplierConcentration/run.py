@@ -12,19 +12,23 @@ medium below.
 robochain runs this script with no arguments in its directory, writes one JSON request on
 standard input and reads one JSON response on standard output. Standard error is the log. The
 manifest asks for the model as CSV files (`"input": "csv"`): the request names the directory
-(`modelDirectory`), which Python's csv module reads many times faster than json.loads reads the
-same model inline. The model inline (`model`) is read too, for other hosts and the tests.
+(`modelDirectory`), whose files are read by columns (CSVModel) many times faster than json.loads
+reads the same model inline. The model inline (`model`) is read too, for other hosts and the
+tests. With millions of supply links, what costs is Python code run once per link: the analysis
+counts and selects links with C-level tools (str.split, list slices, Counter, itertools.compress)
+and runs Python code only for links that state a share or supply a concentrated component.
 
 Besides findings, metrics and map annotations, the response has a table with a column of every
 SPEC §5 type, which robochain shows in every output format.
 """
 import csv
 import gc
-from collections import Counter
+import io
 import json
-import operator
 import os
 import sys
+from collections import Counter, defaultdict
+from itertools import compress
 
 from robochain_plugin import link_weights  # SPEC §2's supply-link weights, from the project's helper module
 
@@ -37,8 +41,9 @@ def concentration(count, given):
     if not given:
         return 1.0 / count
     missing = count - len(given)
-    rest = max(0.0, 1.0 - sum(given)) / missing if missing else 0.0
-    total = sum(given) + rest * missing
+    stated = sum(given)
+    rest = max(0.0, 1.0 - stated) / missing if missing else 0.0
+    total = stated + rest * missing
     if total <= 0:
         return 1.0 / count
     return (sum(share * share for share in given) + missing * rest * rest) / (total * total)
@@ -52,47 +57,81 @@ def hhi(weights):
 
 class CSVModel:
     """The model of a request's `modelDirectory` (the manifest's `"input": "csv"`, SPEC §5), read
-    with the csv module: only the columns the analysis needs, and firms' names and regions only
-    for the firms it reports."""
+    by columns: only the columns the analysis needs, and firms' names and regions only for the
+    firms it reports.
+
+    robochain writes that directory in one form: UTF-8, `,` between cells, LF line ends, every
+    column in every row, and a cell in double quotes only when it holds a comma, a double quote
+    or a line end. A file without a double quote is therefore its cells separated by commas and
+    line ends: one `split` makes the list of all its cells, and a column is a slice of that list.
+    That is a few passes in C over millions of links, where `csv.reader` builds a list for every
+    row. Other text (quotes, CR line ends, a cell count that is not a whole number of rows) is
+    read with `csv.reader`. (The count is checked, not each row: a file with one cell too few
+    in a row and one too many in another is not robochain's and would be misread.)
+    """
 
     def __init__(self, directory):
         self.directory = directory
 
-    def rows(self, name, *columns):
-        """The values of `columns` in each row of file `name`, as tuples (absent file: none).
-        The model robochain writes has every column in every row, so an itemgetter suffices."""
+    def columns(self, name, *wanted):
+        """The columns `wanted` of file `name` as lists of text, one item a row (an empty cell is
+        ""); an absent file has no rows. The file is read a block of lines at a time, so the
+        list of all cells is never larger than a block's."""
         path = os.path.join(self.directory, name)
         if not os.path.exists(path):
-            return
+            return [[] for _ in wanted]
+        columns = [[] for _ in wanted]
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [cell.strip().lower() for cell in next(reader, [])]
-            pick = operator.itemgetter(*[header.index(column) for column in columns])
-            yield from map(pick, reader)
+            header = handle.readline()
+            while block := handle.read(1 << 20):
+                block += handle.readline()  # up to the end of the line the block stops in
+                part = self.split_columns(header + block, wanted)
+                if part is None:
+                    handle.seek(0)
+                    return self.read_columns(handle.read(), wanted)
+                for column, cells in zip(columns, part):
+                    column.extend(cells)
+        return columns
+
+    @staticmethod
+    def split_columns(text, wanted):
+        """`columns` of CSV text as robochain writes it, by splitting; None for other text."""
+        header, _, body = text.partition("\n")
+        names = [cell.strip().lower() for cell in header.split(",")]
+        if '"' in text or "\r" in text or not body.endswith("\n"):
+            return None
+        cells = body[:-1].replace("\n", ",").split(",")
+        if len(cells) != len(names) * body.count("\n"):
+            return None  # a row with more or fewer cells than the header
+        return [cells[names.index(column)::len(names)] for column in wanted]
+
+    @staticmethod
+    def read_columns(text, wanted):
+        """`columns` of any CSV text, with the csv module."""
+        reader = csv.reader(io.StringIO(text, newline=""))
+        names = [cell.strip().lower() for cell in next(reader, [])]
+        positions = [names.index(column) for column in wanted]
+        rows = [row for row in reader if row]
+        return [[row[position] if position < len(row) else "" for row in rows] for position in positions]
 
     def components(self):
-        return list(self.rows("components.csv", "id", "name"))
+        return list(zip(*self.columns("components.csv", "id", "name")))
 
-    def link_rows(self):
-        """The rows of supplies.csv, and the positions of the firm, component and share columns."""
-        path = os.path.join(self.directory, "supplies.csv")
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [cell.strip().lower() for cell in next(reader, [])]
-            return list(reader), header.index("firm"), header.index("component"), header.index("share")
+    def links(self):
+        """The supply links as three columns: firm ids, component ids, and shares (None where
+        a link has none)."""
+        firms, components, shares = self.columns("supplies.csv", "firm", "component", "share")
+        return firms, components, [float(share) if share else None for share in shares]
 
     def firms(self, wanted):
-        found = {}
-        for fid, name, region in self.rows("firms.csv", "id", "name", "region"):
-            if fid in wanted:
-                found[fid] = (name, region)
-        return found
+        ids, names, regions = self.columns("firms.csv", "id", "name", "region")
+        return {ids[row]: (names[row], regions[row]) for row in compress(range(len(ids)), map(wanted.__contains__, ids))}
 
     def parents(self, wanted):
         found = {}
-        for parent, child in self.rows("requires.csv", "parent", "child"):
-            if child in wanted:
-                found.setdefault(child, []).append(parent)
+        parents, children = self.columns("requires.csv", "parent", "child")
+        for row in compress(range(len(children)), map(wanted.__contains__, children)):
+            found.setdefault(children[row], []).append(parents[row])
         return found
 
 
@@ -105,14 +144,17 @@ class JSONModel:
     def components(self):
         return [(c["id"], c["name"]) for c in self.model["components"]]
 
-    def link_rows(self):
-        rows = []
+    def links(self):
+        firms, components, shares = [], [], []
         for firm in self.model["firms"]:
             for link in firm.get("supplies", []):
                 if isinstance(link, str):
                     link = {"component": link}
-                rows.append((firm["id"], link["component"], link.get("share")))
-        return rows, 0, 1, 2
+                firms.append(firm["id"])
+                components.append(link["component"])
+                share = link.get("share")
+                shares.append(None if share is None else float(share))
+        return firms, components, shares
 
     def firms(self, wanted):
         return {f["id"]: (f["name"], f["region"]) for f in self.model["firms"] if f["id"] in wanted}
@@ -145,21 +187,19 @@ def analyse(request):
     names = dict(components)
     # Counted in bulk, then grouped only where it matters: links are millions in a registry,
     # links with a share and links of concentrated components far fewer.
-    links, F, C, S = model.link_rows()
-    counts = Counter(map(operator.itemgetter(C), links))
-    given = {}
-    for link in [link for link in links if link[S] not in (None, "")]:
-        given.setdefault(link[C], []).append(float(link[S]))
-
-    indices = {}
-    for cid, _ in components:
-        if counts.get(cid):
-            indices[cid] = concentration(counts[cid], given.get(cid, []))
+    link_firms, link_components, shares = model.links()
+    counts = Counter(link_components)
+    given = defaultdict(list)  # component id -> the shares its links state, in link order
+    for component, share in zip(link_components, shares):
+        if share is not None:
+            given[component].append(share)
+    indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid, _ in components if cid in counts}
     flagged = {cid for cid, index in indices.items() if index > threshold}
-    suppliers_of = {}
-    for link in [link for link in links if link[C] in flagged]:
-        share = link[S]
-        suppliers_of.setdefault(link[C], []).append((link[F], float(share) if share not in (None, "") else None))
+    # The links of flagged components: compress(range(n), selectors) gives the positions the
+    # selectors mark without a line of Python run for each of the others.
+    suppliers_of = defaultdict(list)
+    for link in compress(range(len(link_components)), map(flagged.__contains__, link_components)):
+        suppliers_of[link_components[link]].append((link_firms[link], shares[link]))
     concentrated = []
     for cid, _ in components:
         if cid not in flagged:
@@ -232,8 +272,9 @@ def main():
         sys.exit(f"{NAME}: the request is not JSON: {error}")
     if request.get("protocol") != 1:
         sys.exit(f"{NAME}: unsupported protocol {request.get('protocol')!r}")
-    json.dump(analyse(request), sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
+    # One string written at once: json.dump would write it in many small pieces, which takes
+    # longer than making the string for a response of megabytes.
+    sys.stdout.write(json.dumps(analyse(request), ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Tests of supplier-concentration: `python3 -m unittest` in this directory."""
 import json
 import os
+import random
 import subprocess
 import tempfile
 import unittest
@@ -89,6 +90,71 @@ class InputAndTableTests(unittest.TestCase):
             del from_csv["model"]
             from_csv["modelDirectory"] = directory
             self.assertEqual(run.analyse(from_csv), run.analyse(inline))
+
+    def test_quoted_cells_and_crlf_read_with_the_csv_module(self):
+        # Not the form robochain writes, but a directory a person could pass: read with csv.reader.
+        with tempfile.TemporaryDirectory() as directory:
+            files = {
+                "components.csv": 'id,name,segment\r\na,"A, the first",limbs\r\nb,B,limbs\r\n',
+                "firms.csv": 'id,name,region\r\nf1,"F1, Inc.",CN\r\nf2,"F2 ""two""",CN\r\n',
+                "supplies.csv": "firm,component,share\r\nf1,a,\r\nf1,b,0.6\r\nf2,b,\r\n",
+            }
+            for name, text in files.items():
+                with open(os.path.join(directory, name), "w", newline="") as handle:
+                    handle.write(text)
+            model = run.CSVModel(directory)
+            self.assertEqual(model.components(), [("a", "A, the first"), ("b", "B")])
+            self.assertEqual(model.links(), (["f1", "f1", "f2"], ["a", "b", "b"], [None, 0.6, None]))
+            self.assertEqual(model.firms({"f2"}), {"f2": ('F2 "two"', "CN")})
+            self.assertEqual(model.parents({"a"}), {})  # no requires.csv
+
+    def test_fast_columns_agree_with_the_csv_module(self):
+        text = "firm,component,share,product\nf1,a,,\nf1,b,0.6,arm\nf2,b,,\n"
+        fast = run.CSVModel.split_columns(text, ("component", "share", "product"))
+        self.assertEqual(fast, [["a", "b", "b"], ["", "0.6", ""], ["", "arm", ""]])
+        self.assertEqual(fast, run.CSVModel.read_columns(text, ("component", "share", "product")))
+        # Cells that do not fill whole rows, quotes, CR line ends or no final line end: not split.
+        for other in ["firm,component,share\nf1,a\nf2,b,\n", 'firm,component,share\nf1,"a",\n',
+                      "firm,component,share\r\nf1,a,\r\n", "firm,component,share\nf1,a,"]:
+            self.assertIsNone(run.CSVModel.split_columns(other, ("component",)), other)
+
+    def test_a_generated_model_gives_the_same_response_from_csv_as_inline(self):
+        # A few thousand links with and without shares, some components with one supplier:
+        # the CSV reading (by columns) and the inline JSON must give the same response.
+        rng = random.Random(11)
+        components = [f"c{i}" for i in range(300)]
+        firms = []
+        for i in range(1500):
+            links = []
+            for component in rng.sample(components[: rng.choice([20, 300])], rng.randint(0, 4)):
+                roll = rng.random()
+                links.append(component if roll < 0.3 else {"component": component, "share": round(rng.random(), 3)}
+                             if roll < 0.7 else {"component": component})
+            firms.append({"id": f"f{i}", "name": f"Firm {i}", "region": "CN", "supplies": links})
+        inline = request(firms)
+        inline["model"]["components"] = [{"id": c, "name": c.upper(), "segment": "limbs",
+                                          "requires": [components[(j + 1) % 300]]} for j, c in enumerate(components)]
+        with tempfile.TemporaryDirectory() as directory:
+            files = {
+                "regions.csv": "id,name,parent\nCN,China,\n",
+                "components.csv": "id,name,segment\n" + "".join(f"{c},{c.upper()},limbs\n" for c in components),
+                "requires.csv": "parent,child,weight\n" + "".join(f"{c},{components[(j + 1) % 300]},\n"
+                                                               for j, c in enumerate(components)),
+                "firms.csv": "id,name,region\n" + "".join(f"{f['id']},{f['name']},CN\n" for f in firms),
+                "supplies.csv": "firm,component,share\n" + "".join(
+                    f"{f['id']},{link if isinstance(link, str) else link['component']},"
+                    f"{'' if isinstance(link, str) else link.get('share', '')}\n" for f in firms for link in f["supplies"]),
+            }
+            for name, text in files.items():
+                with open(os.path.join(directory, name), "w") as handle:
+                    handle.write(text)
+            from_csv = dict(inline)
+            del from_csv["model"]
+            from_csv["modelDirectory"] = directory
+            answer = run.analyse(from_csv)
+            self.assertEqual(answer, run.analyse(inline))
+            self.assertGreater(len(answer["findings"]), 10)
+            self.assertGreater(len(answer["hhi"]), 250)
 
     def test_table_has_a_column_of_every_type(self):
         table = run.analyse(request(self.FIRMS))["tables"][0]

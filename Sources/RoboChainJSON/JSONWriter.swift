@@ -291,6 +291,15 @@ public struct JSONWriter {
     }
 
     private mutating func appendInteger(_ value: Int) {
+        Self.appendInteger(value, to: &bytes)
+    }
+
+    private mutating func appendNumber(_ value: Double) {
+        Self.appendNumber(value, to: &bytes)
+    }
+
+    /// Appends `value` in decimal digits. O(number of digits).
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))
             return
@@ -311,17 +320,18 @@ public struct JSONWriter {
         }
     }
 
-    private mutating func appendNumber(_ value: Double) {
+    /// Appends `value` as the writer writes a number (the rule in ``JSONWriter``'s overview:
+    /// `null` when not finite, no fraction when integral and below 2^53 in magnitude, else the
+    /// shortest text that reads back as the same `Double`), to `bytes` of any format that
+    /// writes numbers the same way (the model's CSV files). O(1).
+    public static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
         guard value.isFinite else {
-            appendASCII("null")
+            bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
             return
         }
         if value == value.rounded(.towardZero) && value.magnitude < 9_007_199_254_740_992 {
-            if value == 0 && value.sign == .minus {
-                appendInteger(0)
-            } else {
-                appendInteger(Int(value))
-            }
+            // -0 is written as 0.
+            appendInteger(value == 0 ? 0 : Int(value), to: &bytes)
             return
         }
         // Swift prints the shortest text that reads back as the same Double; its forms

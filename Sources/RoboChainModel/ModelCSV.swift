@@ -1,4 +1,6 @@
+import Dispatch
 import RoboChainJSON
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -18,10 +20,25 @@ extension ChainModel {
     ///
     /// Loading the directory with ``ModelLoader/loadCSV(directory:progress:)`` gives back an
     /// equal model. Cells are quoted only when they hold `,`, `"`, CR or LF; numbers are written
-    /// in their shortest exact form.
+    /// in their shortest exact form. The firms, the supply links and the rest are written on
+    /// up to three threads.
     ///
     /// - Complexity: O(n) in the size of the model.
     public func csvFiles() -> [(name: String, bytes: [UInt8])] {
+        let parts = Mutex([[(name: String, bytes: [UInt8])]](repeating: [], count: 3))
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            let files = switch part {
+            case 0: smallCSVFiles()
+            case 1: [("firms.csv", firmsCSV())]
+            default: [("supplies.csv", suppliesCSV())]
+            }
+            parts.withLock { $0[part] = files }
+        }
+        return parts.withLock { $0.flatMap { $0 } }
+    }
+
+    /// `model.csv`, `regions.csv`, `segments.csv`, `components.csv` and `requires.csv`.
+    private func smallCSVFiles() -> [(name: String, bytes: [UInt8])] {
         var files: [(String, [UInt8])] = []
         var table = CSVWriter(["id", "title", "home"])
         table.row([id, title, home.map { regions.ids[$0] }])
@@ -43,35 +60,62 @@ extension ChainModel {
             files.append(("segments.csv", table.bytes))
         }
 
-        table = CSVWriter(["id", "name", "segment", "source", "note"], attributes: components.attributes)
-        var requires = CSVWriter(["parent", "child", "weight", "source", "note"], attributes: components.requirementAttributes)
+        table = CSVWriter(["id", "name", "segment", "source", "note"], attributes: components.attributes,
+            capacity: components.count * 48)
+        var requires = CSVWriter(["parent", "child", "weight", "source", "note"], attributes: components.requirementAttributes,
+            capacity: components.requirementCount * 24)
         for component in 0..<components.count {
-            table.row([components.ids[component], components.names[component], segments.ids[components.segment(of: component)],
-                components.sources[component], components.notes[component]], element: component)
+            table.cell(components.ids[component])
+            table.cell(components.names[component])
+            table.cell(segments.ids[components.segment(of: component)])
+            table.cell(components.sources[component])
+            table.cell(components.notes[component])
+            table.endRow(element: component)
             for edge in components.requirements(of: component) {
-                requires.row([components.ids[component], components.ids[components.child(ofRequirement: edge)],
-                    components.weight(ofRequirement: edge).map(CSVWriter.number),
-                    components.requirementSources[edge], components.requirementNotes[edge]], element: edge)
+                requires.cell(components.ids[component])
+                requires.cell(components.ids[components.child(ofRequirement: edge)])
+                requires.cell(number: components.weight(ofRequirement: edge))
+                requires.cell(components.requirementSources[edge])
+                requires.cell(components.requirementNotes[edge])
+                requires.endRow(element: edge)
             }
         }
         files.append(("components.csv", table.bytes))
         files.append(("requires.csv", requires.bytes))
+        return files
+    }
 
-        table = CSVWriter(["id", "name", "region", "source", "note"], attributes: firms.attributes, capacity: firms.count * 48)
-        var supplyRows = CSVWriter(["firm", "component", "share", "product", "source", "note"], attributes: supplies.attributes,
+    /// `firms.csv`.
+    private func firmsCSV() -> [UInt8] {
+        var table = CSVWriter(["id", "name", "region", "source", "note"], attributes: firms.attributes,
+            capacity: firms.count * 48)
+        for firm in 0..<firms.count {
+            table.cell(firms.ids[firm])
+            table.cell(firms.names[firm])
+            table.cell(regions.ids[firms.region(of: firm)])
+            table.cell(firms.sources[firm])
+            table.cell(firms.notes[firm])
+            table.endRow(element: firm)
+        }
+        return table.bytes
+    }
+
+    /// `supplies.csv`: the links firm by firm, each firm's in the order given.
+    private func suppliesCSV() -> [UInt8] {
+        var table = CSVWriter(["firm", "component", "share", "product", "source", "note"], attributes: supplies.attributes,
             capacity: supplies.count * 32)
         for firm in 0..<firms.count {
-            table.row([firms.ids[firm], firms.names[firm], regions.ids[firms.region(of: firm)], firms.sources[firm],
-                firms.notes[firm]], element: firm)
             for link in firms.links(of: firm) {
-                supplyRows.row([firms.ids[firm], components.ids[supplies.component(of: link)],
-                    supplies.share(of: link).map(CSVWriter.number), supplies.products[link], supplies.sources[link],
-                    supplies.notes[link]], element: link)
+                table.cell(firms.ids[firm])
+                table.cell(components.ids[supplies.component(of: link)])
+                table.cell(number: supplies.share(of: link))
+                table.cell(supplies.products[link])
+                table.cell(supplies.sources[link])
+                table.cell(supplies.notes[link])
+                table.endRow(element: link)
             }
         }
-        files.append(("firms.csv", table.bytes))
-        files.append(("supplies.csv", supplyRows.bytes))
-        return files
+        return table.bytes
     }
 
     /// Writes ``csvFiles()`` into `directory`, which must exist.
@@ -115,6 +159,8 @@ public struct CSVWriter: Sendable {
     /// The text written so far, UTF-8.
     public private(set) var bytes: [UInt8] = []
     private let attributes: AttributeTable
+    /// Whether the row being written has a cell yet.
+    private var rowStarted = false
 
     /// A writer whose first row is `header` (then the attributes' names); `capacity` bytes are
     /// reserved.
@@ -128,11 +174,27 @@ public struct CSVWriter: Sendable {
     /// field); then, if the table has attributes, those of `element`; then a line feed.
     /// O(total length of the cells).
     public mutating func row(_ cells: [String?], element: Int? = nil) {
-        for (index, cell) in cells.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            guard let cell else { continue }
-            write(cell, quoted: false)
-        }
+        for cell in cells { self.cell(cell) }
+        endRow(element: element)
+    }
+
+    /// Appends a cell to the row being written, quoted as needed (`nil`: an empty field).
+    /// O(length of the text).
+    public mutating func cell(_ text: String?) {
+        separate()
+        if let text { write(text, quoted: false) }
+    }
+
+    /// Appends a number cell in its shortest exact form (``number(_:)``; `nil`: an empty field).
+    /// O(1).
+    public mutating func cell(number: Double?) {
+        separate()
+        if let number { JSONWriter.appendNumber(number, to: &bytes) }
+    }
+
+    /// Ends the row being written: if the table has attributes, those of `element`, then a line
+    /// feed. O(number of attributes).
+    public mutating func endRow(element: Int? = nil) {
         if let element, !attributes.isEmpty {
             for name in attributes.names {
                 bytes.append(UInt8(ascii: ","))
@@ -150,6 +212,13 @@ public struct CSVWriter: Sendable {
             }
         }
         bytes.append(0x0A)
+        rowStarted = false
+    }
+
+    /// A comma before every cell of a row but its first.
+    private mutating func separate() {
+        if rowStarted { bytes.append(UInt8(ascii: ",")) }
+        rowStarted = true
     }
 
     /// One field as CSV text, quoted when it needs to be (the rule of ``CSVWriter``). O(length).
@@ -191,6 +260,8 @@ public struct CSVWriter: Sendable {
 
     /// A number in its shortest exact form (as JSON writes it).
     public static func number(_ value: Double) -> String {
-        String(decoding: JSONWriter.encode(.number(value), style: .compact), as: UTF8.self)
+        var bytes: [UInt8] = []
+        JSONWriter.appendNumber(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

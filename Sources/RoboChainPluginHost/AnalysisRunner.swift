@@ -247,6 +247,11 @@ extension String {
 
 /// A temporary CSV directory holding a model, for plugins whose manifest says `"input": "csv"`
 /// (SPEC §5): its files are registered for removal should robochain be stopped by a signal.
+///
+/// It is always a copy written by ``ChainModel/csvFiles()``, even when the model was loaded
+/// from a CSV directory and no scenario changed it: a plugin then reads one form (UTF-8, `,`,
+/// LF, every column, `model.csv` present) whatever the user's files look like, and cannot
+/// change or remove the user's files, which it could were it handed their directory.
 struct CSVModelDirectory: Sendable {
     let path: String
     let files: [String]
