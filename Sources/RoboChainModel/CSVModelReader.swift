@@ -158,7 +158,8 @@ struct CSVModelReader {
         model.firmIndex = firmPart.ids.index
         model.edges = linkPart.edges
         model.links = linkPart.links
-        model.links.firm = resolveFirmReferences(linkPart, firms: firmPart.ids, log: &log)
+        (model.links.firm, model.links.component) = resolveSupplyReferences(linkPart, firms: firmPart.ids, components: componentIDs,
+            log: &log)
         return (model, log)
     }
 
@@ -467,6 +468,7 @@ struct CSVModelReader {
             if let note = Self.text(rows, 4, of: element, log: &log) { model.regionNotes.append(note, at: position) }
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.regionAttributes, at: position, of: element, log: &log) }
         }
+        ModelResolver.indexIDs(&ids, log: &log)
         model.regionLocations = ids.locations
         model.regionParent = [Int32](repeating: -1, count: model.regionIDs.count)
         for (position, parent) in parents.enumerated() where parent.field != nil {
@@ -523,6 +525,7 @@ struct CSVModelReader {
             if let note = Self.text(rows, 4, of: element, log: &log) { model.segmentNotes.append(note, at: position) }
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.segmentAttributes, at: position, of: element, log: &log) }
         }
+        ModelResolver.indexIDs(&ids, log: &log)
         model.segmentsDeclared = !model.segmentIDs.isEmpty
         model.segmentIndex = ids.index
         return model.segmentsDeclared ? ids : nil
@@ -559,6 +562,7 @@ struct CSVModelReader {
                 Self.attributes(rows, into: &model.componentAttributes, at: position, of: "component '\(id)'", log: &log)
             }
         }
+        ModelResolver.indexIDs(&ids, log: &log)
         if declared == nil { model.segmentIndex = IDIndex(uniqueIDs: model.segmentIDs) }
         model.componentIndex = ids.index
         return ids
@@ -607,6 +611,7 @@ struct CSVModelReader {
             }
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
         }
+        ModelResolver.indexIDs(&firms.ids, log: &log)
         firms.log = log
         return firms
     }
@@ -620,6 +625,9 @@ struct CSVModelReader {
         var links = LinkColumns()
         var firmStart: [Int32] = []
         var firmLength: [Int32] = []
+        /// The component references, resolved in a batch (``IDTable/findAll(starts:lengths:in:range:into:)``).
+        var componentStart: [Int32] = []
+        var componentLength: [Int32] = []
         var suppliesBytes: [UInt8] = []
         var log: ProblemLog
     }
@@ -662,30 +670,31 @@ struct CSVModelReader {
         }
         if let supplies {
             let capacity = FileAccess.lineCount(supplies) + 1
-            reading.links.component.reserveCapacity(capacity)
             reading.links.share.reserveCapacity(capacity)
             reading.links.locations.reserveCapacity(capacity)
             reading.firmStart.reserveCapacity(capacity)
             reading.firmLength.reserveCapacity(capacity)
+            reading.componentStart.reserveCapacity(capacity)
+            reading.componentLength.reserveCapacity(capacity)
             let path = self.path(Self.supplies)
             Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
                 else { return }
                 let location = rows.location
-                let position = reading.links.component.count
+                let position = reading.links.share.count
                 func firmShown() -> String { Self.shown(rows, firmField) }
                 func componentShown() -> String { Self.shown(rows, componentField) }
-                let component = ModelResolver.supplyComponent(rows.bytes(componentField), firmShown: firmShown,
-                    componentShown: componentShown, components: components, at: location, log: &log)
                 let share = Self.number(rows, 2, of: "supply of '\(componentShown())' by firm '\(firmShown())'", isFraction: true, log: &log)
                 ModelResolver.share(share, firm: firmShown, component: componentShown, at: location, log: &log)
-                reading.links.component.append(component)
                 reading.links.share.append(share)
                 reading.links.locations.append(location)
                 let firmBytes = rows.bytes(firmField)
                 reading.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
                 reading.firmLength.append(Int32(firmBytes.count))
+                let componentBytes = rows.bytes(componentField)
+                reading.componentStart.append(Int32(componentBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
+                reading.componentLength.append(Int32(componentBytes.count))
                 if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 || rows.header.positions[5] >= 0 {
                     // The element is named only if a cell is bad: no string per row.
                     func element() -> String { "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'" }
@@ -704,40 +713,69 @@ struct CSVModelReader {
         return reading
     }
 
-    /// Resolves the links' firm references, in two halves on two threads.
-    func resolveFirmReferences(_ reading: LinkReading, firms: IDTable, log: inout ProblemLog) -> [Int32] {
+    /// Resolves the links' firm and component references, in two halves on two threads: the
+    /// firms by their neighbours first (links are mostly listed firm by firm), the components
+    /// in prefetching batches (``IDTable/findAll(starts:lengths:in:range:into:)``). Then reports
+    /// those that name no id, in the order of the links.
+    func resolveSupplyReferences(
+        _ reading: LinkReading, firms: IDTable, components: IDTable, log: inout ProblemLog
+    ) -> (firm: [Int32], component: [Int32]) {
         let count = reading.firmStart.count
-        var resolved = [Int32](repeating: -1, count: count)
-        let unknown = Mutex<[Int]>([])
-        resolved.withUnsafeMutableBufferPointer { output in
-            let target = SendableBuffer(pointer: output)
-            reading.suppliesBytes.withUnsafeBufferPointer { bytes in
-                let source = SendableBytes(pointer: bytes)
-                let parts = count < 100_000 ? 1 : 2
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let range = (count * part / parts)..<(count * (part + 1) / parts)
-                    var missing: [Int] = []
-                    var previous: Int32 = -1
-                    for link in range {
-                        let start = Int(reading.firmStart[link])
-                        let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(reading.firmLength[link]))])
-                        if let firm = firms.find(field, near: previous) {
-                            target.pointer[link] = firm
-                            previous = firm
-                        } else {
-                            missing.append(link)
+        var firmOf = [Int32](repeating: -1, count: count)
+        var componentOf = [Int32](repeating: -1, count: count)
+        let unknown = Mutex<(firms: [Int], components: [Int])>(([], []))
+        firmOf.withUnsafeMutableBufferPointer { firmOutput in
+            componentOf.withUnsafeMutableBufferPointer { componentOutput in
+                let firmTarget = SendableBuffer(pointer: firmOutput)
+                let componentTarget = SendableBuffer(pointer: componentOutput)
+                reading.suppliesBytes.withUnsafeBufferPointer { bytes in
+                    let source = SendableBytes(pointer: bytes)
+                    let parts = count < 100_000 ? 1 : 2
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        let range = (count * part / parts)..<(count * (part + 1) / parts)
+                        var missingFirms: [Int] = []
+                        var previous: Int32 = -1
+                        for link in range {
+                            let start = Int(reading.firmStart[link])
+                            let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(reading.firmLength[link]))])
+                            if let firm = firms.find(field, near: previous) {
+                                firmTarget.pointer[link] = firm
+                                previous = firm
+                            } else {
+                                missingFirms.append(link)
+                            }
+                        }
+                        let missingComponents = reading.componentStart.withUnsafeBufferPointer { starts in
+                            reading.componentLength.withUnsafeBufferPointer { lengths in
+                                components.findAll(starts: starts, lengths: lengths, in: source.pointer, range: range,
+                                    into: componentTarget.pointer)
+                            }
+                        }
+                        if !missingFirms.isEmpty || !missingComponents.isEmpty {
+                            unknown.withLock {
+                                $0.firms += missingFirms
+                                $0.components += missingComponents
+                            }
                         }
                     }
-                    if !missing.isEmpty { unknown.withLock { $0 += missing } }
                 }
             }
         }
-        for link in unknown.withLock({ $0.sorted() }) {
-            let start = Int(reading.firmStart[link])
-            let text = String(decoding: reading.suppliesBytes[start..<(start + Int(reading.firmLength[link]))], as: UTF8.self)
-            ModelResolver.unknownSupplyFirm(text, at: reading.links.locations[link], log: &log)
+        let (missingFirms, missingComponents) = unknown.withLock { (Set($0.firms), Set($0.components)) }
+        func text(_ start: Int32, _ length: Int32) -> String {
+            String(decoding: reading.suppliesBytes[Int(start)..<Int(start + length)], as: UTF8.self)
         }
-        return resolved
+        for link in missingFirms.union(missingComponents).sorted() {
+            let location = reading.links.locations[link]
+            if missingComponents.contains(link) {
+                ModelResolver.unknownSupplyComponent(text(reading.componentStart[link], reading.componentLength[link]),
+                    firm: text(reading.firmStart[link], reading.firmLength[link]), at: location, log: &log)
+            }
+            if missingFirms.contains(link) {
+                ModelResolver.unknownSupplyFirm(text(reading.firmStart[link], reading.firmLength[link]), at: location, log: &log)
+            }
+        }
+        return (firmOf, componentOf)
     }
 }
 

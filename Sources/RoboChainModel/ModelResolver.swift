@@ -12,13 +12,15 @@ struct IDTable: Sendable {
     var index: IDIndex
     var locations: [ElementLocation] = []
     let kind: ElementKind
-    var normalisation = NormalisationCheck()
+    /// The positions of ids beyond ASCII (only those can differ by normalisation alone).
+    var unicodePositions: [Int32] = []
 
-    /// An empty table with room for `capacity` ids held in `bytes`.
+    /// An empty table with room for `capacity` ids held in `bytes`; its index is made by
+    /// ``indexAll()``, when every id is in.
     init(kind: ElementKind, capacity: Int, bytes: [UInt8]) {
         self.kind = kind
         self.bytes = bytes
-        index = IDIndex(capacity: capacity)
+        index = IDIndex(capacity: 0)
         strings.reserveCapacity(capacity)
         start.reserveCapacity(capacity)
         length.reserveCapacity(capacity)
@@ -27,21 +29,64 @@ struct IDTable: Sendable {
 
     var count: Int { strings.count }
 
-    /// Adds an id at a byte range of `bytes`; returns the position of an equal id added
-    /// before, if any (a duplicate; then this one is not indexed).
+    /// Adds an id at a byte range of `bytes`, not yet indexed (see ``indexAll()``).
     @inline(__always)
-    mutating func add(_ text: String, start fieldStart: Int, end fieldEnd: Int, at location: ElementLocation) -> Int32? {
-        let position = Int32(strings.count)
+    mutating func append(_ text: String, start fieldStart: Int, end fieldEnd: Int, at location: ElementLocation) {
         strings.append(text)
         start.append(Int32(fieldStart))
         length.append(Int32(fieldEnd - fieldStart))
         locations.append(location)
-        return bytes.withUnsafeBufferPointer { buffer in
-            let field = UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd])
-            return index.insert(position, key: IDIndex.key(field)) { existing in
-                Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
+    }
+
+    /// How many ids ahead of the one inserted or looked up a batch asks for its slot: enough
+    /// to overlap the cache misses, few enough that the lines are still there.
+    static let lookAhead = 12
+
+    /// Indexes every id appended, in order; returns each id that repeats an earlier one, with
+    /// the earlier one's position (the repeat is not indexed).
+    ///
+    /// The ids are inserted as a batch: the key of the id `lookAhead` places on is made and
+    /// its slot prefetched while this one is inserted, so the random accesses of a table too
+    /// large for the cache overlap instead of waiting one after the other.
+    ///
+    /// - Complexity: O(bytes of the ids) expected.
+    mutating func indexAll() -> [(duplicate: Int32, first: Int32)] {
+        let count = strings.count
+        var index = IDIndex(capacity: count)
+        var duplicates: [(duplicate: Int32, first: Int32)] = []
+        let ahead = Self.lookAhead
+        start.withUnsafeBufferPointer { start in
+            length.withUnsafeBufferPointer { length in
+                bytes.withUnsafeBufferPointer { buffer in
+                    func field(_ position: Int) -> UnsafeBufferPointer<UInt8> {
+                        let lower = Int(start[position])
+                        return UnsafeBufferPointer(rebasing: buffer[lower..<(lower + Int(length[position]))])
+                    }
+                    // The keys of the next `ahead` ids, in a ring.
+                    var keys = [IDIndex.Key](repeating: IDIndex.Key(hash: 0, prefix: 0, tag: 0, isShort: true), count: ahead)
+                    for position in 0..<min(ahead, count) {
+                        keys[position] = IDIndex.key(field(position))
+                        index.prefetch(keys[position])
+                    }
+                    for position in 0..<count {
+                        let key = keys[position % ahead]
+                        if position + ahead < count {
+                            let next = IDIndex.key(field(position + ahead))
+                            index.prefetch(next)
+                            keys[position % ahead] = next
+                        }
+                        let mine = field(position)
+                        if let first = index.insert(Int32(position), key: key, matches: { existing in
+                            Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), mine)
+                        }) {
+                            duplicates.append((Int32(position), first))
+                        }
+                    }
+                }
             }
         }
+        self.index = index
+        return duplicates
     }
 
     /// The position of the id whose bytes are `field`, trying first the id at `near` and
@@ -74,6 +119,50 @@ struct IDTable: Sendable {
                 Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
             }
         }
+    }
+
+    /// Looks up a batch of references, the ids at `starts[i]..<starts[i] + lengths[i]` of
+    /// `source` for each `i` in `range`: writes each one's position to `output[i]`, and
+    /// returns the `i` of those not found (their `output` is left as it was). Like
+    /// ``indexAll()``, it prefetches the slot of the reference `lookAhead` places on, so that
+    /// the cache misses of random look-ups overlap.
+    ///
+    /// - Complexity: O(bytes of the references) expected.
+    func findAll(
+        starts: UnsafeBufferPointer<Int32>, lengths: UnsafeBufferPointer<Int32>, in source: UnsafeBufferPointer<UInt8>,
+        range: Range<Int>, into output: UnsafeMutableBufferPointer<Int32>
+    ) -> [Int] {
+        var missing: [Int] = []
+        let ahead = Self.lookAhead
+        func field(_ reference: Int) -> UnsafeBufferPointer<UInt8> {
+            let lower = Int(starts[reference])
+            return UnsafeBufferPointer(rebasing: source[lower..<(lower + Int(lengths[reference]))])
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            var keys = [IDIndex.Key](repeating: IDIndex.Key(hash: 0, prefix: 0, tag: 0, isShort: true), count: ahead)
+            for reference in range.prefix(ahead) {
+                keys[(reference - range.lowerBound) % ahead] = IDIndex.key(field(reference))
+                index.prefetch(keys[(reference - range.lowerBound) % ahead])
+            }
+            for reference in range {
+                let ring = (reference - range.lowerBound) % ahead
+                let key = keys[ring]
+                if reference + ahead < range.upperBound {
+                    let next = IDIndex.key(field(reference + ahead))
+                    index.prefetch(next)
+                    keys[ring] = next
+                }
+                let wanted = field(reference)
+                if let found = index.find(key: key, matches: { existing in
+                    Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), wanted)
+                }) {
+                    output[reference] = found
+                } else {
+                    missing.append(reference)
+                }
+            }
+        }
+        return missing
     }
 
     /// Whether the id at `start` in `buffer` has the bytes of `field`: eight bytes at a time,
@@ -118,6 +207,7 @@ extension IDTable {
             ModelResolver.addID(id, start: ranges[position].lowerBound, end: ranges[position].upperBound,
                 at: locations[position], to: &self, log: &log)
         }
+        ModelResolver.indexIDs(&self, log: &log)
     }
 }
 
@@ -132,10 +222,11 @@ extension IDTable {
 enum ModelResolver {
     // MARK: - Ids
 
-    /// Adds the id at `start..<end` of `ids.bytes`, with its text: reports an id that breaks the
-    /// id rule, repeats an earlier id, or differs from an earlier one only by normalisation.
+    /// Adds the id at `start..<end` of `ids.bytes`, with its text, reporting an id that breaks
+    /// the id rule. When every id of the kind is added, ``indexIDs(_:log:)`` checks that they
+    /// are unique.
     ///
-    /// - Complexity: O(length of the id) expected.
+    /// - Complexity: O(length of the id).
     @inline(__always)
     static func addID(
         _ text: String, start: Int, end: Int, at location: ElementLocation, to ids: inout IDTable, log: inout ProblemLog
@@ -143,12 +234,30 @@ enum ModelResolver {
         let form = ids.bytes.withUnsafeBufferPointer { IDRule.form(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         if form == .invalid {
             log.report(.invalidID(log.describe(location), kind: ids.kind, id: text))
+        } else if form == .unicode {
+            ids.unicodePositions.append(Int32(ids.count))
         }
-        if let first = ids.add(text, start: start, end: end, at: location) {
-            log.report(.duplicateID(log.describe(location), kind: ids.kind, id: text, first: log.describe(ids.locations[Int(first)])))
-        } else if form == .unicode, let earlier = ids.normalisation.add(text, at: Int32(ids.count - 1), ids: ids.strings) {
-            log.report(.normalisationDuplicate(log.describe(location), kind: ids.kind, id: text, other: ids.strings[Int(earlier)],
-                first: log.describe(ids.locations[Int(earlier)])))
+        ids.append(text, start: start, end: end, at: location)
+    }
+
+    /// Indexes the ids of a kind, reporting each that repeats an earlier one, and each that
+    /// differs from an earlier one only by Unicode normalisation.
+    ///
+    /// - Complexity: O(bytes of the ids) expected.
+    static func indexIDs(_ ids: inout IDTable, log: inout ProblemLog) {
+        let duplicates = ids.indexAll()
+        for (duplicate, first) in duplicates {
+            log.report(.duplicateID(log.describe(ids.locations[Int(duplicate)]), kind: ids.kind, id: ids.strings[Int(duplicate)],
+                first: log.describe(ids.locations[Int(first)])))
+        }
+        guard !ids.unicodePositions.isEmpty else { return }
+        let repeated = Set(duplicates.map(\.duplicate))
+        var normalisation = NormalisationCheck()
+        for position in ids.unicodePositions where !repeated.contains(position) {
+            if let earlier = normalisation.add(ids.strings[Int(position)], at: position, ids: ids.strings) {
+                log.report(.normalisationDuplicate(log.describe(ids.locations[Int(position)]), kind: ids.kind,
+                    id: ids.strings[Int(position)], other: ids.strings[Int(earlier)], first: log.describe(ids.locations[Int(earlier)])))
+            }
         }
     }
 
@@ -238,8 +347,14 @@ enum ModelResolver {
         _ field: UnsafeBufferPointer<UInt8>, firmShown: () -> String, componentShown: () -> String,
         components: IDTable, at location: ElementLocation, log: inout ProblemLog
     ) -> Int32 {
-        reference(field, in: components, at: location, of: "firm '\(firmShown())'", field: "supplies",
-            shown: componentShown(), log: &log)
+        if let found = components.find(field) { return found }
+        unknownSupplyComponent(componentShown(), firm: firmShown(), at: location, log: &log)
+        return -1
+    }
+
+    /// Reports a supply link's component reference that did not resolve.
+    static func unknownSupplyComponent(_ id: String, firm: String, at location: ElementLocation, log: inout ProblemLog) {
+        unknown(.component, at: location, of: "firm '\(firm)'", field: "supplies", id: id, log: &log)
     }
 
     /// Checks a supply link's share: outside [0, 1] is reported (and kept, as read).
