@@ -4,7 +4,7 @@ import CPrefetch
 ///
 /// Linear probing over a table sized from the number of ids up front (any size, not a power of
 /// two: the hash's high bits are scaled to it), at most two-thirds full, so that a million ids
-/// take 24 MiB rather than the 32 MiB of a half-full power of two, and fewer pages and cache
+/// take 23 MiB rather than the 32 MiB of a half-full power of two, and fewer pages and cache
 /// lines are touched; ids are hashed over their UTF-8 bytes, eight at a time. Each 16-byte slot
 /// holds the position, 28 more bits of the hash (independent of those choosing the slot),
 /// the id's length (up to 15) and its first eight bytes. So a probe compares ids only when those
