@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "RoboChainModel",
             dependencies: [
-                "RoboChainJSON", .product(name: "Yams", package: "Yams"),
+                "RoboChainJSON", "CPrefetch", .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         // The public analysis API: the protocol, options, results, protocol-1 messages, SPEC measures.
@@ -72,6 +72,8 @@ let package = Package(
             path: "Plugins/CriticalFirms/Executable"),
         // Two glibc extensions spawning needs (pipe2, posix_spawn_file_actions_addchdir_np).
         .target(name: "CSpawn"),
+        // A cache prefetch hint, for batched id-index look-ups (Swift has no intrinsic for it).
+        .target(name: "CPrefetch"),
         // Cleanup when robochain is stopped by a signal: child processes killed, temporary files removed.
         .target(name: "CTermination"),
         // Child processes run in isolation: own process group, concurrent pipes, timeouts, limits.

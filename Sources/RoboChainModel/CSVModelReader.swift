@@ -22,8 +22,9 @@ import Darwin
 /// ids are hashed and compared in the file's bytes, so a reference never becomes a `String`;
 /// only ids and names do. `firms.csv` is parsed on one thread while `requires.csv` and
 /// `supplies.csv` are parsed on another, and the supply links' firm references are then
-/// resolved in two halves. Every check of SPEC §1.3 still runs (``ModelAssembly`` does the
-/// structural ones).
+/// resolved in two halves. The rules of SPEC §1.3 are those every reader shares: the
+/// single-element ones (ids, references, ranges) in ``ModelResolver``, fed the ids as bytes of
+/// the file, the structural ones in ``ModelAssembly``.
 ///
 /// - Complexity: O(bytes) expected.
 struct CSVModelReader {
@@ -157,99 +158,9 @@ struct CSVModelReader {
         model.firmIndex = firmPart.ids.index
         model.edges = linkPart.edges
         model.links = linkPart.links
-        model.links.firm = resolveFirmReferences(linkPart, firms: firmPart.ids, log: &log)
+        (model.links.firm, model.links.component) = resolveSupplyReferences(linkPart, firms: firmPart.ids, components: componentIDs,
+            log: &log)
         return (model, log)
-    }
-
-    // MARK: - Ids held in a file's bytes
-
-    /// The ids of one kind: as strings (for the model), as byte ranges in their file (for
-    /// comparing references without making strings), and their index.
-    struct IDColumn: Sendable {
-        var strings: [String] = []
-        var start: [Int32] = []
-        var length: [Int32] = []
-        var bytes: [UInt8] = []
-        var index: IDIndex
-        let kind: ElementKind
-        var normalisation = NormalisationCheck()
-
-        init(kind: ElementKind, capacity: Int, bytes: [UInt8]) {
-            self.kind = kind
-            self.bytes = bytes
-            index = IDIndex(capacity: capacity)
-            strings.reserveCapacity(capacity)
-            start.reserveCapacity(capacity)
-            length.reserveCapacity(capacity)
-        }
-
-        /// Adds an id at a byte range of `bytes`; returns the position of an equal id added
-        /// before, if any (a duplicate; then this one is not indexed).
-        mutating func add(_ text: String, start fieldStart: Int, end fieldEnd: Int) -> Int32? {
-            let position = Int32(strings.count)
-            strings.append(text)
-            start.append(Int32(fieldStart))
-            length.append(Int32(fieldEnd - fieldStart))
-            return bytes.withUnsafeBufferPointer { buffer in
-                let field = UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd])
-                return index.insert(position, key: IDIndex.key(field)) { existing in
-                    Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
-                }
-            }
-        }
-
-        /// The position of the id whose bytes are `field`, trying first the id at `near` and
-        /// the next one: references in files sorted by their target (supply links listed firm
-        /// by firm, requirements component by component) then cost a comparison of neighbouring
-        /// ids instead of a probe into the hash table.
-        @inline(__always)
-        func find(_ field: UnsafeBufferPointer<UInt8>, near: Int32) -> Int32? {
-            if near >= 0 {
-                let found: Int32? = bytes.withUnsafeBufferPointer { buffer in
-                    // (If ids repeat, this may pick another of the equal ones than the index would;
-                    // a model with a repeated id is rejected, so it cannot matter.)
-                    for candidate in near...min(near + 1, Int32(start.count - 1))
-                    where Self.equal(buffer, Int(start[Int(candidate)]), Int(length[Int(candidate)]), field) {
-                        return candidate
-                    }
-                    return nil
-                }
-                if let found { return found }
-            }
-            return find(field)
-        }
-
-        /// The position of the id whose bytes are `field`.
-        @inline(__always)
-        func find(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
-            let key = IDIndex.key(field)
-            return bytes.withUnsafeBufferPointer { buffer in
-                index.find(key: key) { existing in
-                    Self.equal(buffer, Int(start[Int(existing)]), Int(length[Int(existing)]), field)
-                }
-            }
-        }
-
-        /// Whether the id at `start` in `buffer` has the bytes of `field`: eight bytes at a time,
-        /// inline (ids are short; a call to `memcmp` costs more than the comparison).
-        @inline(__always)
-        static func equal(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int, _ field: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard length == field.count else { return false }
-            let left = UnsafeRawPointer(buffer.baseAddress! + start)
-            let right = UnsafeRawPointer(field.baseAddress!)
-            var offset = 0
-            while offset + 8 <= length {
-                if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
-                    return false
-                }
-                offset += 8
-            }
-            while offset < length {
-                if left.load(fromByteOffset: offset, as: UInt8.self) != right.load(fromByteOffset: offset, as: UInt8.self) { return false }
-                offset += 1
-            }
-            return true
-        }
     }
 
     // MARK: - Rows
@@ -311,7 +222,7 @@ struct CSVModelReader {
 
     /// Parses the header of a table and calls `body` for each row; reports the header's and the
     /// grammar's problems. When rows are lost (a bad header, a long row, a syntax error that ends
-    /// the reading, or a row whose id cannot be read — see ``addID(_:to:log:locations:)``), the
+    /// the reading, or a row whose id cannot be read — see ``addID(_:to:log:)``), the
     /// table's kind is marked incomplete, so that references to the lost ids are not also
     /// reported as unknown; any other problem in a row leaves its id known.
     static func forEachRow(
@@ -510,11 +421,10 @@ struct CSVModelReader {
         }
     }
 
-    /// Adds the id of a row to `ids`, checking its syntax and uniqueness. Returns the id, or
-    /// `nil` when the row has none it can read (reported, and the kind marked incomplete).
-    static func addID(
-        _ rows: Rows, to ids: inout IDColumn, log: inout ProblemLog, locations: inout [ElementLocation]
-    ) -> String? {
+    /// Adds the id of a row to `ids` through ``ModelResolver/addID(_:start:end:at:to:log:)``.
+    /// Returns the id, or `nil` when the row has none it can read (reported, and the kind marked
+    /// incomplete).
+    static func addID(_ rows: Rows, to ids: inout IDTable, log: inout ProblemLog) -> String? {
         guard let field = required(rows, 0, of: "a \(ids.kind.rawValue)", log: &log) else {
             log.markIncomplete(ids.kind)
             return nil
@@ -524,21 +434,10 @@ struct CSVModelReader {
             log.markIncomplete(ids.kind)
             return nil
         }
-        let form = IDRule.form(rows.bytes(field))
-        if field.hasEscapedQuotes || form == .invalid {
-            log.report(.invalidID(log.describe(rows.location), kind: ids.kind, id: id))
-        }
-        let base = rows.tokenizer.bytes.baseAddress!
-        let start = rows.bytes(field).baseAddress! - base
-        if let first = ids.add(id, start: start, end: start + rows.bytes(field).count) {
-            log.report(.duplicateID(log.describe(rows.location), kind: ids.kind, id: id,
-                first: log.describe(locations[Int(first)])))
-        } else if form == .unicode,
-            let earlier = ids.normalisation.add(id, at: Int32(ids.strings.count - 1), ids: ids.strings) {
-            log.report(.normalisationDuplicate(log.describe(rows.location), kind: ids.kind, id: id,
-                other: ids.strings[Int(earlier)], first: log.describe(locations[Int(earlier)])))
-        }
-        locations.append(rows.location)
+        // (The raw bytes of a field with escaped quotes hold a '"', so such an id is invalid.)
+        let bytes = rows.bytes(field)
+        let start = bytes.baseAddress! - rows.tokenizer.bytes.baseAddress!
+        ModelResolver.addID(id, start: start, end: start + bytes.count, at: rows.location, to: &ids, log: &log)
         return id
     }
 
@@ -549,15 +448,15 @@ struct CSVModelReader {
 
     // MARK: - Regions, segments, components
 
-    func readRegions(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDColumn {
+    func readRegions(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDTable {
         let table = Self.regions
-        var ids = IDColumn(kind: .region, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
+        var ids = IDTable(kind: .region, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
         guard let bytes else { return ids }
         let path = self.path(table)
         var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
         var parentBytes: [[UInt8]] = []
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
-            guard let id = Self.addID(rows, to: &ids, log: &log, locations: &model.regionLocations) else { return }
+            guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let element = "region '\(id)'"
             let position = model.regionIDs.count
             model.regionIDs.append(id)
@@ -569,14 +468,13 @@ struct CSVModelReader {
             if let note = Self.text(rows, 4, of: element, log: &log) { model.regionNotes.append(note, at: position) }
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.regionAttributes, at: position, of: element, log: &log) }
         }
+        ModelResolver.indexIDs(&ids, log: &log)
+        model.regionLocations = ids.locations
         model.regionParent = [Int32](repeating: -1, count: model.regionIDs.count)
         for (position, parent) in parents.enumerated() where parent.field != nil {
-            let found = parentBytes[position].withUnsafeBufferPointer { ids.find($0) }
-            if let found {
-                model.regionParent[position] = found
-            } else {
-                log.report(.unknownReference(log.describe(model.regionLocations[position]),
-                    element: "region '\(model.regionIDs[position])'", field: "parent", kind: .region, id: parent.text ?? ""))
+            model.regionParent[position] = parentBytes[position].withUnsafeBufferPointer {
+                ModelResolver.regionParent($0, shown: parent.text ?? "", of: model.regionIDs[position], regions: ids,
+                    at: ids.locations[position], log: &log)
             }
         }
         model.regionIndex = ids.index
@@ -585,7 +483,7 @@ struct CSVModelReader {
 
     /// Reads `model.csv` (SPEC §1.2): one row of `id`, `title` and `home`, the model's id, title
     /// and default scope, as a YAML file has them.
-    func readModelInfo(_ bytes: [UInt8]?, regions: IDColumn, into model: inout ResolvedModel, log: inout ProblemLog) {
+    func readModelInfo(_ bytes: [UInt8]?, regions: IDTable, into model: inout ResolvedModel, log: inout ProblemLog) {
         guard let bytes else { return }
         let path = self.path(Self.modelInfo)
         var rowCount = 0
@@ -599,24 +497,18 @@ struct CSVModelReader {
             model.id = Self.text(rows, 0, of: "the model", log: &log)
             model.title = Self.text(rows, 1, of: "the model", log: &log)
             if let home = rows.cell(2) {
-                if let found = regions.find(rows.bytes(home)) {
-                    model.home = Int(found)
-                } else {
-                    log.report(.unknownReference(log.describe(rows.location), element: "the model", field: "home",
-                        kind: .region, id: Self.shown(rows, home)))
-                }
+                model.home = ModelResolver.home(rows.bytes(home), shown: Self.shown(rows, home), regions: regions, at: rows.location, log: &log)
             }
         }
     }
 
-    func readSegments(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDColumn? {
+    func readSegments(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDTable? {
         guard let bytes else { return nil }
         let table = Self.segments
-        var ids = IDColumn(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
+        var ids = IDTable(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
         let path = self.path(table)
-        var locations: [ElementLocation] = []
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
-            guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
+            guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let element = "segment '\(id)'"
             let position = model.segmentIDs.count
             model.segmentIDs.append(id)
@@ -624,64 +516,40 @@ struct CSVModelReader {
             var order: Int?
             let value = Self.number(rows, 2, of: element, log: &log)
             if !value.isNaN {
-                order = ValueChecks.segmentOrder(value)
-                if order == nil {
-                    log.report(.invalidValue(log.describe(rows.location), element: element, field: "order",
-                        problem: ValueChecks.segmentOrderProblem(value)))
-                }
+                let checked = ModelResolver.segmentOrder(value, of: element, at: log.describe(rows.location))
+                order = checked.order
+                if let problem = checked.problem { log.report(problem) }
             }
             model.segmentOrders.append(order)
             if let source = Self.text(rows, 3, of: element, log: &log) { model.segmentSources.append(source, at: position) }
             if let note = Self.text(rows, 4, of: element, log: &log) { model.segmentNotes.append(note, at: position) }
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &model.segmentAttributes, at: position, of: element, log: &log) }
         }
+        ModelResolver.indexIDs(&ids, log: &log)
         model.segmentsDeclared = !model.segmentIDs.isEmpty
         model.segmentIndex = ids.index
         return model.segmentsDeclared ? ids : nil
     }
 
     func readComponents(
-        _ bytes: [UInt8]?, segments declared: IDColumn?, into model: inout ResolvedModel, log: inout ProblemLog
-    ) -> IDColumn {
+        _ bytes: [UInt8]?, segments declared: IDTable?, into model: inout ResolvedModel, log: inout ProblemLog
+    ) -> IDTable {
         let table = Self.components
-        var ids = IDColumn(kind: .component, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
+        var ids = IDTable(kind: .component, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
         guard let bytes else { return ids }
         let path = self.path(table)
-        var locations: [ElementLocation] = []
-        // Segments named by the components, when none are listed: their bytes, matched by
-        // comparison while there are few (a string and a hash per row cost more), by a
-        // dictionary past 64.
-        var derived: [[UInt8]] = []
-        var derivedIndex: [[UInt8]: Int32] = [:]
+        var derived = ModelResolver.DerivedSegments()
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
-            guard let id = Self.addID(rows, to: &ids, log: &log, locations: &locations) else { return }
+            guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let name = Self.requiredText(rows, 1, of: "component '\(id)'", log: &log) ?? ""
             let position = model.componentIDs.count
             var segment: Int32 = -1
             if let segmentField = Self.required(rows, 2, of: "component '\(id)'", log: &log), let declared {
-                if let found = declared.find(rows.bytes(segmentField)) {
-                    segment = found
-                } else {
-                    log.report(.unknownReference(log.describe(rows.location), element: "component '\(id)'", field: "segment",
-                        kind: .segment, id: Self.shown(rows, segmentField)))
-                }
+                segment = ModelResolver.componentSegment(rows.bytes(segmentField), shown: Self.shown(rows, segmentField), of: id,
+                    segments: declared, at: rows.location, log: &log)
             } else if let segmentField = rows.cell(2) {
-                let fieldBytes = rows.bytes(segmentField)
-                let found = derived.count <= 64
-                    ? derived.firstIndex(where: { $0.elementsEqual(fieldBytes) }).map(Int32.init)
-                    : derivedIndex[Array(fieldBytes)]
-                if let found {
-                    segment = found
-                } else {
-                    let text = Self.shown(rows, segmentField)
-                    segment = Int32(model.segmentIDs.count)
-                    derived.append(Array(fieldBytes))
-                    derivedIndex[Array(fieldBytes)] = segment
-                    if !ValueChecks.isValidID(text) { log.report(.invalidID(log.describe(rows.location), kind: .segment, id: text)) }
-                    model.segmentIDs.append(text)
-                    model.segmentNames.append(text)
-                    model.segmentOrders.append(nil)
-                }
+                segment = derived.segment(rows.bytes(segmentField), shown: Self.shown(rows, segmentField), into: &model,
+                    at: rows.location, log: &log)
             }
             model.componentIDs.append(id)
             model.componentNames.append(name)
@@ -694,6 +562,7 @@ struct CSVModelReader {
                 Self.attributes(rows, into: &model.componentAttributes, at: position, of: "component '\(id)'", log: &log)
             }
         }
+        ModelResolver.indexIDs(&ids, log: &log)
         if declared == nil { model.segmentIndex = IDIndex(uniqueIDs: model.segmentIDs) }
         model.componentIndex = ids.index
         return ids
@@ -702,7 +571,7 @@ struct CSVModelReader {
     // MARK: - Firms (one thread)
 
     struct FirmColumns: Sendable {
-        var ids: IDColumn
+        var ids: IDTable
         var names: [String] = []
         var region: [Int32] = []
         var sources = SparseColumn<String>()
@@ -711,12 +580,12 @@ struct CSVModelReader {
         var log: ProblemLog
     }
 
-    func readFirms(_ bytes: [UInt8]?, regions: IDColumn, files: [String]) -> FirmColumns {
+    func readFirms(_ bytes: [UInt8]?, regions: IDTable, files: [String]) -> FirmColumns {
         let table = Self.firms
         let capacity = FileAccess.lineCount(bytes) + 1
         var log = ProblemLog()
         log.files = files
-        var firms = FirmColumns(ids: IDColumn(kind: .firm, capacity: capacity, bytes: bytes ?? []), log: ProblemLog())
+        var firms = FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: bytes ?? []), log: ProblemLog())
         guard let bytes else {
             firms.log = log
             return firms
@@ -724,20 +593,13 @@ struct CSVModelReader {
         firms.names.reserveCapacity(capacity)
         firms.region.reserveCapacity(capacity)
         let path = self.path(table)
-        var locations: [ElementLocation] = []
-        locations.reserveCapacity(capacity)
         Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
-            guard let id = Self.addID(rows, to: &firms.ids, log: &log, locations: &locations) else { return }
+            guard let id = Self.addID(rows, to: &firms.ids, log: &log) else { return }
             let position = firms.names.count
             firms.names.append(Self.requiredText(rows, 1, of: "firm '\(id)'", log: &log) ?? "")
             if let regionField = Self.required(rows, 2, of: "firm '\(id)'", log: &log) {
-                if let found = regions.find(rows.bytes(regionField)) {
-                    firms.region.append(found)
-                } else {
-                    firms.region.append(-1)
-                    log.report(.unknownReference(log.describe(rows.location), element: "firm '\(id)'", field: "region",
-                        kind: .region, id: Self.shown(rows, regionField)))
-                }
+                firms.region.append(ModelResolver.firmRegion(rows.bytes(regionField), shown: Self.shown(rows, regionField), of: id,
+                    regions: regions, at: rows.location, log: &log))
             } else {
                 firms.region.append(-1)
             }
@@ -749,6 +611,7 @@ struct CSVModelReader {
             }
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
         }
+        ModelResolver.indexIDs(&firms.ids, log: &log)
         firms.log = log
         return firms
     }
@@ -762,11 +625,14 @@ struct CSVModelReader {
         var links = LinkColumns()
         var firmStart: [Int32] = []
         var firmLength: [Int32] = []
+        /// The component references, resolved in a batch (``IDTable/findAll(starts:lengths:in:range:into:)``).
+        var componentStart: [Int32] = []
+        var componentLength: [Int32] = []
         var suppliesBytes: [UInt8] = []
         var log: ProblemLog
     }
 
-    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDColumn, files: [String]) -> LinkReading {
+    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDTable, files: [String]) -> LinkReading {
         var log = ProblemLog()
         log.files = files
         var reading = LinkReading(log: ProblemLog())
@@ -779,24 +645,14 @@ struct CSVModelReader {
                 else { return }
                 let location = rows.location
                 let position = reading.edges.parent.count
-                let parent = components.find(rows.bytes(parentField), near: previousParent) ?? -1
+                func parentShown() -> String { Self.shown(rows, parentField) }
+                func childShown() -> String { Self.shown(rows, childField) }
+                let (parent, child) = ModelResolver.requirement(parent: rows.bytes(parentField), child: rows.bytes(childField),
+                    near: previousParent, parentShown: parentShown, childShown: childShown, components: components, at: location, log: &log)
                 previousParent = parent
-                let child = components.find(rows.bytes(childField)) ?? -1
-                if parent < 0 {
-                    log.report(.unknownReference(log.describe(location), element: "a requirement", field: "parent",
-                        kind: .component, id: Self.shown(rows, parentField)))
-                }
-                if child < 0 {
-                    log.report(.unknownReference(log.describe(location), element: "component '\(Self.shown(rows, parentField))'",
-                        field: "requires", kind: .component, id: Self.shown(rows, childField)))
-                }
-                var weight = Self.number(rows, 2,
-                    of: "requirement '\(Self.shown(rows, parentField))' → '\(Self.shown(rows, childField))'", isFraction: true, log: &log)
-                if !weight.isNaN && !ValueChecks.isValidWeight(weight) {
-                    log.report(.weightOutOfRange(log.describe(location), component: Self.shown(rows, parentField),
-                        child: Self.shown(rows, childField), weight: weight))
-                    weight = .nan
-                }
+                let weight = ModelResolver.weight(
+                    Self.number(rows, 2, of: "requirement '\(parentShown())' → '\(childShown())'", isFraction: true, log: &log),
+                    component: parentShown, child: childShown, at: location, log: &log)
                 reading.edges.parent.append(parent)
                 reading.edges.child.append(child)
                 reading.edges.weight.append(weight)
@@ -814,35 +670,31 @@ struct CSVModelReader {
         }
         if let supplies {
             let capacity = FileAccess.lineCount(supplies) + 1
-            reading.links.component.reserveCapacity(capacity)
             reading.links.share.reserveCapacity(capacity)
             reading.links.locations.reserveCapacity(capacity)
             reading.firmStart.reserveCapacity(capacity)
             reading.firmLength.reserveCapacity(capacity)
+            reading.componentStart.reserveCapacity(capacity)
+            reading.componentLength.reserveCapacity(capacity)
             let path = self.path(Self.supplies)
             Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
                 else { return }
                 let location = rows.location
-                let position = reading.links.component.count
-                let component = components.find(rows.bytes(componentField)) ?? -1
-                if component < 0 {
-                    log.report(.unknownReference(log.describe(location), element: "firm '\(Self.shown(rows, firmField))'",
-                        field: "supplies", kind: .component, id: Self.shown(rows, componentField)))
-                }
-                let share = Self.number(rows, 2,
-                    of: "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'", isFraction: true, log: &log)
-                if !share.isNaN && !ValueChecks.isValidShare(share) {
-                    log.report(.shareOutOfRange(log.describe(location), firm: Self.shown(rows, firmField),
-                        component: Self.shown(rows, componentField), share: share))
-                }
-                reading.links.component.append(component)
+                let position = reading.links.share.count
+                func firmShown() -> String { Self.shown(rows, firmField) }
+                func componentShown() -> String { Self.shown(rows, componentField) }
+                let share = Self.number(rows, 2, of: "supply of '\(componentShown())' by firm '\(firmShown())'", isFraction: true, log: &log)
+                ModelResolver.share(share, firm: firmShown, component: componentShown, at: location, log: &log)
                 reading.links.share.append(share)
                 reading.links.locations.append(location)
                 let firmBytes = rows.bytes(firmField)
                 reading.firmStart.append(Int32(firmBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
                 reading.firmLength.append(Int32(firmBytes.count))
+                let componentBytes = rows.bytes(componentField)
+                reading.componentStart.append(Int32(componentBytes.baseAddress! - rows.tokenizer.bytes.baseAddress!))
+                reading.componentLength.append(Int32(componentBytes.count))
                 if rows.header.positions[3] >= 0 || rows.header.positions[4] >= 0 || rows.header.positions[5] >= 0 {
                     // The element is named only if a cell is bad: no string per row.
                     func element() -> String { "supply of '\(Self.shown(rows, componentField))' by firm '\(Self.shown(rows, firmField))'" }
@@ -861,41 +713,69 @@ struct CSVModelReader {
         return reading
     }
 
-    /// Resolves the links' firm references, in two halves on two threads.
-    func resolveFirmReferences(_ reading: LinkReading, firms: IDColumn, log: inout ProblemLog) -> [Int32] {
+    /// Resolves the links' firm and component references, in two halves on two threads: the
+    /// firms by their neighbours first (links are mostly listed firm by firm), the components
+    /// in prefetching batches (``IDTable/findAll(starts:lengths:in:range:into:)``). Then reports
+    /// those that name no id, in the order of the links.
+    func resolveSupplyReferences(
+        _ reading: LinkReading, firms: IDTable, components: IDTable, log: inout ProblemLog
+    ) -> (firm: [Int32], component: [Int32]) {
         let count = reading.firmStart.count
-        var resolved = [Int32](repeating: -1, count: count)
-        let unknown = Mutex<[Int]>([])
-        resolved.withUnsafeMutableBufferPointer { output in
-            let target = SendableBuffer(pointer: output)
-            reading.suppliesBytes.withUnsafeBufferPointer { bytes in
-                let source = SendableBytes(pointer: bytes)
-                let parts = count < 100_000 ? 1 : 2
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let range = (count * part / parts)..<(count * (part + 1) / parts)
-                    var missing: [Int] = []
-                    var previous: Int32 = -1
-                    for link in range {
-                        let start = Int(reading.firmStart[link])
-                        let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(reading.firmLength[link]))])
-                        if let firm = firms.find(field, near: previous) {
-                            target.pointer[link] = firm
-                            previous = firm
-                        } else {
-                            missing.append(link)
+        var firmOf = [Int32](repeating: -1, count: count)
+        var componentOf = [Int32](repeating: -1, count: count)
+        let unknown = Mutex<(firms: [Int], components: [Int])>(([], []))
+        firmOf.withUnsafeMutableBufferPointer { firmOutput in
+            componentOf.withUnsafeMutableBufferPointer { componentOutput in
+                let firmTarget = SendableBuffer(pointer: firmOutput)
+                let componentTarget = SendableBuffer(pointer: componentOutput)
+                reading.suppliesBytes.withUnsafeBufferPointer { bytes in
+                    let source = SendableBytes(pointer: bytes)
+                    let parts = count < 100_000 ? 1 : 2
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        let range = (count * part / parts)..<(count * (part + 1) / parts)
+                        var missingFirms: [Int] = []
+                        var previous: Int32 = -1
+                        for link in range {
+                            let start = Int(reading.firmStart[link])
+                            let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(reading.firmLength[link]))])
+                            if let firm = firms.find(field, near: previous) {
+                                firmTarget.pointer[link] = firm
+                                previous = firm
+                            } else {
+                                missingFirms.append(link)
+                            }
+                        }
+                        let missingComponents = reading.componentStart.withUnsafeBufferPointer { starts in
+                            reading.componentLength.withUnsafeBufferPointer { lengths in
+                                components.findAll(starts: starts, lengths: lengths, in: source.pointer, range: range,
+                                    into: componentTarget.pointer)
+                            }
+                        }
+                        if !missingFirms.isEmpty || !missingComponents.isEmpty {
+                            unknown.withLock {
+                                $0.firms += missingFirms
+                                $0.components += missingComponents
+                            }
                         }
                     }
-                    if !missing.isEmpty { unknown.withLock { $0 += missing } }
                 }
             }
         }
-        for link in unknown.withLock({ $0.sorted() }) {
-            let start = Int(reading.firmStart[link])
-            let text = String(decoding: reading.suppliesBytes[start..<(start + Int(reading.firmLength[link]))], as: UTF8.self)
-            log.report(.unknownReference(log.describe(reading.links.locations[link]), element: "a supply link", field: "firm",
-                kind: .firm, id: text))
+        let (missingFirms, missingComponents) = unknown.withLock { (Set($0.firms), Set($0.components)) }
+        func text(_ start: Int32, _ length: Int32) -> String {
+            String(decoding: reading.suppliesBytes[Int(start)..<Int(start + length)], as: UTF8.self)
         }
-        return resolved
+        for link in missingFirms.union(missingComponents).sorted() {
+            let location = reading.links.locations[link]
+            if missingComponents.contains(link) {
+                ModelResolver.unknownSupplyComponent(text(reading.componentStart[link], reading.componentLength[link]),
+                    firm: text(reading.firmStart[link], reading.firmLength[link]), at: location, log: &log)
+            }
+            if missingFirms.contains(link) {
+                ModelResolver.unknownSupplyFirm(text(reading.firmStart[link], reading.firmLength[link]), at: location, log: &log)
+            }
+        }
+        return (firmOf, componentOf)
     }
 }
 

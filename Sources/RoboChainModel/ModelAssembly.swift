@@ -1,9 +1,9 @@
 import Dispatch
 import Synchronization
 
-/// A model's elements with every reference resolved to an index: what both ways of loading
-/// (``ModelBuilder`` from text ids, the CSV reader from bytes) produce before the structural
-/// checks. References that did not resolve are -1 (and were reported).
+/// A model's elements with every reference resolved to an index by ``ModelResolver``: what both
+/// ways of loading (``ModelBuilder`` from text ids, the CSV reader from bytes) produce before the
+/// structural checks. References that did not resolve are -1 (and were reported).
 struct ResolvedModel: Sendable {
     var id: String?
     var title: String?

@@ -273,8 +273,8 @@ public struct ModelBuilder: Sendable {
         return try ModelAssembly.assemble(resolved, log: log)
     }
 
-    /// Resolves every id to an index, checking id syntax, uniqueness, references, and the
-    /// range of each weight and share.
+    /// Resolves every id to an index through ``ModelResolver``, the rules every reader shares:
+    /// id syntax and uniqueness, references, and the range of each weight and share.
     ///
     /// - Complexity: O(elements + edges + links) expected (hash lookups).
     private func resolve(_ log: inout ProblemLog) -> ResolvedModel {
@@ -283,18 +283,22 @@ public struct ModelBuilder: Sendable {
         model.title = title
 
         // Regions.
+        let regions = IDTable(kind: .region, ids: regionIDs, locations: regionLocations, log: &log)
         model.regionIDs = regionIDs
         model.regionNames = regionNames
         model.regionSources = regionSources
         model.regionNotes = regionNotes
         model.regionLocations = regionLocations
         model.regionAttributes = regionAttributes
-        model.regionIndex = Self.indexIDs(regionIDs, kind: .region, locations: regionLocations, log: &log)
+        model.regionIndex = regions.index
         model.regionParent = [Int32](repeating: -1, count: regionIDs.count)
         for (position, parent) in regionParents.enumerated() {
             guard let parent else { continue }
-            model.regionParent[position] = Self.reference(parent, .region, model.regionIndex, regionIDs,
-                at: regionLocations[position], of: "region '\(regionIDs[position])'", field: "parent", log: &log)
+            var bytes = parent
+            model.regionParent[position] = bytes.withUTF8 {
+                ModelResolver.regionParent($0, shown: parent, of: regionIDs[position], regions: regions,
+                    at: regionLocations[position], log: &log)
+            }
         }
 
         // Segments: as listed, or derived from the components.
@@ -305,34 +309,30 @@ public struct ModelBuilder: Sendable {
         model.segmentNotes = segmentNotes
         model.segmentAttributes = segmentAttributes
         model.segmentsDeclared = !segmentIDs.isEmpty
-        if model.segmentsDeclared {
-            model.segmentIndex = Self.indexIDs(segmentIDs, kind: .segment, locations: segmentLocations, log: &log)
-        } else {
-            // Compared by bytes, as ids are (a Swift string compares by canonical equivalence).
-            var seen = Set<[UInt8]>()
-            for (position, segment) in componentSegments.enumerated() where seen.insert(Array(segment.utf8)).inserted {
-                if !ValueChecks.isValidID(segment) {
-                    log.report(.invalidID(log.describe(componentLocations[position]), kind: .segment, id: segment))
-                }
-                model.segmentIDs.append(segment)
-                model.segmentNames.append(segment)
-                model.segmentOrders.append(nil)
-            }
-            model.segmentIndex = IDIndex(uniqueIDs: model.segmentIDs)
-        }
+        let segments = model.segmentsDeclared
+            ? IDTable(kind: .segment, ids: segmentIDs, locations: segmentLocations, log: &log) : nil
+        var derived = ModelResolver.DerivedSegments()
 
         // Components.
+        let components = IDTable(kind: .component, ids: componentIDs, locations: componentLocations, log: &log)
         model.componentIDs = componentIDs
         model.componentNames = componentNames
         model.componentSources = componentSources
         model.componentNotes = componentNotes
         model.componentAttributes = componentAttributes
-        model.componentIndex = Self.indexIDs(componentIDs, kind: .component, locations: componentLocations, log: &log)
+        model.componentIndex = components.index
         model.componentSegment = [Int32](repeating: -1, count: componentIDs.count)
         for (position, segment) in componentSegments.enumerated() {
-            model.componentSegment[position] = Self.reference(segment, .segment, model.segmentIndex, model.segmentIDs,
-                at: componentLocations[position], of: "component '\(componentIDs[position])'", field: "segment", log: &log)
+            var bytes = segment
+            model.componentSegment[position] = bytes.withUTF8 { field in
+                if let segments {
+                    return ModelResolver.componentSegment(field, shown: segment, of: componentIDs[position], segments: segments,
+                        at: componentLocations[position], log: &log)
+                }
+                return derived.segment(field, shown: segment, into: &model, at: componentLocations[position], log: &log)
+            }
         }
+        model.segmentIndex = segments?.index ?? IDIndex(uniqueIDs: model.segmentIDs)
 
         // Requirements.
         let edgeCount = requirementParents.count
@@ -344,31 +344,38 @@ public struct ModelBuilder: Sendable {
         model.edges.attributes = requirementAttributes
         model.edges.locations = requirementLocations
         for edge in 0..<edgeCount {
-            let parentID = requirementParents[edge]
-            let childID = requirementChildren[edge]
+            var parentID = requirementParents[edge]
+            var childID = requirementChildren[edge]
             let location = requirementLocations[edge]
-            model.edges.parent[edge] = Self.reference(parentID, .component, model.componentIndex, componentIDs,
-                at: location, of: "a requirement", field: "parent", log: &log)
-            model.edges.child[edge] = Self.reference(childID, .component, model.componentIndex, componentIDs,
-                at: location, of: "component '\(parentID)'", field: "requires", log: &log)
-            let weight = requirementWeights[edge]
-            if !weight.isNaN && !ValueChecks.isValidWeight(weight) {
-                log.report(.weightOutOfRange(log.describe(location), component: parentID, child: childID, weight: weight))
-                model.edges.weight[edge] = .nan
+            func parentShown() -> String { requirementParents[edge] }
+            func childShown() -> String { requirementChildren[edge] }
+            let (parent, child) = parentID.withUTF8 { parentField in
+                childID.withUTF8 { childField in
+                    ModelResolver.requirement(parent: parentField, child: childField, parentShown: parentShown,
+                        childShown: childShown, components: components, at: location, log: &log)
+                }
             }
+            model.edges.parent[edge] = parent
+            model.edges.child[edge] = child
+            model.edges.weight[edge] = ModelResolver.weight(requirementWeights[edge], component: parentShown, child: childShown,
+                at: location, log: &log)
         }
 
         // Firms.
+        let firms = IDTable(kind: .firm, ids: firmIDs, locations: firmLocations, log: &log)
         model.firmIDs = firmIDs
         model.firmNames = firmNames
         model.firmSources = firmSources
         model.firmNotes = firmNotes
         model.firmAttributes = firmAttributes
-        model.firmIndex = Self.indexIDs(firmIDs, kind: .firm, locations: firmLocations, log: &log)
+        model.firmIndex = firms.index
         model.firmRegion = [Int32](repeating: -1, count: firmIDs.count)
         for (position, region) in firmRegions.enumerated() {
-            model.firmRegion[position] = Self.reference(region, .region, model.regionIndex, regionIDs,
-                at: firmLocations[position], of: "firm '\(firmIDs[position])'", field: "region", log: &log)
+            var region = region
+            model.firmRegion[position] = region.withUTF8 {
+                ModelResolver.firmRegion($0, shown: firmRegions[position], of: firmIDs[position], regions: regions,
+                    at: firmLocations[position], log: &log)
+            }
         }
 
         // Supply links.
@@ -382,60 +389,30 @@ public struct ModelBuilder: Sendable {
         model.links.attributes = supplyAttributes
         model.links.locations = supplyLocations
         for link in 0..<linkCount {
-            let firmID = supplyFirms[link]
-            let componentID = supplyComponents[link]
+            var firmID = supplyFirms[link]
+            var componentID = supplyComponents[link]
             let location = supplyLocations[link]
-            model.links.firm[link] = Self.reference(firmID, .firm, model.firmIndex, firmIDs,
-                at: location, of: "a supply link", field: "firm", log: &log)
-            model.links.component[link] = Self.reference(componentID, .component, model.componentIndex, componentIDs,
-                at: location, of: "firm '\(firmID)'", field: "supplies", log: &log)
-            let share = supplyShares[link]
-            if !share.isNaN && !ValueChecks.isValidShare(share) {
-                log.report(.shareOutOfRange(log.describe(location), firm: firmID, component: componentID, share: share))
+            func firmShown() -> String { supplyFirms[link] }
+            func componentShown() -> String { supplyComponents[link] }
+            model.links.firm[link] = firmID.withUTF8 { field in
+                if let firm = firms.find(field) { return firm }
+                ModelResolver.unknownSupplyFirm(firmShown(), at: location, log: &log)
+                return -1
             }
+            model.links.component[link] = componentID.withUTF8 {
+                ModelResolver.supplyComponent($0, firmShown: firmShown, componentShown: componentShown, components: components,
+                    at: location, log: &log)
+            }
+            ModelResolver.share(supplyShares[link], firm: firmShown, component: componentShown, at: location, log: &log)
         }
 
         // Home.
         if let homeID {
-            model.home = model.regionIndex.find(homeID, in: regionIDs)
-            if model.home == nil {
-                log.report(.unknownReference(log.describe(homeLocation), element: "the model", field: "home", kind: .region, id: homeID))
+            var bytes = homeID
+            model.home = bytes.withUTF8 {
+                ModelResolver.home($0, shown: homeID, regions: regions, at: homeLocation, log: &log)
             }
         }
         return model
-    }
-
-    /// The position of `id` among `ids`, or -1 after reporting an unknown reference: `field` of
-    /// `element` (at `location`) names an unknown `kind`.
-    private static func reference(
-        _ id: String, _ kind: ElementKind, _ index: IDIndex, _ ids: [String], at location: ElementLocation,
-        of element: @autoclosure () -> String, field: String, log: inout ProblemLog
-    ) -> Int32 {
-        if let found = index.find(id, in: ids) { return Int32(found) }
-        log.report(.unknownReference(log.describe(location), element: element(), field: field, kind: kind, id: id))
-        return -1
-    }
-
-    /// Checks id syntax and uniqueness, and indexes the ids.
-    private static func indexIDs(
-        _ ids: [String], kind: ElementKind, locations: [ElementLocation], log: inout ProblemLog
-    ) -> IDIndex {
-        for (position, id) in ids.enumerated() where !ValueChecks.isValidID(id) {
-            log.report(.invalidID(log.describe(locations[position]), kind: kind, id: id))
-        }
-        var duplicates: [(duplicate: Int, first: Int)] = []
-        let index = IDIndex(ids, duplicates: &duplicates)
-        for (duplicate, first) in duplicates {
-            log.report(.duplicateID(log.describe(locations[duplicate]), kind: kind, id: ids[duplicate],
-                first: log.describe(locations[first])))
-        }
-        var normalisation = NormalisationCheck()
-        for (position, id) in ids.enumerated() where !IDRule.isASCII(id) {
-            if let earlier = normalisation.add(id, at: Int32(position), ids: ids) {
-                log.report(.normalisationDuplicate(log.describe(locations[position]), kind: kind, id: id, other: ids[Int(earlier)],
-                    first: log.describe(locations[Int(earlier)])))
-            }
-        }
-        return index
     }
 }

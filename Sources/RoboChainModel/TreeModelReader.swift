@@ -87,10 +87,9 @@ struct TreeModelReader<Node: ModelTreeNode> {
         let name = requiredString(&fields, "name", of: element, kind: nil) ?? ""
         var order: Int?
         if let value = number(&fields, "order", of: element) {
-            order = ValueChecks.segmentOrder(value)
-            if order == nil {
-                builder.report(.invalidValue(location(node), element: element, field: "order", problem: ValueChecks.segmentOrderProblem(value)))
-            }
+            let checked = ModelResolver.segmentOrder(value, of: element, at: location(node))
+            order = checked.order
+            if let problem = checked.problem { builder.report(problem) }
         }
         builder.addSegment(
             id: id, name: name, order: order, source: string(&fields, "source", of: element),

@@ -35,3 +35,63 @@ import Testing
         }
     }
 }
+
+/// The resolver's id table: ids indexed as a prefetching batch, references looked up as one.
+@Suite struct IDTableTests {
+    /// A table of `ids` laid end to end in one buffer, not yet indexed.
+    static func table(_ ids: [String]) -> IDTable {
+        var table = IDTable(kind: .firm, capacity: ids.count, bytes: Array(ids.joined().utf8))
+        var offset = 0
+        for id in ids {
+            table.append(id, start: offset, end: offset + id.utf8.count, at: .unknown)
+            offset += id.utf8.count
+        }
+        return table
+    }
+
+    @Test func batchIndexingReportsRepeatsNearAndFarWithTheFirstPosition() {
+        // Repeats closer than the look-ahead, farther than it, and of long and short ids.
+        var ids = (0..<1000).map { $0 % 3 == 0 ? "firm-number-\($0)" : "f\($0)" }
+        ids[5] = ids[2]  // 3 places on
+        ids[900] = ids[1]  // far
+        ids[901] = ids[3]  // a long id, far
+        var table = Self.table(ids)
+        let duplicates = table.indexAll()
+        #expect(duplicates.map(\.duplicate) == [5, 900, 901])
+        #expect(duplicates.map(\.first) == [2, 1, 3])
+        for position in [0, 1, 2, 3, 4, 6, 899, 999] {
+            var id = ids[position]
+            #expect(id.withUTF8 { table.find($0) } == Int32(position), "\(id)")
+        }
+    }
+
+    @Test func batchLookUpFindsEachReferenceAndListsTheUnknown() {
+        let ids = (0..<500).map { "c\($0)" } + ["a-much-longer-component-id"]
+        var table = Self.table(ids)
+        #expect(table.indexAll().isEmpty)
+        let references = ["c7", "zz", "c499", "a-much-longer-component-id", "c5000", "a-much-longer-component-iX"]
+            + (0..<40).map { "c\($0 * 11)" }
+        let source = Array(references.joined().utf8)
+        var starts: [Int32] = []
+        var lengths: [Int32] = []
+        var offset: Int32 = 0
+        for reference in references {
+            starts.append(offset)
+            lengths.append(Int32(reference.utf8.count))
+            offset += Int32(reference.utf8.count)
+        }
+        var output = [Int32](repeating: -1, count: references.count)
+        let missing = starts.withUnsafeBufferPointer { starts in
+            lengths.withUnsafeBufferPointer { lengths in
+                source.withUnsafeBufferPointer { source in
+                    output.withUnsafeMutableBufferPointer { output in
+                        table.findAll(starts: starts, lengths: lengths, in: source, range: 0..<references.count, into: output)
+                    }
+                }
+            }
+        }
+        #expect(missing == [1, 4, 5])
+        #expect(Array(output.prefix(6)) == [7, -1, 499, 500, -1, -1])
+        #expect(Array(output.dropFirst(6)) == (0..<40).map { Int32($0 * 11) })
+    }
+}

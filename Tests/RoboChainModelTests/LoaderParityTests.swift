@@ -2,9 +2,9 @@ import RoboChainModel
 import RoboChainTestSupport
 import Testing
 
-/// The YAML reader (through ModelBuilder) and the CSV reader check ids and references on their
-/// own paths: the same invalid model in both forms gives the same problems (file and line, and
-/// how an element without an id is named, aside).
+/// The YAML reader (through ModelBuilder, with ids as strings) and the CSV reader (with ids as
+/// bytes of the files) feed one resolver: the same invalid model in both forms gives the same
+/// problems (file and line, and how an element without an id is named, aside).
 @Suite struct LoaderParityTests {
     struct Case: Sendable, CustomStringConvertible {
         var description: String
@@ -56,6 +56,15 @@ import Testing
             yaml: yaml(components: "  - {id: a, name: A, segment: s}", firms: "  []", segments: "  - {id: s, name: S, order: 1.5}"),
             csv: ["segments.csv": "id,name,order\ns,S,1.5\n", "components.csv": "id,name,segment\na,A,s\n", "firms.csv": "id,name,region\n",
                 "supplies.csv": "firm,component\n"]),
+        Case(description: "ids that differ only by Unicode normalisation, and a derived segment that is no id",
+            yaml: yaml(components: "  - {id: a, name: A, segment: \"s t\"}", firms: "  - {id: caf\u{E9}, name: F, region: CN}\n  - {id: cafe\u{301}, name: G, region: CN}"),
+            csv: ["components.csv": "id,name,segment\na,A,s t\n", "firms.csv": "id,name,region\ncaf\u{E9},F,CN\ncafe\u{301},G,CN\n",
+                "supplies.csv": "firm,component\n"]),
+        Case(description: "an unknown region parent, an unknown required component and a weight of 0",
+            yaml: yaml(components: "  - {id: a, name: A, segment: s, requires: [{component: zz, weight: 0}]}\n  - {id: b, name: B, segment: s}", firms: "  []",
+                regions: "  - {id: CN, name: China, parent: XX}"),
+            csv: ["regions.csv": "id,name,parent\nCN,China,XX\n", "components.csv": "id,name,segment\na,A,s\nb,B,s\n",
+                "requires.csv": "parent,child,weight\na,zz,0\n", "firms.csv": "id,name,region\n", "supplies.csv": "firm,component\n"]),
         Case(description: "region cycle",
             yaml: yaml(components: "  []", firms: "  []", regions: "  - {id: A, name: A, parent: B}\n  - {id: B, name: B, parent: A}"),
             csv: ["regions.csv": "id,name,parent\nA,A,B\nB,B,A\n", "components.csv": "id,name,segment\n", "firms.csv": "id,name,region\n",
@@ -70,6 +79,7 @@ import Testing
                 text = String(text.drop { $0 != " " }.dropFirst())
             }
             if let first = text.range(of: " (first defined at ") { text = String(text[..<first.lowerBound]) }
+            text = text.replacing(/, first defined at [^)]*\)/) { _ in ", first defined at …)" }
             // YAML names an element without an id by its place in the list, CSV by its line.
             return text.replacing(/^(region|segment|component|firm) #\d+/) { "a \($0.output.1)" }
         }
