@@ -1,5 +1,6 @@
 import CSpawn
 import CTermination
+import RoboChainModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -98,7 +99,7 @@ public enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
-        let chdirResult = robochain_spawn_addchdir(&actions, directory)
+        let chdirResult = robochain_spawn_addchdir(&actions, ByteText.cString(directory))
         guard chdirResult == 0 else {
             closeAll(inputPipe + outputPipe + errorPipe)
             return failed(outcome, "cannot set its working directory '\(directory)': \(String(cString: strerror(chdirResult)))")
@@ -134,9 +135,10 @@ public enum ChildProcess {
             spawned = withCStrings([executable] + arguments) { argv in
                 withCStrings(environmentStrings) { envp in
                     let contained = robochain_spawn_contained(
-                        &pid, &statusDescriptor, executable, argv, envp, directory, inputPipe[0], outputPipe[1], errorPipe[1])
+                        &pid, &statusDescriptor, ByteText.cString(executable), argv, envp, ByteText.cString(directory),
+                        inputPipe[0], outputPipe[1], errorPipe[1])
                     // -1: no namespaces here; the process group, the subreaper and the guardian remain.
-                    return contained != -1 ? contained : posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+                    return contained != -1 ? contained : posix_spawn(&pid, ByteText.cString(executable), &actions, &attributes, argv, envp)
                 }
             }
             guard spawned == ETXTBSY else { break }
@@ -333,14 +335,14 @@ public enum ChildProcess {
         var strings: [String] = []
         var pointer = environ
         while let entry = pointer.pointee {
-            strings.append(String(cString: entry))
+            strings.append(ByteText.decode(cString: entry))
             pointer += 1
         }
         return strings
     }
 
     private static func withCStrings<Result>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> Result) -> Result {
-        let pointers = strings.map { strdup($0) } + [nil]
+        let pointers = strings.map { strdup(ByteText.cString($0)) } + [nil]
         defer { for pointer in pointers { free(pointer) } }
         return body(pointers)
     }

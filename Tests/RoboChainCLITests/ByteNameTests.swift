@@ -44,3 +44,20 @@ import Testing
         #expect(result.standardError.contains("cannot write 'no\\xFD/out.json': directory 'no\\xFD' does not exist"))
     }
 }
+
+extension ByteNameTests {
+    /// A plugin in a directory named with byte 0xFF (found by listing a directory of
+    /// `ROBOCHAIN_PLUGIN_PATH`) runs; a broken one there is named in the warning.
+    @Test func aPluginInADirectoryNamedWithByteFFRuns() throws {
+        let result = try run(#"""
+            mkdir -p "plugins/$(printf 'by\377tes')" "plugins/$(printf 'bro\376ken')" && cd plugins \
+              && printf '{"name": "bytes", "version": "0.1.0", "protocol": 1, "executable": "run", "description": "d"}' > "$(printf 'by\377tes')/plugin.json" \
+              && printf '#!/bin/sh\ncat >/dev/null\necho %s\n' "'{\"protocol\": 1, \"analysis\": \"bytes\"}'" > "$(printf 'by\377tes')/run" \
+              && chmod +x "$(printf 'by\377tes')/run" && echo '{' > "$(printf 'bro\376ken')/plugin.json" && cd .. \
+              && ROBOCHAIN_PLUGIN_PATH="$PWD/plugins" "$R" analyze "$(printf 'model\377.yaml')" --with bytes --format json
+            """#)
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains(#""analysis": "bytes""#))
+        #expect(result.standardError.contains(#"/plugins/bro\xFEken' skipped: "#), "\(result.standardError)")
+    }
+}
