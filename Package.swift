@@ -77,7 +77,8 @@ let package = Package(
         // Cleanup when robochain is stopped by a signal: child processes killed, temporary files removed.
         .target(name: "CTermination"),
         // Child processes run in isolation: own process group, concurrent pipes, timeouts, limits.
-        .target(name: "RoboChainProcess", dependencies: ["CSpawn", "CTermination"]),
+        // (RoboChainModel for ByteText: paths and arguments that are not UTF-8 reach exec as bytes.)
+        .target(name: "RoboChainProcess", dependencies: ["CSpawn", "CTermination", "RoboChainModel"]),
         // The plugin host: the registry of built-ins, external plugins, option assignment, running.
         .target(
             name: "RoboChainPluginHost",

@@ -7,6 +7,7 @@ import Darwin
 #endif
 
 /// Reading files and directories through POSIX calls, with the system's reason on failure.
+/// Paths are ``ByteText``: a name that is not UTF-8 reaches the system call byte for byte.
 public enum FileAccess {
     /// The largest file a model may be read from: 2 GiB less a byte (byte offsets are 32-bit).
     public static let maximumModelFileSize = Int(Int32.max)
@@ -26,7 +27,7 @@ public enum FileAccess {
     ///   ``ModelError/unreadable(path:reason:)`` with the system's reason, or for a directory, a
     ///   FIFO, a device or socket, or a file larger than `limit`.
     public static func readFile(_ path: String, limit: Int = maximumModelFileSize) throws(ModelError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        let descriptor = open(ByteText.cString(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { throw currentProblem(path) }
         defer { close(descriptor) }
         var status = stat()
@@ -110,25 +111,25 @@ public enum FileAccess {
     /// Whether `path` names a directory (following links).
     public static func isDirectory(_ path: String) -> Bool {
         var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        return stat(ByteText.cString(path), &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Whether something exists at `path`.
     public static func exists(_ path: String) -> Bool {
         var status = stat()
-        return stat(path, &status) == 0
+        return stat(ByteText.cString(path), &status) == 0
     }
 
     /// The path with symbolic links and `.`/`..` resolved (`realpath`), or, if that fails, the
     /// path joined to the working directory.
     public static func absolutePath(_ path: String) -> String {
-        if let resolved = realpath(path, nil) {
+        if let resolved = realpath(ByteText.cString(path), nil) {
             defer { free(resolved) }
-            return String(cString: resolved)
+            return ByteText.decode(cString: resolved)
         }
         guard !path.hasPrefix("/"), let working = getcwd(nil, 0) else { return path }
         defer { free(working) }
-        return join(String(cString: working), path)
+        return join(ByteText.decode(cString: working), path)
     }
 
     /// `directory/name`, without doubling a slash.

@@ -4,7 +4,8 @@ public enum MessageText {
     /// The most characters of one quoted text shown in a message.
     public static let maximumQuoted = 120
 
-    /// `text` with control and bidirectional-override characters written as `\u{…}`, cut to
+    /// `text` with control and bidirectional-override characters written as `\u{…}`, bytes that
+    /// are not UTF-8 (``ByteText``) as `\xFF`, and a backslash as `\\` (so no escape is ambiguous), cut to
     /// `limit` characters with the full length said after it ("…" and "(8388608 bytes in all)").
     ///
     /// - Complexity: O(`limit`) for long text (only its start is looked at), O(text) otherwise.
@@ -18,7 +19,13 @@ public enum MessageText {
                 return shown + "… (\(text.utf8.count) bytes in all)"
             }
             let scalar = scalars[index]
-            if isUnsafe(scalar) {
+            if ByteText.escapes.contains(scalar.value) {
+                // A byte that is not UTF-8 (a file name's, an argument's): see ByteText.
+                let byte = String(scalar.value - ByteText.offset, radix: 16, uppercase: true)
+                shown += "\\x" + byte
+            } else if scalar == "\\" {
+                shown += "\\\\"  // so that every backslash shown begins an escape
+            } else if isUnsafe(scalar) {
                 shown += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 shown.unicodeScalars.append(scalar)

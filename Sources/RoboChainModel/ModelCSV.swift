@@ -131,7 +131,7 @@ extension ChainModel {
     public static func write(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws(ModelError) {
         for (name, bytes) in files {
             let path = FileAccess.join(directory, name)
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            let descriptor = open(ByteText.cString(path), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
                 throw .unreadable(path: path, reason: "it cannot be created: \(String(cString: strerror(errno)))")
             }

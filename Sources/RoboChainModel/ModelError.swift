@@ -8,9 +8,11 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.line = line
     }
 
-    /// `file:line`, or `file` when the line is unknown.
+    /// `file:line`, or `file` when the line is unknown (the name as ``MessageText`` shows it:
+    /// bytes that are not UTF-8 as `\xFF`).
     public var description: String {
-        line.map { "\(file):\($0)" } ?? file
+        let shown = MessageText.quoted(file, limit: 4096)
+        return line.map { "\(shown):\($0)" } ?? shown
     }
 }
 

@@ -20,7 +20,7 @@ public struct SkippedPlugin: Sendable, Equatable, CustomStringConvertible {
     public var directory: String
     public var reason: String
 
-    public var description: String { "plugin '\(directory)' skipped: \(reason)" }
+    public var description: String { "plugin '\(MessageText.quoted(directory, limit: 4096))' skipped: \(reason)" }
 }
 
 /// Finds external plugins (SPEC §5).
@@ -137,7 +137,7 @@ public enum PluginDiscovery {
             return .skipped(SkippedPlugin(directory: directory,
                 reason: "its executable '\(manifest.executable)' is a directory; 'executable' names the program to run"))
         }
-        guard access(executable, X_OK) == 0 else {
+        guard access(ByteText.cString(executable), X_OK) == 0 else {
             return .skipped(SkippedPlugin(directory: directory,
                 reason: "its executable '\(manifest.executable)' is not executable (chmod +x it, with a #! line for a script)"))
         }
@@ -153,12 +153,12 @@ public enum PluginDiscovery {
     }
 
     private static func subdirectories(of directory: String) -> [String] {
-        guard let stream = opendir(directory) else { return [] }
+        guard let stream = opendir(ByteText.cString(directory)) else { return [] }
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                ByteText.decode(raw.prefix(while: { $0 != 0 }))
             }
             if name == "." || name == ".." { continue }
             let path = FileAccess.join(directory, name)

@@ -18,6 +18,13 @@ import Darwin
 /// runs under one process-wide lock; concurrent callers wait their turn. This file is the only
 /// one that touches `CGraphviz`.
 ///
+/// **One Graphviz context, for the life of the process.** It is made at the first render and
+/// never freed. Graphviz 2.42's Pango plugin keeps, in a static variable, a pointer to the last
+/// font name it measured; that name belongs to the context (its font dictionary), so freeing a
+/// context and rendering with a new one made the plugin read freed memory (`strcmp` on the old
+/// name: AddressSanitizer's heap-use-after-free, at every render after the first).
+/// Tests/Rendering/graphviz-context-reuse.c reproduces it with Graphviz alone.
+///
 /// **A time budget.** `dot` layout cannot be interrupted from inside the process: it checks no
 /// flag and has no callback, and a thread cannot be cancelled safely in the middle of it. So
 /// layout and rendering run in a forked child process: the parent loads the plugins (a small
@@ -64,13 +71,16 @@ public enum GraphvizRenderer {
     ///   rejected the text, failed or crashed, or a pipe or process could not be made.
     public static func render(_ dot: String, format: MapFormat, timeLimit: Double = defaultTimeLimit) throws(RenderingError) -> Output {
         if format == .dot { return Output(bytes: Array(dot.utf8), messages: []) }
-        return try serialised.withLock { _ throws(RenderingError) -> Output in
-            try renderLocked(dot, format: format.rawValue, timeLimit: timeLimit)
+        return try serialised.withLock { context throws(RenderingError) -> Output in
+            if context == nil { context = gvContext() }
+            guard let context else { throw .system(operation: "create a Graphviz context", reason: "out of memory") }
+            return try renderLocked(dot, context: context, format: format.rawValue, timeLimit: timeLimit)
         }
     }
 
-    /// The lock that serialises every use of Graphviz in this process.
-    private static let serialised = Mutex<Void>(())
+    /// The lock that serialises every use of Graphviz in this process, and the one context
+    /// (made at the first render, never freed: see above).
+    private static let serialised = Mutex<OpaquePointer?>(nil)
 
     /// Graphviz's messages while the lock is held in this process (the child's go to a pipe).
     private static let captured = Mutex<[String]>([])
@@ -82,7 +92,7 @@ public enum GraphvizRenderer {
         }
     }
 
-    private static func renderLocked(_ dot: String, format: String, timeLimit: Double) throws(RenderingError) -> Output {
+    private static func renderLocked(_ dot: String, context: OpaquePointer, format: String, timeLimit: Double) throws(RenderingError) -> Output {
         let previousHandler = agseterrf { message in
             if let message { GraphvizRenderer.captured.withLock { $0.append(String(cString: message)) } }
             return 0
@@ -91,9 +101,6 @@ public enum GraphvizRenderer {
             agseterrf(previousHandler)
             _ = takeMessages()
         }
-        guard let context = gvContext() else { throw .system(operation: "create a Graphviz context", reason: "out of memory") }
-        defer { gvFreeContext(context) }
-
         try warmUp(context, format: format)
 
         let parsed = dot.withCString { robochain_read_dot($0) }

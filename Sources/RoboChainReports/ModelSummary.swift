@@ -15,7 +15,7 @@ public enum ModelSummary {
         let model = loaded.model
         var lines: [String] = []
         let title = [model.id, model.title].compactMap { $0 }.joined(separator: " — ")
-        lines.append("\(path): valid \(loaded.format.rawValue.uppercased()) model" + (title.isEmpty ? "" : " (\(title))"))
+        lines.append("\(MessageText.quoted(path, limit: 4096)): valid \(loaded.format.rawValue.uppercased()) model" + (title.isEmpty ? "" : " (\(title))"))
         if let home = model.home {
             lines.append("  home:         \(Wording.region(home, in: model))")
         }

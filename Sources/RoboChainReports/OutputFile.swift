@@ -1,4 +1,5 @@
 import CTermination
+import RoboChainModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -14,7 +15,7 @@ public enum ReportError: Swift.Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case .cannotWrite(let path, let reason): "cannot write '\(path)': \(reason)"
+        case .cannotWrite(let path, let reason): "cannot write '\(MessageText.quoted(path, limit: 4096))': \(reason)"
         }
     }
 }
@@ -79,30 +80,30 @@ public enum OutputFile {
             }
             guard !path.isEmpty, !path.hasSuffix("/") else { throw .cannotWrite(path: path, reason: "it names a directory, not a file") }
             var status = stat()
-            if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK {
-                if let resolved = realpath(path, nil) {
-                    path = String(cString: resolved)  // write at the link's target; the link stays
+            if lstat(ByteText.cString(path), &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK {
+                if let resolved = realpath(ByteText.cString(path), nil) {
+                    path = ByteText.decode(cString: resolved)  // write at the link's target; the link stays
                     free(resolved)
                 } else {
                     // A dangling link: create its target through it.
-                    descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+                    descriptor = open(ByteText.cString(path), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
                     guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: OutputFile.systemReason()) }
                     target = .direct(path: path)
                     return
                 }
             }
-            if stat(path, &status) == 0 {
+            if stat(ByteText.cString(path), &status) == 0 {
                 switch status.st_mode & S_IFMT {
                 case S_IFDIR:
                     throw .cannotWrite(path: path, reason: "it is a directory")
                 case S_IFREG:
                     if status.st_nlink > 1 || (status.st_uid != geteuid() && geteuid() != 0) {
-                        guard access(path, W_OK) == 0 else { throw .cannotWrite(path: path, reason: OutputFile.systemReason()) }
+                        guard access(ByteText.cString(path), W_OK) == 0 else { throw .cannotWrite(path: path, reason: OutputFile.systemReason()) }
                         target = .inPlace(path: path)
                         return
                     }
                 default:
-                    descriptor = open(path, O_WRONLY | O_CLOEXEC)
+                    descriptor = open(ByteText.cString(path), O_WRONLY | O_CLOEXEC)
                     guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: OutputFile.systemReason()) }
                     target = .direct(path: path)
                     return
@@ -113,7 +114,9 @@ public enum OutputFile {
             let folder = directory.isEmpty ? "/" : directory
             // Checked now, so an unwritable path fails before any work; the file is made at commit.
             var folderStatus = stat()
-            guard stat(folder, &folderStatus) == 0, (folderStatus.st_mode & S_IFMT) == S_IFDIR, access(folder, W_OK | X_OK) == 0 else {
+            guard stat(ByteText.cString(folder), &folderStatus) == 0, (folderStatus.st_mode & S_IFMT) == S_IFDIR,
+                access(ByteText.cString(folder), W_OK | X_OK) == 0
+            else {
                 throw .cannotWrite(path: path, reason: OutputFile.directoryProblem(directory))
             }
             target = .replacing(path: path, directory: folder, name: name)
@@ -163,18 +166,18 @@ public enum OutputFile {
             if descriptor < 0 {
                 switch target {
                 case .replacing(let path, let directory, let name):
-                    var template = (directory + "/.\(name).tmp-XXXXXX").utf8CString
+                    var template = ByteText.cString(directory + "/.\(name).tmp-XXXXXX")
                     descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
                     guard descriptor >= 0 else {
                         failure = OutputFile.directoryProblem(String(path.dropLast(name.count + 1)))
                         return
                     }
                     _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)  // not inherited by processes started meanwhile
-                    let made = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                    let made = template.withUnsafeBufferPointer { ByteText.decode(cString: $0.baseAddress!) }
                     temporary = made
-                    _ = robochain_termination_add_file(made)  // removed if robochain is stopped by a signal
+                    _ = robochain_termination_add_file(ByteText.cString(made))  // removed if robochain is stopped by a signal
                 case .inPlace(let path):
-                    descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+                    descriptor = open(ByteText.cString(path), O_WRONLY | O_TRUNC | O_CLOEXEC)
                     guard descriptor >= 0 else {
                         failure = OutputFile.systemReason()
                         return
@@ -212,9 +215,9 @@ public enum OutputFile {
                 if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
                 if descriptor >= 0, close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
                 if let temporary {
-                    if failure == nil, rename(temporary, path) != 0 { failure = OutputFile.systemReason() }
-                    robochain_termination_remove_file(temporary)
-                    if failure != nil { unlink(temporary) }
+                    if failure == nil, rename(ByteText.cString(temporary), ByteText.cString(path)) != 0 { failure = OutputFile.systemReason() }
+                    robochain_termination_remove_file(ByteText.cString(temporary))
+                    if failure != nil { unlink(ByteText.cString(temporary)) }
                 }
                 if let failure { throw .cannotWrite(path: path, reason: failure) }
             }
@@ -224,7 +227,7 @@ public enum OutputFile {
         /// file, mode 0666 less the umask.
         private func keepModeAndOwner(of path: String) {
             var old = stat()
-            if stat(path, &old) == 0, (old.st_mode & S_IFMT) == S_IFREG {
+            if stat(ByteText.cString(path), &old) == 0, (old.st_mode & S_IFMT) == S_IFREG {
                 if fchmod(descriptor, old.st_mode & 0o7777) != 0 { failure = OutputFile.systemReason() }
                 if old.st_uid != geteuid() || old.st_gid != getegid() {
                     // As root, the owner too; otherwise the group, if this user is in it.
@@ -254,8 +257,8 @@ public enum OutputFile {
             case .replacing, .inPlace:
                 if descriptor >= 0 { close(descriptor) }
                 if let temporary {
-                    unlink(temporary)
-                    robochain_termination_remove_file(temporary)
+                    unlink(ByteText.cString(temporary))
+                    robochain_termination_remove_file(ByteText.cString(temporary))
                 }
             }
         }
@@ -272,7 +275,7 @@ public enum OutputFile {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component + "/"
-            if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
+            if mkdir(ByteText.cString(prefix), 0o777) != 0 && errno != EEXIST {
                 throw .cannotWrite(path: prefix, reason: systemReason())
             }
         }
@@ -281,7 +284,7 @@ public enum OutputFile {
     /// Adds execute permission (for everyone who can read the file).
     public static func makeExecutable(_ path: String) throws(ReportError) {
         var status = stat()
-        guard stat(path, &status) == 0, chmod(path, (status.st_mode & 0o7777) | 0o111) == 0 else {
+        guard stat(ByteText.cString(path), &status) == 0, chmod(ByteText.cString(path), (status.st_mode & 0o7777) | 0o111) == 0 else {
             throw .cannotWrite(path: path, reason: systemReason())
         }
     }
@@ -291,11 +294,12 @@ public enum OutputFile {
         let reason = systemReason()
         let path = directory.isEmpty ? "/" : directory
         var status = stat()
-        guard stat(path, &status) == 0 else {
-            return errno == ENOENT ? "directory '\(path)' does not exist" : "directory '\(path)': \(systemReason())"
+        let shown = MessageText.quoted(path, limit: 4096)
+        guard stat(ByteText.cString(path), &status) == 0 else {
+            return errno == ENOENT ? "directory '\(shown)' does not exist" : "directory '\(shown)': \(systemReason())"
         }
-        if (status.st_mode & S_IFMT) != S_IFDIR { return "'\(path)' is not a directory" }
-        if access(path, W_OK) != 0 { return "directory '\(path)' is not writable" }
+        if (status.st_mode & S_IFMT) != S_IFDIR { return "'\(shown)' is not a directory" }
+        if access(ByteText.cString(path), W_OK) != 0 { return "directory '\(shown)' is not writable" }
         return reason
     }
 

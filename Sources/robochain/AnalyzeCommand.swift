@@ -318,7 +318,7 @@ enum Environment {
         var variables: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
-            let text = String(cString: entry)
+            let text = ByteText.decode(cString: entry)  // a path in it may hold bytes that are not UTF-8
             if let equals = text.firstIndex(of: "=") {
                 variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
             }

@@ -76,7 +76,7 @@ func loadModel(_ path: String, printWarnings: Bool = true, display: ProgressDisp
         } catch {
             // The model itself vanished or turned unreadable after the check: still 66.
             if case .unreadable(let file, let reason) = error, file == path {
-                printError("error: cannot read model '\(path)': \(reason)")
+                printError("error: cannot read model '\(MessageText.quoted(path, limit: 4096))': \(reason)")
                 throw ExitStatus.modelUnreadable
             }
             reportInvalidModel(error, path: path)
@@ -98,14 +98,14 @@ let standardInputName = "<stdin>"
 private func checkReadable(_ path: String) throws {
     var status = stat()
     var problem: String?
-    if stat(path, &status) != 0 {
+    if stat(ByteText.cString(path), &status) != 0 {
         problem = String(cString: strerror(errno))
     } else {
         let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
-        if access(path, isDirectory ? R_OK | X_OK : R_OK) != 0 { problem = String(cString: strerror(errno)) }
+        if access(ByteText.cString(path), isDirectory ? R_OK | X_OK : R_OK) != 0 { problem = String(cString: strerror(errno)) }
     }
     guard let problem else { return }
-    printError("error: cannot read model '\(path)': \(problem)")
+    printError("error: cannot read model '\(MessageText.quoted(path, limit: 4096))': \(problem)")
     throw ExitStatus.modelUnreadable
 }
 
@@ -139,7 +139,7 @@ private func loadStandardInput() throws -> LoadedModel {
 /// Prints a model's problems: the first 50 and how many more.
 func reportInvalidModel(_ error: ModelError, path: String) {
     let problems = error.problems
-    printError("error: invalid model '\(path)' (\(problems.count == 1 ? "1 problem" : "\(problems.count) problems")):")
+    printError("error: invalid model '\(MessageText.quoted(path, limit: 4096))' (\(problems.count == 1 ? "1 problem" : "\(problems.count) problems")):")
     for problem in problems.prefix(50) { printError("  \(problem)") }
     if problems.count > 50 { printError("  … and \(problems.count - 50) more") }
 }

@@ -44,13 +44,15 @@ struct RoboChainCommand: ParsableCommand {
         robochain_termination_install()
         // swift-argument-parser takes time quadratic in the number of arguments (20,000
         // `--with` took 34 s): past a number no command needs, refuse before parsing.
-        let count = CommandLine.arguments.count - 1
+        // Every byte kept: a file name that is not UTF-8 must reach open(2) as it is.
+        let arguments = Array(ByteText.commandLineArguments.dropFirst())
+        let count = arguments.count
         if count > maximumArguments {
             printError("Error: too many arguments (\(count)); robochain takes at most \(maximumArguments)")
             Self.exit(withError: ExitStatus.usage)
         }
-        refuseUnknownCommand(Array(CommandLine.arguments.dropFirst()))
-        main(nil)
+        refuseUnknownCommand(arguments)
+        main(arguments)
     }
 
     /// The most arguments accepted (parsing them takes well under a second).

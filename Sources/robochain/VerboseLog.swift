@@ -22,7 +22,7 @@ struct VerboseLog {
     func model(_ loaded: LoadedModel, path: String, seconds: Double) {
         guard enabled else { return }
         let model = loaded.model
-        let source = path == "-" ? "standard input" : "'\(path)'"
+        let source = path == "-" ? "standard input" : "'\(MessageText.quoted(path, limit: 4096))'"
         self("loaded \(source) (\(loaded.format.rawValue.uppercased())) in \(milliseconds(seconds)) ms: "
             + "\(model.regions.count) regions, \(model.segments.count) segments, \(model.components.count) components, "
             + "\(model.components.requirementCount) requires edges, \(model.firms.count) firms, \(model.supplies.count) supply links"
