@@ -53,7 +53,7 @@ enum WorkbookReader {
             // Read from the file, not from memory: ZIPFoundation 0.9.20's in-memory reader traps
             // on an entry whose offsets point past the end (found by fuzzing); its file reader
             // gets a short read and throws.
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            archive = try openArchive(path)
         } catch {
             throw .syntax(SourceLocation(file: path), problem: "the file is not an .xlsx workbook (a damaged zip archive: \(error))")
         }
@@ -98,10 +98,21 @@ enum WorkbookReader {
         "\(path) (sheet \(sheet))"
     }
 
+    /// ZIPFoundation's reader of the workbook. ZIPFoundation opens a file by URL, whose path is
+    /// text; a name that is not UTF-8 (held as ``ByteText`` escapes) is opened by its bytes here
+    /// and handed over as `/proc/self/fd/N`, which opens the same file.
+    private static func openArchive(_ path: String) throws -> Archive {
+        guard ByteText.holdsEscapes(path) else { return try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }
+        let descriptor = ByteText.cString(path).withUnsafeBufferPointer { open($0.baseAddress!, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else { throw CocoaError(.fileReadNoSuchFile) }
+        defer { close(descriptor) }
+        return try Archive(url: URL(fileURLWithPath: "/proc/self/fd/\(descriptor)"), accessMode: .read)
+    }
+
     /// The names of every sheet in the workbook (for a message about a missing one).
     static func allSheetNames(path: String) -> [String] {
         guard let bytes = try? FileAccess.readFile(path),
-            let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read),
+            let archive = try? openArchive(path),
             let entry = archive["xl/workbook.xml"]
         else { return [] }
         var budget = 1 << 24

@@ -32,6 +32,13 @@ import Testing
         #expect(result.standardOutput == "{\n" + "6d6f64656cff2e79616d6c0a" + "6f7574fe2e6a736f6e0a")
     }
 
+    @Test func aWorkbookNamedWithByteFEIsWrittenAndRead() throws {
+        // ZIPFoundation opens workbooks by URL: such a name reaches it as /proc/self/fd/N.
+        let result = try run(#""$R" convert "$(printf 'model\377.yaml')" --output "$(printf 'book\376.xlsx')" && "$R" validate "$(printf 'book\376.xlsx')""#)
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("book\\xFE.xlsx: valid"), "\(result.standardOutput)")
+    }
+
     @Test func aMissingModelNamedWithByteFFIsNamedInTheMessage() throws {
         let result = try run(#""$R" validate "$(printf 'missing\377.yaml')""#)
         #expect(result.exitStatus == 66)
