@@ -27,22 +27,20 @@ public struct ComparisonReport {
     }
 
     /// The report as UTF-8 text in `format`.
-    public func render(_ format: OutputFormat, colour: Bool = false) -> [UInt8] {
+    public func render(_ format: TextFormat, colour: Bool = false) -> [UInt8] {
         switch format {
         case .json:
             var writer = JSONWriter(style: .pretty)
             json(&writer)
             return writer.bytes
-        // A comparison has no workbook form (`compare` refuses --format xlsx); its CSV is the
-        // nearest thing.
-        case .csv, .xlsx: return Array(csv().utf8)
+        case .csv: return Array(csv().utf8)
         case .table: return Array(text(markdown: false, colour: colour).utf8)
         case .markdown: return Array(text(markdown: true, colour: false).utf8)
         }
     }
 
     /// Writes the report to an output stream; JSON goes out in chunks as it is encoded.
-    public func write(_ format: OutputFormat, colour: Bool = false, to stream: OutputFile.Stream) {
+    public func write(_ format: TextFormat, colour: Bool = false, to stream: OutputFile.Stream) {
         guard format == .json else {
             stream.write(render(format, colour: colour))
             return

@@ -16,6 +16,18 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     /// ``ResultReport``).
     case xlsx
 
+    /// The text format ``ResultReport`` writes for this output format; nil for `xlsx`, which
+    /// `RoboChainWorkbook`'s `ResultWorkbook` writes.
+    public var text: TextFormat? {
+        switch self {
+        case .table: .table
+        case .json: .json
+        case .csv: .csv
+        case .markdown: .markdown
+        case .xlsx: nil
+        }
+    }
+
     /// The format an output file's extension names: `.json`, `.csv`, `.md` or `.markdown`,
     /// `.xlsx`, `.txt` or `.text` (a table); nil for any other.
     public init?(extension suffix: String) {
@@ -28,6 +40,19 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         default: return nil
         }
     }
+}
+
+/// The text formats of a report of results (``ResultReport``) or of a comparison
+/// (``ComparisonReport``).
+public enum TextFormat: String, CaseIterable, Sendable {
+    /// Aligned columns for a person at a terminal.
+    case table
+    /// JSON (SPEC §2–3 for results, §7 for a comparison).
+    case json
+    /// One row per finding, table row or change, with a column per field.
+    case csv
+    /// Headings and pipe tables, for pasting into a report.
+    case markdown
 }
 
 /// One analysis of a command: its name, the options it ran with, and what came of it.
@@ -76,7 +101,7 @@ public struct ResultReport {
     /// - Parameters:
     ///   - format: The output format.
     ///   - colour: Whether to use ANSI colours (table format only).
-    public func render(_ format: OutputFormat, colour: Bool = false) -> [UInt8] {
+    public func render(_ format: TextFormat, colour: Bool = false) -> [UInt8] {
         switch format {
         case .json:
             var writer = JSONWriter(style: .pretty)
@@ -85,13 +110,12 @@ public struct ResultReport {
         case .csv: return (byteOrderMark ? [0xEF, 0xBB, 0xBF] : []) + Array(csv().utf8)
         case .table: return Array(text(markdown: false, colour: colour).utf8)
         case .markdown: return Array(text(markdown: true, colour: false).utf8)
-        case .xlsx: preconditionFailure("a workbook is written by RoboChainWorkbook's ResultWorkbook, not by ResultReport")
         }
     }
 
     /// Writes the report to an output stream; JSON goes out in chunks as it is encoded, so a
     /// large result is never held whole.
-    public func write(_ format: OutputFormat, colour: Bool = false, to stream: OutputFile.Stream) {
+    public func write(_ format: TextFormat, colour: Bool = false, to stream: OutputFile.Stream) {
         guard format == .json else {
             stream.write(render(format, colour: colour))
             return

@@ -242,7 +242,14 @@ struct AnalyzeCommand: ParsableCommand {
         // With no result at all there is nothing to print, and an output file is left as it was.
         if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
             let colour = self.colour.applies(toTerminal: (output == nil || output == "-") && OutputFile.isTerminal(1))
-            if format == .xlsx {
+            if let text = format.text {
+                var report = ResultReport(model: loaded.model, scope: scope, entries: entries)
+                report.language = selection.language
+                // A CSV file gets a byte-order mark, so Excel reads it as UTF-8 (standard output stays plain for pipes).
+                report.byteOrderMark = text == .csv && output != nil && output != "-"
+                if output == nil || output == "-" { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
+                report.write(text, colour: colour, to: stream)
+            } else {
                 let workbook = ResultWorkbook(model: loaded.model, scope: scope, entries: entries, date: reportDate(),
                     language: selection.language)
                 do {
@@ -252,13 +259,6 @@ struct AnalyzeCommand: ParsableCommand {
                     printError("error: \(error)")
                     throw ExitStatus.failure
                 }
-            } else {
-                var report = ResultReport(model: loaded.model, scope: scope, entries: entries)
-                report.language = selection.language
-                // A CSV file gets a byte-order mark, so Excel reads it as UTF-8 (standard output stays plain for pipes).
-                report.byteOrderMark = format == .csv && output != nil && output != "-"
-                if output == nil || output == "-" { report.width = OutputFile.terminalWidth(STDOUT_FILENO) }
-                report.write(format, colour: colour, to: stream)
             }
             try commitOutput(stream)
         } else {

@@ -70,7 +70,7 @@ struct CompareCommand: ParsableCommand {
 
     /// A report or a map.
     enum Output: Equatable {
-        case report(OutputFormat)
+        case report(TextFormat)
         case map(MapFormat)
     }
 
@@ -80,7 +80,7 @@ struct CompareCommand: ParsableCommand {
             if format == OutputFormat.xlsx.rawValue {
                 throw ValidationError("compare writes table, json, csv, markdown, svg, png, pdf or dot, not a workbook")
             }
-            if let report = OutputFormat(rawValue: format) { return .report(report) }
+            if let report = TextFormat(rawValue: format) { return .report(report) }
             if let map = MapFormat(rawValue: format) { return .map(map) }
             throw ValidationError("unknown --format '\(format)'; give table, json, csv, markdown, svg, png, pdf or dot")
         }
