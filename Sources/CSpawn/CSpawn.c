@@ -153,10 +153,7 @@ int robochain_spawn_contained(pid_t *pid, int *statusDescriptor, const char *pat
     int mode = atomic_load(&containmentMode);
     if (mode == 3) return -1;
     int go[2] = { -1, -1 }, report[2] = { -1, -1 }, status[2] = { -1, -1 };
-    // The status pipe does not block: the init writes its 4 bytes before it exits, so they are
-    // there once it is reaped, even if a process forked meanwhile (a render) holds a copy of the
-    // write end. The report pipe is read to its end, which such a copy delays, never prevents.
-    if (pipe2(go, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC | O_NONBLOCK) != 0) {
+    if (pipe2(go, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
         int problem = errno;
         closeBoth(go);
         closeBoth(report);
