@@ -42,23 +42,17 @@ public struct ChildProcessOutcome: Sendable {
 
 /// Runs one executable, isolated: the caller can never be hung or crashed by it.
 ///
-/// Where the system allows it, the child runs in a PID namespace of its own (inside a user
-/// namespace for an unprivileged user; see `robochain_spawn_contained`): its descendants, all of
-/// them, die when it ends, when it is killed, and when the calling thread dies, even by
-/// `kill -9` of robochain; it sees itself as process 2. Otherwise it is started with
-/// `posix_spawn`. Either way it runs in its own process group, in its own directory, with
+/// The child is started with `posix_spawn` in its own process group, in its own directory, with
 /// default signal handling; its pipes are created close-on-exec, so no other child started
 /// meanwhile (on another thread) inherits them and holds them open. One `poll(2)` loop writes
 /// the input to its standard input while reading its standard output and standard error, so no
 /// pipe can fill up and deadlock either side. Standard error keeps only its tail. Past the
 /// deadline, or past the output limit, the whole process group is killed (its children too).
 /// When the child exits, output still in the pipes is drained for a short grace period, then any
-/// process left in its group is killed (contained, its descendants die with it at once). Without
-/// namespaces, in the robochain executable (which calls `robochain_termination_install`),
-/// descendants that left the group (`setsid`) are adopted by robochain as a child subreaper and
-/// killed after the run, and a guardian process kills every running child's process tree if
-/// robochain itself is killed (`kill -9` included); a descendant robochain had already adopted
-/// when it was killed escapes that guardian (only the namespace closes this).
+/// process left in its group is killed. In the robochain executable (which calls
+/// `robochain_termination_install`), descendants that left the group (`setsid`) are adopted by
+/// robochain as a child subreaper and killed after the run, and a guardian process kills every
+/// running child's process tree if robochain itself is killed (`kill -9` included).
 public enum ChildProcess {
     /// Runs `executable` in `directory`, writes `input` to it and closes it.
     ///
@@ -127,18 +121,13 @@ public enum ChildProcess {
             return failed(outcome, "robochain is being stopped")
         }
         var spawned: Int32 = 0
-        var statusDescriptor: Int32 = -1
         // ETXTBSY: the executable is open for writing somewhere — typically a descriptor that a
         // process started at that moment inherited while the file was being written. It passes
         // once that descriptor is closed; wait for it a little (at most about a second).
         for attempt in 0..<20 {
             spawned = withCStrings([executable] + arguments) { argv in
                 withCStrings(environmentStrings) { envp in
-                    let contained = robochain_spawn_contained(
-                        &pid, &statusDescriptor, ByteText.cString(executable), argv, envp, ByteText.cString(directory),
-                        inputPipe[0], outputPipe[1], errorPipe[1])
-                    // -1: no namespaces here; the process group, the subreaper and the guardian remain.
-                    return contained != -1 ? contained : posix_spawn(&pid, ByteText.cString(executable), &actions, &attributes, argv, envp)
+                    posix_spawn(&pid, ByteText.cString(executable), &actions, &attributes, argv, envp)
                 }
             }
             guard spawned == ETXTBSY else { break }
@@ -256,15 +245,6 @@ public enum ChildProcess {
         kill(-pid, SIGKILL)
         // Reaped before it is unregistered: an unregistered child is an orphan to the sweep.
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        if statusDescriptor >= 0 {
-            // Contained: `pid` is the namespace's init, which passed on the program's own status
-            // (nothing if it was killed first: then its status, SIGKILL, is the outcome).
-            var programStatus: Int32 = 0
-            if read(statusDescriptor, &programStatus, MemoryLayout<Int32>.size) == MemoryLayout<Int32>.size {
-                status = programStatus
-            }
-            close(statusDescriptor)
-        }
         robochain_termination_remove_process(-pid)
         // Its descendants that left its group (setsid) and outlived it were adopted by
         // robochain (a child subreaper, in the robochain executable): they go now.
@@ -277,17 +257,6 @@ public enum ChildProcess {
         let signal = status & 0x7F
         outcome.termination = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
         return outcome
-    }
-
-    /// Whether children run contained in PID namespaces here (see ``ChildProcess``), so that
-    /// none of their descendants can outlive this process; learnt by starting `/bin/true` if
-    /// nothing was started yet.
-    public static var containsDescendants: Bool {
-        if robochain_containment_mode() == 0 {
-            _ = run(executable: "/bin/true", directory: "/", input: [], timeout: 10, outputLimit: 0)
-        }
-        let mode = robochain_containment_mode()
-        return mode == 1 || mode == 2
     }
 
     /// Whether the child has exited, without reaping it (`WNOWAIT`), so its pid stays reserved.

@@ -1,5 +1,4 @@
 import Foundation
-import RoboChainProcess
 import RoboChainTestSupport
 import Testing
 
@@ -12,7 +11,7 @@ import Testing
     func plugin(_ plugins: PluginFixtures, pids: String, tail: String) throws {
         try plugins.plugin("escaper", script: """
             cat >/dev/null
-            \(ProcessState.backgroundSleep(recordingInto: pids, setsid: true))
+            setsid sh -c 'echo $$ >> \(pids); exec sleep 1000' </dev/null >/dev/null 2>&1 &
             while [ ! -s \(pids) ]; do sleep 0.05; done
             \(tail)
             """)
@@ -48,7 +47,7 @@ import Testing
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         let pids = plugins.path + "/pids"
-        try plugin(plugins, pids: pids, tail: "\(ProcessState.recordSelf(into: pids))\n\(ProcessState.backgroundSleep(recordingInto: pids))\nwait")
+        try plugin(plugins, pids: pids, tail: "sleep 1000 &\necho $$ $! >> \(pids)\nwait")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.product("robochain"))
         process.arguments = ["analyze", Self.model, "--with", "escaper", "--format", "json"]
@@ -71,7 +70,7 @@ extension HostileProcessTests {
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         let pids = plugins.path + "/pids"
-        try plugins.plugin("slow", script: "cat >/dev/null\n\(ProcessState.recordSelf(into: pids))\nsleep 1000")
+        try plugins.plugin("slow", script: "cat >/dev/null\necho $$ >> \(pids)\nsleep 1000")
         let outputDirectory = plugins.path + "/out"
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         let process = Process()
@@ -109,48 +108,5 @@ extension HostileProcessTests {
         // What the shell adds itself (PWD, SHLVL, _) aside, nothing else.
         let allowed: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "PWD", "SHLVL", "_", "OLDPWD"]
         #expect(names.filter { !allowed.contains($0) && !$0.hasPrefix("LC_") && !$0.hasPrefix("ROBOCHAIN_") }.isEmpty, "\(names.sorted())")
-    }
-}
-
-extension HostileProcessTests {
-    /// A plugin's descendant whose parent had ended was robochain's (a child subreaper) when
-    /// robochain was killed by `kill -9`, and the guardian, which kills the plugins' process
-    /// trees, no longer saw it: it ran on. Contained in a PID namespace, it dies with the plugin's
-    /// namespace. (Where namespaces are not allowed this case remains: docs/security.md.)
-    @Test(.enabled(if: ChildProcess.containsDescendants))
-    func anAdoptedOrphanDoesNotSurviveKillDashNine() throws {
-        let plugins = try PluginFixtures()
-        defer { plugins.remove() }
-        let pids = plugins.path + "/pids"
-        // The subshell exits at once: its background sleep is an orphan, adopted at once.
-        try plugins.plugin("orphaner", script: """
-            cat >/dev/null
-            ( \(ProcessState.backgroundSleep(recordingInto: pids, setsid: true)) )
-            while [ ! -s \(pids) ]; do sleep 0.05; done
-            \(ProcessState.recordSelf(into: pids))
-            sleep 1000
-            """)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.product("robochain"))
-        process.arguments = ["analyze", Self.model, "--with", "orphaner", "--format", "json"]
-        process.environment = ["ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "PATH": "/usr/bin:/bin"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let started = Date()
-        while pidsIn(pids).count < 2, Date().timeIntervalSince(started) < 20 { usleep(20_000) }
-        let recorded = pidsIn(pids)
-        try #require(recorded.count == 2)
-        // The sleep is an orphan: its parent is not the plugin.
-        #expect(parentOf(recorded[0]) != recorded[1])
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        for pid in recorded { #expect(ProcessState.isGone(pid, within: 5), "plugin process \(pid)") }
-    }
-
-    func parentOf(_ pid: String) -> String? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")") else { return nil }
-        return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first.map(String.init)
     }
 }

@@ -131,7 +131,7 @@ import Testing
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         let pidFile = plugins.root.url.appendingPathComponent("child.pid").path
-        try plugins.plugin("sleepy", script: "echo 'waiting forever' >&2\n\(ProcessState.backgroundSleep(recordingInto: pidFile))\nwait")
+        try plugins.plugin("sleepy", script: "echo 'waiting forever' >&2\nsleep 1000 &\necho $! > \(pidFile)\nwait")
         let started = Date()
         let result = try plugins.robochain(
             ["analyze", Self.model, "--with", "sleepy", "--with", "gap-detection", "--timeout", "1", "--format", "json"])
@@ -152,7 +152,7 @@ import Testing
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
         let pidFile = plugins.root.url.appendingPathComponent("pids").path
-        try plugins.plugin("sleepy", script: "\(ProcessState.recordSelf(into: pidFile))\n\(ProcessState.backgroundSleep(recordingInto: pidFile))\nwait")
+        try plugins.plugin("sleepy", script: "sleep 1000 &\necho $$ $! > \(pidFile)\nwait")
         let outputDirectory = plugins.root.url.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         let process = Process()
@@ -163,7 +163,7 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         let started = Date()
-        while (try? String(contentsOfFile: pidFile, encoding: .utf8))?.split(whereSeparator: \.isWhitespace).count != 2,
+        while (try? String(contentsOfFile: pidFile, encoding: .utf8))?.split(separator: " ").count != 2,
             Date().timeIntervalSince(started) < 20
         {
             usleep(20_000)
@@ -277,19 +277,6 @@ enum ProcessState {
         // The state follows the command name in parentheses: "1234 (sleep) Z ...".
         guard let close = stat.lastIndex(of: ")") else { return false }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
-    }
-
-    /// Shell text appending the shell's process id, as the system sees it, to `file`: a plugin
-    /// contained in a PID namespace sees ids of its own in `$$` and `$!`, but `/proc` is the
-    /// system's.
-    static func recordSelf(into file: String) -> String {
-        "read -r pid rest </proc/self/stat; echo $pid >> \(file)"
-    }
-
-    /// Shell text that starts `sleep 1000` in the background (in a session of its own if
-    /// `setsid`), once it has appended its process id, as the system sees it, to `file`.
-    static func backgroundSleep(recordingInto file: String, setsid: Bool = false) -> String {
-        "\(setsid ? "setsid " : "")sh -c 'read -r pid rest </proc/self/stat; echo $pid >> \(file); exec sleep 1000' </dev/null >/dev/null 2>&1 &"
     }
 
     /// Whether a process is gone within `seconds`: a SIGKILL is sent at once but, on a busy
