@@ -39,6 +39,13 @@ import Testing
         #expect(result.standardOutput.contains("book\\xFE.xlsx: valid"), "\(result.standardOutput)")
     }
 
+    @Test func theModelNamedWithByteFFIsRefusedAsTheOutput() throws {
+        // The model must survive: the check that --output is not the model compares by inode.
+        let result = try run(#""$R" analyze "$(printf 'model\377.yaml')" --with gap-detection --format json --output "$(printf 'model\377.yaml')"; echo "status $?"; head -c 1 "$(printf 'model\377.yaml')""#)
+        #expect(result.standardOutput == "status 64\n#", "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("Error: --output 'model\\xFF.yaml' is a file of the model 'model\\xFF.yaml'"), "\(result.standardError)")
+    }
+
     @Test func aMissingModelNamedWithByteFFIsNamedInTheMessage() throws {
         let result = try run(#""$R" validate "$(printf 'missing\377.yaml')""#)
         #expect(result.exitStatus == 66)
