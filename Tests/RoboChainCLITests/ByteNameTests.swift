@@ -74,4 +74,20 @@ extension ByteNameTests {
         #expect(result.standardOutput.contains(#""analysis": "bytes""#))
         #expect(result.standardError.contains(#"/plugins/bro\xFEken' skipped: "#), "\(result.standardError)")
     }
+
+    /// `plugins install` copies a plugin from a directory named with byte 0xFF (and a file in
+    /// it named with byte 0xFE) byte for byte.
+    @Test func aPluginInADirectoryNamedWithByteFFInstalls() throws {
+        let result = try run(#"""
+            mkdir "$(printf 'by\377tes')" && cd "$(printf 'by\377tes')" \
+              && printf '{"name": "bytes", "version": "0.1.0", "protocol": 1, "executable": "run", "description": "d"}' > plugin.json \
+              && printf '#!/bin/sh\ncat >/dev/null\necho %s\n' "'{\"protocol\": 1, \"analysis\": \"bytes\"}'" > run \
+              && chmod +x run && echo x > "$(printf 'data\376')" && cd .. \
+              && HOME="$PWD/home" "$R" plugins install "$(printf 'by\377tes')" >/dev/null \
+              && ls home/.robochain/plugins/bytes | LC_ALL=C sort | od -An -tx1 | tr -d ' \n'
+            """#)
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        // data\xFE, plugin.json, run
+        #expect(result.standardOutput == "64617461fe0a" + "706c7567696e2e6a736f6e0a" + "72756e0a")
+    }
 }
