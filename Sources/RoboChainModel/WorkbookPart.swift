@@ -86,32 +86,39 @@ enum WorkbookPart {
             throw damaged("zlib could not start")
         }
         defer { inflateEnd(&stream) }
-        // One byte more than declared, so a part that inflates to more is seen.
-        var output = [UInt8](repeating: 0, count: declared + 1)
+        // At most one byte more than declared, so a part that inflates to more is seen. The
+        // output grows as it is produced, a block at a time: a small part that declares a large
+        // size (up to the budget) must not cost that memory before it is found short.
+        let wanted = declared + 1
+        var output: [UInt8] = []
+        output.reserveCapacity(min(wanted, input.count * 4 + (1 << 16)))
+        var block = [UInt8](repeating: 0, count: 1 << 16)
         var mutableInput = Array(input)
         let status: Int32 = mutableInput.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                var result = Z_OK
-                while result == Z_OK {
-                    let before = (stream.avail_in, stream.avail_out)
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = uInt(inBuffer.count)
+            var result = Z_OK
+            while result == Z_OK {
+                let room = min(block.count, wanted - output.count)
+                guard room > 0 else { return Z_BUF_ERROR }  // more than declared
+                let before = stream.avail_in
+                let produced: Int = block.withUnsafeMutableBufferPointer { outBuffer in
+                    stream.next_out = outBuffer.baseAddress
+                    stream.avail_out = uInt(room)
                     result = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    if result == Z_OK && (stream.avail_in, stream.avail_out) == before { result = Z_BUF_ERROR }
+                    return room - Int(stream.avail_out)
                 }
-                return result
+                output.append(contentsOf: block[0..<produced])
+                if result == Z_OK && produced == 0 && stream.avail_in == before { result = Z_BUF_ERROR }
             }
+            return result
         }
-        let produced = output.count - Int(stream.avail_out)
         switch status {
         case Z_STREAM_END: break
-        case Z_BUF_ERROR where stream.avail_out == 0: throw damaged("it inflates to more than the \(declared) bytes its directory declares")
+        case Z_BUF_ERROR where output.count == wanted: throw damaged("it inflates to more than the \(declared) bytes its directory declares")
         case Z_BUF_ERROR: throw damaged("its compressed data ends before its deflate stream does")
         default: throw damaged("its compressed data is not valid deflate data (zlib error \(status))")
         }
-        output.removeLast(output.count - produced)
         return output
     }
 

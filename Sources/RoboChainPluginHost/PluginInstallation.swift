@@ -117,15 +117,15 @@ public enum PluginInstallation {
     /// Whether anything (a link included, even a dangling one) is at `path`.
     static func exists(_ path: String) -> Bool {
         var status = stat()
-        return lstat(path, &status) == 0
+        return lstat(ByteText.cString(path), &status) == 0
     }
 
     static func makeDirectories(_ path: String) throws(PluginHostError) {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             prefix += "/" + part
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw .installation("cannot create '\(prefix)': \(systemError())")
+            if mkdir(ByteText.cString(prefix), 0o755) != 0 && errno != EEXIST {
+                throw .installation("cannot create '\(MessageText.quoted(prefix, limit: 4096))': \(systemError())")
             }
         }
     }
@@ -139,10 +139,10 @@ public enum PluginInstallation {
             let from = relative.isEmpty ? source : source + "/" + relative
             let to = relative.isEmpty ? target : target + "/" + relative
             var status = stat()
-            guard stat(from, &status) == 0 else { throw .installation("cannot read '\(from)': \(systemError())") }
+            guard stat(ByteText.cString(from), &status) == 0 else { throw .installation("cannot read '\(MessageText.quoted(from, limit: 4096))': \(systemError())") }
             switch status.st_mode & S_IFMT {
             case S_IFDIR:
-                guard mkdir(to, 0o755) == 0 else { throw .installation("cannot create '\(to)': \(systemError())") }
+                guard mkdir(ByteText.cString(to), 0o755) == 0 else { throw .installation("cannot create '\(MessageText.quoted(to, limit: 4096))': \(systemError())") }
                 for name in entries(of: from) {
                     let child = relative.isEmpty ? name : relative + "/" + name
                     if name == ".build" || name == ".git" {
@@ -168,31 +168,31 @@ public enum PluginInstallation {
         var directory = target
         for part in parts.dropLast() {
             directory += "/" + part
-            if mkdir(directory, 0o755) != 0 && errno != EEXIST { throw .installation("cannot create '\(directory)': \(systemError())") }
+            if mkdir(ByteText.cString(directory), 0o755) != 0 && errno != EEXIST { throw .installation("cannot create '\(MessageText.quoted(directory, limit: 4096))': \(systemError())") }
         }
         var status = stat()
-        guard stat(source + "/" + relative, &status) == 0 else { throw .installation("cannot read '\(source)/\(relative)': \(systemError())") }
+        guard stat(ByteText.cString(source + "/" + relative), &status) == 0 else { throw .installation("cannot read '\(MessageText.quoted(source + "/" + relative, limit: 4096))': \(systemError())") }
         try copyFile(source + "/" + relative, to: target + "/" + relative, mode: status.st_mode & 0o7777)
     }
 
     static func copyFile(_ from: String, to: String, mode: mode_t) throws(PluginHostError) {
-        let input = open(from, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw .installation("cannot read '\(from)': \(systemError())") }
+        let input = open(ByteText.cString(from), O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .installation("cannot read '\(MessageText.quoted(from, limit: 4096))': \(systemError())") }
         defer { close(input) }
-        let output = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard output >= 0 else { throw .installation("cannot create '\(to)': \(systemError())") }
+        let output = open(ByteText.cString(to), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard output >= 0 else { throw .installation("cannot create '\(MessageText.quoted(to, limit: 4096))': \(systemError())") }
         defer { close(output) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = read(input, &buffer, buffer.count)
             if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw .installation("cannot read '\(from)': \(systemError())") }
+            guard count >= 0 else { throw .installation("cannot read '\(MessageText.quoted(from, limit: 4096))': \(systemError())") }
             if count == 0 { break }
             var written = 0
             while written < count {
                 let done = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, count - written) }
                 if done < 0 && errno == EINTR { continue }
-                guard done > 0 else { throw .installation("cannot write '\(to)': \(systemError())") }
+                guard done > 0 else { throw .installation("cannot write '\(MessageText.quoted(to, limit: 4096))': \(systemError())") }
                 written += done
             }
         }
@@ -203,22 +203,22 @@ public enum PluginInstallation {
     /// everything in it.
     static func removeTree(_ path: String) throws(PluginHostError) {
         var status = stat()
-        guard lstat(path, &status) == 0 else { return }
+        guard lstat(ByteText.cString(path), &status) == 0 else { return }
         if status.st_mode & S_IFMT == S_IFDIR {
             for name in entries(of: path) { try removeTree(path + "/" + name) }
-            guard rmdir(path) == 0 else { throw .installation("cannot remove '\(path)': \(systemError())") }
+            guard rmdir(ByteText.cString(path)) == 0 else { throw .installation("cannot remove '\(MessageText.quoted(path, limit: 4096))': \(systemError())") }
         } else {
-            guard unlink(path) == 0 else { throw .installation("cannot remove '\(path)': \(systemError())") }
+            guard unlink(ByteText.cString(path)) == 0 else { throw .installation("cannot remove '\(MessageText.quoted(path, limit: 4096))': \(systemError())") }
         }
     }
 
     static func entries(of directory: String) -> [String] {
-        guard let stream = opendir(directory) else { return [] }
+        guard let stream = opendir(ByteText.cString(directory)) else { return [] }
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                ByteText.decode(raw.prefix(while: { $0 != 0 }))
             }
             if name != "." && name != ".." { names.append(name) }
         }

@@ -23,7 +23,7 @@ import Darwin
 /// font name it measured; that name belongs to the context (its font dictionary), so freeing a
 /// context and rendering with a new one made the plugin read freed memory (`strcmp` on the old
 /// name: AddressSanitizer's heap-use-after-free, at every render after the first).
-/// Tests/Rendering/graphviz-context-reuse.c reproduces it with Graphviz alone.
+/// scripts/graphviz-context-reuse.c reproduces it with Graphviz alone.
 ///
 /// **A time budget.** `dot` layout cannot be interrupted from inside the process: it checks no
 /// flag and has no callback, and a thread cannot be cancelled safely in the middle of it. So

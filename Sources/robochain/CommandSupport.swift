@@ -176,18 +176,18 @@ func commitOutput(_ stream: OutputFile.Stream) throws {
 /// writing it would destroy the model.
 func refuseModelAsOutput(_ output: String?, model: String) throws {
     guard let output, output != "-", model != "-", isModelFile(output, model: model) else { return }
-    throw ValidationError("--output '\(output)' is a file of the model '\(model)'; writing there would replace the model. Choose another output file")
+    throw ValidationError("--output '\(MessageText.quoted(output, limit: 4096))' is a file of the model '\(MessageText.quoted(model, limit: 4096))'; writing there would replace the model. Choose another output file")
 }
 
 private func isModelFile(_ output: String, model: String) -> Bool {
     var outputStatus = stat()
-    guard stat(output, &outputStatus) == 0 else { return false }
+    guard stat(ByteText.cString(output), &outputStatus) == 0 else { return false }
     var modelStatus = stat()
-    guard stat(model, &modelStatus) == 0 else { return false }
+    guard stat(ByteText.cString(model), &modelStatus) == 0 else { return false }
     let candidates = (modelStatus.st_mode & S_IFMT) == S_IFDIR
         ? ModelLoader.csvFileNames.map { model + "/" + $0 } : [model]
     return candidates.contains { candidate in
         var status = stat()
-        return stat(candidate, &status) == 0 && status.st_dev == outputStatus.st_dev && status.st_ino == outputStatus.st_ino
+        return stat(ByteText.cString(candidate), &status) == 0 && status.st_dev == outputStatus.st_dev && status.st_ino == outputStatus.st_ino
     }
 }

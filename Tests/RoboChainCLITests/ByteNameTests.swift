@@ -39,6 +39,13 @@ import Testing
         #expect(result.standardOutput.contains("book\\xFE.xlsx: valid"), "\(result.standardOutput)")
     }
 
+    @Test func theModelNamedWithByteFFIsRefusedAsTheOutput() throws {
+        // The model must survive: the check that --output is not the model compares by inode.
+        let result = try run(#""$R" analyze "$(printf 'model\377.yaml')" --with gap-detection --format json --output "$(printf 'model\377.yaml')"; echo "status $?"; head -c 1 "$(printf 'model\377.yaml')""#)
+        #expect(result.standardOutput == "status 64\n#", "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("Error: --output 'model\\xFF.yaml' is a file of the model 'model\\xFF.yaml'"), "\(result.standardError)")
+    }
+
     @Test func aMissingModelNamedWithByteFFIsNamedInTheMessage() throws {
         let result = try run(#""$R" validate "$(printf 'missing\377.yaml')""#)
         #expect(result.exitStatus == 66)
@@ -66,5 +73,21 @@ extension ByteNameTests {
         #expect(result.exitStatus == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains(#""analysis": "bytes""#))
         #expect(result.standardError.contains(#"/plugins/bro\xFEken' skipped: "#), "\(result.standardError)")
+    }
+
+    /// `plugins install` copies a plugin from a directory named with byte 0xFF (and a file in
+    /// it named with byte 0xFE) byte for byte.
+    @Test func aPluginInADirectoryNamedWithByteFFInstalls() throws {
+        let result = try run(#"""
+            mkdir "$(printf 'by\377tes')" && cd "$(printf 'by\377tes')" \
+              && printf '{"name": "bytes", "version": "0.1.0", "protocol": 1, "executable": "run", "description": "d"}' > plugin.json \
+              && printf '#!/bin/sh\ncat >/dev/null\necho %s\n' "'{\"protocol\": 1, \"analysis\": \"bytes\"}'" > run \
+              && chmod +x run && echo x > "$(printf 'data\376')" && cd .. \
+              && HOME="$PWD/home" "$R" plugins install "$(printf 'by\377tes')" >/dev/null \
+              && ls home/.robochain/plugins/bytes | LC_ALL=C sort | od -An -tx1 | tr -d ' \n'
+            """#)
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        // data\xFE, plugin.json, run
+        #expect(result.standardOutput == "64617461fe0a" + "706c7567696e2e6a736f6e0a" + "72756e0a")
     }
 }
