@@ -210,10 +210,7 @@ public enum OutputFile {
                 }
                 if let failure { throw .cannotWrite(path: path, reason: failure) }
             case .replacing(let path, _, _):
-                flush()
-                if failure == nil { keepModeAndOwner(of: path) }
-                if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
-                if descriptor >= 0, close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
+                if !prepared { prepareReplacement(of: path) }
                 if let temporary {
                     if failure == nil, rename(ByteText.cString(temporary), ByteText.cString(path)) != 0 { failure = OutputFile.systemReason() }
                     robochain_termination_remove_file(ByteText.cString(temporary))
@@ -221,6 +218,35 @@ public enum OutputFile {
                 }
                 if let failure { throw .cannotWrite(path: path, reason: failure) }
             }
+        }
+
+        /// Whether the output replaces a file through a temporary one, renamed at commit.
+        var replaces: Bool {
+            if case .replacing = target { return true }
+            return false
+        }
+
+        /// For a replaced file: its temporary file written, given its mode and owner, synced
+        /// and closed, so that ``commit()`` has only the rename left.
+        private var prepared = false
+
+        /// Does all of a replacing commit but the rename; failures are kept for ``commit()``.
+        func prepare() throws(ReportError) {
+            guard case .replacing(let path, _, _) = target, !prepared else { return }
+            prepareReplacement(of: path)
+            if let failure {
+                discard()
+                throw .cannotWrite(path: path, reason: failure)
+            }
+        }
+
+        private func prepareReplacement(of path: String) {
+            prepared = true
+            flush()
+            if failure == nil { keepModeAndOwner(of: path) }
+            if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
+            if descriptor >= 0, close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
+            descriptor = -1
         }
 
         /// Gives the temporary file the mode and owner of the file it replaces, or, for a new
@@ -266,6 +292,29 @@ public enum OutputFile {
         deinit {
             discard()  // never committed: leave no temporary file behind
         }
+    }
+
+    /// Commits several outputs as one: every file that replaces another is first written and
+    /// synced beside its target, then the outputs written directly (a device, a FIFO, a file
+    /// rewritten in place) are committed, and only if all of that succeeded are the replacing
+    /// files renamed into place. So a failure leaves every regular file as it was, and no
+    /// partial set is written (a device or FIFO among them excepted, which cannot be undone).
+    ///
+    /// - Throws: ``ReportError`` with the first failure; the outputs not committed are
+    ///   discarded.
+    public static func commitAll(_ streams: [Stream]) throws(ReportError) {
+        do {
+            for stream in streams where stream.replaces { try stream.prepare() }
+            for stream in streams where !stream.replaces { try stream.commit() }
+        } catch {
+            for stream in streams { stream.discard() }
+            throw error
+        }
+        var first: ReportError?
+        for stream in streams where stream.replaces {
+            do { try stream.commit() } catch { first = first ?? error }
+        }
+        if let first { throw first }
     }
 
     /// Creates a directory and its missing parents (like `mkdir -p`).

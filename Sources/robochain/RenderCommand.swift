@@ -79,8 +79,9 @@ struct RenderCommand: ParsableCommand {
             Large models: above --max-nodes nodes (default 2000) the map is simplified and a note \
             says how: firm nodes give way to names, then components are aggregated into one node \
             per segment and level (also when more than 150 components would stand side by side \
-            in one rank). Layout and rendering get --layout-timeout seconds (default 60) \
-            and fail with a message when they run out.
+            in one rank). Each layout and rendering gets --layout-timeout seconds (default 60; \
+            a map split into pages lays out each page, and tries a few layouts to choose the \
+            split) and fails with a message when it runs out.
 
             The format is --format, else the --output file's extension (.svg, .png, .pdf, .dot, \
             .gv, .graphml or .gexf); a --format that another known extension contradicts is a \
@@ -270,7 +271,8 @@ struct RenderCommand: ParsableCommand {
         }
         timer.lap("layout and rendering")
         for message in rendered.flatMap(\.messages) { printError("warning: Graphviz: \(message)") }
-        // Every page is written, or none: the others' files are opened before any is committed.
+        // Every page is written, or none: all are written and synced beside their targets before
+        // any is renamed into place (OutputFile.commitAll).
         var streams = [stream]
         for number in rendered.indices.dropFirst() {
             let path = ChainMapPages.pageFile(output, number: number + 1, count: rendered.count)
@@ -278,7 +280,12 @@ struct RenderCommand: ParsableCommand {
             streams.append(try openOutput(path))
         }
         for (page, output) in zip(rendered, streams) { output.write(page.bytes) }
-        for output in streams { try commitOutput(output) }
+        do {
+            try OutputFile.commitAll(streams)
+        } catch {
+            printError("error: \(error)")
+            throw ExitStatus.failure
+        }
         if streams.count > 1 {
             printError("note: wrote \(streams.count) pages: " + rendered.indices.map { ChainMapPages.pageFile(output, number: $0 + 1, count: rendered.count) }.joined(separator: ", "))
         }

@@ -85,6 +85,18 @@ import Testing
         #expect(result.standardError.contains("error: cannot write 'standard output'"), "\(result.standardError)")
     }
 
+    @Test func aMapInPagesIsWrittenWholeOrNotAtAll() throws {
+        // Page 3 cannot be written (a link to /dev/full): pages 1 and 2, written and synced beside
+        // their targets, are not renamed into place, and no temporary file is left.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let command = "cd \"$1\" && ln -s /dev/full p-3.svg && \"$ROBOCHAIN\" render \"$2\" --page 16:9 --output p.svg; echo \"status $?\"; ls -A"
+        let result = try CommandRunner.run("/bin/sh", ["-c", command, "sh", directory.path,
+            CommandRunner.packageDirectory.path + "/" + Self.model], environment: ["ROBOCHAIN": CommandRunner.product("robochain"), "HOME": "/nonexistent"])
+        #expect(result.standardOutput == "status 1\np-3.svg\n", "\(result.standardError)")
+        #expect(result.standardError.contains("error: cannot write '"), "\(result.standardError)")
+    }
+
     @Test func anEmptyOutputNameIsAUsageError() throws {
         let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--output", ""])
         #expect(result.exitStatus == 64)
