@@ -284,6 +284,10 @@ import ZIPFoundation
             "\(rows): supplies!C1: the header has the column 'firm' twice",
             "\(rows): supplies!D2: the row has 4 fields but the header has 3",
         ])
+        var twice = Self.validSheets
+        twice[2] = ("supplies", [["firm", "component"], ["acme", "hand"], ["acme", "hand"]])
+        let repeated = try Self.workbook(sheets: twice)
+        #expect(Self.problems(repeated) == ["\(repeated): supplies!3:3: firm 'acme' supplies component 'hand' more than once"])
     }
 
     /// The sheet's columns in another order than the CSV file's, an attribute column, and
