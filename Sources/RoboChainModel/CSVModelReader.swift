@@ -234,7 +234,7 @@ struct CSVModelReader {
     /// table's kind is marked incomplete, so that references to the lost ids are not also
     /// reported as unknown; any other problem in a row leaves its id known.
     static func forEachRow(
-        _ table: Table, _ bytes: [UInt8], path: String, file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
+        _ table: Table, _ bytes: [UInt8], file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
         _ body: (inout Rows, inout ProblemLog) -> Void
     ) {
         func rowsLost(_ log: inout ProblemLog) {
@@ -468,7 +468,7 @@ struct CSVModelReader {
         var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
         var parentColumn = -1
         var parentBytes: [[UInt8]] = []
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let element = "region '\(id)'"
             let position = model.regionIDs.count
@@ -501,7 +501,7 @@ struct CSVModelReader {
         guard let bytes else { return }
         let path = self.path(Self.modelInfo)
         var rowCount = 0
-        Self.forEachRow(Self.modelInfo, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+        Self.forEachRow(Self.modelInfo, bytes, file: log.file(path), log: &log) { rows, log in
             rowCount += 1
             guard rowCount == 1 else {
                 log.report(.invalidValue(log.describe(rows.location), element: "the model", field: "row",
@@ -522,7 +522,7 @@ struct CSVModelReader {
         let table = Self.segments
         var ids = IDTable(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
         let path = self.path(table)
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let element = "segment '\(id)'"
             let position = model.segmentIDs.count
@@ -554,7 +554,7 @@ struct CSVModelReader {
         guard let bytes else { return ids }
         let path = self.path(table)
         var derived = ModelResolver.DerivedSegments()
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let name = Self.requiredText(rows, 1, of: "component '\(id)'", log: &log) ?? ""
             let position = model.componentIDs.count
@@ -607,7 +607,7 @@ struct CSVModelReader {
         firms.names.reserveCapacity(capacity)
         firms.region.reserveCapacity(capacity)
         let path = self.path(table)
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &firms.ids, log: &log) else { return }
             let position = firms.names.count
             firms.names.append(Self.requiredText(rows, 1, of: "firm '\(id)'", log: &log) ?? "")
@@ -655,7 +655,7 @@ struct CSVModelReader {
         if let requires {
             let path = self.path(Self.requires)
             var previousParent: Int32 = -1
-            Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+            Self.forEachRow(Self.requires, requires, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let parentField = Self.required(rows, 0, of: "a requirement", log: &log) else { return }
                 guard let childField = Self.required(rows, 1, of: "requirement of '\(Self.shown(rows, parentField))'", log: &log)
                 else { return }
@@ -694,7 +694,7 @@ struct CSVModelReader {
             reading.componentStart.reserveCapacity(capacity)
             reading.componentLength.reserveCapacity(capacity)
             let path = self.path(Self.supplies)
-            Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+            Self.forEachRow(Self.supplies, supplies, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
                 else { return }
