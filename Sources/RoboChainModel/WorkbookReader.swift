@@ -344,6 +344,9 @@ private final class SheetText: NSObject, XMLParserDelegate {
     }
 
     private func writeCell(_ parser: XMLParser) {
+        // A cell with no value (Excel writes one for a cell that is only formatted) is no field:
+        // past the header's last column it would make the row longer than the header.
+        guard !value.isEmpty else { return }
         while column < cellColumn {
             if column > 0 { output.append(UInt8(ascii: ",")) }
             column += 1

@@ -338,6 +338,19 @@ import ZIPFoundation
         #expect([1, 2, 3, 9, 10, 12].map(place.row(ofLine:)) == [1, 2, 1, 7, 7, 9])
     }
 
+    /// Excel writes a cell that is only formatted (a fill, a border) with no value: it is no
+    /// field, even beyond the header's last column, and the cells after it keep their columns.
+    @Test func formattedEmptyCellsAreNoFields() throws {
+        let firms = #"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" s="2"/>"#
+            + #"<c r="C1" t="inlineStr"><is><t>name</t></is></c><c r="D1" t="inlineStr"><is><t>region</t></is></c><c r="F1" s="1"/></row>"#
+            + #"<row r="2"><c r="A2" t="inlineStr"><is><t>acme</t></is></c><c r="B2" s="2"/><c r="C2" t="inlineStr"><is><t>Acme</t></is></c>"#
+            + #"<c r="D2" t="inlineStr"><is><t>CN</t></is></c><c r="E2" s="1"/><c r="F2" s="1" t="b"/><c r="G2" s="1" t="s"/></row>"#
+            + #"<row r="3" s="1"><c r="A3" t="inlineStr"><is><t>zed</t></is></c><c r="C3" s="1"/><c r="D3" t="inlineStr"><is><t>CN</t></is></c><c r="H3" s="1"/></row>"#
+            + "</sheetData></worksheet>"
+        let path = try Self.workbook(sheets: [("firms", [])] + Self.validSheets.filter { $0.0 != "firms" }, firstSheetXML: firms)
+        #expect(Self.problems(path) == ["\(path): firms!C3: firm 'zed' has no 'name'"])
+    }
+
     @Test func cellsOrRowsOutOfOrderAreRefused() throws {
         let cells = try Self.workbook(sheets: Self.validSheets, firstSheetXML: #"<worksheet><sheetData><row r="1"><c r="B1" t="inlineStr"><is><t>name</t></is></c><c r="A1" t="inlineStr"><is><t>id</t></is></c></row></sheetData></worksheet>"#)
         #expect(Self.problems(cells) == [
