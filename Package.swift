@@ -157,7 +157,10 @@ let package = Package(
             dependencies: ["RoboChainGraphExchange", "RoboChainModel", "RoboChainAnalysis", "RoboChainTestSupport", "robochain"]),
         .testTarget(
             name: "RoboChainCLITests",
-            dependencies: ["RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain"],
+            dependencies: [
+                "RoboChainReports", "RoboChainModel", "RoboChainTestSupport", "robochain",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             exclude: ["Golden"]),
         .testTarget(
             name: "RoboChainOutputTests",

@@ -62,7 +62,7 @@ struct CSVModelReader {
     var progress: LoadProgress?
     /// The sheets of a workbook model, by lowercased sheet name (`firms`), read as CSV text;
     /// `nil` for a CSV directory.
-    var workbookSheets: [String: [UInt8]]? = nil
+    var workbookSheets: [String: WorkbookReader.Sheet]? = nil
 
     init(directory: String, progress: LoadProgress?) {
         self.directory = directory
@@ -71,7 +71,7 @@ struct CSVModelReader {
 
     /// Reads the sheets of an `.xlsx` workbook (``WorkbookReader``), named `regions`,
     /// `components`, … as the CSV files are.
-    init(workbook path: String, sheets: [String: [UInt8]], progress: LoadProgress?) {
+    init(workbook path: String, sheets: [String: WorkbookReader.Sheet], progress: LoadProgress?) {
         self.directory = path
         self.progress = progress
         workbookSheets = sheets
@@ -80,9 +80,11 @@ struct CSVModelReader {
     /// The name of a table's sheet in a workbook: its file name without `.csv`.
     static func sheetName(_ table: Table) -> String { String(table.name.dropLast(4)) }
 
-    /// How messages name a table: its file in the directory, or its sheet in the workbook.
+    /// How the problem log knows a table: its file in the directory, or its sheet in the
+    /// workbook (``WorkbookReader/sheetPath(_:_:)``, by the sheet's own name).
     func path(_ table: Table) -> String {
-        workbookSheets == nil ? FileAccess.join(directory, table.name) : WorkbookReader.sheetPath(directory, Self.sheetName(table))
+        guard let sheets = workbookSheets else { return FileAccess.join(directory, table.name) }
+        return WorkbookReader.sheetPath(directory, sheets[Self.sheetName(table)]?.place.name ?? Self.sheetName(table))
     }
 
     /// Reads every file and resolves every reference.
@@ -96,9 +98,10 @@ struct CSVModelReader {
             let path = self.path(table)
             _ = log.file(path)
             if let sheets = workbookSheets {
-                if let bytes = sheets[Self.sheetName(table)] {
-                    contents[table.name] = bytes
-                    progress?.addTotal(bytes.count)
+                if let sheet = sheets[Self.sheetName(table)] {
+                    _ = log.sheet(path, sheet.place)
+                    contents[table.name] = sheet.bytes
+                    progress?.addTotal(sheet.bytes.count)
                 } else if table.isRequired {
                     log.report(.syntax(SourceLocation(file: directory),
                         problem: "the workbook has no sheet '\(Self.sheetName(table))' (a workbook model needs the sheets regions, components, firms and supplies)"))
@@ -135,7 +138,7 @@ struct CSVModelReader {
         let firmsBytes = contents.removeValue(forKey: Self.firms.name)
         let requiresBytes = contents.removeValue(forKey: Self.requires.name)
         let suppliesBytes = contents.removeValue(forKey: Self.supplies.name)
-        let files = log.files
+        let files = log.emptyCopy()
         let halves = Mutex<(firms: FirmColumns?, links: LinkReading?)>((nil, nil))
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
@@ -205,6 +208,11 @@ struct CSVModelReader {
 
         var location: ElementLocation { ElementLocation(file: file, line: Int32(clamping: line)) }
 
+        /// The field of the row that column number `column` (in `table.columns`) is, or -1:
+        /// where a message about its cell points in a workbook's sheet.
+        @inline(__always)
+        func position(_ column: Int) -> Int { header.positions[column] }
+
         /// The field of column number `column` (in `table.columns`), or `nil` when empty or absent.
         @inline(__always)
         func cell(_ column: Int) -> CSVTokenizer.Field? {
@@ -226,7 +234,7 @@ struct CSVModelReader {
     /// table's kind is marked incomplete, so that references to the lost ids are not also
     /// reported as unknown; any other problem in a row leaves its id known.
     static func forEachRow(
-        _ table: Table, _ bytes: [UInt8], path: String, file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
+        _ table: Table, _ bytes: [UInt8], file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
         _ body: (inout Rows, inout ProblemLog) -> Void
     ) {
         func rowsLost(_ log: inout ProblemLog) {
@@ -239,7 +247,7 @@ struct CSVModelReader {
             var rows = Rows(table: table, file: file, tokenizer: CSVTokenizer(buffer, separator: separator ?? UInt8(ascii: ",")))
             do throws(CSVTokenizer.Problem) {
                 guard try rows.tokenizer.nextRecord(into: &rows.fields) != nil else {
-                    log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the file is empty: expected a header row"))
+                    log.report(.syntax(log.describe(file: file, line: 1), problem: "the file is empty: expected a header row"))
                     rowsLost(&log)
                     return
                 }
@@ -252,13 +260,14 @@ struct CSVModelReader {
                 originals.reserveCapacity(rows.fields.count)
                 for field in rows.fields {
                     guard let name = rows.tokenizer.text(of: field) else {
-                        log.report(.syntax(SourceLocation(file: path, line: 1), problem: "invalid UTF-8 in the header"))
+                        log.report(.syntax(log.describe(file: file, line: 1, column: names.count), problem: "invalid UTF-8 in the header"))
                         rowsLost(&log)
                         return
                     }
                     let lowered = name.lowercased()
                     if firstPosition[lowered] != nil {
-                        log.report(.syntax(SourceLocation(file: path, line: 1), problem: "the header has the column '\(MessageText.quoted(lowered))' twice"))
+                        log.report(.syntax(log.describe(file: file, line: 1, column: names.count),
+                            problem: "the header has the column '\(MessageText.quoted(lowered))' twice"))
                     } else {
                         firstPosition[lowered] = names.count
                     }
@@ -269,7 +278,7 @@ struct CSVModelReader {
                 var extras: [(position: Int, name: String)] = []
                 var missing = false
                 if separator == nil, names.count == 1, !table.columns.contains(names[0]), table.requiredCount > 1 {
-                    log.report(.syntax(SourceLocation(file: path, line: 1),
+                    log.report(.syntax(log.describe(file: file, line: 1),
                         problem: "the header '\(MessageText.quoted(names[0]))' is one column: separate the columns with ',', ';' or tabs (save it as CSV UTF-8)"))
                     rowsLost(&log)
                     return
@@ -281,13 +290,13 @@ struct CSVModelReader {
                         guard firstPosition[names[position]] == position else { continue }
                         let name = originals[position]
                         guard table.acceptsAttributes else {
-                            log.report(.syntax(SourceLocation(file: path, line: 1),
+                            log.report(.syntax(log.describe(file: file, line: 1, column: position),
                                 problem: "the header has the column '\(MessageText.quoted(name))', which \(table.name) does not have (its columns: \(table.columns.joined(separator: ", ")))"))
                             continue
                         }
                         if name.isEmpty { continue }
                         if !ValueChecks.isValidID(name) {
-                            log.report(.syntax(SourceLocation(file: path, line: 1),
+                            log.report(.syntax(log.describe(file: file, line: 1, column: position),
                                 problem: "the column '\(MessageText.quoted(name))' would be an attribute, but attribute names are ids (letters, digits, '.', '_', '-')"))
                             continue
                         }
@@ -296,7 +305,7 @@ struct CSVModelReader {
                 }
                 rows.header = Header(table: table, positions: positions, width: names.count, extras: extras)
                 for (column, position) in zip(table.columns, positions).prefix(table.requiredCount) where position < 0 {
-                    log.report(.missingColumn(SourceLocation(file: path, line: 1), column: column))
+                    log.report(.missingColumn(log.describe(file: file, line: 1), column: column))
                     missing = true
                 }
                 if missing {
@@ -314,7 +323,7 @@ struct CSVModelReader {
                         reported = rows.tokenizer.position
                     }
                     if rows.fields.count > rows.width {
-                        log.report(.syntax(log.describe(rows.location),
+                        log.report(.syntax(log.describe(rows.location, column: rows.width),
                             problem: "the row has \(rows.fields.count) fields but the header has \(rows.width)"))
                         rowsLost(&log)
                         continue
@@ -322,7 +331,7 @@ struct CSVModelReader {
                     body(&rows, &log)
                 }
             } catch {
-                log.report(.syntax(SourceLocation(file: path, line: error.line), problem: error.message))
+                log.report(.syntax(log.describe(file: file, line: error.line), problem: error.message))
                 rowsLost(&log)
             }
         }
@@ -332,8 +341,8 @@ struct CSVModelReader {
     static func text(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> String? {
         guard let field = rows.cell(column) else { return nil }
         guard let text = rows.tokenizer.text(of: field) else {
-            log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
-                problem: "is not valid UTF-8"))
+            log.report(.invalidValue(log.describe(rows.location, column: rows.position(column)), element: element(),
+                field: rows.table.columns[column], problem: "is not valid UTF-8"))
             return nil
         }
         return text
@@ -342,7 +351,8 @@ struct CSVModelReader {
     /// The field of a required cell; a missing one is reported.
     static func required(_ rows: Rows, _ column: Int, of element: @autoclosure () -> String, log: inout ProblemLog) -> CSVTokenizer.Field? {
         guard let field = rows.cell(column) else {
-            log.report(.missingField(log.describe(rows.location), element: element(), field: rows.table.columns[column]))
+            log.report(.missingField(log.describe(rows.location, column: rows.position(column)), element: element(),
+                field: rows.table.columns[column]))
             return nil
         }
         return field
@@ -366,18 +376,18 @@ struct CSVModelReader {
             let shown = rows.tokenizer.text(of: field) ?? "?"
             if !field.hasEscapedQuotes, let percent = ValueChecks.percentage(bytes) {
                 guard isFraction else {
-                    log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+                    log.report(.invalidValue(log.describe(rows.location, column: rows.position(column)), element: element(), field: rows.table.columns[column],
                         problem: "is a percentage ('\(shown)'): only a share or a weight may be written as one"))
                     return .nan
                 }
                 return percent
             }
-            log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+            log.report(.invalidValue(log.describe(rows.location, column: rows.position(column)), element: element(), field: rows.table.columns[column],
                 problem: "must be a number, found '\(shown)'"))
             return .nan
         }
         guard value.isFinite else {
-            log.report(.invalidValue(log.describe(rows.location), element: element(), field: rows.table.columns[column],
+            log.report(.invalidValue(log.describe(rows.location, column: rows.position(column)), element: element(), field: rows.table.columns[column],
                 problem: "is too large a number"))
             return .nan
         }
@@ -396,7 +406,7 @@ struct CSVModelReader {
             let field = rows.fields[column]
             guard field.start != field.end else { continue }
             guard let text = rows.tokenizer.text(of: field) else {
-                log.report(.invalidValue(log.describe(rows.location), element: element(), field: name, problem: "is not valid UTF-8"))
+                log.report(.invalidValue(log.describe(rows.location, column: column), element: element(), field: name, problem: "is not valid UTF-8"))
                 continue
             }
             let value: AttributeValue
@@ -404,14 +414,14 @@ struct CSVModelReader {
                 value = .text(text)
             } else if let number = YAMLNumber.parse(rows.bytes(field)) {
                 guard number.isFinite else {
-                    log.report(.invalidValue(log.describe(rows.location), element: element(), field: name, problem: "is too large a number"))
+                    log.report(.invalidValue(log.describe(rows.location, column: column), element: element(), field: name, problem: "is too large a number"))
                     continue
                 }
                 value = .number(number)
             } else if let flag = ValueChecks.boolean(text) {
                 value = .boolean(flag)
             } else if ValueChecks.percentage(rows.bytes(field)) != nil {
-                log.report(.invalidValue(log.describe(rows.location), element: element(), field: name,
+                log.report(.invalidValue(log.describe(rows.location, column: column), element: element(), field: name,
                     problem: "is a percentage ('\(text)'): only a share or a weight may be written as one (quote it to keep it as text)"))
                 continue
             } else {
@@ -430,13 +440,15 @@ struct CSVModelReader {
             return nil
         }
         guard let id = rows.tokenizer.text(of: field) else {
-            log.report(.invalidValue(log.describe(rows.location), element: "a \(ids.kind.rawValue)", field: "id", problem: "is not valid UTF-8"))
+            log.report(.invalidValue(log.describe(rows.location, column: rows.position(0)), element: "a \(ids.kind.rawValue)", field: "id",
+                problem: "is not valid UTF-8"))
             log.markIncomplete(ids.kind)
             return nil
         }
         // (The raw bytes of a field with escaped quotes hold a '"', so such an id is invalid.)
         let bytes = rows.bytes(field)
         let start = bytes.baseAddress! - rows.tokenizer.bytes.baseAddress!
+        ids.idColumn = rows.position(0)
         ModelResolver.addID(id, start: start, end: start + bytes.count, at: rows.location, to: &ids, log: &log)
         return id
     }
@@ -454,14 +466,16 @@ struct CSVModelReader {
         guard let bytes else { return ids }
         let path = self.path(table)
         var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
+        var parentColumn = -1
         var parentBytes: [[UInt8]] = []
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let element = "region '\(id)'"
             let position = model.regionIDs.count
             model.regionIDs.append(id)
             model.regionNames.append(Self.requiredText(rows, 1, of: element, log: &log) ?? "")
             let parent = rows.cell(2)
+            parentColumn = rows.position(2)
             parents.append((parent, parent.map { Self.shown(rows, $0) }))
             parentBytes.append(parent.map { Array(rows.bytes($0)) } ?? [])
             if let source = Self.text(rows, 3, of: element, log: &log) { model.regionSources.append(source, at: position) }
@@ -474,7 +488,7 @@ struct CSVModelReader {
         for (position, parent) in parents.enumerated() where parent.field != nil {
             model.regionParent[position] = parentBytes[position].withUnsafeBufferPointer {
                 ModelResolver.regionParent($0, shown: parent.text ?? "", of: model.regionIDs[position], regions: ids,
-                    at: ids.locations[position], log: &log)
+                    at: ids.locations[position], column: parentColumn, log: &log)
             }
         }
         model.regionIndex = ids.index
@@ -487,7 +501,7 @@ struct CSVModelReader {
         guard let bytes else { return }
         let path = self.path(Self.modelInfo)
         var rowCount = 0
-        Self.forEachRow(Self.modelInfo, bytes, path: path, file: log.file(path), log: &log) { rows, log in
+        Self.forEachRow(Self.modelInfo, bytes, file: log.file(path), log: &log) { rows, log in
             rowCount += 1
             guard rowCount == 1 else {
                 log.report(.invalidValue(log.describe(rows.location), element: "the model", field: "row",
@@ -497,7 +511,8 @@ struct CSVModelReader {
             model.id = Self.text(rows, 0, of: "the model", log: &log)
             model.title = Self.text(rows, 1, of: "the model", log: &log)
             if let home = rows.cell(2) {
-                model.home = ModelResolver.home(rows.bytes(home), shown: Self.shown(rows, home), regions: regions, at: rows.location, log: &log)
+                model.home = ModelResolver.home(rows.bytes(home), shown: Self.shown(rows, home), regions: regions, at: rows.location,
+                    column: rows.position(2), log: &log)
             }
         }
     }
@@ -507,7 +522,7 @@ struct CSVModelReader {
         let table = Self.segments
         var ids = IDTable(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
         let path = self.path(table)
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let element = "segment '\(id)'"
             let position = model.segmentIDs.count
@@ -516,7 +531,7 @@ struct CSVModelReader {
             var order: Int?
             let value = Self.number(rows, 2, of: element, log: &log)
             if !value.isNaN {
-                let checked = ModelResolver.segmentOrder(value, of: element, at: log.describe(rows.location))
+                let checked = ModelResolver.segmentOrder(value, of: element, at: log.describe(rows.location, column: rows.position(2)))
                 order = checked.order
                 if let problem = checked.problem { log.report(problem) }
             }
@@ -539,17 +554,17 @@ struct CSVModelReader {
         guard let bytes else { return ids }
         let path = self.path(table)
         var derived = ModelResolver.DerivedSegments()
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &ids, log: &log) else { return }
             let name = Self.requiredText(rows, 1, of: "component '\(id)'", log: &log) ?? ""
             let position = model.componentIDs.count
             var segment: Int32 = -1
             if let segmentField = Self.required(rows, 2, of: "component '\(id)'", log: &log), let declared {
                 segment = ModelResolver.componentSegment(rows.bytes(segmentField), shown: Self.shown(rows, segmentField), of: id,
-                    segments: declared, at: rows.location, log: &log)
+                    segments: declared, at: rows.location, column: rows.position(2), log: &log)
             } else if let segmentField = rows.cell(2) {
                 segment = derived.segment(rows.bytes(segmentField), shown: Self.shown(rows, segmentField), into: &model,
-                    at: rows.location, log: &log)
+                    at: rows.location, column: rows.position(2), log: &log)
             }
             model.componentIDs.append(id)
             model.componentNames.append(name)
@@ -580,11 +595,10 @@ struct CSVModelReader {
         var log: ProblemLog
     }
 
-    func readFirms(_ bytes: [UInt8]?, regions: IDTable, files: [String]) -> FirmColumns {
+    func readFirms(_ bytes: [UInt8]?, regions: IDTable, files: ProblemLog) -> FirmColumns {
         let table = Self.firms
         let capacity = FileAccess.lineCount(bytes) + 1
-        var log = ProblemLog()
-        log.files = files
+        var log = files
         var firms = FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: bytes ?? []), log: ProblemLog())
         guard let bytes else {
             firms.log = log
@@ -593,13 +607,13 @@ struct CSVModelReader {
         firms.names.reserveCapacity(capacity)
         firms.region.reserveCapacity(capacity)
         let path = self.path(table)
-        Self.forEachRow(table, bytes, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &firms.ids, log: &log) else { return }
             let position = firms.names.count
             firms.names.append(Self.requiredText(rows, 1, of: "firm '\(id)'", log: &log) ?? "")
             if let regionField = Self.required(rows, 2, of: "firm '\(id)'", log: &log) {
                 firms.region.append(ModelResolver.firmRegion(rows.bytes(regionField), shown: Self.shown(rows, regionField), of: id,
-                    regions: regions, at: rows.location, log: &log))
+                    regions: regions, at: rows.location, column: rows.position(2), log: &log))
             } else {
                 firms.region.append(-1)
             }
@@ -629,17 +643,19 @@ struct CSVModelReader {
         var componentStart: [Int32] = []
         var componentLength: [Int32] = []
         var suppliesBytes: [UInt8] = []
+        /// The fields of a supply link's firm and component (for messages).
+        var firmColumn = -1
+        var componentColumn = -1
         var log: ProblemLog
     }
 
-    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDTable, files: [String]) -> LinkReading {
-        var log = ProblemLog()
-        log.files = files
+    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDTable, files: ProblemLog) -> LinkReading {
+        var log = files
         var reading = LinkReading(log: ProblemLog())
         if let requires {
             let path = self.path(Self.requires)
             var previousParent: Int32 = -1
-            Self.forEachRow(Self.requires, requires, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+            Self.forEachRow(Self.requires, requires, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let parentField = Self.required(rows, 0, of: "a requirement", log: &log) else { return }
                 guard let childField = Self.required(rows, 1, of: "requirement of '\(Self.shown(rows, parentField))'", log: &log)
                 else { return }
@@ -648,11 +664,12 @@ struct CSVModelReader {
                 func parentShown() -> String { Self.shown(rows, parentField) }
                 func childShown() -> String { Self.shown(rows, childField) }
                 let (parent, child) = ModelResolver.requirement(parent: rows.bytes(parentField), child: rows.bytes(childField),
-                    near: previousParent, parentShown: parentShown, childShown: childShown, components: components, at: location, log: &log)
+                    near: previousParent, parentShown: parentShown, childShown: childShown, components: components, at: location,
+                    columns: (rows.position(0), rows.position(1)), log: &log)
                 previousParent = parent
                 let weight = ModelResolver.weight(
                     Self.number(rows, 2, of: "requirement '\(parentShown())' → '\(childShown())'", isFraction: true, log: &log),
-                    component: parentShown, child: childShown, at: location, log: &log)
+                    component: parentShown, child: childShown, at: location, column: rows.position(2), log: &log)
                 reading.edges.parent.append(parent)
                 reading.edges.child.append(child)
                 reading.edges.weight.append(weight)
@@ -677,7 +694,7 @@ struct CSVModelReader {
             reading.componentStart.reserveCapacity(capacity)
             reading.componentLength.reserveCapacity(capacity)
             let path = self.path(Self.supplies)
-            Self.forEachRow(Self.supplies, supplies, path: path, file: log.file(path), log: &log, progress: progress) { rows, log in
+            Self.forEachRow(Self.supplies, supplies, file: log.file(path), log: &log, progress: progress) { rows, log in
                 guard let firmField = Self.required(rows, 0, of: "a supply link", log: &log) else { return }
                 guard let componentField = Self.required(rows, 1, of: "a supply link of firm '\(Self.shown(rows, firmField))'", log: &log)
                 else { return }
@@ -686,7 +703,9 @@ struct CSVModelReader {
                 func firmShown() -> String { Self.shown(rows, firmField) }
                 func componentShown() -> String { Self.shown(rows, componentField) }
                 let share = Self.number(rows, 2, of: "supply of '\(componentShown())' by firm '\(firmShown())'", isFraction: true, log: &log)
-                ModelResolver.share(share, firm: firmShown, component: componentShown, at: location, log: &log)
+                ModelResolver.share(share, firm: firmShown, component: componentShown, at: location, column: rows.position(2), log: &log)
+                reading.firmColumn = rows.position(0)
+                reading.componentColumn = rows.position(1)
                 reading.links.share.append(share)
                 reading.links.locations.append(location)
                 let firmBytes = rows.bytes(firmField)
@@ -769,10 +788,11 @@ struct CSVModelReader {
             let location = reading.links.locations[link]
             if missingComponents.contains(link) {
                 ModelResolver.unknownSupplyComponent(text(reading.componentStart[link], reading.componentLength[link]),
-                    firm: text(reading.firmStart[link], reading.firmLength[link]), at: location, log: &log)
+                    firm: text(reading.firmStart[link], reading.firmLength[link]), at: location, column: reading.componentColumn, log: &log)
             }
             if missingFirms.contains(link) {
-                ModelResolver.unknownSupplyFirm(text(reading.firmStart[link], reading.firmLength[link]), at: location, log: &log)
+                ModelResolver.unknownSupplyFirm(text(reading.firmStart[link], reading.firmLength[link]), at: location,
+                    column: reading.firmColumn, log: &log)
             }
         }
         return (firmOf, componentOf)

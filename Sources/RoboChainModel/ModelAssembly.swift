@@ -143,11 +143,10 @@ enum ModelAssembly {
         var log = log
         checkRegionCycles(model, log: &log)
         // Requirements and supply links do not depend on each other: side by side.
-        let files = log.files
+        let files = log.emptyCopy()
         let parts = Mutex<(requirements: RequirementsPart?, links: LinksPart?)>((nil, nil))
         DispatchQueue.concurrentPerform(iterations: 2) { part in
-            var partLog = ProblemLog()
-            partLog.files = files
+            var partLog = files
             if part == 0 {
                 let requirements = assembleRequirements(model, log: &partLog)
                 parts.withLock { $0.requirements = requirements }

@@ -1,18 +1,68 @@
-/// Where something was read: a file and, where known, a 1-based line.
+/// Where something was read: a file and, where known, a 1-based line; in a workbook, a sheet,
+/// its row (`line`) and, where the problem is in one cell, its 1-based column.
+///
+/// A CSV, YAML or JSON file is named `file:line`. A workbook's sheet is named as Excel
+/// references it: a cell `book.xlsx: firms!B12`, a whole row `book.xlsx: firms!12:12`, the
+/// whole sheet `book.xlsx: sheet firms` (a sheet name that Excel would quote is quoted,
+/// `'my firms'!B12`).
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int?
+    /// The sheet of a workbook (`file`), or `nil` for a file of text.
+    public var sheet: String?
+    /// The 1-based column of a cell of a sheet (A is 1), or `nil` for a whole row or file.
+    public var column: Int?
 
     public init(file: String, line: Int? = nil) {
         self.file = file
         self.line = line
     }
 
-    /// `file:line`, or `file` when the line is unknown (the name as ``MessageText`` shows it:
+    /// A place in sheet `sheet` of workbook `file`: a cell, a row, or the whole sheet.
+    public init(workbook file: String, sheet: String, row: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.line = row
+        self.sheet = sheet
+        self.column = row == nil ? nil : column
+    }
+
+    /// `file:line`, or `file` when the line is unknown; in a workbook, `file: sheet!B12`,
+    /// `file: sheet!12:12` or `file: sheet sheet` (the file's name as ``MessageText`` shows it:
     /// bytes that are not UTF-8 as `\xFF`).
     public var description: String {
         let shown = MessageText.quoted(file, limit: 4096)
-        return line.map { "\(shown):\($0)" } ?? shown
+        guard let sheet else { return line.map { "\(shown):\($0)" } ?? shown }
+        let name = Self.sheetReference(sheet)
+        guard let line else { return "\(shown): sheet \(name)" }
+        guard let column else { return "\(shown): \(name)!\(line):\(line)" }
+        return "\(shown): \(name)!\(Self.columnLetters(column))\(line)"
+    }
+
+    /// The letters of 1-based column `column`: 1 is `A`, 27 `AA`, 16,384 `XFD`.
+    public static func columnLetters(_ column: Int) -> String {
+        var letters: [Character] = []
+        var rest = max(column, 1)
+        while rest > 0 {
+            rest -= 1
+            letters.append(Character(Unicode.Scalar(UInt8(ascii: "A") + UInt8(rest % 26))))
+            rest /= 26
+        }
+        return String(letters.reversed())
+    }
+
+    /// A sheet name as a reference writes it: as is when it is letters, digits, `_` and `.`
+    /// starting with a letter or `_` and not like a cell (`AB12`), else in single quotes with
+    /// any quote doubled, as Excel writes `'my firms'!A1`.
+    static func sheetReference(_ name: String) -> String {
+        let scalars = Array(name.unicodeScalars)
+        let plain = !scalars.isEmpty
+            && scalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "." }
+            && (scalars[0].properties.isAlphabetic || scalars[0] == "_")
+        let letters = scalars.prefix { ("A"..."Z").contains($0) || ("a"..."z").contains($0) }
+        let digits = scalars.dropFirst(letters.count)
+        let cellLike = !letters.isEmpty && letters.count <= 3 && !digits.isEmpty && digits.allSatisfy { ("0"..."9").contains($0) }
+        if plain && !cellLike { return name }
+        return "'" + String(name.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'"
     }
 }
 

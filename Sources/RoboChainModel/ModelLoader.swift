@@ -129,7 +129,8 @@ public enum ModelLoader {
 
     /// Loads a model from an `.xlsx` workbook (SPEC §1.2): its sheets `regions`, `components`,
     /// `firms`, `supplies` (and optionally `model`, `segments`, `requires`) are read as the CSV
-    /// files of a directory are, by the same reader and checks; messages name the sheet and row.
+    /// files of a directory are, by the same reader and checks; messages name the cell or row
+    /// as Excel does (`book.xlsx: firms!C12`, `book.xlsx: firms!12:12`).
     ///
     /// - Throws: ``ModelError``.
     public static func loadWorkbook(path: String, progress: LoadProgress? = nil) throws(ModelError) -> LoadedModel {

@@ -14,6 +14,8 @@ struct IDTable: Sendable {
     let kind: ElementKind
     /// The positions of ids beyond ASCII (only those can differ by normalisation alone).
     var unicodePositions: [Int32] = []
+    /// The field of a row the ids are in (for messages naming a workbook's cell), or -1.
+    var idColumn = -1
 
     /// An empty table with room for `capacity` ids held in `bytes`; its index is made by
     /// ``indexAll()``, when every id is in.
@@ -218,7 +220,10 @@ extension IDTable {
 /// (cycles, repeated requirements and supplies, weight sums) is ``ModelAssembly``'s.
 ///
 /// A reference is given as the bytes of the id it names and, for messages, a closure that
-/// makes its text: the closure runs only when there is a problem.
+/// makes its text: the closure runs only when there is a problem. Where the reader knows the
+/// field of its row a value is in (`column`, 0 for the first; -1 when unknown), a message about
+/// it names that cell of a workbook's sheet (``ProblemLog/describe(_:column:)``); it costs
+/// nothing until a message is made.
 enum ModelResolver {
     // MARK: - Ids
 
@@ -233,7 +238,7 @@ enum ModelResolver {
     ) {
         let form = ids.bytes.withUnsafeBufferPointer { IDRule.form(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         if form == .invalid {
-            log.report(.invalidID(log.describe(location), kind: ids.kind, id: text))
+            log.report(.invalidID(log.describe(location, column: ids.idColumn), kind: ids.kind, id: text))
         } else if form == .unicode {
             ids.unicodePositions.append(Int32(ids.count))
         }
@@ -247,16 +252,17 @@ enum ModelResolver {
     static func indexIDs(_ ids: inout IDTable, log: inout ProblemLog) {
         let duplicates = ids.indexAll()
         for (duplicate, first) in duplicates {
-            log.report(.duplicateID(log.describe(ids.locations[Int(duplicate)]), kind: ids.kind, id: ids.strings[Int(duplicate)],
-                first: log.describe(ids.locations[Int(first)])))
+            log.report(.duplicateID(log.describe(ids.locations[Int(duplicate)], column: ids.idColumn), kind: ids.kind,
+                id: ids.strings[Int(duplicate)], first: log.describe(ids.locations[Int(first)], column: ids.idColumn)))
         }
         guard !ids.unicodePositions.isEmpty else { return }
         let repeated = Set(duplicates.map(\.duplicate))
         var normalisation = NormalisationCheck()
         for position in ids.unicodePositions where !repeated.contains(position) {
             if let earlier = normalisation.add(ids.strings[Int(position)], at: position, ids: ids.strings) {
-                log.report(.normalisationDuplicate(log.describe(ids.locations[Int(position)]), kind: ids.kind,
-                    id: ids.strings[Int(position)], other: ids.strings[Int(earlier)], first: log.describe(ids.locations[Int(earlier)])))
+                log.report(.normalisationDuplicate(log.describe(ids.locations[Int(position)], column: ids.idColumn), kind: ids.kind,
+                    id: ids.strings[Int(position)], other: ids.strings[Int(earlier)],
+                    first: log.describe(ids.locations[Int(earlier)], column: ids.idColumn)))
             }
         }
     }
@@ -267,35 +273,36 @@ enum ModelResolver {
     /// names an unknown id of that kind.
     @inline(__always)
     static func reference(
-        _ field: UnsafeBufferPointer<UInt8>, in ids: IDTable, near: Int32 = -1, at location: ElementLocation,
+        _ field: UnsafeBufferPointer<UInt8>, in ids: IDTable, near: Int32 = -1, at location: ElementLocation, column: Int = -1,
         of element: @autoclosure () -> String, field name: String, shown: @autoclosure () -> String, log: inout ProblemLog
     ) -> Int32 {
         if let found = ids.find(field, near: near) { return found }
-        unknown(ids.kind, at: location, of: element(), field: name, id: shown(), log: &log)
+        unknown(ids.kind, at: location, column: column, of: element(), field: name, id: shown(), log: &log)
         return -1
     }
 
     /// Reports that `name` of `element` names an unknown id of `kind`.
     static func unknown(
-        _ kind: ElementKind, at location: ElementLocation, of element: String, field name: String, id: String, log: inout ProblemLog
+        _ kind: ElementKind, at location: ElementLocation, column: Int = -1, of element: String, field name: String, id: String,
+        log: inout ProblemLog
     ) {
-        log.report(.unknownReference(log.describe(location), element: element, field: name, kind: kind, id: id))
+        log.report(.unknownReference(log.describe(location, column: column), element: element, field: name, kind: kind, id: id))
     }
 
     /// A region's parent.
     static func regionParent(
         _ field: UnsafeBufferPointer<UInt8>, shown: String, of region: String, regions: IDTable, at location: ElementLocation,
-        log: inout ProblemLog
+        column: Int = -1, log: inout ProblemLog
     ) -> Int32 {
-        reference(field, in: regions, at: location, of: "region '\(region)'", field: "parent", shown: shown, log: &log)
+        reference(field, in: regions, at: location, column: column, of: "region '\(region)'", field: "parent", shown: shown, log: &log)
     }
 
     /// The model's home region.
     static func home(
         _ field: UnsafeBufferPointer<UInt8>, shown: @autoclosure () -> String, regions: IDTable, at location: ElementLocation,
-        log: inout ProblemLog
+        column: Int = -1, log: inout ProblemLog
     ) -> Int? {
-        let found = reference(field, in: regions, at: location, of: "the model", field: "home", shown: shown(), log: &log)
+        let found = reference(field, in: regions, at: location, column: column, of: "the model", field: "home", shown: shown(), log: &log)
         return found < 0 ? nil : Int(found)
     }
 
@@ -303,29 +310,30 @@ enum ModelResolver {
     @inline(__always)
     static func firmRegion(
         _ field: UnsafeBufferPointer<UInt8>, shown: @autoclosure () -> String, of firm: @autoclosure () -> String,
-        regions: IDTable, at location: ElementLocation, log: inout ProblemLog
+        regions: IDTable, at location: ElementLocation, column: Int = -1, log: inout ProblemLog
     ) -> Int32 {
-        reference(field, in: regions, at: location, of: "firm '\(firm())'", field: "region", shown: shown(), log: &log)
+        reference(field, in: regions, at: location, column: column, of: "firm '\(firm())'", field: "region", shown: shown(), log: &log)
     }
 
     /// A component's segment, when segments are listed.
     static func componentSegment(
         _ field: UnsafeBufferPointer<UInt8>, shown: @autoclosure () -> String, of component: @autoclosure () -> String,
-        segments: IDTable, at location: ElementLocation, log: inout ProblemLog
+        segments: IDTable, at location: ElementLocation, column: Int = -1, log: inout ProblemLog
     ) -> Int32 {
-        reference(field, in: segments, at: location, of: "component '\(component())'", field: "segment", shown: shown(), log: &log)
+        reference(field, in: segments, at: location, column: column, of: "component '\(component())'", field: "segment", shown: shown(), log: &log)
     }
 
     /// The two ends of a `requires` edge. `near` is the parent of the edge before, tried first.
+    /// `columns` are the fields of the parent and the child.
     @inline(__always)
     static func requirement(
         parent: UnsafeBufferPointer<UInt8>, child: UnsafeBufferPointer<UInt8>, near: Int32 = -1,
         parentShown: () -> String, childShown: () -> String, components: IDTable, at location: ElementLocation,
-        log: inout ProblemLog
+        columns: (parent: Int, child: Int) = (-1, -1), log: inout ProblemLog
     ) -> (parent: Int32, child: Int32) {
-        let parentPosition = reference(parent, in: components, near: near, at: location, of: "a requirement", field: "parent",
-            shown: parentShown(), log: &log)
-        let childPosition = reference(child, in: components, at: location, of: "component '\(parentShown())'", field: "requires",
+        let parentPosition = reference(parent, in: components, near: near, at: location, column: columns.parent,
+            of: "a requirement", field: "parent", shown: parentShown(), log: &log)
+        let childPosition = reference(child, in: components, at: location, column: columns.child, of: "component '\(parentShown())'", field: "requires",
             shown: childShown(), log: &log)
         return (parentPosition, childPosition)
     }
@@ -334,10 +342,11 @@ enum ModelResolver {
     /// (reported).
     @inline(__always)
     static func weight(
-        _ weight: Double, component: () -> String, child: () -> String, at location: ElementLocation, log: inout ProblemLog
+        _ weight: Double, component: () -> String, child: () -> String, at location: ElementLocation, column: Int = -1,
+        log: inout ProblemLog
     ) -> Double {
         guard !weight.isNaN && !ValueChecks.isValidWeight(weight) else { return weight }
-        log.report(.weightOutOfRange(log.describe(location), component: component(), child: child(), weight: weight))
+        log.report(.weightOutOfRange(log.describe(location, column: column), component: component(), child: child(), weight: weight))
         return .nan
     }
 
@@ -345,29 +354,31 @@ enum ModelResolver {
     @inline(__always)
     static func supplyComponent(
         _ field: UnsafeBufferPointer<UInt8>, firmShown: () -> String, componentShown: () -> String,
-        components: IDTable, at location: ElementLocation, log: inout ProblemLog
+        components: IDTable, at location: ElementLocation, column: Int = -1, log: inout ProblemLog
     ) -> Int32 {
         if let found = components.find(field) { return found }
-        unknownSupplyComponent(componentShown(), firm: firmShown(), at: location, log: &log)
+        unknownSupplyComponent(componentShown(), firm: firmShown(), at: location, column: column, log: &log)
         return -1
     }
 
     /// Reports a supply link's component reference that did not resolve.
-    static func unknownSupplyComponent(_ id: String, firm: String, at location: ElementLocation, log: inout ProblemLog) {
-        unknown(.component, at: location, of: "firm '\(firm)'", field: "supplies", id: id, log: &log)
+    static func unknownSupplyComponent(_ id: String, firm: String, at location: ElementLocation, column: Int = -1, log: inout ProblemLog) {
+        unknown(.component, at: location, column: column, of: "firm '\(firm)'", field: "supplies", id: id, log: &log)
     }
 
     /// Checks a supply link's share: outside [0, 1] is reported (and kept, as read).
     @inline(__always)
-    static func share(_ share: Double, firm: () -> String, component: () -> String, at location: ElementLocation, log: inout ProblemLog) {
+    static func share(
+        _ share: Double, firm: () -> String, component: () -> String, at location: ElementLocation, column: Int = -1, log: inout ProblemLog
+    ) {
         if !share.isNaN && !ValueChecks.isValidShare(share) {
-            log.report(.shareOutOfRange(log.describe(location), firm: firm(), component: component(), share: share))
+            log.report(.shareOutOfRange(log.describe(location, column: column), firm: firm(), component: component(), share: share))
         }
     }
 
     /// Reports a supply link's firm reference that did not resolve.
-    static func unknownSupplyFirm(_ id: String, at location: ElementLocation, log: inout ProblemLog) {
-        unknown(.firm, at: location, of: "a supply link", field: "firm", id: id, log: &log)
+    static func unknownSupplyFirm(_ id: String, at location: ElementLocation, column: Int = -1, log: inout ProblemLog) {
+        unknown(.firm, at: location, column: column, of: "a supply link", field: "firm", id: id, log: &log)
     }
 
     // MARK: - Values
@@ -390,7 +401,7 @@ enum ModelResolver {
         /// The position of the segment `field`, adding it to `model` (and checking its id) if new.
         mutating func segment(
             _ field: UnsafeBufferPointer<UInt8>, shown: @autoclosure () -> String, into model: inout ResolvedModel,
-            at location: ElementLocation, log: inout ProblemLog
+            at location: ElementLocation, column: Int = -1, log: inout ProblemLog
         ) -> Int32 {
             let found = derived.count <= 64
                 ? derived.firstIndex(where: { $0.elementsEqual(field) }).map(Int32.init)
@@ -400,7 +411,7 @@ enum ModelResolver {
             let position = Int32(model.segmentIDs.count)
             derived.append(Array(field))
             index[Array(field)] = position
-            if !IDRule.isValid(field) { log.report(.invalidID(log.describe(location), kind: .segment, id: text)) }
+            if !IDRule.isValid(field) { log.report(.invalidID(log.describe(location, column: column), kind: .segment, id: text)) }
             model.segmentIDs.append(text)
             model.segmentNames.append(text)
             model.segmentOrders.append(nil)

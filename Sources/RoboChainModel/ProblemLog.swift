@@ -6,6 +6,29 @@ struct ElementLocation: Sendable {
     static let unknown = ElementLocation(file: -1, line: 0)
 }
 
+/// A sheet of a workbook read as CSV text (``WorkbookReader``): the workbook, the sheet's
+/// name, and where its CSV lines stop being its rows. Sheet row *n* is CSV line *n* until a
+/// text cell holds a line break, which takes a line of its own: from each `shifts` entry's
+/// line on, the row is the line plus its offset.
+struct SheetPlace: Sendable {
+    var workbook: String
+    var name: String
+    var shifts: [(line: Int32, offset: Int32)] = []
+
+    /// The sheet row that CSV line `line` (where a row starts) is.
+    ///
+    /// - Complexity: O(log shifts).
+    func row(ofLine line: Int) -> Int {
+        var low = 0
+        var high = shifts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(shifts[middle].line) <= line { low = middle + 1 } else { high = middle }
+        }
+        return low == 0 ? line : line + Int(shifts[low - 1].offset)
+    }
+}
+
 /// The problems found while loading a model, kept in the order of the files and lines they are
 /// at, so a user reads them top to bottom.
 struct ProblemLog: Sendable {
@@ -14,6 +37,9 @@ struct ProblemLog: Sendable {
 
     /// The files read, in reading order (a location's `file` indexes this).
     var files: [String] = []
+    /// The files that are sheets of a workbook, by number: their cells are named as Excel
+    /// names them (``SourceLocation``).
+    var sheets: [Int32: SheetPlace] = [:]
     private(set) var problems: [(rank: Int, problem: ModelError)] = []
     private(set) var omitted = 0
     /// Kinds some of whose elements could not be read: references to them are not reported as
@@ -30,10 +56,39 @@ struct ProblemLog: Sendable {
         return Int32(files.count - 1)
     }
 
-    /// The public form of a location.
-    func describe(_ location: ElementLocation) -> SourceLocation {
+    /// A sheet of a workbook: its lines are named as its rows, `column` as its column.
+    mutating func sheet(_ path: String, _ place: SheetPlace) -> Int32 {
+        let number = file(path)
+        sheets[number] = place
+        return number
+    }
+
+    /// An empty log that names the same files (for a file read on another thread).
+    func emptyCopy() -> ProblemLog {
+        var copy = ProblemLog()
+        copy.files = files
+        copy.sheets = sheets
+        return copy
+    }
+
+    /// The public form of a location. `column` is the field of the row the problem is in (0 is
+    /// the first), or -1 for the whole row; only a workbook's sheet names it (as its column
+    /// letter), a CSV file is named by line alone.
+    ///
+    /// - Complexity: O(1), or O(log s) in a sheet where a text cell's line break shifted s rows.
+    func describe(_ location: ElementLocation, column: Int = -1) -> SourceLocation {
         guard location.file >= 0 else { return SourceLocation(file: "model") }
-        return SourceLocation(file: files[Int(location.file)], line: location.line > 0 ? Int(location.line) : nil)
+        let line = location.line > 0 ? Int(location.line) : nil
+        if let sheet = sheets[location.file] {
+            return SourceLocation(workbook: sheet.workbook, sheet: sheet.name, row: line.map(sheet.row(ofLine:)),
+                column: column >= 0 ? column + 1 : nil)
+        }
+        return SourceLocation(file: files[Int(location.file)], line: line)
+    }
+
+    /// The public form of line `line` (0 for none) of file number `file`, at field `column`.
+    func describe(file: Int32, line: Int, column: Int = -1) -> SourceLocation {
+        describe(ElementLocation(file: file, line: Int32(clamping: line)), column: column)
     }
 
     mutating func markIncomplete(_ kind: ElementKind) {
@@ -68,7 +123,9 @@ struct ProblemLog: Sendable {
 
     /// Sorts problems by file (in reading order), then line; problems without a file come first.
     private func rank(of problem: ModelError) -> Int {
-        guard let location = problem.location, let file = files.firstIndex(of: location.file) else { return -1 }
+        guard let location = problem.location,
+            let file = files.firstIndex(of: location.sheet.map { WorkbookReader.sheetPath(location.file, $0) } ?? location.file)
+        else { return -1 }
         return (file + 1) << 32 | (location.line ?? 0)
     }
 

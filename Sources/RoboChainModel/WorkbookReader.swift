@@ -16,24 +16,33 @@ import FoundationXML
 /// part holds each, `xl/sharedStrings.xml` holds the text of text cells. A cell becomes a CSV
 /// field as Excel stored it: a number as its digits (a percentage is stored as its fraction,
 /// 30 % as 0.3), a Boolean as `TRUE`/`FALSE`, text quoted (so text that looks like a number
-/// stays text in an attribute), a formula as its cached value. Sheet row *n* is CSV line *n*,
-/// so messages give the sheet's row numbers.
+/// stays text in an attribute), a formula as its cached value. Cell *n* of a row is field *n*
+/// (empty columns left out of the sheet's XML are empty fields), and sheet row *n* is CSV line
+/// *n* until a text cell holds a line break (``SheetPlace`` records the shift), so messages
+/// name a problem's cell as Excel does, `book.xlsx: firms!B12` (``SourceLocation``).
 ///
 /// Refused, with a message naming the workbook and sheet: a file that is not a zip archive (an
 /// encrypted workbook is an OLE container, and is named as such); parts that inflate past
-/// ``maximumInflatedSize`` (a zip bomb); merged cells in a table; a cell holding an error value.
+/// ``maximumInflatedSize`` (a zip bomb); merged cells in a table; a cell holding an error value;
+/// rows or cells out of order in the sheet's XML (which Excel writes in order).
 enum WorkbookReader {
     /// The most bytes the parts of one workbook may inflate to, together.
     static let maximumInflatedSize = 1 << 30
 
-    /// The sheets that are tables of a model, by lowercased sheet name, as CSV bytes.
+    /// A sheet read as CSV text, with how messages name its rows and cells.
+    struct Sheet: Sendable {
+        var bytes: [UInt8]
+        var place: SheetPlace
+    }
+
+    /// The sheets that are tables of a model, by lowercased sheet name, as CSV text.
     ///
     /// - Parameters:
     ///   - path: The workbook.
     ///   - names: The sheet names wanted (lowercase); other sheets are not read.
     ///   - limit: The most bytes the parts read may inflate to.
     /// - Throws: ``ModelError``.
-    static func sheets(path: String, names: Set<String>, limit: Int = maximumInflatedSize) throws(ModelError) -> [String: [UInt8]] {
+    static func sheets(path: String, names: Set<String>, limit: Int = maximumInflatedSize) throws(ModelError) -> [String: Sheet] {
         let bytes: [UInt8]
         do {
             bytes = try FileAccess.readFile(path)
@@ -74,7 +83,7 @@ enum WorkbookReader {
         }
         let sharedStrings = try part("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
 
-        var result: [String: [UInt8]] = [:]
+        var result: [String: Sheet] = [:]
         for sheet in workbook.elements {
             guard let name = sheet.attributes["name"], names.contains(name.lowercased()),
                 result[name.lowercased()] == nil
@@ -87,13 +96,13 @@ enum WorkbookReader {
             guard let xml = try part(partName) else {
                 throw .syntax(SourceLocation(file: path), problem: "sheet '\(name)' has no part \(partName) in the workbook")
             }
-            let location = SourceLocation(file: sheetPath(path, name))
-            result[name.lowercased()] = try SheetText.csv(xml, sharedStrings: sharedStrings, location: location)
+            result[name.lowercased()] = try SheetText.csv(xml, sharedStrings: sharedStrings, workbook: path, sheet: name)
         }
         return result
     }
 
-    /// How messages name a sheet of a workbook: `book.xlsx (sheet firms)`.
+    /// The name a sheet of a workbook is known by among the files of a model (its messages
+    /// name it as ``SourceLocation`` does): `book.xlsx (sheet firms)`.
     static func sheetPath(_ path: String, _ sheet: String) -> String {
         "\(path) (sheet \(sheet))"
     }
@@ -232,10 +241,16 @@ private final class SharedStrings: NSObject, XMLParserDelegate {
     }
 }
 
-/// One worksheet as CSV text: row *n* on line *n*.
+/// One worksheet as CSV text: cell *n* of a row as field *n*, row *n* on line *n* (or where
+/// `shifts` says, after a text cell's line break).
 private final class SheetText: NSObject, XMLParserDelegate {
     private let sharedStrings: [String]
+    private let workbook: String
+    private let sheet: String
     private var output: [UInt8] = []
+    /// The CSV line the output is on (1-based), and where it stopped being the sheet row.
+    private var line = 1
+    private var shifts: [(line: Int32, offset: Int32)] = []
     /// The sheet row being written (0 before the first).
     private var row = 0
     private var column = 0
@@ -245,19 +260,22 @@ private final class SheetText: NSObject, XMLParserDelegate {
     private var value = ""
     private var inValue = false
     private var inInlineText = false
-    private var problem: String?
+    private var problem: (location: SourceLocation, message: String)?
     private var merged: String?
 
     /// Excel's limits: rows 1…1,048,576, columns A…XFD.
     static let maximumRows = 1_048_576
     static let maximumColumns = 16_384
 
-    private init(sharedStrings: [String]) {
+    private init(sharedStrings: [String], workbook: String, sheet: String) {
         self.sharedStrings = sharedStrings
+        self.workbook = workbook
+        self.sheet = sheet
     }
 
-    static func csv(_ data: Data, sharedStrings: [String], location: SourceLocation) throws(ModelError) -> [UInt8] {
-        let sheet = SheetText(sharedStrings: sharedStrings)
+    static func csv(_ data: Data, sharedStrings: [String], workbook: String, sheet name: String) throws(ModelError) -> WorkbookReader.Sheet {
+        let location = SourceLocation(workbook: workbook, sheet: name)
+        let sheet = SheetText(sharedStrings: sharedStrings, workbook: workbook, sheet: name)
         let parser = XMLParser(data: data)
         parser.delegate = sheet
         if !parser.parse(), sheet.problem == nil, sheet.merged == nil {
@@ -266,9 +284,9 @@ private final class SheetText: NSObject, XMLParserDelegate {
         if let merged = sheet.merged {
             throw .syntax(location, problem: "cells \(merged) are merged: a table's cells cannot be merged (unmerge them)")
         }
-        if let problem = sheet.problem { throw .syntax(location, problem: problem) }
+        if let problem = sheet.problem { throw .syntax(problem.location, problem: problem.message) }
         sheet.output.append(0x0A)
-        return sheet.output
+        return WorkbookReader.Sheet(bytes: sheet.output, place: SheetPlace(workbook: workbook, name: name, shifts: sheet.shifts))
     }
 
     func parser(
@@ -283,17 +301,34 @@ private final class SheetText: NSObject, XMLParserDelegate {
                 fail(parser, "row number \(attributes["r"] ?? "?") is outside 1…\(Self.maximumRows)")
                 return
             }
+            // Excel writes rows in order; a row out of order would be read as another.
+            guard number > row else {
+                fail(parser, "the row comes after row \(row) in the sheet's XML, out of order: save the workbook again with a spreadsheet program",
+                    at: SourceLocation(workbook: workbook, sheet: sheet, row: number))
+                return
+            }
             // Rows left out of the sheet (empty) stay blank lines, so line numbers are row numbers.
-            let breaks = row == 0 ? number - 1 : max(number - row, 1)
-            for _ in 0..<max(breaks, 0) { output.append(0x0A) }
-            row = max(number, row + 1)
+            let breaks = row == 0 ? number - 1 : number - row
+            for _ in 0..<breaks { output.append(0x0A) }
+            line += breaks
+            row = number
+            if line + (shifts.last.map { Int($0.offset) } ?? 0) != row {
+                shifts.append((Int32(line), Int32(row - line)))
+            }
             column = 0
         case "c":
             cellType = attributes["t"] ?? "n"
             cellReference = attributes["r"] ?? ""
             cellColumn = Self.columnIndex(cellReference) ?? column
             guard cellColumn < Self.maximumColumns else {
-                fail(parser, "cell \(cellReference) is beyond column XFD, the last a sheet has")
+                fail(parser, "cell \(cellReference) is beyond column XFD, the last a sheet has",
+                    at: SourceLocation(workbook: workbook, sheet: sheet, row: row))
+                return
+            }
+            // Excel writes a row's cells in order; a cell out of order would be read as another column's.
+            guard cellColumn >= column else {
+                fail(parser, "the cell comes after column \(SourceLocation.columnLetters(column)) of its row in the sheet's XML, out of order: save the workbook again with a spreadsheet program",
+                    at: cellLocation)
                 return
             }
             value = ""
@@ -320,6 +355,9 @@ private final class SheetText: NSObject, XMLParserDelegate {
     }
 
     private func writeCell(_ parser: XMLParser) {
+        // A cell with no value (Excel writes one for a cell that is only formatted) is no field:
+        // past the header's last column it would make the row longer than the header.
+        guard !value.isEmpty else { return }
         while column < cellColumn {
             if column > 0 { output.append(UInt8(ascii: ",")) }
             column += 1
@@ -329,7 +367,7 @@ private final class SheetText: NSObject, XMLParserDelegate {
         switch cellType {
         case "s":
             guard let index = Int(value), sharedStrings.indices.contains(index) else {
-                if !value.isEmpty { fail(parser, "cell \(cellReference) names shared string \(value), which the workbook lacks") }
+                if !value.isEmpty { fail(parser, "the cell names shared string \(value), which the workbook lacks", at: cellLocation) }
                 return
             }
             quoted(sharedStrings[index])
@@ -338,7 +376,7 @@ private final class SheetText: NSObject, XMLParserDelegate {
         case "b":
             output.append(contentsOf: Array((value == "1" ? "TRUE" : "FALSE").utf8))
         case "e":
-            fail(parser, "cell \(cellReference) holds the error \(value): fix the formula or clear the cell")
+            fail(parser, "the cell holds the error \(value): fix the formula or clear the cell", at: cellLocation)
         default:
             // A number as stored; anything else in a number cell is text, quoted so that it
             // cannot bring a separator or a line break into the row.
@@ -350,18 +388,30 @@ private final class SheetText: NSObject, XMLParserDelegate {
         }
     }
 
+    /// Text as a quoted field. Its line breaks (LF, CRLF, CR, as ``CSVTokenizer`` counts them)
+    /// are lines of the CSV text but not rows of the sheet: they are counted.
     private func quoted(_ text: String) {
         guard !text.isEmpty else { return }
         output.append(0x22)
+        var previous: UInt8 = 0
         for byte in text.utf8 {
             if byte == 0x22 { output.append(0x22) }
+            if byte == 0x0A || (previous == 0x0D && byte != 0x0A) { line += 1 }
             output.append(byte)
+            previous = byte
         }
+        if previous == 0x0D { line += 1 }
         output.append(0x22)
     }
 
-    private func fail(_ parser: XMLParser, _ message: String) {
-        if problem == nil { problem = message }
+    /// The cell being read.
+    private var cellLocation: SourceLocation {
+        SourceLocation(workbook: workbook, sheet: sheet, row: row, column: cellColumn + 1)
+    }
+
+    /// Stops reading with a problem, at `location` (the whole sheet if none).
+    private func fail(_ parser: XMLParser, _ message: String, at location: SourceLocation? = nil) {
+        if problem == nil { problem = (location ?? SourceLocation(workbook: workbook, sheet: sheet), message) }
         parser.abortParsing()
     }
 

@@ -12,13 +12,15 @@ struct ValidateCommand: ParsableCommand {
             shares in [0, 1], required fields and files. On success prints a summary — regions, \
             segments with their component counts, roots, firms, supply links — and warnings such \
             as components with no supplier; exit status 0. On failure prints every problem with \
-            its file, line and id; exit status 65. When MODEL does not exist or cannot be read, \
+            its file, line and id, a workbook's as Excel names its cell ('book.xlsx: firms!C12') \
+            or row ('firms!12:12'); exit status 65. When MODEL does not exist or cannot be read, \
             exit status 66. A long load shows progress on standard error when it is a terminal \
             (not with --quiet); --verbose reports what was loaded and how long it took.
 
             Examples:
               robochain validate Models/guangdong-robots.yaml
               robochain validate path/to/csv-model-directory
+              robochain validate book.xlsx
               generate-model | robochain validate -
             """)
 

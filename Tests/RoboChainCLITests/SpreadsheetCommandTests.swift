@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import RoboChainTestSupport
 import Testing
+import ZIPFoundation
 
 /// Models from spreadsheets, end to end: every form gives the analysis of its YAML twin, and
 /// `robochain convert` goes between the forms without loss.
@@ -56,6 +57,45 @@ import Testing
         let result = try CommandRunner.robochain(["validate", path])
         #expect(result.exitStatus == 65)
         #expect(result.standardError.contains("\(path): the file is not an .xlsx workbook (not a zip archive)"))
+    }
+
+    /// `robochain validate` names a workbook's problem by its cell, in the sheet's own column
+    /// (the firms sheet's columns are in another order than the CSV file's, with one empty).
+    @Test func validateNamesTheCellOfAWorkbooksProblem() throws {
+        let directory = try TemporaryDirectory("cell-book")
+        defer { directory.remove() }
+        let path = directory.path + "/book.xlsx"
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        func add(_ name: String, _ text: String) throws {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        let sheets: [(String, [[String: String]])] = [
+            ("regions", [["A": "id", "B": "name"], ["A": "CN", "B": "China"]]),
+            ("components", [["A": "id", "B": "name", "C": "segment"], ["A": "hand", "B": "Hand", "C": "limbs"]]),
+            ("firms", [["B": "name", "D": "region", "E": "id"], ["B": "Acme", "D": "CN", "E": "acme"], ["B": "Zed", "D": "XX", "E": "zed"]]),
+            ("supplies", [["A": "firm", "B": "component"], ["A": "acme", "B": "hand"]]),
+        ]
+        try add("xl/workbook.xml", "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
+            + sheets.enumerated().map { "<sheet name=\"\($0.element.0)\" sheetId=\"\($0.offset + 1)\" r:id=\"rId\($0.offset + 1)\"/>" }.joined()
+            + "</sheets></workbook>")
+        try add("xl/_rels/workbook.xml.rels", "<Relationships>"
+            + sheets.indices.map { "<Relationship Id=\"rId\($0 + 1)\" Target=\"worksheets/sheet\($0 + 1).xml\"/>" }.joined()
+            + "</Relationships>")
+        for (index, sheet) in sheets.enumerated() {
+            let rows = sheet.1.enumerated().map { row, cells in
+                "<row r=\"\(row + 1)\">" + cells.sorted { $0.key < $1.key }.map { column, text in
+                    "<c r=\"\(column)\(row + 1)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
+                }.joined() + "</row>"
+            }
+            try add("xl/worksheets/sheet\(index + 1).xml", "<worksheet><sheetData>\(rows.joined())</sheetData></worksheet>")
+        }
+        let result = try CommandRunner.robochain(["validate", path])
+        #expect(result.exitStatus == 65)
+        #expect(result.standardError.contains("\(path): firms!D3: 'region' of firm 'zed' names unknown region 'XX'\n"))
+        #expect(!result.standardError.contains("(sheet "))
     }
 
     @Test func unicodeIDsAreSafeInDOTAndSVG() throws {

@@ -266,15 +266,112 @@ import ZIPFoundation
     @Test func mergedCellsInATable() throws {
         let path = try Self.workbook(sheets: Self.validSheets, merged: ("firms", "A2:B2"))
         #expect(Self.problems(path) == [
-            "\(path) (sheet firms): cells A2:B2 are merged: a table's cells cannot be merged (unmerge them)"
+            "\(path): sheet firms: cells A2:B2 are merged: a table's cells cannot be merged (unmerge them)"
         ])
     }
 
-    @Test func workbookProblemsNameTheSheetAndRow() throws {
+    @Test func workbookProblemsNameTheSheetAndCell() throws {
         var sheets = Self.validSheets
         sheets[3] = ("firms", [["id", "name", "region"], ["acme", "Acme", "CN"], ["zed", "Zed", "XX"]])
         let path = try Self.workbook(sheets: sheets)
-        #expect(Self.problems(path) == ["\(path) (sheet firms):3: 'region' of firm 'zed' names unknown region 'XX'"])
+        #expect(Self.problems(path) == ["\(path): firms!C3: 'region' of firm 'zed' names unknown region 'XX'"])
+        // A problem of a whole row names the row as Excel does; of the header, its cell or row.
+        sheets[3] = ("firms", [["id", "name"], ["acme", "Acme"]])
+        sheets[2] = ("supplies", [["firm", "component", "firm"], ["acme", "hand", "x", "y"]])
+        let rows = try Self.workbook(sheets: sheets)
+        #expect(Self.problems(rows) == [
+            "\(rows): firms!1:1: the header has no column 'region'",
+            "\(rows): supplies!C1: the header has the column 'firm' twice",
+            "\(rows): supplies!D2: the row has 4 fields but the header has 3",
+        ])
+        var twice = Self.validSheets
+        twice[2] = ("supplies", [["firm", "component"], ["acme", "hand"], ["acme", "hand"]])
+        let repeated = try Self.workbook(sheets: twice)
+        #expect(Self.problems(repeated) == ["\(repeated): supplies!3:3: firm 'acme' supplies component 'hand' more than once"])
+    }
+
+    /// The sheet's columns in another order than the CSV file's, an attribute column, and
+    /// columns left empty (absent from the sheet's XML): each message names the cell's real
+    /// column, and a CSV file with the same problems is still named by line.
+    @Test func cellReferencesAreTheSheetsRealColumns() throws {
+        func cell(_ reference: String, _ text: String) -> String {
+            "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
+        }
+        let firms = "<worksheet><sheetData>"
+            + "<row r=\"1\">\(cell("A1", "region"))\(cell("C1", "revenue"))\(cell("D1", "id"))\(cell("E1", "name"))</row>"
+            + "<row r=\"2\">\(cell("A2", "XX"))\(cell("D2", "acme"))\(cell("E2", "Acme"))</row>"
+            + "<row r=\"3\">\(cell("A3", "CN"))<c r=\"C3\"><v>1e999</v></c>\(cell("D3", "bad id"))\(cell("E3", "Bad"))</row>"
+            + "<row r=\"5\">\(cell("A5", "CN"))\(cell("D5", "acme"))</row>"
+            + "</sheetData></worksheet>"
+        let path = try Self.workbook(sheets: [("firms", [])] + Self.validSheets.filter { $0.0 != "firms" }, firstSheetXML: firms)
+        #expect(Self.problems(path) == [
+            "\(path): firms!A2: 'region' of firm 'acme' names unknown region 'XX'",
+            "\(path): firms!D3: invalid firm id 'bad id': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit",
+            "\(path): firms!C3: 'revenue' of firm 'bad id' is too large a number",
+            "\(path): firms!E5: firm 'acme' has no 'name'",
+            "\(path): firms!D5: duplicate firm id 'acme' (first defined at \(path): firms!D2)",
+        ])
+        // The same table as CSV: named by file and line, as before.
+        let directory = try CSVFixture.write(regions: "id,name\nCN,China\n", components: "id,name,segment\nhand,Hand,limbs\n",
+            requires: nil, firms: "region,,revenue,id,name\nXX,,,acme,Acme\nCN,,1e999,bad id,Bad\n\nCN,,,acme,\n",
+            supplies: "firm,component\nacme,hand\n")
+        let file = directory.path + "/firms.csv"
+        #expect(CSVFixture.problems(directory) == [
+            "\(file):2: 'region' of firm 'acme' names unknown region 'XX'",
+            "\(file):3: invalid firm id 'bad id': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit",
+            "\(file):3: 'revenue' of firm 'bad id' is too large a number",
+            "\(file):5: firm 'acme' has no 'name'",
+            "\(file):5: duplicate firm id 'acme' (first defined at \(file):2)",
+        ])
+    }
+
+    /// A text cell with a line break takes two lines of the CSV text; the rows after it are
+    /// still named by their own numbers.
+    @Test func rowsAfterAMultiLineCellKeepTheirNumbers() throws {
+        var sheets = Self.validSheets
+        sheets[3] = ("firms", [
+            ["id", "name", "region", "note"], ["acme", "Acme", "CN", "first line\nsecond line\r\nthird"], ["zed", "Zed", "XX"],
+        ])
+        let path = try Self.workbook(sheets: sheets)
+        #expect(Self.problems(path) == ["\(path): firms!C3: 'region' of firm 'zed' names unknown region 'XX'"])
+        let place = SheetPlace(workbook: "b.xlsx", name: "firms", shifts: [(3, -2), (10, -3)])
+        #expect([1, 2, 3, 9, 10, 12].map(place.row(ofLine:)) == [1, 2, 1, 7, 7, 9])
+    }
+
+    /// Excel writes a cell that is only formatted (a fill, a border) with no value: it is no
+    /// field, even beyond the header's last column, and the cells after it keep their columns.
+    @Test func formattedEmptyCellsAreNoFields() throws {
+        let firms = #"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" s="2"/>"#
+            + #"<c r="C1" t="inlineStr"><is><t>name</t></is></c><c r="D1" t="inlineStr"><is><t>region</t></is></c><c r="F1" s="1"/></row>"#
+            + #"<row r="2"><c r="A2" t="inlineStr"><is><t>acme</t></is></c><c r="B2" s="2"/><c r="C2" t="inlineStr"><is><t>Acme</t></is></c>"#
+            + #"<c r="D2" t="inlineStr"><is><t>CN</t></is></c><c r="E2" s="1"/><c r="F2" s="1" t="b"/><c r="G2" s="1" t="s"/></row>"#
+            + #"<row r="3" s="1"><c r="A3" t="inlineStr"><is><t>zed</t></is></c><c r="C3" s="1"/><c r="D3" t="inlineStr"><is><t>CN</t></is></c><c r="H3" s="1"/></row>"#
+            + "</sheetData></worksheet>"
+        let path = try Self.workbook(sheets: [("firms", [])] + Self.validSheets.filter { $0.0 != "firms" }, firstSheetXML: firms)
+        #expect(Self.problems(path) == ["\(path): firms!C3: firm 'zed' has no 'name'"])
+    }
+
+    @Test func cellsOrRowsOutOfOrderAreRefused() throws {
+        let cells = try Self.workbook(sheets: Self.validSheets, firstSheetXML: #"<worksheet><sheetData><row r="1"><c r="B1" t="inlineStr"><is><t>name</t></is></c><c r="A1" t="inlineStr"><is><t>id</t></is></c></row></sheetData></worksheet>"#)
+        #expect(Self.problems(cells) == [
+            "\(cells): regions!A1: the cell comes after column B of its row in the sheet's XML, out of order: save the workbook again with a spreadsheet program"
+        ])
+        let rows = try Self.workbook(sheets: Self.validSheets, firstSheetXML: #"<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c></row><row r="1"><c r="A1"><v>2</v></c></row></sheetData></worksheet>"#)
+        #expect(Self.problems(rows) == [
+            "\(rows): regions!1:1: the row comes after row 2 in the sheet's XML, out of order: save the workbook again with a spreadsheet program"
+        ])
+    }
+
+    @Test func sheetReferencesAreWrittenAsExcelWritesThem() {
+        #expect(SourceLocation(workbook: "b.xlsx", sheet: "firms", row: 12, column: 2).description == "b.xlsx: firms!B12")
+        #expect(SourceLocation(workbook: "b.xlsx", sheet: "firms", row: 12).description == "b.xlsx: firms!12:12")
+        #expect(SourceLocation(workbook: "b.xlsx", sheet: "firms").description == "b.xlsx: sheet firms")
+        #expect(SourceLocation(workbook: "b.xlsx", sheet: "my firms", row: 3, column: 28).description == "b.xlsx: 'my firms'!AB3")
+        #expect(SourceLocation(workbook: "b.xlsx", sheet: "It's", row: 1, column: 1).description == "b.xlsx: 'It''s'!A1")
+        #expect(SourceLocation(workbook: "b.xlsx", sheet: "AB12", row: 1, column: 1).description == "b.xlsx: 'AB12'!A1")
+        #expect(SourceLocation(workbook: "b.xlsx", sheet: "企业", row: 1, column: 1).description == "b.xlsx: 企业!A1")
+        #expect([1, 26, 27, 52, 53, 702, 703, 16_384].map(SourceLocation.columnLetters) == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"])
+        #expect(SourceLocation(file: "firms.csv", line: 12).description == "firms.csv:12")
     }
 
     @Test func aZipBombIsRefused() throws {
@@ -343,7 +440,7 @@ import ZIPFoundation
         // A row number past Excel's last row would otherwise make a billion empty lines.
         let far = try Self.workbook(sheets: Self.validSheets,
             firstSheetXML: #"<worksheet><sheetData><row r="2000000000"><c r="A2000000000" t="inlineStr"><is><t>id</t></is></c></row></sheetData></worksheet>"#)
-        #expect(Self.problems(far) == ["\(far) (sheet regions): row number 2000000000 is outside 1…1048576"])
+        #expect(Self.problems(far) == ["\(far): sheet regions: row number 2000000000 is outside 1…1048576"])
         // Entities could expand without bound: a part with a DTD is refused before parsing.
         let laughs = try Self.workbook(sheets: Self.validSheets,
             firstSheetXML: #"<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet><sheetData/></worksheet>"#)
@@ -354,8 +451,8 @@ import ZIPFoundation
         let injected = try Self.workbook(sheets: Self.validSheets,
             firstSheetXML: #"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row><row r="2"><c r="A2"><v>CN,X</v></c><c r="B2" t="inlineStr"><is><t>China</t></is></c></row></sheetData></worksheet>"#)
         #expect(Self.problems(injected) == [
-            "\(injected) (sheet regions):2: invalid region id 'CN,X': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit",
-            "\(injected) (sheet firms):2: 'region' of firm 'acme' names unknown region 'CN'",
+            "\(injected): regions!A2: invalid region id 'CN,X': ids are letters (of any script), digits, '.', '_' and '-', starting with a letter or digit",
+            "\(injected): firms!C2: 'region' of firm 'acme' names unknown region 'CN'",
         ])
     }
 
