@@ -289,11 +289,30 @@ struct RenderCommand: ParsableCommand {
         if streams.count > 1 {
             printError("note: wrote \(streams.count) pages: " + rendered.indices.map { ChainMapPages.pageFile(output, number: $0 + 1, count: rendered.count) }.joined(separator: ", "))
         }
+        if output != "-" {
+            let stale = Self.stalePages(of: output, count: streams.count)
+            if !stale.isEmpty {
+                printError("note: \(stale.joined(separator: ", ")) beside the output \(stale.count == 1 ? "is" : "are") not a page of this map (left from an earlier render?); robochain leaves \(stale.count == 1 ? "it" : "them") as \(stale.count == 1 ? "it is" : "they are")")
+            }
+        }
         timer.lap("output")
         for failure in failures { printError("error: \(failure)") }
         if !failures.isEmpty { throw ExitStatus.pluginFailure }
     }
 
+    /// Files named as pages after the last of `count` pages of `output` (`map-6.svg`,
+    /// `map-06.svg`, … up to the most pages a map has), which a render with more pages left.
+    static func stalePages(of output: String, count: Int) -> [String] {
+        guard count < ChainMapPages.maximumPages else { return [] }
+        var found: [String] = []
+        for number in (count + 1)...ChainMapPages.maximumPages {
+            for digits in [1, 2] where String(number).count <= digits {
+                let name = ChainMapPages.pageFile(output, number: number, count: digits == 1 ? 9 : 99)
+                if !found.contains(name), access(ByteText.cString(name), F_OK) == 0 { found.append(name) }
+            }
+        }
+        return found
+    }
 }
 
 #if canImport(Glibc)

@@ -97,6 +97,17 @@ import Testing
         #expect(result.standardError.contains("error: cannot write '"), "\(result.standardError)")
     }
 
+    @Test func pagesLeftByAnEarlierRenderAreNamed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("an earlier page", to: "p-2.svg")
+        try directory.write("an earlier page", to: "p-11.svg")
+        let result = try CommandRunner.robochain(["render", CommandRunner.packageDirectory.path + "/" + Self.model, "--output", directory.path + "/p.svg"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("note: \(directory.path)/p-2.svg, \(directory.path)/p-11.svg beside the output are not a page of this map (left from an earlier render?); robochain leaves them as they are\n"), "\(result.standardError)")
+        #expect(try String(contentsOfFile: directory.path + "/p-2.svg", encoding: .utf8) == "an earlier page")
+    }
+
     @Test func anEmptyOutputNameIsAUsageError() throws {
         let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "gap-detection", "--output", ""])
         #expect(result.exitStatus == 64)
