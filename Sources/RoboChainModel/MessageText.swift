@@ -36,6 +36,21 @@ public enum MessageText {
         return shown
     }
 
+    /// `text` as it is but for the bytes that are not UTF-8 (``ByteText``), written as `\xFF`:
+    /// for a message made elsewhere (by the argument parser) that may hold an argument.
+    public static func showingBytes(_ text: String) -> String {
+        guard ByteText.holdsEscapes(text) else { return text }
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            if ByteText.escapes.contains(scalar.value) {
+                shown += "\\x" + String(scalar.value - ByteText.offset, radix: 16, uppercase: true)
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
+
     /// Whether a scalar must not reach a terminal or a label as it is: C0 and C1 controls (tab
     /// excepted), DEL, and the bidirectional controls (U+061C, U+200E–F, U+202A–E, U+2066–9).
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {

@@ -52,7 +52,24 @@ struct RoboChainCommand: ParsableCommand {
             Self.exit(withError: ExitStatus.usage)
         }
         refuseUnknownCommand(arguments)
+        refuseWithBytesShown(arguments)
         main(arguments)
+    }
+
+    /// Exits as swift-argument-parser would for an argument it refuses, but with the bytes of
+    /// an argument that are not UTF-8 shown as `\xFF` (as every other message shows them)
+    /// rather than as the private-use characters ``ByteText`` carries them in. Only when an
+    /// argument holds such bytes (the arguments are then parsed twice; parsing has no effects).
+    static func refuseWithBytesShown(_ arguments: [String]) {
+        guard arguments.contains(where: ByteText.holdsEscapes) else { return }
+        do {
+            _ = try parseAsRoot(arguments)
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { return }  // help and --version: printed as usual
+            printError(MessageText.showingBytes(fullMessage(for: error)))
+            Self.exit(withError: ExitCode(code.rawValue))
+        }
     }
 
     /// The most arguments accepted (parsing them takes well under a second).

@@ -46,6 +46,15 @@ import Testing
         #expect(result.standardError.hasPrefix("Error: --output 'model\\xFF.yaml' is a file of the model 'model\\xFF.yaml'"), "\(result.standardError)")
     }
 
+    @Test func theArgumentParsersMessagesShowTheByteToo() throws {
+        let extra = try run(#""$R" validate "$(printf 'model\377.yaml')" "$(printf 'b\377')""#)
+        #expect(extra.exitStatus == 64)
+        #expect(extra.standardError.hasPrefix("Error: Unexpected argument 'b\\xFF'\n"), "\(extra.standardError)")
+        let format = try run(#""$R" analyze "$(printf 'model\377.yaml')" --format "$(printf 'sv\377')""#)
+        #expect(format.exitStatus == 64)
+        #expect(format.standardError.hasPrefix("Error: The value 'sv\\xFF' is invalid for '--format <format>'"), "\(format.standardError)")
+    }
+
     @Test func aMissingModelNamedWithByteFFIsNamedInTheMessage() throws {
         let result = try run(#""$R" validate "$(printf 'missing\377.yaml')""#)
         #expect(result.exitStatus == 66)
