@@ -95,22 +95,7 @@ import Testing
 
     @Test func aggregatedAndPagedMapsAreChinese() throws {
         // 30 local suppliers of one part: its tooltip lists 12 and ends in Chinese.
-        var builder = ModelBuilder()
-        builder.id = "wide"
-        builder.addRegion(id: "CN", name: "China")
-        builder.setHome("CN")
-        builder.addSegment(id: "parts", name: "Parts")
-        builder.addSegment(id: "products", name: "Products")
-        builder.addComponent(id: "product", name: "Product", segment: "products")
-        for index in 0..<40 {
-            builder.addComponent(id: "p\(index)", name: "Part number \(index)", segment: "parts")
-            builder.addRequirement(component: "product", child: "p\(index)")
-        }
-        for index in 0..<30 {
-            builder.addFirm(id: "f\(index)", name: "Firm \(index)", region: "CN")
-            builder.addSupply(firm: "f\(index)", component: "p0")
-        }
-        let model = try builder.build()
+        let model = try PageMapTests.twoSegments(parts: 40, suppliers: 30)
         var options = ChainMapOptions(scope: 0, firms: .top, maxNodes: 5)
         let aggregated = ChainMapDocument(model: model, options: options, language: .zh)
         guard case .aggregated = aggregated.plan else {

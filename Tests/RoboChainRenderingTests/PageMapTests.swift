@@ -117,8 +117,9 @@ import Testing
         #expect(ChainMapDocument.drawnScale(ofSVG: Array("<svg/>".utf8)) == nil)
     }
 
-    /// Two segments: `parts` parts in segment "parts", all required by one product in "products".
-    static func twoSegments(parts: Int) throws -> ChainModel {
+    /// Two segments: `parts` parts in segment "parts", all required by one product in "products";
+    /// the first part has `suppliers` local firms.
+    static func twoSegments(parts: Int, suppliers: Int = 0) throws -> ChainModel {
         var builder = ModelBuilder()
         builder.id = "two"
         builder.addRegion(id: "CN", name: "China")
@@ -129,6 +130,10 @@ import Testing
         for index in 0..<parts {
             builder.addComponent(id: "p\(index)", name: "Part number \(index)", segment: "parts")
             builder.addRequirement(component: "product", child: "p\(index)")
+        }
+        for index in 0..<suppliers {
+            builder.addFirm(id: "f\(index)", name: "Firm \(index)", region: "CN")
+            builder.addSupply(firm: "f\(index)", component: "p0")
         }
         return try builder.build()
     }
