@@ -110,3 +110,61 @@ extension HostileProcessTests {
         #expect(names.filter { !allowed.contains($0) && !$0.hasPrefix("LC_") && !$0.hasPrefix("ROBOCHAIN_") }.isEmpty, "\(names.sorted())")
     }
 }
+
+extension HostileProcessTests {
+    /// The residual of issue #16: a plugin's child double-forks a grandchild (the middle process
+    /// exits, so the grandchild is an orphan while the plugin still runs) that calls `setsid`;
+    /// then robochain is killed by `kill -9`. The orphan was robochain's (a child subreaper) and
+    /// went to init, out of reach of the guardian; now it is its supervisor's, which kills the
+    /// whole tree when robochain's end of its socket closes. Every process that carries the
+    /// run's marker in its environment is looked for through /proc.
+    @Test func aDoubleForkedSetsidGrandchildDoesNotSurviveKillDashNine() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let marker = "residual-\(UUID().uuidString)"
+        let grandchildFile = plugins.path + "/grandchild"
+        let pluginFile = plugins.path + "/plugin"
+        // The subshell is the middle process: it starts the grandchild in the background and
+        // exits at once; the plugin waits for it (so the orphan exists before the file appears).
+        try plugins.plugin("doublefork", script: """
+            cat >/dev/null
+            ( setsid sh -c 'echo $$ > \(grandchildFile).tmp; mv \(grandchildFile).tmp \(grandchildFile); exec sleep 1000' </dev/null >/dev/null 2>&1 & )
+            while [ ! -s \(grandchildFile) ]; do sleep 0.05; done
+            echo $$ > \(pluginFile).tmp; mv \(pluginFile).tmp \(pluginFile)
+            sleep 1000
+            """)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.product("robochain"))
+        process.arguments = ["analyze", Self.model, "--with", "doublefork", "--format", "json"]
+        process.environment = [
+            "ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "PATH": "/usr/bin:/bin",
+            "ROBOCHAIN_TEST_MARKER": marker,  // ROBOCHAIN_* reaches plugins, and every process they start
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = Date()
+        while pidsIn(pluginFile).isEmpty, Date().timeIntervalSince(started) < 30 { usleep(20_000) }
+        let grandchild = try #require(pidsIn(grandchildFile).first)
+        let plugin = try #require(pidsIn(pluginFile).first)
+        // The grandchild is an orphan in a session of its own, running while the plugin runs, and
+        // the marker finds it (and the plugin).
+        let parent = try #require(ProcessState.parent(of: grandchild))
+        #expect(parent != plugin)
+        #expect(ProcessState.session(of: grandchild) == grandchild)
+        let marked = ProcessState.running(withEnvironment: marker)
+        #expect(marked.contains(grandchild) && marked.contains(plugin), "\(marked)")
+
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(5)
+        var left = ProcessState.running(withEnvironment: marker)
+        while !left.isEmpty, Date() < deadline {
+            usleep(20_000)
+            left = ProcessState.running(withEnvironment: marker)
+        }
+        #expect(left.isEmpty, "still running 5 s after kill -9: \(left.map { "\($0) \(ProcessState.commandLine(of: $0))" })")
+        // Left running, they would hold the test's temporary directory: kill them if the test failed.
+        for pid in left { kill(pid_t(pid)!, SIGKILL) }
+    }
+}
