@@ -42,17 +42,22 @@ public struct ChildProcessOutcome: Sendable {
 
 /// Runs one executable, isolated: the caller can never be hung or crashed by it.
 ///
-/// The child is started with `posix_spawn` in its own process group, in its own directory, with
-/// default signal handling; its pipes are created close-on-exec, so no other child started
-/// meanwhile (on another thread) inherits them and holds them open. One `poll(2)` loop writes
-/// the input to its standard input while reading its standard output and standard error, so no
-/// pipe can fill up and deadlock either side. Standard error keeps only its tail. Past the
-/// deadline, or past the output limit, the whole process group is killed (its children too).
-/// When the child exits, output still in the pipes is drained for a short grace period, then any
-/// process left in its group is killed. In the robochain executable (which calls
-/// `robochain_termination_install`), descendants that left the group (`setsid`) are adopted by
-/// robochain as a child subreaper and killed after the run, and a guardian process kills every
-/// running child's process tree if robochain itself is killed (`kill -9` included).
+/// The child is started under a supervisor of its own (see `CTermination.h`): a small process
+/// started with `posix_spawn` from this program's own executable, which becomes a child
+/// subreaper and starts the child in its own process group, in its own directory, with default
+/// signal handling. Every process the child starts stays the supervisor's descendant (an orphan
+/// is reparented to it, even one that called `setsid`), and when the child exits the supervisor
+/// kills whatever is left of that tree before it exits itself, with the child's own exit status
+/// or signal. Past the deadline or the output limit, or when this process ends (by `kill -9`
+/// too: a socket only this process holds closes), the supervisor kills the whole tree.
+///
+/// The pipes are created close-on-exec, so no other child started meanwhile (on another thread)
+/// inherits them and holds them open. One `poll(2)` loop writes the input to the child's standard
+/// input while reading its standard output and standard error, so no pipe can fill up and
+/// deadlock either side. Standard error keeps only its tail. In the robochain executable (which
+/// calls `robochain_termination_install`), Ctrl-C, SIGTERM and SIGHUP ask every supervisor to
+/// kill its tree before robochain dies, and robochain, a child subreaper too, kills what a
+/// supervisor killed by `kill -9` leaves.
 public enum ChildProcess {
     /// Runs `executable` in `directory`, writes `input` to it and closes it.
     ///
@@ -87,18 +92,30 @@ public enum ChildProcess {
             return failed(outcome, "pipe: \(systemError())")
         }
 
+        // The control socket: the supervisor's end becomes its descriptor 3; robochain's end
+        // (close-on-exec, like every descriptor it makes) is held by robochain alone, so it closes
+        // when robochain ends, however it ends.
+        var control: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &control) == 0 else {
+            closeAll(inputPipe + outputPipe + errorPipe)
+            return failed(outcome, "socketpair: \(systemError())")
+        }
+
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, control[1], ROBOCHAIN_SUPERVISOR_CONTROL_FD)
         let chdirResult = robochain_spawn_addchdir(&actions, ByteText.cString(directory))
         guard chdirResult == 0 else {
-            closeAll(inputPipe + outputPipe + errorPipe)
+            closeAll(inputPipe + outputPipe + errorPipe + control)
             return failed(outcome, "cannot set its working directory '\(directory)': \(String(cString: strerror(chdirResult)))")
         }
 
+        // The supervisor runs in a process group of its own (the terminal's Ctrl-C reaches
+        // robochain, which stops it), with the signals it waits for blocked from the start.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -106,48 +123,46 @@ public enum ChildProcess {
         posix_spawnattr_setpgroup(&attributes, 0)
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&blocked, signal) }
+        posix_spawnattr_setsigmask(&attributes, &blocked)
 
         var pid: pid_t = 0
         let environmentStrings = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? inheritedEnvironment()
+        let supervisorArguments = [ROBOCHAIN_SUPERVISOR_NAME, ROBOCHAIN_SUPERVISOR_FLAG, String(1 + arguments.count), executable]
+            + arguments + environmentStrings
         // Between the start and its registration a stopping signal waits, so the process cannot
         // outlive robochain.
         guard robochain_termination_begin_start() == 0 else {
-            closeAll(inputPipe + outputPipe + errorPipe)
+            closeAll(inputPipe + outputPipe + errorPipe + control)
             return failed(outcome, "robochain is being stopped")
         }
-        var spawned: Int32 = 0
-        // ETXTBSY: the executable is open for writing somewhere — typically a descriptor that a
-        // process started at that moment inherited while the file was being written. It passes
-        // once that descriptor is closed; wait for it a little (at most about a second).
-        for attempt in 0..<20 {
-            spawned = withCStrings([executable] + arguments) { argv in
-                withCStrings(environmentStrings) { envp in
-                    posix_spawn(&pid, ByteText.cString(executable), &actions, &attributes, argv, envp)
-                }
-            }
-            guard spawned == ETXTBSY else { break }
-            usleep(UInt32(10_000 * (attempt + 1)) / 2)
+        let spawned = withCStrings(supervisorArguments) { argv in
+            posix_spawn(&pid, robochain_supervisor_executable(), &actions, &attributes, argv, environ)
         }
-        // If robochain is stopped by a signal meanwhile, the whole group goes with it.
-        if spawned == 0 { _ = robochain_termination_add_process(-pid) }
+        // If robochain is stopped by a signal meanwhile, the supervisor is asked to stop, and
+        // waited for.
+        if spawned == 0 { _ = robochain_termination_add_supervisor(pid) }
         robochain_termination_end_start()
         close(inputPipe[0])
         close(outputPipe[1])
         close(errorPipe[1])
+        close(control[1])
         guard spawned == 0 else {
-            closeAll([inputPipe[1], outputPipe[0], errorPipe[0]])
+            closeAll([inputPipe[1], outputPipe[0], errorPipe[0], control[0]])
             return failed(outcome, String(cString: strerror(spawned)))
         }
 
         var inputDescriptor = inputPipe[1]
         var outputDescriptor = outputPipe[0]
         var errorDescriptor = errorPipe[0]
-        for descriptor in [inputDescriptor, outputDescriptor, errorDescriptor] {
+        var controlDescriptor = control[0]
+        /// The supervisor's report of the start: two `Int32`, an error number (0: started) and the child's pid.
+        var report: [UInt8] = []
+        for descriptor in [inputDescriptor, outputDescriptor, errorDescriptor, controlDescriptor] {
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         }
         if input.isEmpty {
@@ -172,7 +187,15 @@ public enum ChildProcess {
             }
         }
 
+        /// The error number the supervisor reported, if the child could not be started.
+        func startError() -> Int32? {
+            guard report.count >= 8 else { return nil }
+            let error = report.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
+            return error == 0 ? nil : error
+        }
+
         while true {
+            if startError() != nil { break }
             if !exited && hasExited(pid) {
                 exited = true
                 drainDeadline = monotonicSeconds() + 2
@@ -191,6 +214,8 @@ public enum ChildProcess {
             if inputDescriptor >= 0 { descriptors.append(pollfd(fd: inputDescriptor, events: Int16(POLLOUT), revents: 0)) }
             if outputDescriptor >= 0 { descriptors.append(pollfd(fd: outputDescriptor, events: Int16(POLLIN), revents: 0)) }
             if errorDescriptor >= 0 { descriptors.append(pollfd(fd: errorDescriptor, events: Int16(POLLIN), revents: 0)) }
+            // Readable with the report, then at the supervisor's end.
+            if controlDescriptor >= 0 { descriptors.append(pollfd(fd: controlDescriptor, events: Int16(POLLIN), revents: 0)) }
             let wait = Int32(max(1, min(100, (min(deadline, drainDeadline ?? deadline) - now) * 1000)))
             if descriptors.isEmpty {
                 // Only the exit is left to wait for.
@@ -234,28 +259,52 @@ public enum ChildProcess {
                             outcome.standardErrorTail.removeFirst(outcome.standardErrorTail.count - errorTailBytes)
                         }
                     }
+                } else if entry.fd == controlDescriptor {
+                    readReady(&controlDescriptor) { bytes in report.append(contentsOf: bytes) }
                 }
             }
             if outcome.exceededOutputLimit { break }
         }
 
-        // Whatever is left of the group goes: the plugin past its time or output, or children
-        // it left behind. The plugin is not reaped yet, so its pid (the group's id) cannot have
-        // been reused by another process.
-        kill(-pid, SIGKILL)
+        // The supervisor kills what is left of the child's tree when the child exits; a child past
+        // its time or output, or one whose start failed, is stopped by asking the supervisor
+        // (SIGTERM: it kills the whole tree, then exits as the child ended). It is not reaped yet,
+        // so its pid cannot have been reused. One that does not finish within 10 s (it never
+        // should) is killed, and what it leaves becomes robochain's, swept below.
+        if !hasExited(pid) {
+            kill(pid, SIGTERM)
+            let given = monotonicSeconds() + 10
+            while !hasExited(pid) {
+                if monotonicSeconds() > given {
+                    kill(pid, SIGKILL)
+                    break
+                }
+                usleep(2000)
+            }
+        }
         // Reaped before it is unregistered: an unregistered child is an orphan to the sweep.
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        robochain_termination_remove_process(-pid)
-        // Its descendants that left its group (setsid) and outlived it were adopted by
-        // robochain (a child subreaper, in the robochain executable): they go now.
+        robochain_termination_remove_supervisor(pid)
+        if controlDescriptor >= 0 && report.count < 8 {
+            readReady(&controlDescriptor) { bytes in report.append(contentsOf: bytes) }
+        }
+        // Orphans robochain adopted (a child subreaper, in the robochain executable) from a
+        // supervisor that was killed go now.
         _ = robochain_termination_kill_orphans()
-        closeAll([inputDescriptor, outputDescriptor, errorDescriptor].filter { $0 >= 0 })
+        closeAll([inputDescriptor, outputDescriptor, errorDescriptor, controlDescriptor].filter { $0 >= 0 })
         if outcome.standardErrorTail.count > errorTailBytes {
             outcome.standardErrorTail.removeFirst(outcome.standardErrorTail.count - errorTailBytes)
         }
         // status >> 8 is the exit status, status & 0x7f the signal (the WIFEXITED macros do not import).
         let signal = status & 0x7F
         outcome.termination = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+        if let error = startError() {
+            outcome.termination = .notStarted(String(cString: strerror(error)))
+        } else if report.count < 8 {
+            let ending = signal == 0 ? "exit status \((status >> 8) & 0xFF)" : "signal \(signal)"
+            outcome.termination = .notStarted(
+                "its supervisor (\(String(cString: robochain_supervisor_executable()))) ended before starting it (\(ending))")
+        }
         return outcome
     }
 

@@ -110,3 +110,107 @@ extension HostileProcessTests {
         #expect(names.filter { !allowed.contains($0) && !$0.hasPrefix("LC_") && !$0.hasPrefix("ROBOCHAIN_") }.isEmpty, "\(names.sorted())")
     }
 }
+
+extension HostileProcessTests {
+    /// The residual of issue #16: a plugin's child double-forks a grandchild (the middle process
+    /// exits, so the grandchild is an orphan while the plugin still runs) that calls `setsid`;
+    /// then robochain is killed by `kill -9`. The orphan was robochain's (a child subreaper) and
+    /// went to init, out of reach of the guardian; now it is its supervisor's, which kills the
+    /// whole tree when robochain's end of its socket closes. Every process that carries the
+    /// run's marker in its environment is looked for through /proc.
+    @Test func aDoubleForkedSetsidGrandchildDoesNotSurviveKillDashNine() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let marker = "residual-\(UUID().uuidString)"
+        let grandchildFile = plugins.path + "/grandchild"
+        let pluginFile = plugins.path + "/plugin"
+        // The subshell is the middle process: it starts the grandchild in the background and
+        // exits at once; the plugin waits for it (so the orphan exists before the file appears).
+        try plugins.plugin("doublefork", script: """
+            cat >/dev/null
+            ( setsid sh -c 'echo $$ > \(grandchildFile).tmp; mv \(grandchildFile).tmp \(grandchildFile); exec sleep 1000' </dev/null >/dev/null 2>&1 & )
+            while [ ! -s \(grandchildFile) ]; do sleep 0.05; done
+            echo $$ > \(pluginFile).tmp; mv \(pluginFile).tmp \(pluginFile)
+            sleep 1000
+            """)
+        // Started with posix_spawn, not Foundation's Process: Process learns of the end through a
+        // socket its child inherits, so a survivor holding it would hang this test instead of
+        // failing it.
+        let robochain = try Self.spawn(
+            CommandRunner.product("robochain"), ["analyze", CommandRunner.packageDirectory.appendingPathComponent(Self.model).path, "--with", "doublefork", "--format", "json"],
+            environment: [
+                "ROBOCHAIN_PLUGIN_PATH=\(plugins.path)", "HOME=\(plugins.root.path)/home", "PATH=/usr/bin:/bin",
+                "ROBOCHAIN_TEST_MARKER=\(marker)",  // ROBOCHAIN_* reaches plugins, and every process they start
+            ])
+        let started = Date()
+        while pidsIn(pluginFile).isEmpty, Date().timeIntervalSince(started) < 30 { usleep(20_000) }
+        let grandchild = try #require(pidsIn(grandchildFile).first)
+        let plugin = try #require(pidsIn(pluginFile).first)
+        // The grandchild is an orphan in a session of its own, running while the plugin runs, and
+        // the marker finds it (and the plugin).
+        let parent = try #require(ProcessState.parent(of: grandchild))
+        #expect(parent != plugin)
+        #expect(ProcessState.session(of: grandchild) == grandchild)
+        let marked = ProcessState.running(withEnvironment: marker)
+        #expect(marked.contains(grandchild) && marked.contains(plugin), "\(marked)")
+
+        kill(robochain, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(robochain, &status, 0) < 0 && errno == EINTR {}
+        let deadline = Date().addingTimeInterval(5)
+        var left = ProcessState.running(withEnvironment: marker)
+        while !left.isEmpty, Date() < deadline {
+            usleep(20_000)
+            left = ProcessState.running(withEnvironment: marker)
+        }
+        #expect(left.isEmpty, "still running 5 s after kill -9: \(left.map { "\($0) \(ProcessState.commandLine(of: $0))" })")
+        // Left running, they would hold the test's temporary directory: kill them if the test failed.
+        for pid in left { kill(pid_t(pid)!, SIGKILL) }
+    }
+}
+
+extension HostileProcessTests {
+    /// A supervisor killed by `kill -9` while robochain runs (here by its own plugin) leaves the
+    /// plugin's tree to robochain, a child subreaper, which kills it at the end of the run; the
+    /// plugin is reported as killed by that signal.
+    @Test func theTreeOfAKilledSupervisorIsKilledByRobochain() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let pids = plugins.path + "/pids"
+        try plugins.plugin("parricide", script: """
+            cat >/dev/null
+            sleep 1000 &
+            echo $$ $! > \(pids).tmp; mv \(pids).tmp \(pids)
+            kill -9 $PPID
+            wait
+            """)
+        let started = Date()
+        let result = try plugins.robochain(["analyze", Self.model, "--with", "parricide", "--format", "json"], timeout: 60)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.contains("error: analysis 'parricide' failed: it was killed by signal 9 (Killed)"),
+            "\(result.standardError)")
+        #expect(pidsIn(pids).count == 2)
+        for pid in pidsIn(pids) { #expect(ProcessState.isGone(pid), "plugin process \(pid)") }
+    }
+}
+
+extension HostileProcessTests {
+    /// Starts a program with its output on /dev/null; its process id.
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let strings = [executable] + arguments
+        let argv = strings.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        try #require(result == 0, "cannot start \(executable): \(String(cString: strerror(result)))")
+        return pid
+    }
+}

@@ -245,6 +245,45 @@ import Testing
         #expect(!outcome.timedOut)
         #expect(outcome.standardOutput == Array("done\n".utf8))
     }
+
+    /// The supervisor ends as the child ended: the same exit status, or the same signal.
+    @Test func theChildsOwnExitStatusOrSignalIsTheOutcome() {
+        func run(_ script: String) -> ChildProcessOutcome.Termination {
+            ChildProcess.run(executable: "/bin/sh", arguments: ["-c", script], directory: "/", input: [], timeout: 30,
+                outputLimit: 1000).termination
+        }
+        #expect(run("exit 0") == .exited(0))
+        #expect(run("exit 42") == .exited(42))
+        #expect(run("exit 255") == .exited(255))
+        #expect(run("kill -SEGV $$") == .signalled(SIGSEGV))
+        #expect(run("kill -TERM $$") == .signalled(SIGTERM))
+        #expect(run("kill -HUP $$") == .signalled(SIGHUP))
+        #expect(run("kill -ABRT $$") == .signalled(SIGABRT))
+        #expect(run("kill -KILL $$") == .signalled(SIGKILL))
+        let missing = ChildProcess.run(executable: "/nonexistent/program", directory: "/", input: [], timeout: 30, outputLimit: 1000)
+        #expect(missing.termination == .notStarted("No such file or directory"))
+        let notADirectory = ChildProcess.run(executable: "/bin/true", directory: "/nonexistent", input: [], timeout: 30, outputLimit: 1000)
+        #expect(notADirectory.termination == .notStarted("No such file or directory"))
+    }
+
+    /// An orphan in a session of its own (double-forked, then `setsid`) goes when the child
+    /// exits, in any program that runs children through ChildProcess (this test runner is no
+    /// subreaper): its supervisor adopted it.
+    @Test func aDoubleForkedSetsidOrphanGoesWhenTheChildExits() throws {
+        let directory = try TemporaryDirectory("orphan")
+        defer { directory.remove() }
+        let pidFile = directory.path + "/grandchild"
+        let outcome = ChildProcess.run(executable: "/bin/sh", arguments: ["-c", """
+            ( setsid sh -c 'echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); exec sleep 1000' </dev/null >/dev/null 2>&1 & )
+            while [ ! -s \(pidFile) ]; do sleep 0.05; done
+            echo started
+            """], directory: "/", input: [], timeout: 30, outputLimit: 1000)
+        #expect(outcome.termination == .exited(0))
+        #expect(outcome.standardOutput == Array("started\n".utf8))
+        let grandchild = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Killed and reaped before run returned.
+        #expect(ProcessState.isGone(grandchild), "\(ProcessState.commandLine(of: grandchild))")
+    }
 }
 
 /// A generated model big enough that its request (about 2 MB of JSON) cannot sit in a pipe.
@@ -277,6 +316,39 @@ enum ProcessState {
         // The state follows the command name in parentheses: "1234 (sleep) Z ...".
         guard let close = stat.lastIndex(of: ")") else { return false }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
+    /// A process's parent, from `/proc/PID/stat`.
+    static func parent(of pid: String) -> String? { statField(pid, 0) }
+
+    /// A process's session id, from `/proc/PID/stat`.
+    static func session(of pid: String) -> String? { statField(pid, 2) }
+
+    /// The field `index` after the state letter of `/proc/PID/stat` (0: the parent, 1: the process group, 2: the session).
+    private static func statField(_ pid: String, _ index: Int) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > index + 1 ? String(fields[index + 1]) : nil
+    }
+
+    /// The processes still running (not zombies) whose environment holds `marker`.
+    static func running(withEnvironment marker: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }.filter { pid in
+            guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/environ") else { return false }
+            defer { try? handle.close() }
+            let environment = (try? handle.readToEnd()) ?? Data()
+            return environment.range(of: Data(marker.utf8)) != nil && !isGone(pid)
+        }.sorted()
+    }
+
+    /// A process's command line, its arguments separated by spaces.
+    static func commandLine(of pid: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/cmdline") else { return "" }
+        defer { try? handle.close() }
+        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
     }
 
     /// Whether a process is gone within `seconds`: a SIGKILL is sent at once but, on a busy

@@ -7,10 +7,11 @@
 /// A process that dies by a signal runs no Swift code: plugins it started (in their own process
 /// groups, out of reach of the terminal's Ctrl-C) would run on, orphaned, and temporary output
 /// files would stay. The handler installed by `robochain_termination_install` kills every
-/// registered process or process group, removes every registered file, then dies by the same
-/// signal (so the shell sees it: status 130 for Ctrl-C). It uses only async-signal-safe calls
-/// (`kill`, `unlink`, `nanosleep`, `sigaction`, `raise`) on lock-free registries; registering
-/// is thread-safe.
+/// registered process or process group, asks every registered supervisor to kill its child's
+/// tree and waits for it (at most 3 s), kills the orphans robochain adopted, removes every
+/// registered file, then dies by the same signal (so the shell sees it: status 130 for Ctrl-C).
+/// It uses only async-signal-safe calls (`kill`, `waitid`, `unlink`, `nanosleep`, `sigaction`,
+/// `raise`) on lock-free registries; registering is thread-safe.
 ///
 /// A process started just as the signal arrives would escape: it exists before it is
 /// registered. So a start is bracketed by `robochain_termination_begin_start` and
@@ -32,13 +33,12 @@ int robochain_termination_begin_start(void);
 /// handled now.
 void robochain_termination_end_start(void);
 
-/// Makes robochain the reaper of its descendants' orphans (`PR_SET_CHILD_SUBREAPER`): a
-/// plugin's child that leaves its process group (`setsid`) and outlives the plugin becomes
-/// robochain's child, and `robochain_termination_kill_orphans` (after each run) and the exit
-/// of robochain kill it. The first registered process also starts a guardian: a small process
-/// that kills every registered target when robochain ends, even by `kill -9`. Children this
-/// process had before (a shell may `exec` robochain) are left alone. Called by
-/// `robochain_termination_install`.
+/// Makes robochain the reaper of its descendants' orphans (`PR_SET_CHILD_SUBREAPER`). Every
+/// child process runs under a supervisor of its own (below), which is the reaper of that child's
+/// orphans; robochain adopts only what a supervisor leaves (one that was itself killed by
+/// `kill -9`), and `robochain_termination_kill_orphans` (after each run) and the exit of
+/// robochain kill it. Children this process had before (a shell may `exec` robochain) are left
+/// alone. Called by `robochain_termination_install`.
 void robochain_termination_adopt_orphans(void);
 
 /// Kills and reaps every child of this process that nobody started through the registry (the
@@ -47,8 +47,17 @@ void robochain_termination_adopt_orphans(void);
 /// Returns 1 if it swept, 0 if not.
 int robochain_termination_kill_orphans(void);
 
-/// Registers a kill target: a process id, or a negated process-group id for a whole group.
-/// Returns 0, or -1 when the registry is full (then the target is not cleaned up).
+/// Registers a supervisor (see below). When robochain is stopped by a signal or exits, it is
+/// asked to stop (SIGTERM) and given up to 3 s to kill its tree before it is killed itself.
+/// Returns 0, or -1 when the registry is full.
+int robochain_termination_add_supervisor(pid_t supervisor);
+
+/// Unregisters a supervisor (once it has been reaped).
+void robochain_termination_remove_supervisor(pid_t supervisor);
+
+/// Registers a kill target: a process id, or a negated process-group id for a whole group,
+/// killed with SIGKILL when robochain is stopped by a signal. Returns 0, or -1 when the registry
+/// is full (then the target is not cleaned up).
 int robochain_termination_add_process(pid_t target);
 
 /// Unregisters a kill target (once it has been reaped).
@@ -59,5 +68,37 @@ int robochain_termination_add_file(const char *path);
 
 /// Unregisters a file (once it has been renamed or removed).
 void robochain_termination_remove_file(const char *path);
+
+/// The supervisor: a small process between robochain and each child process it runs.
+///
+/// robochain starts it with `posix_spawn` from its own binary (`robochain_supervisor_executable`,
+/// `/proc/self/exe`) with the arguments `ROBOCHAIN_SUPERVISOR_NAME ROBOCHAIN_SUPERVISOR_FLAG COUNT
+/// EXECUTABLE ARGUMENTS… ENVIRONMENT…` (COUNT counts EXECUTABLE and its ARGUMENTS), in the child's
+/// working directory, with the child's standard streams on descriptors 0–2, one end of a socket
+/// pair on descriptor `ROBOCHAIN_SUPERVISOR_CONTROL_FD` (robochain keeps the other end, close-on-exec,
+/// and no other process has it), and SIGCHLD, SIGTERM, SIGINT and SIGHUP blocked. A constructor in
+/// this library recognises the arguments and runs the supervisor before `main` (so it runs in
+/// any program linking this library, the test runner included). The supervisor:
+///
+/// - becomes a child subreaper (`PR_SET_CHILD_SUBREAPER`): an orphan of the child's tree (one that
+///   called `setsid` and whose parent died) becomes its child, not robochain's;
+/// - closes every other descriptor, starts EXECUTABLE with `posix_spawn` in a process group of its
+///   own, with default signal handling, an empty signal mask and ENVIRONMENT, and writes two
+///   `int32_t` on the socket: 0 and the child's process id, or an error number and 0 (then it
+///   exits with status 127); it then puts `/dev/null` on its own descriptors 0–2;
+/// - waits for the child's exit (SIGCHLD, through a signalfd), for SIGTERM, SIGINT or SIGHUP
+///   (robochain's request to stop: a timeout, an output limit, robochain being stopped), and for
+///   its socket to become readable (robochain closed it, or ended: even `kill -9` closes it);
+/// - then kills what is left of the tree (every descendant, found through `/proc` by parent, is
+///   stopped with SIGSTOP as it is found and killed when none is left to find), in rounds, until
+///   it has no child left, reaping them all;
+/// - and ends as the child ended: with its exit status, or killed by its signal (re-raised with
+///   the default disposition, without a core dump), so robochain sees the child's own outcome.
+#define ROBOCHAIN_SUPERVISOR_NAME "robochain-supervisor"
+#define ROBOCHAIN_SUPERVISOR_FLAG "--robochain-supervise-1"
+#define ROBOCHAIN_SUPERVISOR_CONTROL_FD 3
+
+/// The program to start as the supervisor: this process's own executable.
+const char *robochain_supervisor_executable(void);
 
 #endif
