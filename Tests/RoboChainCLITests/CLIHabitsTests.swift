@@ -189,7 +189,7 @@ import Testing
         #expect(lines.contains("plugins found: supplier-concentration 1.0.0 (\(pluginDirectory))"))
         #expect(lines.contains("analyses: gap-detection 1.0.0 (built-in), localisation-share 1.0.0 (built-in), value-origin 1.0.0 (built-in), recruitment 1.0.0 (built-in), critical-firms 1.0.0 (built-in)"))
         #expect(lines.contains { $0.hasPrefix("loaded '\(Self.model)' (YAML) in ") && $0.hasSuffix(
-            " ms: 31 regions, 4 segments, 46 components, 78 requires edges, 142 firms, 209 supply links") })
+            " ms: 31 regions, 4 segments, 46 components, 78 requires edges, 148 firms, 218 supply links") })
         let phases = lines.filter { $0.hasPrefix("timing: ") }.map { $0.split(separator: " ")[1] }
         #expect(phases == ["load", "analyses", "output"])
     }

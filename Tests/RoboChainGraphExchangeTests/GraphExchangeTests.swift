@@ -165,7 +165,7 @@ import Testing
         for read in reads {
             func count(_ kind: String) -> Int { read.nodes.values.filter { $0["kind"] == "str:" + kind }.count }
             #expect(count("component") == 46)
-            #expect(count("firm") == 142)
+            #expect(count("firm") == 148)
             #expect(count("region") > 0)
             let reducer = read.nodes["c.rv-reducer"] ?? [:]
             #expect(reducer["gap-detection.kind"] == "str:no-local-supplier")

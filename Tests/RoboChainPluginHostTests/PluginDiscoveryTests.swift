@@ -193,7 +193,7 @@ import Testing
         let echo = try #require(try JSONParser.parse(result.standardOutput).arrayValue?.first?.objectValue)
         #expect(echo.keys == ["analysis", "scope", "findings", "metrics", "scopeSeen"])
         #expect(echo["scope"] == "CN-GD-SZ" && echo["scopeSeen"] == "CN-GD-SZ")
-        #expect(echo["metrics"] == ["firms": 142])
+        #expect(echo["metrics"] == ["firms": 148])
         #expect(echo["findings"]?.arrayValue?.first?.objectValue?["message"] == #"{"limit": 7, "threshold": 0.25}"#)
         for format in ["table", "markdown", "csv"] {
             let formatted = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "echo", "--format", format])

@@ -76,7 +76,7 @@ import Testing
         let svg = try ParsedSVG(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
         let nodes = svg.groups(class: "node").compactMap { $0.attributes["id"] }
         #expect(nodes.filter { $0.hasPrefix("c.") }.count == 46)
-        #expect(nodes.filter { $0.hasPrefix("f.") }.count == 142)
+        #expect(nodes.filter { $0.hasPrefix("f.") }.count == 148)
         #expect(svg.groups(class: "cluster").contains { $0.attributes["id"] != nil })
         // RV reducers: no supplier in Guangdong (补链), 0 % local.
         #expect(svg.texts(inGroup: "c.rv-reducer").contains("0 % · 补链"))
