@@ -399,13 +399,15 @@ public struct TableChange: Sendable, Equatable {
             rows.append(RowChange(key: id, inBase: false, inOther: true, cells: cells))
         }
         guard !rows.isEmpty else { return nil }
-        self.rows = rows.enumerated().sorted { left, right in
-            let a = left.element.size
-            let b = right.element.size
+        // Each row's size computed once, not at every comparison of the sort.
+        let sizes = rows.map(\.size)
+        self.rows = rows.indices.sorted { left, right in
+            let a = sizes[left]
+            let b = sizes[right]
             if a.shares != b.shares { return a.shares > b.shares }
             if a.all != b.all { return a.all > b.all }
-            return left.offset < right.offset
-        }.map(\.element)
+            return left < right
+        }.map { rows[$0] }
     }
 }
 
@@ -619,10 +621,9 @@ extension ResultComparison {
 
     /// The values sorted by the size of their change, largest first (then in result order).
     public var valuesByChange: [MovedValue] {
-        values.enumerated().sorted { left, right in
-            let a = abs(left.element.change)
-            let b = abs(right.element.change)
-            return a != b ? a > b : left.offset < right.offset
-        }.map(\.element)
+        let sizes = values.map { abs($0.change) }
+        return values.indices.sorted { left, right in
+            sizes[left] != sizes[right] ? sizes[left] > sizes[right] : left < right
+        }.map { values[$0] }
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One operation of a what-if scenario (SPEC §6).
 public enum ScenarioOperation: Sendable, Hashable, CustomStringConvertible {
     /// `--without firm:ID`: the firm and its supply links are removed.
@@ -205,59 +207,106 @@ extension ChainModel {
     /// This model without the firms flagged in `removed` and their supply links; the firms left
     /// get the regions in `regions` (by old firm index).
     ///
+    /// One sequential pass numbers the firms and links kept; then the firm columns, the link
+    /// columns, the links of each component and the sparse columns are filled side by side on
+    /// the cores (each writes its own arrays).
+    ///
     /// - Complexity: O(firms + links + components).
     func removingFirms(where removed: [Bool], regions firmRegions: [Int32]) -> ChainModel {
         let oldFirmCount = firms.count
-        var newFirm = [Int32](repeating: -1, count: oldFirmCount)
-        var ids: [String] = []
-        var names: [String] = []
-        var regionIndex: [Int32] = []
-        var linkStart: [Int32] = [0]
-        var newLink = [Int32](repeating: -1, count: supplies.count)
-        var linkFirm: [Int32] = []
-        var linkComponent: [Int32] = []
-        var linkShare: [Double] = []
-        let kept = removed.lazy.filter { !$0 }.count
-        ids.reserveCapacity(kept)
-        names.reserveCapacity(kept)
-        regionIndex.reserveCapacity(kept)
-        linkStart.reserveCapacity(kept + 1)
+        // New numbers: firm f becomes newFirm[f] and link l newLink[l], or -1 when removed; links
+        // keep their order, so a kept firm's links stay consecutive.
+        var firmNumbers = [Int32](repeating: -1, count: oldFirmCount)
+        var linkNumbers = [Int32](repeating: -1, count: supplies.count)
+        var keptFirms = 0
+        var keptLinks = 0
         for firm in 0..<oldFirmCount where !removed[firm] {
-            let index = Int32(ids.count)
-            newFirm[firm] = index
-            ids.append(firms.ids[firm])
-            names.append(firms.names[firm])
-            regionIndex.append(firmRegions[firm])
+            firmNumbers[firm] = Int32(keptFirms)
+            keptFirms += 1
             for link in firms.links(of: firm) {
-                newLink[link] = Int32(linkFirm.count)
-                linkFirm.append(index)
-                linkComponent.append(supplies.componentIndex[link])
-                linkShare.append(supplies.shareValue[link])
+                linkNumbers[link] = Int32(keptLinks)
+                keptLinks += 1
             }
-            linkStart.append(Int32(linkFirm.count))
         }
-        // The links of each component, in the old link order, which the new numbering keeps.
-        var componentLinkStart = [Int32](repeating: 0, count: components.count + 1)
-        var componentLinks: [Int32] = []
-        componentLinks.reserveCapacity(linkFirm.count)
-        for component in 0..<components.count {
-            for link in supplies.links(supplying: component) where newLink[Int(link)] >= 0 {
-                componentLinks.append(newLink[Int(link)])
-            }
-            componentLinkStart[component + 1] = Int32(componentLinks.count)
-        }
+        let newFirm = firmNumbers
+        let newLink = linkNumbers
+        let firmCount = keptFirms
+        let linkCount = keptLinks
+        let componentCount = components.count
+        let old = self
+        nonisolated(unsafe) var ids: [String] = []
+        nonisolated(unsafe) var names: [String] = []
+        nonisolated(unsafe) var regionIndex: [Int32] = []
+        nonisolated(unsafe) var linkStart: [Int32] = []
+        nonisolated(unsafe) var linkFirm: [Int32] = []
+        nonisolated(unsafe) var linkComponent: [Int32] = []
+        nonisolated(unsafe) var linkShare: [Double] = []
+        nonisolated(unsafe) var componentLinkStart: [Int32] = []
+        nonisolated(unsafe) var componentLinks: [Int32] = []
+        nonisolated(unsafe) var firmSparse: (SparseColumn<String>, SparseColumn<String>, AttributeTable)?
+        nonisolated(unsafe) var linkSparse: (SparseColumn<String>, SparseColumn<String>, SparseColumn<String>, AttributeTable)?
+        let jobs: [@Sendable () -> Void] = [
+            {
+                ids.reserveCapacity(firmCount)
+                names.reserveCapacity(firmCount)
+                regionIndex.reserveCapacity(firmCount)
+                linkStart.reserveCapacity(firmCount + 1)
+                linkStart.append(0)
+                for firm in 0..<oldFirmCount where newFirm[firm] >= 0 {
+                    ids.append(old.firms.ids[firm])
+                    names.append(old.firms.names[firm])
+                    regionIndex.append(firmRegions[firm])
+                    let links = old.firms.links(of: firm)
+                    linkStart.append(linkStart[linkStart.count - 1] + Int32(links.count))
+                }
+            },
+            {
+                linkFirm = [Int32](unsafeUninitializedCapacity: linkCount) { buffer, count in
+                    for firm in 0..<oldFirmCount where newFirm[firm] >= 0 {
+                        for link in old.firms.links(of: firm) { buffer[Int(newLink[link])] = newFirm[firm] }
+                    }
+                    count = linkCount
+                }
+                linkComponent = [Int32](unsafeUninitializedCapacity: linkCount) { buffer, count in
+                    for link in 0..<newLink.count where newLink[link] >= 0 { buffer[Int(newLink[link])] = old.supplies.componentIndex[link] }
+                    count = linkCount
+                }
+                linkShare = [Double](unsafeUninitializedCapacity: linkCount) { buffer, count in
+                    for link in 0..<newLink.count where newLink[link] >= 0 { buffer[Int(newLink[link])] = old.supplies.shareValue[link] }
+                    count = linkCount
+                }
+            },
+            {
+                // The links of each component, in the old link order, which the new numbering keeps.
+                componentLinkStart = [Int32](repeating: 0, count: componentCount + 1)
+                componentLinks.reserveCapacity(linkCount)
+                for component in 0..<componentCount {
+                    for link in old.supplies.links(supplying: component) where newLink[Int(link)] >= 0 {
+                        componentLinks.append(newLink[Int(link)])
+                    }
+                    componentLinkStart[component + 1] = Int32(componentLinks.count)
+                }
+            },
+            {
+                firmSparse = (old.firms.sources.renumbered(by: newFirm), old.firms.notes.renumbered(by: newFirm),
+                    old.firms.attributes.renumbered(by: newFirm))
+                linkSparse = (old.supplies.products.renumbered(by: newLink), old.supplies.sources.renumbered(by: newLink),
+                    old.supplies.notes.renumbered(by: newLink), old.supplies.attributes.renumbered(by: newLink))
+            },
+        ]
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
+        let (firmSources, firmNotes, firmAttributes) = firmSparse!
+        let (products, linkSources, linkNotes, linkAttributes) = linkSparse!
         let firmTable = FirmTable(
             ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart,
-            sources: firms.sources.renumbered(by: newFirm), notes: firms.notes.renumbered(by: newFirm),
-            attributes: firms.attributes.renumbered(by: newFirm), index: firms.index,
+            sources: firmSources, notes: firmNotes, attributes: firmAttributes, index: firms.index,
             indexRemap: firms.indexRemap.map { remap in
                 (remap.ids, remap.positions.map { $0 < 0 ? -1 : newFirm[Int($0)] })
             } ?? (firms.ids, newFirm))
         let supplyTable = SupplyTable(
             firmIndex: linkFirm, componentIndex: linkComponent, shareValue: linkShare, componentLinkStart: componentLinkStart,
-            componentLinks: componentLinks, products: supplies.products.renumbered(by: newLink),
-            sources: supplies.sources.renumbered(by: newLink), notes: supplies.notes.renumbered(by: newLink),
-            attributes: supplies.attributes.renumbered(by: newLink))
+            componentLinks: componentLinks, products: products, sources: linkSources, notes: linkNotes,
+            attributes: linkAttributes)
         return ChainModel(
             id: id, title: title, home: home, regions: regions, segments: segments, components: components, firms: firmTable,
             supplies: supplyTable)
