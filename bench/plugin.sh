@@ -3,7 +3,7 @@
 # Python plugin Plugins/SupplierConcentration (`"input": "csv"`) on a generated model, this
 # checkout's code against another revision's, in alternating runs.
 #
-#   bash bench/plugin.sh [--firms N] [--runs K] [--before REV] [--no-build]
+#   bash bench/plugin.sh [--firms N] [--runs K] [--before REV] [--no-build] [--plugin-only]
 #
 # Generates the model if absent (../shared/bench/gen_chain.py --firms N, default 1,000,000),
 # builds robochain in release mode, and runs, alternately, K times each (default 3):
@@ -14,7 +14,8 @@
 #            HEAD), extracted with `git archive` into bench/data/rev-REV and built there in
 #            release mode once (kept for the next run; bench/data is not committed)
 # --no-build uses the release robochain already built in this checkout (while a `swift test`
-# holds the build directory, say).
+# holds the build directory, say). --plugin-only runs the HHI plugin alone (`--with
+# supplier-concentration`, no built-ins): the example's own time, as issue 11's target states it.
 # Prints the median wall time, peak resident memory and CPU time of each, the ratio of every
 # pair of runs, and whether the plugin's result (the supplier-concentration entry of the JSON
 # output: findings, metrics, table, its hhi of every component) is the same in both: exactly,
@@ -30,13 +31,16 @@ firms=1000000
 runs=3
 before=HEAD
 build=1
+builtins=(--with gap-detection --with localisation-share)
+label="analyze, both built-ins and the HHI plugin"
 while [ $# -gt 0 ]; do
   case "$1" in
     --firms) firms=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --before) before=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    *) echo "usage: bash bench/plugin.sh [--firms N] [--runs K] [--before REV] [--no-build]" >&2; exit 64 ;;
+    --plugin-only) builtins=(); label="analyze, the HHI plugin alone"; shift ;;
+    *) echo "usage: bash bench/plugin.sh [--firms N] [--runs K] [--before REV] [--no-build] [--plugin-only]" >&2; exit 64 ;;
   esac
 done
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
@@ -69,7 +73,7 @@ new=$root/.build/release/robochain
 # measure NAME ROBOCHAIN PLUGINS: one run of the command, "seconds kilobytes user system" appended to $work/NAME
 measure() {
   ROBOCHAIN_PLUGIN_PATH=$3 /usr/bin/time -f "%e %M %U %S" -o "$work/time" \
-    "$2" analyze "$data" --with gap-detection --with localisation-share --with supplier-concentration \
+    "$2" analyze "$data" "${builtins[@]}" --with supplier-concentration \
     --scope CN-GD --format json --output "$work/$1.json"
   cat "$work/time" >> "$work/$1"
 }
@@ -82,15 +86,15 @@ for run in $(seq "$runs"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 - "$work" "$firms" "$runs" "$revision" "$load_before" "$load_after" <<'PY'
+python3 - "$work" "$firms" "$runs" "$revision" "$load_before" "$load_after" "$label" <<'PY'
 import json, os, statistics, sys
-work, firms, runs, revision, load_before, load_after = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:]
+work, firms, runs, revision, load_before, load_after, label = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:]
 def load(name):
     rows = [line.split() for line in open(os.path.join(work, name)) if line.strip()]
     return [float(r[0]) for r in rows], [int(r[1]) for r in rows], [float(r[2]) + float(r[3]) for r in rows]
 before, after = load("before"), load("after")
 print(f"model: {firms:,} firms (CSV), {runs} alternating runs; medians; load average {load_before} before, {load_after} after")
-print(f"{'command (analyze, both built-ins and the HHI plugin)':<56}{'wall s':>8}{'peak MiB':>10}{'CPU s':>8}   runs (s)")
+print(f"{'command (' + label + ')':<56}{'wall s':>8}{'peak MiB':>10}{'CPU s':>8}   runs (s)")
 for label, (times, kb, cpu) in [(f"before: robochain and Plugins/ of {revision}", before), ("after: this checkout", after)]:
     print(f"{label:<56}{statistics.median(times):>8.2f}{statistics.median(kb) / 1024:>10.0f}{statistics.median(cpu):>8.2f}"
           f"   {' '.join(f'{t:.2f}' for t in times)}")
@@ -102,6 +106,8 @@ print(f"after / before, CPU: {statistics.median(after[2]) / statistics.median(be
 def plugin_result(name):
     document = json.load(open(os.path.join(work, f"{name}.json")))
     results = document["results"] if isinstance(document, dict) and "results" in document else document
+    if isinstance(results, dict):
+        results = [results]  # one analysis: its result object alone
     found = [r for r in results if isinstance(r, dict) and r.get("analysis") == "supplier-concentration"]
     return found[0] if found else None
 b, a = plugin_result("before"), plugin_result("after")

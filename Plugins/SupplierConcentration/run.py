@@ -118,10 +118,14 @@ class CSVModel:
         return list(zip(*self.columns("components.csv", "id", "name")))
 
     def links(self):
-        """The supply links as three columns: firm ids, component ids, and shares (None where
-        a link has none)."""
-        firms, components, shares = self.columns("supplies.csv", "firm", "component", "share")
-        return firms, components, [float(share) if share else None for share in shares]
+        """The supply links as three columns: firm ids, component ids, and shares as text ("" where
+        a link has none; `share_value` makes them numbers, for the links that need one)."""
+        return tuple(self.columns("supplies.csv", "firm", "component", "share"))
+
+    @staticmethod
+    def stated(shares):
+        """For each link, whether it states a share: its cell is not empty (a C-level map)."""
+        return map(bool, shares)
 
     def firms(self, wanted):
         ids, names, regions = self.columns("firms.csv", "id", "name", "region")
@@ -152,9 +156,13 @@ class JSONModel:
                     link = {"component": link}
                 firms.append(firm["id"])
                 components.append(link["component"])
-                share = link.get("share")
-                shares.append(None if share is None else float(share))
+                shares.append(link.get("share"))
         return firms, components, shares
+
+    @staticmethod
+    def stated(shares):
+        """For each link, whether it states a share (0 is a share; None is none)."""
+        return (share is not None for share in shares)
 
     def firms(self, wanted):
         return {f["id"]: (f["name"], f["region"]) for f in self.model["firms"] if f["id"] in wanted}
@@ -167,6 +175,14 @@ class JSONModel:
                 if child in wanted:
                     found.setdefault(child, []).append(component["id"])
         return found
+
+
+def share_value(cell):
+    """A link's share as a number, from the CSV text or the JSON value; None where it has none.
+    (robochain writes a number in its CSV input, never a percentage.)"""
+    if cell is None or cell == "":
+        return None
+    return float(cell)
 
 
 def read_model(request):
@@ -189,17 +205,18 @@ def analyse(request):
     # links with a share and links of concentrated components far fewer.
     link_firms, link_components, shares = model.links()
     counts = Counter(link_components)
+    # Only the links that state a share reach Python code: compress keeps the positions whose
+    # share is not empty ("" and None are false) without a line of Python run for the others.
     given = defaultdict(list)  # component id -> the shares its links state, in link order
-    for component, share in zip(link_components, shares):
-        if share is not None:
-            given[component].append(share)
+    for link in compress(range(len(shares)), model.stated(shares)):
+        given[link_components[link]].append(share_value(shares[link]))
     indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid, _ in components if cid in counts}
     flagged = {cid for cid, index in indices.items() if index > threshold}
     # The links of flagged components: compress(range(n), selectors) gives the positions the
     # selectors mark without a line of Python run for each of the others.
     suppliers_of = defaultdict(list)
     for link in compress(range(len(link_components)), map(flagged.__contains__, link_components)):
-        suppliers_of[link_components[link]].append((link_firms[link], shares[link]))
+        suppliers_of[link_components[link]].append((link_firms[link], share_value(shares[link])))
     concentrated = []
     for cid, _ in components:
         if cid not in flagged:

@@ -104,7 +104,8 @@ class InputAndTableTests(unittest.TestCase):
                     handle.write(text)
             model = run.CSVModel(directory)
             self.assertEqual(model.components(), [("a", "A, the first"), ("b", "B")])
-            self.assertEqual(model.links(), (["f1", "f1", "f2"], ["a", "b", "b"], [None, 0.6, None]))
+            self.assertEqual(model.links(), (["f1", "f1", "f2"], ["a", "b", "b"], ["", "0.6", ""]))
+            self.assertEqual(list(model.stated(model.links()[2])), [False, True, False])
             self.assertEqual(model.firms({"f2"}), {"f2": ('F2 "two"', "CN")})
             self.assertEqual(model.parents({"a"}), {})  # no requires.csv
 
