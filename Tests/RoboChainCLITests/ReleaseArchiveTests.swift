@@ -120,6 +120,15 @@ struct ReleaseArchiveTests {
         let expectedAnalysis = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--format", "json"])
         #expect(analyze.standardOutput == expectedAnalysis.standardOutput)
 
+        // A workbook model, written and read back by the release binary: its XML is read by
+        // RoboChain's own scanner, with no libxml2 on the system's side.
+        let book = directory.url.appendingPathComponent("g.xlsx").path
+        let convert = try clean([robochain, "convert", "Models/guangdong-robots.yaml", "--output", book], in: root, home: home)
+        #expect(convert.exitStatus == 0, "\(convert.standardError)")
+        let fromBook = try clean([robochain, "analyze", book, "--format", "json"], in: root, home: home)
+        #expect(fromBook.exitStatus == 0, "\(fromBook.standardError)")
+        #expect(fromBook.standardOutput == expectedAnalysis.standardOutput)
+
         for format in ["png", "svg", "pdf"] {
             let output = directory.url.appendingPathComponent("map.\(format)").path
             let render = try clean([robochain, "render", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--with", "localisation-share",

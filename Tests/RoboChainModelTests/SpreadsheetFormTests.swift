@@ -474,6 +474,28 @@ import ZIPFoundation
         ])
     }
 
+    @Test func aPartThatIsNotWellFormedXMLIsRefusedWithItsNameAndLine() throws {
+        // Read by XMLScanner (issue 20): the part and the line where it stops being XML.
+        let mismatched = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: "<worksheet>\n<sheetData>\n<row r=\"1\"></sheetData>\n</worksheet>")
+        #expect(Self.problems(mismatched) == [
+            "\(mismatched): the workbook's part xl/worksheets/sheet1.xml is not well-formed XML at line 3: the end tag </sheetData> does not match the start tag <row> of line 3"
+        ])
+        let entity = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&nbsp;</t></is></c></row></sheetData></worksheet>")
+        #expect(Self.problems(entity) == [
+            "\(entity): the workbook's part xl/worksheets/sheet1.xml is not well-formed XML at line 1: unknown entity &nbsp; (XML without a DTD has only &lt; &gt; &amp; &apos; &quot;)"
+        ])
+    }
+
+    @Test func cdataAndReferencesInCellsAreTheirText() throws {
+        let path = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: #"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t><![CDATA[CN]]></t></is></c><c r="B2" t="inlineStr"><is><t>Chin&#x61;</t></is></c></row></sheetData></worksheet>"#)
+        #expect(Self.problems(path) == [])
+        let sheets = try WorkbookReader.sheets(path: path, names: ["regions"])
+        #expect(sheets["regions"].map { String(decoding: $0.bytes, as: UTF8.self) } == "\"id\",\"name\"\n\"CN\",\"China\"\n")
+    }
+
     // MARK: - Helpers
 
     /// Where the first zip record with `signature` naming `name` (at `nameAt` bytes from its
