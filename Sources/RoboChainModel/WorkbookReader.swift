@@ -139,8 +139,8 @@ enum WorkbookReader {
     private static func inflate(_ entry: Entry, in file: [UInt8], path: String, budget: inout Int, limit: Int) throws(ModelError) -> [UInt8] {
         let data = try WorkbookPart.bytes(of: entry, in: file, path: path, budget: &budget, limit: limit)
         // Workbook parts are UTF-8: anything else is refused whole, before it is scanned.
-        // (Foundation's XMLParser, read with before XMLScanner, trapped on a name that was not
-        // UTF-8: found by fuzzing.)
+        // (Foundation's XMLParser, which read the parts before XMLScanner, trapped on a name that
+        // was not UTF-8: found by fuzzing.)
         guard data.withUnsafeBufferPointer({ UTF8Text.isValid($0) }) else {
             throw .syntax(SourceLocation(file: path),
                 problem: "the workbook's part \(entry.path) is not UTF-8 text; it is refused")
@@ -152,8 +152,8 @@ enum WorkbookReader {
                 problem: "the workbook's part \(entry.path) declares a DTD, which workbooks do not; it is refused")
         }
         // Workbook parts hold no processing instruction but the XML declaration at the start,
-        // so any other is refused before scanning. (Foundation's XMLParser, read with before
-        // XMLScanner, crashed on one without data, `<?x?>`: found by fuzzing.)
+        // so any other is refused before scanning. (Foundation's XMLParser, which read the parts
+        // before XMLScanner, crashed on one without data, `<?x?>`: found by fuzzing.)
         if let instruction = processingInstruction(in: data) {
             throw .syntax(SourceLocation(file: path),
                 problem: "the workbook's part \(entry.path) holds a processing instruction at byte \(instruction), which workbook parts do not; it is refused")

@@ -1,6 +1,6 @@
 /// A pull reader of the XML of a workbook's parts (`xl/workbook.xml`, its relations,
-/// `[Content_Types].xml`, `xl/sharedStrings.xml`, the worksheets): RoboChain's own, so that a
-/// release binary does not need libxml2 (Foundation's `XMLParser` is libxml2 underneath).
+/// `xl/sharedStrings.xml`, the worksheets): RoboChain's own, so that a release binary does not
+/// need libxml2 (Foundation's `XMLParser` is libxml2 underneath).
 ///
 /// It reads UTF-8 bytes and hands out, one at a time, the start of an element (its qualified
 /// name, `x:row` or `row`, and its attributes in the order written), its end (a self-closing

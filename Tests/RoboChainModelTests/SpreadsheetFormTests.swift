@@ -424,8 +424,8 @@ import ZIPFoundation
     }
 
     @Test func aProcessingInstructionIsRefusedBeforeTheXMLParserSeesIt() throws {
-        // Found by fuzzing: Foundation's XMLParser crashes (strlen of a null pointer) on a
-        // processing instruction with no data.
+        // Found by fuzzing when Foundation's XMLParser read workbook parts (before XMLScanner):
+        // it crashed (strlen of a null pointer) on a processing instruction with no data.
         let bare = try Self.workbook(sheets: Self.validSheets,
             firstSheetXML: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\u{2}<?xmlU?>\n<worksheet><sheetData/></worksheet>")
         #expect(Self.problems(bare) == [
@@ -463,7 +463,8 @@ import ZIPFoundation
     }
 
     @Test func aPartThatIsNotUTF8IsRefusedBeforeTheXMLParserSeesIt() throws {
-        // Found by fuzzing: Foundation's XMLParser traps on an element name that is not UTF-8.
+        // Found by fuzzing when Foundation's XMLParser read workbook parts (before XMLScanner):
+        // it trapped on an element name that is not UTF-8.
         let latin1 = try Self.workbook(sheets: Self.validSheets, firstSheetBytes: Array("<worksheet><sheetData><r".utf8) + [0xE9] + Array("w/></sheetData></worksheet>".utf8))
         #expect(Self.problems(latin1) == ["\(latin1): the workbook's part xl/worksheets/sheet1.xml is not UTF-8 text; it is refused"])
         // The fuzzer's own input also has a deflate stream that runs past its data (ZIPFoundation
