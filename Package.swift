@@ -21,7 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        // .xlsx workbooks are zip archives; Foundation's XMLParser reads their parts.
+        // .xlsx workbooks are zip archives; RoboChain's own XMLScanner reads their parts (no libxml2).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a release archive (scripts/package.sh) on a minimal Debian 12 that has only the runtime
-# packages robochain needs — libgvc6, libxml2 and fonts-wqy-microhei, no Swift, no -dev package — in a
+# packages robochain needs — libgvc6 and fonts-wqy-microhei, no libxml2, no Swift, no -dev package — in a
 # chroot made with debootstrap (minbase, about 250 MB, a minute or two the first time; kept in
 # ROOT for the next run). It checks --version, validate, analyze, render (PNG, SVG, PDF) and
 # install.sh, --help and bash completion from the installed files. Needs root and debootstrap
@@ -20,7 +20,7 @@ trap '[ -z "$mounted" ] || umount "$root/proc"' EXIT
 mount_proc() { mount --bind /proc "$root/proc" && mounted=1; }
 
 # The root is kept between runs, and rebuilt when the runtime packages it was made with change.
-packages="libgvc6 libxml2 fonts-wqy-microhei"
+packages="libgvc6 fonts-wqy-microhei"
 if [ ! -x "$root/usr/bin/apt-get" ] || [ "$(cat "$root/.runtime-ready" 2>/dev/null)" != "$packages" ]; then
   echo "==> debootstrap Debian 12 (minbase) into $root" >&2
   rm -rf "$root"
@@ -64,4 +64,4 @@ chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root NO_C
   bash uninstall.sh /usr/local 2>/dev/null
   [ ! -e /usr/local/bin/robochain ]
 "
-echo "check: $name runs on Debian 12 with only libgvc6, libxml2 and fonts-wqy-microhei" >&2
+echo "check: $name runs on Debian 12 with only libgvc6 and fonts-wqy-microhei" >&2

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes the release archive OUTDIR/robochain-VERSION-linux-ARCH.tar.gz (default OUTDIR: dist):
 #   bin/robochain            Swift standard library linked statically; needs from the system only
-#                            Graphviz's runtime library (libgvc6), libxml2 (.xlsx models) and, for Chinese labels, a CJK
-#                            font (fonts-wqy-microhei), besides glibc and libstdc++
+#                            Graphviz's runtime library (libgvc6) and, for Chinese labels, a CJK font
+#                            (fonts-wqy-microhei), besides glibc and libstdc++ (.xlsx parts are read by
+#                            RoboChain's own XML scanner, not libxml2)
 #   share/man/man1/robochain.1, share/{bash-completion,zsh,fish}/…   man page and completions
 #   install.sh, uninstall.sh  install the above under a PREFIX (nothing is built)
 #   Models/, docs/, plugins/SupplierConcentration/, README.md, LICENSE

@@ -2,17 +2,12 @@ import Foundation
 import RoboChainJSON
 import ZIPFoundation
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 /// Reads the sheets of an `.xlsx` workbook (Office Open XML, ECMA-376) as CSV text, so a
 /// workbook model goes through the same reader and the same checks as a CSV directory
 /// (SPEC §1.2).
 ///
 /// The workbook is a zip archive (its directory read with ZIPFoundation, its parts inflated by
-/// ``WorkbookPart``) of XML parts (read with Foundation's
-/// `XMLParser`): `xl/workbook.xml` names the sheets, `xl/_rels/workbook.xml.rels` says which
+/// ``WorkbookPart``) of XML parts (read with ``XMLScanner``): `xl/workbook.xml` names the sheets, `xl/_rels/workbook.xml.rels` says which
 /// part holds each, `xl/sharedStrings.xml` holds the text of text cells. A cell becomes a CSV
 /// field as Excel stored it: a number as its digits (a percentage is stored as its fraction,
 /// 30 % as 0.3), a Boolean as `TRUE`/`FALSE`, text quoted (so text that looks like a number
@@ -24,7 +19,8 @@ import FoundationXML
 /// Refused, with a message naming the workbook and sheet: a file that is not a zip archive (an
 /// encrypted workbook is an OLE container, and is named as such); parts that inflate past
 /// ``maximumInflatedSize`` (a zip bomb); merged cells in a table; a cell holding an error value;
-/// rows or cells out of order in the sheet's XML (which Excel writes in order).
+/// rows or cells out of order in the sheet's XML (which Excel writes in order); a part that is
+/// not UTF-8 or not well-formed XML, or declares a DTD (``XMLScanner``).
 enum WorkbookReader {
     /// The most bytes the parts of one workbook may inflate to, together.
     static let maximumInflatedSize = 1 << 30
@@ -67,7 +63,7 @@ enum WorkbookReader {
             throw .syntax(SourceLocation(file: path), problem: "the file is not an .xlsx workbook (a damaged zip archive: \(error))")
         }
         var budget = limit
-        func part(_ name: String) throws(ModelError) -> Data? {
+        func part(_ name: String) throws(ModelError) -> [UInt8]? {
             guard let entry = archive[name] else { return nil }
             return try inflate(entry, in: bytes, path: path, budget: &budget, limit: limit)
         }
@@ -75,20 +71,25 @@ enum WorkbookReader {
         guard let workbookXML = try part("xl/workbook.xml") else {
             throw .syntax(SourceLocation(file: path), problem: "the file is not an .xlsx workbook (it has no xl/workbook.xml)")
         }
-        let workbook = XMLElements(workbookXML, collecting: ["sheet"])
-        let relations = try part("xl/_rels/workbook.xml.rels").map { XMLElements($0, collecting: ["Relationship"]) }
+        let workbook = try XMLElements.read(workbookXML, collecting: ["sheet"], workbook: path, part: "xl/workbook.xml")
         var targets: [String: String] = [:]
-        for relation in relations?.elements ?? [] {
-            if let id = relation.attributes["Id"], let target = relation.attributes["Target"] { targets[id] = target }
+        if let relationsXML = try part("xl/_rels/workbook.xml.rels") {
+            let relations = try XMLElements.read(relationsXML, collecting: ["Relationship"], workbook: path, part: "xl/_rels/workbook.xml.rels")
+            for relation in relations {
+                if let id = relation.attributes["Id"], let target = relation.attributes["Target"] { targets[id] = target }
+            }
         }
-        let sharedStrings = try part("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
+        var sharedStrings: [String] = []
+        if let stringsXML = try part("xl/sharedStrings.xml") {
+            sharedStrings = try SharedStrings.read(stringsXML, workbook: path, part: "xl/sharedStrings.xml")
+        }
 
         var result: [String: Sheet] = [:]
-        for sheet in workbook.elements {
+        for sheet in workbook {
             guard let name = sheet.attributes["name"], names.contains(name.lowercased()),
                 result[name.lowercased()] == nil
             else { continue }
-            let relation = sheet.attributes["r:id"] ?? sheet.attributes.first { $0.key.hasSuffix(":id") }?.value
+            let relation = sheet.attributes["r:id"] ?? sheet.attributes.first { $0.name.hasSuffix(":id") }?.value
             guard let relation, let target = targets[relation] else {
                 throw .syntax(SourceLocation(file: path), problem: "sheet '\(name)' has no part in the workbook")
             }
@@ -96,7 +97,7 @@ enum WorkbookReader {
             guard let xml = try part(partName) else {
                 throw .syntax(SourceLocation(file: path), problem: "sheet '\(name)' has no part \(partName) in the workbook")
             }
-            result[name.lowercased()] = try SheetText.csv(xml, sharedStrings: sharedStrings, workbook: path, sheet: name)
+            result[name.lowercased()] = try SheetText.csv(xml, sharedStrings: sharedStrings, workbook: path, sheet: name, part: partName)
         }
         return result
     }
@@ -126,28 +127,33 @@ enum WorkbookReader {
         else { return [] }
         var budget = 1 << 24
         guard let data = try? inflate(entry, in: bytes, path: path, budget: &budget, limit: budget) else { return [] }
-        return XMLElements(data, collecting: ["sheet"]).elements.compactMap { $0.attributes["name"] }
+        var sheets: [XMLElements.Element] = []
+        // The sheets named before any error in the part: the message is about another problem.
+        _ = try? XMLElements.read(data, collecting: ["sheet"], workbook: path, part: "xl/workbook.xml", into: &sheets)
+        return sheets.compactMap { $0.attributes["name"] }
     }
 
     /// A part's bytes (through ``WorkbookPart``, which bounds what it reads and writes), refusing
     /// to inflate past what is left of `budget`, and refusing text that is not UTF-8 or declares a
     /// DTD.
-    private static func inflate(_ entry: Entry, in file: [UInt8], path: String, budget: inout Int, limit: Int) throws(ModelError) -> Data {
-        let data = Data(try WorkbookPart.bytes(of: entry, in: file, path: path, budget: &budget, limit: limit))
-        // Foundation's XMLParser (libxml2 underneath) traps on a name that is not UTF-8 (found
-        // by fuzzing); workbook parts are UTF-8, so anything else is refused before parsing.
-        guard data.withUnsafeBytes({ UTF8Text.isValid($0.bindMemory(to: UInt8.self)) }) else {
+    private static func inflate(_ entry: Entry, in file: [UInt8], path: String, budget: inout Int, limit: Int) throws(ModelError) -> [UInt8] {
+        let data = try WorkbookPart.bytes(of: entry, in: file, path: path, budget: &budget, limit: limit)
+        // Workbook parts are UTF-8: anything else is refused whole, before it is scanned.
+        // (Foundation's XMLParser, which read the parts before XMLScanner, trapped on a name that
+        // was not UTF-8: found by fuzzing.)
+        guard data.withUnsafeBufferPointer({ UTF8Text.isValid($0) }) else {
             throw .syntax(SourceLocation(file: path),
                 problem: "the workbook's part \(entry.path) is not UTF-8 text; it is refused")
         }
         // Workbook parts never declare a DTD; one could expand entities (a "billion laughs").
-        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+        // XMLScanner expands none and refuses a DTD too, but with a message about XML.
+        if contains(data, "<!DOCTYPE") || contains(data, "<!ENTITY") {
             throw .syntax(SourceLocation(file: path),
                 problem: "the workbook's part \(entry.path) declares a DTD, which workbooks do not; it is refused")
         }
-        // Foundation's XMLParser crashes on a processing instruction without data (`<?x?>`: it
-        // takes the length of a null string; found by fuzzing). Workbook parts hold none but the
-        // XML declaration at the start, so any other is refused before parsing.
+        // Workbook parts hold no processing instruction but the XML declaration at the start,
+        // so any other is refused before scanning. (Foundation's XMLParser, which read the parts
+        // before XMLScanner, crashed on one without data, `<?x?>`: found by fuzzing.)
         if let instruction = processingInstruction(in: data) {
             throw .syntax(SourceLocation(file: path),
                 problem: "the workbook's part \(entry.path) holds a processing instruction at byte \(instruction), which workbook parts do not; it is refused")
@@ -155,10 +161,14 @@ enum WorkbookReader {
         return data
     }
 
+    /// ``processingInstruction(in:)-([UInt8])`` of `data`.
+    static func processingInstruction(in data: Data) -> Int? {
+        processingInstruction(in: [UInt8](data))
+    }
+
     /// The offset of the first `<?` that does not open the XML declaration at the start of the
     /// part (after an optional byte-order mark), or nil.
-    static func processingInstruction(in data: Data) -> Int? {
-        let bytes = [UInt8](data)
+    static func processingInstruction(in bytes: [UInt8]) -> Int? {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let declaration = Array("<?xml".utf8)
         var index = start
@@ -172,78 +182,77 @@ enum WorkbookReader {
         }
         return nil
     }
+
+    /// Whether `bytes` hold `text` anywhere.
+    private static func contains(_ bytes: [UInt8], _ text: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var index = 0
+        while index + needle.count <= bytes.count {
+            if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
 }
 
-/// Elements of chosen names and their attributes, from an XML document.
-private final class XMLElements: NSObject, XMLParserDelegate {
+/// Elements of chosen names and their attributes, from an XML part.
+private enum XMLElements {
     struct Element {
         var name: String
-        var attributes: [String: String]
+        var attributes: [XMLScanner.Attribute]
     }
 
-    private(set) var elements: [Element] = []
-    private let names: Set<String>
-
-    init(_ data: Data, collecting names: Set<String>) {
-        self.names = names
-        super.init()
-        let parser = XMLParser(data: data)
-        parser.delegate = self
-        parser.parse()
+    /// The elements named one of `names` (qualified names, as written), in document order.
+    ///
+    /// - Throws: ``ModelError`` if the part is not well-formed XML.
+    static func read(_ bytes: [UInt8], collecting names: Set<String>, workbook: String, part: String) throws(ModelError) -> [Element] {
+        var elements: [Element] = []
+        try read(bytes, collecting: names, workbook: workbook, part: part, into: &elements)
+        return elements
     }
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        if names.contains(elementName) { elements.append(Element(name: elementName, attributes: attributes)) }
+    /// Appends to `elements` as it reads, so that they hold what came before an error.
+    static func read(
+        _ bytes: [UInt8], collecting names: Set<String>, workbook: String, part: String, into elements: inout [Element]
+    ) throws(ModelError) {
+        var scanner = XMLScanner(bytes, workbook: workbook, part: part)
+        while let event = try scanner.next() {
+            if case .start(let name, let attributes) = event, names.contains(name) {
+                elements.append(Element(name: name, attributes: attributes))
+            }
+        }
     }
 }
 
 /// The shared-string table: the text of each `<si>`, its runs joined, phonetic guides left out.
-private final class SharedStrings: NSObject, XMLParserDelegate {
-    private var strings: [String] = []
-    private var current = ""
-    private var inText = false
-    private var inPhonetic = 0
-
-    static func parse(_ data: Data) -> [String] {
-        let reader = SharedStrings()
-        let parser = XMLParser(data: data)
-        parser.delegate = reader
-        parser.parse()
-        return reader.strings
-    }
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        switch elementName {
-        case "si": current = ""
-        case "t": inText = inPhonetic == 0
-        case "rPh": inPhonetic += 1
-        default: break
+private enum SharedStrings {
+    /// - Throws: ``ModelError`` if the part is not well-formed XML.
+    static func read(_ bytes: [UInt8], workbook: String, part: String) throws(ModelError) -> [String] {
+        var strings: [String] = []
+        var current = ""
+        var inText = false
+        var inPhonetic = 0
+        var scanner = XMLScanner(bytes, workbook: workbook, part: part)
+        while let event = try scanner.next() {
+            switch event {
+            case .start("si", _): current = ""
+            case .start("t", _): inText = inPhonetic == 0
+            case .start("rPh", _): inPhonetic += 1
+            case .end("si"): strings.append(current)
+            case .end("t"): inText = false
+            case .end("rPh"): inPhonetic -= 1
+            case .text(let text): if inText { current += text }
+            default: break
+            }
         }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        switch elementName {
-        case "si": strings.append(current)
-        case "t": inText = false
-        case "rPh": inPhonetic -= 1
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText { current += string }
+        return strings
     }
 }
 
 /// One worksheet as CSV text: cell *n* of a row as field *n*, row *n* on line *n* (or where
 /// `shifts` says, after a text cell's line break).
-private final class SheetText: NSObject, XMLParserDelegate {
+private struct SheetText {
     private let sharedStrings: [String]
     private let workbook: String
     private let sheet: String
@@ -273,13 +282,21 @@ private final class SheetText: NSObject, XMLParserDelegate {
         self.sheet = sheet
     }
 
-    static func csv(_ data: Data, sharedStrings: [String], workbook: String, sheet name: String) throws(ModelError) -> WorkbookReader.Sheet {
+    /// The sheet in part `part` of `workbook` as CSV text.
+    ///
+    /// - Throws: ``ModelError``: the first problem with the sheet's cells, or where its XML
+    ///   stops being well-formed, whichever comes first in the part.
+    static func csv(_ data: [UInt8], sharedStrings: [String], workbook: String, sheet name: String, part: String) throws(ModelError) -> WorkbookReader.Sheet {
         let location = SourceLocation(workbook: workbook, sheet: name)
-        let sheet = SheetText(sharedStrings: sharedStrings, workbook: workbook, sheet: name)
-        let parser = XMLParser(data: data)
-        parser.delegate = sheet
-        if !parser.parse(), sheet.problem == nil, sheet.merged == nil {
-            throw .syntax(location, problem: "the sheet's XML cannot be read: \(parser.parserError.map { "\($0)" } ?? "unknown error")")
+        var sheet = SheetText(sharedStrings: sharedStrings, workbook: workbook, sheet: name)
+        var scanner = XMLScanner(data, workbook: workbook, part: part)
+        // Reading stops at the first problem or merged range.
+        while sheet.problem == nil, sheet.merged == nil, let event = try scanner.next() {
+            switch event {
+            case .start(let element, let attributes): sheet.start(element, attributes)
+            case .end(let element): sheet.end(element)
+            case .text(let text): if sheet.inValue || sheet.inInlineText { sheet.value += text }
+            }
         }
         if let merged = sheet.merged {
             throw .syntax(location, problem: "cells \(merged) are merged: a table's cells cannot be merged (unmerge them)")
@@ -289,21 +306,18 @@ private final class SheetText: NSObject, XMLParserDelegate {
         return WorkbookReader.Sheet(bytes: sheet.output, place: SheetPlace(workbook: workbook, name: name, shifts: sheet.shifts))
     }
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        switch elementName {
+    private mutating func start(_ element: String, _ attributes: [XMLScanner.Attribute]) {
+        switch element {
         case "row":
             let number = attributes["r"].flatMap { Int($0) } ?? row + 1
             // A row number is at most Excel's last row; a larger one would make as many lines.
             guard number >= 1, number <= Self.maximumRows else {
-                fail(parser, "row number \(attributes["r"] ?? "?") is outside 1…\(Self.maximumRows)")
+                fail("row number \(attributes["r"] ?? "?") is outside 1…\(Self.maximumRows)")
                 return
             }
             // Excel writes rows in order; a row out of order would be read as another.
             guard number > row else {
-                fail(parser, "the row comes after row \(row) in the sheet's XML, out of order: save the workbook again with a spreadsheet program",
+                fail("the row comes after row \(row) in the sheet's XML, out of order: save the workbook again with a spreadsheet program",
                     at: SourceLocation(workbook: workbook, sheet: sheet, row: number))
                 return
             }
@@ -321,13 +335,13 @@ private final class SheetText: NSObject, XMLParserDelegate {
             cellReference = attributes["r"] ?? ""
             cellColumn = Self.columnIndex(cellReference) ?? column
             guard cellColumn < Self.maximumColumns else {
-                fail(parser, "cell \(cellReference) is beyond column XFD, the last a sheet has",
+                fail("cell \(cellReference) is beyond column XFD, the last a sheet has",
                     at: SourceLocation(workbook: workbook, sheet: sheet, row: row))
                 return
             }
             // Excel writes a row's cells in order; a cell out of order would be read as another column's.
             guard cellColumn >= column else {
-                fail(parser, "the cell comes after column \(SourceLocation.columnLetters(column)) of its row in the sheet's XML, out of order: save the workbook again with a spreadsheet program",
+                fail("the cell comes after column \(SourceLocation.columnLetters(column)) of its row in the sheet's XML, out of order: save the workbook again with a spreadsheet program",
                     at: cellLocation)
                 return
             }
@@ -336,25 +350,20 @@ private final class SheetText: NSObject, XMLParserDelegate {
         case "t": inInlineText = cellType == "inlineStr"
         case "mergeCell":
             merged = attributes["ref"] ?? "?"
-            parser.abortParsing()
         default: break
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        switch elementName {
+    private mutating func end(_ element: String) {
+        switch element {
         case "v": inValue = false
         case "t": inInlineText = false
-        case "c": writeCell(parser)
+        case "c": writeCell()
         default: break
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inValue || inInlineText { value += string }
-    }
-
-    private func writeCell(_ parser: XMLParser) {
+    private mutating func writeCell() {
         // A cell with no value (Excel writes one for a cell that is only formatted) is no field:
         // past the header's last column it would make the row longer than the header.
         guard !value.isEmpty else { return }
@@ -367,7 +376,7 @@ private final class SheetText: NSObject, XMLParserDelegate {
         switch cellType {
         case "s":
             guard let index = Int(value), sharedStrings.indices.contains(index) else {
-                if !value.isEmpty { fail(parser, "the cell names shared string \(value), which the workbook lacks", at: cellLocation) }
+                if !value.isEmpty { fail("the cell names shared string \(value), which the workbook lacks", at: cellLocation) }
                 return
             }
             quoted(sharedStrings[index])
@@ -376,7 +385,7 @@ private final class SheetText: NSObject, XMLParserDelegate {
         case "b":
             output.append(contentsOf: Array((value == "1" ? "TRUE" : "FALSE").utf8))
         case "e":
-            fail(parser, "the cell holds the error \(value): fix the formula or clear the cell", at: cellLocation)
+            fail("the cell holds the error \(value): fix the formula or clear the cell", at: cellLocation)
         default:
             // A number as stored; anything else in a number cell is text, quoted so that it
             // cannot bring a separator or a line break into the row.
@@ -390,7 +399,7 @@ private final class SheetText: NSObject, XMLParserDelegate {
 
     /// Text as a quoted field. Its line breaks (LF, CRLF, CR, as ``CSVTokenizer`` counts them)
     /// are lines of the CSV text but not rows of the sheet: they are counted.
-    private func quoted(_ text: String) {
+    private mutating func quoted(_ text: String) {
         guard !text.isEmpty else { return }
         output.append(0x22)
         var previous: UInt8 = 0
@@ -410,9 +419,8 @@ private final class SheetText: NSObject, XMLParserDelegate {
     }
 
     /// Stops reading with a problem, at `location` (the whole sheet if none).
-    private func fail(_ parser: XMLParser, _ message: String, at location: SourceLocation? = nil) {
+    private mutating func fail(_ message: String, at location: SourceLocation? = nil) {
         if problem == nil { problem = (location ?? SourceLocation(workbook: workbook, sheet: sheet), message) }
-        parser.abortParsing()
     }
 
     /// The 1-based column of a reference such as `B12`, as a 0-based index.

@@ -16,14 +16,14 @@ struct ReleaseArchiveTests {
     static var archive: String? { releaseArchive }
 
     /// The libraries the binary may link: glibc's, the C++ runtime every Debian has, and
-    /// Graphviz's runtime library (package libgvc6 with libcgraph6 and libcdt5).
+    /// Graphviz's runtime library (package libgvc6 with libcgraph6 and libcdt5). Not libxml2:
+    /// `.xlsx` parts are read by RoboChain's own XMLScanner (issue 20).
     static let allowedLibraries: Set<String> = [
         "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libutil.so.1",
         "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libstdc++.so.6", "libgcc_s.so.1",
         "libgvc.so.6", "libcgraph.so.6", "libcdt.so.5", "libpathplan.so.4", "libxdot.so.4",
-        // zlib (a dependency of libgvc6 too) for .xlsx archives; libxml2, which Foundation's
-        // XMLParser reads .xlsx parts with.
-        "libz.so.1", "libxml2.so.2",
+        // zlib (a dependency of libgvc6 too) for .xlsx archives.
+        "libz.so.1",
     ]
 
     /// The archive unpacked into a new directory; returns the directory and the archive's root.
@@ -76,6 +76,7 @@ struct ReleaseArchiveTests {
         #expect(needed.contains("libgvc.so.6") && needed.contains("libc.so.6"))
         #expect(Set(needed).subtracting(Self.allowedLibraries).isEmpty, "unexpected libraries: \(Set(needed).subtracting(Self.allowedLibraries))")
         #expect(!needed.contains { $0.hasPrefix("libswift") || $0.hasPrefix("libFoundation") || $0.hasPrefix("libdispatch") })
+        #expect(!needed.contains { $0.hasPrefix("libxml2") }, "no libxml2: RoboChain reads .xlsx parts itself")
 
         // Every library resolves, and none comes from a -dev package or from the Swift toolchain.
         let resolved = try CommandRunner.run("/usr/bin/env", ["-i", "/usr/bin/ldd", binary])
@@ -119,6 +120,15 @@ struct ReleaseArchiveTests {
         let expectedAnalysis = try CommandRunner.robochain(["analyze", "Models/guangdong-robots.yaml", "--format", "json"])
         #expect(analyze.standardOutput == expectedAnalysis.standardOutput)
 
+        // A workbook model, written and read back by the release binary: its XML is read by
+        // RoboChain's own scanner, with no libxml2 on the system's side.
+        let book = directory.url.appendingPathComponent("g.xlsx").path
+        let convert = try clean([robochain, "convert", "Models/guangdong-robots.yaml", "--output", book], in: root, home: home)
+        #expect(convert.exitStatus == 0, "\(convert.standardError)")
+        let fromBook = try clean([robochain, "analyze", book, "--format", "json"], in: root, home: home)
+        #expect(fromBook.exitStatus == 0, "\(fromBook.standardError)")
+        #expect(fromBook.standardOutput == expectedAnalysis.standardOutput)
+
         for format in ["png", "svg", "pdf"] {
             let output = directory.url.appendingPathComponent("map.\(format)").path
             let render = try clean([robochain, "render", "Models/guangdong-robots.yaml", "--with", "gap-detection", "--with", "localisation-share",
@@ -140,7 +150,7 @@ struct ReleaseArchiveTests {
         #expect(plugin.exitStatus == 0, "the example plugin runs from the archive: \(plugin.standardError)")
     }
 
-    /// The archive on a debootstrapped Debian 12 with only libgvc6, libxml2 and fonts-wqy-microhei
+    /// The archive on a debootstrapped Debian 12 with only libgvc6 and fonts-wqy-microhei
     /// (`scripts/check-archive-debian.sh`): where debootstrap is installed and the tests run as root.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/debootstrap") && getuid() == 0,
         "needs debootstrap and root"))
@@ -148,7 +158,7 @@ struct ReleaseArchiveTests {
         let archive = try #require(Self.archive)
         let result = try CommandRunner.run("/bin/bash", ["scripts/check-archive-debian.sh", archive], timeout: 900)
         #expect(result.exitStatus == 0, "\(result.standardError.suffix(3000))")
-        #expect(result.standardError.hasSuffix("runs on Debian 12 with only libgvc6, libxml2 and fonts-wqy-microhei\n"))
+        #expect(result.standardError.hasSuffix("runs on Debian 12 with only libgvc6 and fonts-wqy-microhei\n"))
     }
 
     @Test func installsManPageAndCompletionsAndUninstalls() throws {

@@ -424,8 +424,8 @@ import ZIPFoundation
     }
 
     @Test func aProcessingInstructionIsRefusedBeforeTheXMLParserSeesIt() throws {
-        // Found by fuzzing: Foundation's XMLParser crashes (strlen of a null pointer) on a
-        // processing instruction with no data.
+        // Found by fuzzing when Foundation's XMLParser read workbook parts (before XMLScanner):
+        // it crashed (strlen of a null pointer) on a processing instruction with no data.
         let bare = try Self.workbook(sheets: Self.validSheets,
             firstSheetXML: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\u{2}<?xmlU?>\n<worksheet><sheetData/></worksheet>")
         #expect(Self.problems(bare) == [
@@ -463,7 +463,8 @@ import ZIPFoundation
     }
 
     @Test func aPartThatIsNotUTF8IsRefusedBeforeTheXMLParserSeesIt() throws {
-        // Found by fuzzing: Foundation's XMLParser traps on an element name that is not UTF-8.
+        // Found by fuzzing when Foundation's XMLParser read workbook parts (before XMLScanner):
+        // it trapped on an element name that is not UTF-8.
         let latin1 = try Self.workbook(sheets: Self.validSheets, firstSheetBytes: Array("<worksheet><sheetData><r".utf8) + [0xE9] + Array("w/></sheetData></worksheet>".utf8))
         #expect(Self.problems(latin1) == ["\(latin1): the workbook's part xl/worksheets/sheet1.xml is not UTF-8 text; it is refused"])
         // The fuzzer's own input also has a deflate stream that runs past its data (ZIPFoundation
@@ -472,6 +473,28 @@ import ZIPFoundation
         #expect(Self.problems(path) == [
             "\(path): the workbook's part xl/worksheets/sheet1.xml cannot be read: its compressed data ends before its deflate stream does; the file is damaged"
         ])
+    }
+
+    @Test func aPartThatIsNotWellFormedXMLIsRefusedWithItsNameAndLine() throws {
+        // Read by XMLScanner (issue 20): the part and the line where it stops being XML.
+        let mismatched = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: "<worksheet>\n<sheetData>\n<row r=\"1\"></sheetData>\n</worksheet>")
+        #expect(Self.problems(mismatched) == [
+            "\(mismatched): the workbook's part xl/worksheets/sheet1.xml is not well-formed XML at line 3: the end tag </sheetData> does not match the start tag <row> of line 3"
+        ])
+        let entity = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&nbsp;</t></is></c></row></sheetData></worksheet>")
+        #expect(Self.problems(entity) == [
+            "\(entity): the workbook's part xl/worksheets/sheet1.xml is not well-formed XML at line 1: unknown entity &nbsp; (XML without a DTD has only &lt; &gt; &amp; &apos; &quot;)"
+        ])
+    }
+
+    @Test func cdataAndReferencesInCellsAreTheirText() throws {
+        let path = try Self.workbook(sheets: Self.validSheets,
+            firstSheetXML: #"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t><![CDATA[CN]]></t></is></c><c r="B2" t="inlineStr"><is><t>Chin&#x61;</t></is></c></row></sheetData></worksheet>"#)
+        #expect(Self.problems(path) == [])
+        let sheets = try WorkbookReader.sheets(path: path, names: ["regions"])
+        #expect(sheets["regions"].map { String(decoding: $0.bytes, as: UTF8.self) } == "\"id\",\"name\"\n\"CN\",\"China\"\n")
     }
 
     // MARK: - Helpers
