@@ -127,15 +127,57 @@ import Testing
         #expect(badName.standardError.hasPrefix("Error: 'Few Suppliers' is not a valid analysis name"))
     }
 
-    @Test func swiftScaffoldBuildsAndRuns() throws {
+    /// The package as a git repository at `directory`, its one commit tagged `version`: what a
+    /// published RoboChain release is to SwiftPM. The files are this checkout's working tree
+    /// (tracked and untracked, ignored ones left out), so the SDK built is the code under test.
+    func taggedRepository(at directory: URL, version: String) throws {
+        let package = CommandRunner.packageDirectory
+        let listed = try CommandRunner.run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], directory: package)
+        try #require(listed.exitStatus == 0, "git ls-files failed: \(listed.standardError)")
+        for path in listed.standardOutput.split(separator: "\0").map(String.init) {
+            let source = package.appendingPathComponent(path)
+            guard FileManager.default.fileExists(atPath: source.path) else { continue }  // deleted, not yet committed
+            let target = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: source, to: target)
+        }
+        let identity = ["-c", "user.name=RoboChain tests", "-c", "user.email=tests@robochain.invalid"]
+        for arguments in [["init", "-q"], ["add", "-A"], identity + ["commit", "-q", "-m", "release \(version)"], ["tag", version]] {
+            let done = try CommandRunner.run("git", arguments, directory: directory)
+            try #require(done.exitStatus == 0, "git \(arguments.joined(separator: " ")) failed: \(done.standardError)")
+        }
+    }
+
+    /// The Swift scaffold depends on the RoboChain package by URL and version: made against a
+    /// git repository of this package tagged with robochain's version, it resolves that tag,
+    /// builds and runs; and the SDK it imports is what a plugin needs, not the model's file
+    /// utilities (a plugin naming `ModelLoader` or `FileAccess` does not compile).
+    @Test func swiftScaffoldBuildsByURLAndVersionAndRuns() throws {
         let plugins = try PluginFixtures()
         defer { plugins.remove() }
+        let version = try plugins.robochain(["--version"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(version.split(separator: ".").count == 3, "robochain --version printed '\(version)'")
+        let repository = plugins.root.url.appendingPathComponent("robochain.git")
+        try taggedRepository(at: repository, version: version)
+        let url = repository.absoluteString  // file:///…/robochain.git
         let created = try plugins.robochain(["plugins", "new", "few-suppliers", "--language", "swift", "--output", plugins.path,
-            "--sdk-path", CommandRunner.packageDirectory.path])
+            "--sdk-url", url])
         #expect(created.exitStatus == 0, "\(created.standardError)")
+        #expect(!created.standardError.contains("by path"))
         let directory = URL(fileURLWithPath: plugins.path + "/few-suppliers")
+        let manifest = try String(contentsOf: directory.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(manifest.contains(".package(url: \"\(url)\", from: \"\(version)\")"), "\(manifest)")
+        #expect(!manifest.contains(".package(path:"))
         let build = try CommandRunner.run("swift", ["build", "-c", "release"], directory: directory, timeout: 1200)
         try #require(build.exitStatus == 0, "swift build failed:\n\(build.standardError)\n\(build.standardOutput.suffix(2000))")
+        // SwiftPM resolved the package by its version tag, not a branch or a revision.
+        let resolved = try JSONParser.parse(Array(try Data(contentsOf: directory.appendingPathComponent("Package.resolved"))))
+        let pins = resolved.objectValue?["pins"]?.arrayValue ?? []
+        // (SwiftPM records a file:// URL as the repository's path.)
+        let pin = try #require(pins.first { [url, repository.path].contains($0.objectValue?["location"]?.stringValue) }?.objectValue,
+            "no pin for \(url): \(pins)")
+        #expect(pin["identity"]?.stringValue == "robochain.git" || pin["identity"]?.stringValue == "robochain")
+        #expect(pin["state"]?.objectValue?["version"]?.stringValue == version)
         let result = try plugins.robochain(["analyze", "Models/guangdong-robots.yaml", "--with", "few-suppliers", "--format", "json"])
         #expect(result.exitStatus == 0, "\(result.standardError)")
         let object = try #require(try JSONParser.parse(result.standardOutput).objectValue)
@@ -145,6 +187,17 @@ import Testing
         let printed = try CommandRunner.run(".build/release/few-suppliers", ["--manifest"], directory: directory)
         let written = try Data(contentsOf: directory.appendingPathComponent("plugin.json"))
         #expect(try JSONParser.parse(printed.standardOutput) == JSONParser.parse(Array(written)))
+        // The SDK's surface: the model's loaders and file utilities are not part of it.
+        let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/Sources")
+        let target = try #require(sources.first { $0 != "few-suppliers" }, "no library target in \(sources)")
+        let probe = directory.appendingPathComponent("Sources/\(target)/SurfaceProbe.swift")
+        try "import RoboChainPluginSDK\nlet loader = ModelLoader.self\nlet directory = FileAccess.self\n"
+            .write(to: probe, atomically: true, encoding: .utf8)
+        let outside = try CommandRunner.run("swift", ["build", "-c", "release"], directory: directory, timeout: 600)
+        #expect(outside.exitStatus != 0)
+        let said = outside.standardOutput + outside.standardError
+        #expect(said.contains("cannot find 'ModelLoader' in scope"), "\(said.suffix(2000))")
+        #expect(said.contains("cannot find 'FileAccess' in scope"), "\(said.suffix(2000))")
     }
 
     @Test func supplierConcentrationPassesItsTestsAndRunsThroughRobochain() throws {
