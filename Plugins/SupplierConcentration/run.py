@@ -16,7 +16,9 @@ manifest asks for the model as CSV files (`"input": "csv"`): the request names t
 reads the same model inline. The model inline (`model`) is read too, for other hosts and the
 tests. With millions of supply links, what costs is Python code run once per link: the analysis
 counts and selects links with C-level tools (str.split, list slices, Counter, itertools.compress)
-and runs Python code only for links that state a share or supply a concentrated component.
+and runs Python code only for links that state a share or supply a concentrated component. On a
+large model it also uses a second core: a forked helper process reads and counts half of the
+links, then the firms' names, while this one does the other half and the HHIs (LinkPart, Helper).
 
 Besides findings, metrics and map annotations, the response has a table with a column of every
 SPEC §5 type, which robochain shows in every output format.
@@ -26,9 +28,12 @@ import gc
 import io
 import json
 import os
+import pickle
 import sys
-from collections import Counter, defaultdict
+import traceback
+from collections import Counter, defaultdict, deque
 from itertools import compress
+from operator import mul
 
 from robochain_plugin import link_weights  # SPEC §2's supply-link weights, from the project's helper module
 
@@ -46,7 +51,7 @@ def concentration(count, given):
     total = stated + rest * missing
     if total <= 0:
         return 1.0 / count
-    return (sum(share * share for share in given) + missing * rest * rest) / (total * total)
+    return (sum(map(mul, given, given)) + missing * rest * rest) / (total * total)
 
 
 def hhi(weights):
@@ -70,8 +75,70 @@ class CSVModel:
     in a row and one too many in another is not robochain's and would be misread.)
     """
 
+    # A supplies.csv of at least this many bytes is read by two processes (see `parts`).
+    PARALLEL_BYTES = 4 << 20
+    # Text is decoded and split this many bytes (whole lines) at a time.
+    BLOCK = 1 << 20
+
     def __init__(self, directory):
         self.directory = directory
+        self.contents = {}
+
+    def data(self, name):
+        """The bytes of file `name` (b"" when absent), read once."""
+        if name not in self.contents:
+            path = os.path.join(self.directory, name)
+            with open(path, "rb") if os.path.exists(path) else io.BytesIO() as handle:
+                self.contents[name] = handle.read()
+        return self.contents[name]
+
+    def plain(self, name):
+        """Whether file `name` is in robochain's one form without quotes: split_columns reads it."""
+        data = self.data(name)
+        return data.endswith(b"\n") and b'"' not in data and b"\r" not in data
+
+    def parts(self, parallel=None):
+        """The workers of an analysis: this process alone, or (a large, plain supplies.csv and
+        `parallel` not False) this process and a forked helper, each on half of the links, the
+        helper also reading the firms and requires edges while this process works out the HHIs. Python runs one thread at a time, so a second core
+        is a second process: the helper gets the files' bytes from this one (read before the
+        fork) and sends back only what it found, pickled."""
+        if parallel is None:
+            parallel = len(self.data("supplies.csv")) >= self.PARALLEL_BYTES
+        if parallel and self.plain("supplies.csv"):
+            return [Local(LinkPart(self, 0, 2)), Helper(LinkPart(self, 1, 2))]
+        return [Local(LinkPart(self, 0, 1))]
+
+    def range_columns(self, name, wanted, number, count):
+        """The columns `wanted` of part `number` of `count` of plain file `name`: its rows
+        split into `count` runs of about equal bytes, at line ends."""
+        data = self.data(name)
+        body = data.index(b"\n") + 1
+        names = [cell.strip().lower() for cell in data[:body - 1].decode("utf-8-sig").split(",")]
+        positions = [names.index(column) for column in wanted]
+        width = len(names)
+
+        def cut(part):
+            if part <= 0:
+                return body
+            if part >= count:
+                return len(data)
+            return data.index(b"\n", body + (len(data) - body) * part // count - 1) + 1
+
+        start, end = cut(number), cut(number + 1)
+        columns = [[] for _ in wanted]
+        while start < end:
+            stop = min(start + self.BLOCK, end)
+            if stop < end:
+                stop = data.index(b"\n", stop - 1) + 1
+            text = data[start:stop].decode("utf-8")
+            cells = text[:-1].replace("\n", ",").split(",")
+            if len(cells) != width * text.count("\n"):
+                raise IrregularRows(name)
+            for column, position in zip(columns, positions):
+                column.extend(cells[position::width])
+            start = stop
+        return columns
 
     def columns(self, name, *wanted):
         """The columns `wanted` of file `name` as lists of text, one item a row (an empty cell is
@@ -117,9 +184,12 @@ class CSVModel:
     def components(self):
         return list(zip(*self.columns("components.csv", "id", "name")))
 
-    def links(self):
-        """The supply links as three columns: firm ids, component ids, and shares as text ("" where
-        a link has none; `share_value` makes them numbers, for the links that need one)."""
+    def links(self, number=0, count=1):
+        """The supply links (of part `number` of `count`) as three columns: firm ids, component
+        ids, and shares as text ("" where a link has none; `share_value` makes them numbers,
+        for the links that need one)."""
+        if count > 1:
+            return tuple(self.range_columns("supplies.csv", ("firm", "component", "share"), number, count))
         return tuple(self.columns("supplies.csv", "firm", "component", "share"))
 
     @staticmethod
@@ -127,13 +197,23 @@ class CSVModel:
         """For each link, whether it states a share: its cell is not empty (a C-level map)."""
         return map(bool, shares)
 
-    def firms(self, wanted):
-        ids, names, regions = self.columns("firms.csv", "id", "name", "region")
+    def firm_columns(self):
+        """Ids, names and regions of the firms."""
+        return self.columns("firms.csv", "id", "name", "region")
+
+    def requires_columns(self):
+        """Parents and children of the requires edges."""
+        return self.columns("requires.csv", "parent", "child")
+
+    def firms(self, wanted, columns=None):
+        """{id: (name, region)} of the firms in `wanted` (among `columns` of firm_columns)."""
+        ids, names, regions = columns or self.firm_columns()
         return {ids[row]: (names[row], regions[row]) for row in compress(range(len(ids)), map(wanted.__contains__, ids))}
 
-    def parents(self, wanted):
+    def parents(self, wanted, columns=None):
+        """{component: [parents]} of the components in `wanted` (among `columns` of requires_columns)."""
         found = {}
-        parents, children = self.columns("requires.csv", "parent", "child")
+        parents, children = columns or self.requires_columns()
         for row in compress(range(len(children)), map(wanted.__contains__, children)):
             found.setdefault(children[row], []).append(parents[row])
         return found
@@ -148,7 +228,10 @@ class JSONModel:
     def components(self):
         return [(c["id"], c["name"]) for c in self.model["components"]]
 
-    def links(self):
+    def parts(self, parallel=None):
+        return [Local(LinkPart(self, 0, 1))]
+
+    def links(self, number=0, count=1):
         firms, components, shares = [], [], []
         for firm in self.model["firms"]:
             for link in firm.get("supplies", []):
@@ -164,10 +247,16 @@ class JSONModel:
         """For each link, whether it states a share (0 is a share; None is none)."""
         return (share is not None for share in shares)
 
-    def firms(self, wanted):
+    def firm_columns(self):
+        return None
+
+    def requires_columns(self):
+        return None
+
+    def firms(self, wanted, columns=None):
         return {f["id"]: (f["name"], f["region"]) for f in self.model["firms"] if f["id"] in wanted}
 
-    def parents(self, wanted):
+    def parents(self, wanted, columns=None):
         found = {}
         for component in self.model["components"]:
             for edge in component.get("requires", []):
@@ -175,6 +264,163 @@ class JSONModel:
                 if child in wanted:
                     found.setdefault(child, []).append(component["id"])
         return found
+
+
+class IrregularRows(Exception):
+    """A plain CSV file whose rows do not all have the header's number of cells: read it with
+    the csv module instead."""
+
+
+class LinkPart:
+    """The work on part `number` of `count` of the supply links, and in the last part the
+    firms' names and the parents: what each process of an analysis does (see CSVModel.parts).
+    Its methods are called in order: summary, prepare (optional), select, describe."""
+
+    def __init__(self, model, number, count):
+        self.model, self.number, self.count = model, number, count
+        self.prepared = None
+
+    def summary(self):
+        """The part's links counted by component, and the shares they state, by component in
+        link order. Only the links that state a share reach Python code: compress keeps the
+        positions whose share is not empty without a line of Python run for the others."""
+        self.link_firms, self.link_components, self.shares = self.model.links(self.number, self.count)
+        components, shares = self.link_components, self.shares
+        stated = list(compress(range(len(shares)), self.model.stated(shares)))
+        given = defaultdict(list)
+        for component, share in zip(map(components.__getitem__, stated), map(share_value, map(shares.__getitem__, stated))):
+            given[component].append(share)
+        return Counter(components), dict(given)
+
+    def prepare(self):
+        """Reads the firms and the requires edges ahead of describe, in the last part only (a
+        helper does it while it would otherwise wait for this process)."""
+        if self.number == self.count - 1 and self.prepared is None:
+            self.prepared = self.model.firm_columns(), self.model.requires_columns()
+
+    def select(self, flagged):
+        """(component, firm, share text) of the part's links to a component in `flagged`, in order."""
+        components, firms, shares = self.link_components, self.link_firms, self.shares
+        return [(components[link], firms[link], shares[link])
+                for link in compress(range(len(components)), map(flagged.__contains__, components))]
+
+    def describe(self, wanted_firms, wanted_components):
+        """In the last part: {firm: (name, region)} of the firms in `wanted_firms` and
+        {component: [parents]} of `wanted_components`; in the others, nothing."""
+        if self.number != self.count - 1:
+            return {}, {}
+        self.prepare()
+        firm_columns, requires_columns = self.prepared
+        return self.model.firms(wanted_firms, firm_columns), self.model.parents(wanted_components, requires_columns)
+
+
+class Local:
+    """A LinkPart run in this process: start runs the call at once, result gives its value."""
+
+    def __init__(self, work):
+        self.work = work
+        self.values = deque()
+
+    def start(self, name, *arguments):
+        self.values.append(getattr(self.work, name)(*arguments))
+
+    def result(self):
+        return self.values.popleft()
+
+    def close(self):
+        pass
+
+
+class Helper:
+    """A LinkPart run in a forked process: start sends the call, result receives its value
+    (calls are answered in order). If the process cannot be made or dies, the calls made so
+    far are replayed here, and the analysis goes on in one process."""
+
+    def __init__(self, work):
+        self.work = work
+        self.calls = []  # every call started, for a replay
+        self.received = 0
+        self.local = None
+        self.pid = None
+        try:
+            down_read, down_write = os.pipe()
+            up_read, up_write = os.pipe()
+            self.pid = os.fork()
+        except OSError:
+            self.local = Local(work)
+            return
+        if self.pid == 0:  # the helper
+            os.close(down_write)
+            os.close(up_read)
+            os.dup2(2, 1)  # standard output is the response's: nothing of the helper's goes there
+            status = 0
+            try:
+                self.serve(os.fdopen(down_read, "rb"), os.fdopen(up_write, "wb"))
+            except BaseException:
+                traceback.print_exc()
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(down_read)
+        os.close(up_write)
+        self.requests = os.fdopen(down_write, "wb")
+        self.answers = os.fdopen(up_read, "rb")
+
+    def serve(self, requests, answers):
+        while True:
+            try:
+                name, arguments = pickle.load(requests)
+            except EOFError:
+                return
+            try:
+                answer = ("value", getattr(self.work, name)(*arguments))
+            except IrregularRows as problem:
+                answer = ("irregular", str(problem))
+            pickle.dump(answer, answers, pickle.HIGHEST_PROTOCOL)
+            answers.flush()
+
+    def fall_back(self):
+        """Goes on in this process: replays the calls, keeping the values not yet received."""
+        self.close()
+        self.local = Local(self.work)
+        for name, arguments in self.calls:
+            self.local.start(name, *arguments)
+        for _ in range(self.received):
+            self.local.result()
+
+    def start(self, name, *arguments):
+        self.calls.append((name, arguments))
+        if self.local is not None:
+            return self.local.start(name, *arguments)
+        try:
+            pickle.dump((name, arguments), self.requests, pickle.HIGHEST_PROTOCOL)
+            self.requests.flush()
+        except OSError:
+            self.fall_back()
+
+    def result(self):
+        if self.local is None:
+            try:
+                kind, value = pickle.load(self.answers)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                self.fall_back()
+            else:
+                self.received += 1
+                if kind == "irregular":
+                    raise IrregularRows(value)
+                return value
+        self.received += 1
+        return self.local.result()
+
+    def close(self):
+        if self.pid:
+            for stream in (self.requests, self.answers):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            os.waitpid(self.pid, 0)
+            self.pid = None
 
 
 def share_value(cell):
@@ -190,8 +436,9 @@ def read_model(request):
     return CSVModel(request["modelDirectory"]) if "modelDirectory" in request else JSONModel(request["model"])
 
 
-def analyse(request):
-    """The response for one request."""
+def analyse(request, parallel=None):
+    """The response for one request. `parallel`: None decides by the size of the model's CSV
+    files (CSVModel.parts); True or False forces two processes or one (for the tests)."""
     threshold = float(request["options"]["threshold"])
     if not 0 <= threshold <= 1:
         # SPEC §5: an option value the plugin rejects is a usage error, reported as robochain
@@ -199,24 +446,47 @@ def analyse(request):
         return {"protocol": 1, "analysis": request.get("analysis", NAME),
                 "error": {"kind": "usage", "message": f"option 'threshold' of '{NAME}' must be from 0 to 1, not {threshold:g}"}}
     model = read_model(request)
+    parts = model.parts(parallel)
+    try:
+        return respond(request, threshold, model, parts)
+    except IrregularRows:
+        return respond(request, threshold, model, [Local(LinkPart(model, 0, 1))])
+    finally:
+        for part in parts:
+            part.close()
+
+
+def each(parts, name, *arguments):
+    """The values of a call of every part, in part order: the helpers' calls are sent first,
+    so that they run while this process does its own part."""
+    for part in parts[1:]:
+        part.start(name, *arguments)
+    parts[0].start(name, *arguments)
+    return [part.result() for part in parts]
+
+
+def respond(request, threshold, model, parts):
+    """The response, with the model's links and firms read by `parts` (see LinkPart)."""
     components = model.components()
     names = dict(components)
     # Counted in bulk, then grouped only where it matters: links are millions in a registry,
     # links with a share and links of concentrated components far fewer.
-    link_firms, link_components, shares = model.links()
-    counts = Counter(link_components)
-    # Only the links that state a share reach Python code: compress keeps the positions whose
-    # share is not empty ("" and None are false) without a line of Python run for the others.
-    given = defaultdict(list)  # component id -> the shares its links state, in link order
-    for link in compress(range(len(shares)), model.stated(shares)):
-        given[link_components[link]].append(share_value(shares[link]))
+    summaries = each(parts, "summary")
+    for part in parts[1:]:
+        part.start("prepare")  # a helper reads its firms while this process goes on
+    counts, given = summaries[0]
+    for more_counts, more_given in summaries[1:]:  # later parts hold later links
+        counts.update(more_counts)
+        for component, shares in more_given.items():
+            given.setdefault(component, []).extend(shares)
     indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid, _ in components if cid in counts}
     flagged = {cid for cid, index in indices.items() if index > threshold}
-    # The links of flagged components: compress(range(n), selectors) gives the positions the
-    # selectors mark without a line of Python run for each of the others.
+    for part in parts[1:]:
+        part.result()  # prepare's
     suppliers_of = defaultdict(list)
-    for link in compress(range(len(link_components)), map(flagged.__contains__, link_components)):
-        suppliers_of[link_components[link]].append((link_firms[link], share_value(shares[link])))
+    for selected in each(parts, "select", flagged):
+        for component, firm, share in selected:
+            suppliers_of[component].append((firm, share_value(share)))
     concentrated = []
     for cid, _ in components:
         if cid not in flagged:
@@ -226,8 +496,11 @@ def analyse(request):
         top_weight, top_firm = max((w, f) for (f, _), w in zip(suppliers, weights))
         concentrated.append((cid, indices[cid], top_firm, top_weight / sum(weights), suppliers))
     # Names, regions and parents only of what is reported.
-    firms = model.firms({f for c in concentrated for f, _ in c[4]})
-    parents = model.parents({c[0] for c in concentrated})
+    firms, parents = {}, {}
+    for found_firms, found_parents in each(parts, "describe", {f for c in concentrated for f, _ in c[4]},
+                                           {c[0] for c in concentrated}):
+        firms.update(found_firms)
+        parents.update(found_parents)
 
     findings, annotations, rows = [], {}, []
     for cid, index, top_firm, share, suppliers in concentrated:

@@ -156,6 +156,50 @@ class InputAndTableTests(unittest.TestCase):
             self.assertEqual(answer, run.analyse(inline))
             self.assertGreater(len(answer["findings"]), 10)
             self.assertGreater(len(answer["hhi"]), 250)
+            # Two processes, each on half of the links and firms, give the same response.
+            self.assertEqual(len(run.CSVModel(directory).parts(True)), 2)
+            self.assertEqual(run.analyse(from_csv, parallel=True), answer)
+            # If the helper cannot be forked, this process does its part.
+            fork = os.fork
+            try:
+                os.fork = lambda: (_ for _ in ()).throw(OSError("no more processes"))
+                self.assertEqual(run.analyse(from_csv, parallel=True), answer)
+            finally:
+                os.fork = fork
+
+    def test_a_helper_that_dies_is_replaced_by_this_process(self):
+        with tempfile.TemporaryDirectory() as directory:
+            self.write_small_model(directory)
+            model = run.CSVModel(directory)
+            helper = run.Helper(run.LinkPart(model, 1, 2))
+            helper.start("summary")
+            os.kill(helper.pid, 9)
+            counts, given = helper.result()  # computed here after the helper died
+            helper.start("select", {"b"})
+            self.assertEqual(helper.result(), [("b", "f2", "")])
+            helper.close()
+            self.assertEqual((counts, given), (run.Counter({"b": 1}), {}))
+
+    def test_rows_of_another_width_in_a_plain_file_are_read_with_the_csv_module(self):
+        with tempfile.TemporaryDirectory() as directory:
+            self.write_small_model(directory)
+            with open(os.path.join(directory, "supplies.csv"), "w") as handle:
+                handle.write("firm,component,share\nf1,a\nf1,b,0.6\nf2,b,\n")  # a row a cell short
+            answer = run.analyse({"protocol": 1, "analysis": "supplier-concentration", "scope": "CN",
+                                  "options": {"threshold": 0.4}, "modelDirectory": directory}, parallel=True)
+            self.assertEqual(answer["hhi"], {"a": 1.0, "b": 0.6 ** 2 + 0.4 ** 2})
+
+    @staticmethod
+    def write_small_model(directory):
+        files = {
+            "regions.csv": "id,name,parent\nCN,China,\n",
+            "components.csv": "id,name,segment\na,A,limbs\nb,B,limbs\n",
+            "firms.csv": "id,name,region\nf1,F1,CN\nf2,F2,CN\n",
+            "supplies.csv": "firm,component,share\nf1,a,\nf1,b,0.6\nf2,b,\n",
+        }
+        for name, text in files.items():
+            with open(os.path.join(directory, name), "w") as handle:
+                handle.write(text)
 
     def test_table_has_a_column_of_every_type(self):
         table = run.analyse(request(self.FIRMS))["tables"][0]

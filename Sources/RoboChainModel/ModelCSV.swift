@@ -23,14 +23,18 @@ extension ChainModel {
     /// in their shortest exact form. The firms, the supply links and the rest are written on
     /// up to three threads.
     ///
+    /// - Parameter compact: Leave out of `firms.csv` and `supplies.csv` each of the optional
+    ///   columns `product`, `source` and `note` that is empty in every row (SPEC §1.2 requires
+    ///   only `id,name,region` and `firm,component,share`): the same model in fewer bytes, for
+    ///   a plugin's CSV input. `convert` keeps them, for people to fill in.
     /// - Complexity: O(n) in the size of the model.
-    public func csvFiles() -> [(name: String, bytes: [UInt8])] {
+    public func csvFiles(compact: Bool = false) -> [(name: String, bytes: [UInt8])] {
         let parts = Mutex([[(name: String, bytes: [UInt8])]](repeating: [], count: 3))
         DispatchQueue.concurrentPerform(iterations: 3) { part in
             let files = switch part {
             case 0: smallCSVFiles()
-            case 1: [("firms.csv", firmsCSV())]
-            default: [("supplies.csv", suppliesCSV())]
+            case 1: [("firms.csv", firmsCSV(compact: compact))]
+            default: [("supplies.csv", suppliesCSV(compact: compact))]
             }
             parts.withLock { $0[part] = files }
         }
@@ -85,47 +89,54 @@ extension ChainModel {
         return files
     }
 
+    /// The optional text columns written: all of them, or (`compact`) those with a value in some row.
+    private static func optionalColumns(
+        _ columns: [(name: String, column: SparseColumn<String>)], compact: Bool
+    ) -> [(name: String, column: SparseColumn<String>)] {
+        compact ? columns.filter { $0.column.count > 0 } : columns
+    }
+
     /// `firms.csv`.
-    private func firmsCSV() -> [UInt8] {
-        var table = CSVWriter(["id", "name", "region", "source", "note"], attributes: firms.attributes,
+    private func firmsCSV(compact: Bool) -> [UInt8] {
+        let optional = Self.optionalColumns([("source", firms.sources), ("note", firms.notes)], compact: compact)
+        var table = CSVWriter(["id", "name", "region"] + optional.map(\.name), attributes: firms.attributes,
             capacity: firms.count * 48)
         for firm in 0..<firms.count {
             table.cell(firms.ids[firm])
             table.cell(firms.names[firm])
             table.cell(regions.ids[firms.region(of: firm)])
-            table.cell(firms.sources[firm])
-            table.cell(firms.notes[firm])
+            for column in optional { table.cell(column.column[firm]) }
             table.endRow(element: firm)
         }
         return table.bytes
     }
 
     /// `supplies.csv`: the links firm by firm, each firm's in the order given.
-    private func suppliesCSV() -> [UInt8] {
-        var table = CSVWriter(["firm", "component", "share", "product", "source", "note"], attributes: supplies.attributes,
+    private func suppliesCSV(compact: Bool) -> [UInt8] {
+        let optional = Self.optionalColumns(
+            [("product", supplies.products), ("source", supplies.sources), ("note", supplies.notes)], compact: compact)
+        var table = CSVWriter(["firm", "component", "share"] + optional.map(\.name), attributes: supplies.attributes,
             capacity: supplies.count * 32)
         for firm in 0..<firms.count {
             for link in firms.links(of: firm) {
                 table.cell(firms.ids[firm])
                 table.cell(components.ids[supplies.component(of: link)])
                 table.cell(number: supplies.share(of: link))
-                table.cell(supplies.products[link])
-                table.cell(supplies.sources[link])
-                table.cell(supplies.notes[link])
+                for column in optional { table.cell(column.column[link]) }
                 table.endRow(element: link)
             }
         }
         return table.bytes
     }
 
-    /// Writes ``csvFiles()`` into `directory`, which must exist.
+    /// Writes ``csvFiles(compact:)`` into `directory`, which must exist.
     ///
     /// - Throws: ``ModelError/unreadable(path:reason:)`` naming the file that could not be written.
     public func writeCSV(directory: String) throws(ModelError) {
         try Self.write(csvFiles(), into: directory)
     }
 
-    /// Writes files made by ``csvFiles()`` into `directory`, which must exist.
+    /// Writes files made by ``csvFiles(compact:)`` into `directory`, which must exist.
     ///
     /// - Throws: ``ModelError/unreadable(path:reason:)`` naming the file that could not be written.
     public static func write(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws(ModelError) {

@@ -248,7 +248,8 @@ extension String {
 /// A temporary CSV directory holding a model, for plugins whose manifest says `"input": "csv"`
 /// (SPEC §5): its files are registered for removal should robochain be stopped by a signal.
 ///
-/// It is always a copy written by ``ChainModel/csvFiles()``, even when the model was loaded
+/// It is always a copy written by ``ChainModel/csvFiles(compact:)`` (optional columns empty in
+/// every row left out), even when the model was loaded
 /// from a CSV directory and no scenario changed it: a plugin then reads one form (UTF-8, `,`,
 /// LF, every column, `model.csv` present) whatever the user's files look like, and cannot
 /// change or remove the user's files, which it could were it handed their directory.
@@ -265,7 +266,7 @@ struct CSVModelDirectory: Sendable {
                 reason: "cannot make a temporary directory in \(base) for a plugin's CSV input: \(String(cString: strerror(errno)))"))
         }
         let path = String(cString: created)
-        let files = model.csvFiles()
+        let files = model.csvFiles(compact: true)
         let paths = files.map { path + "/" + $0.name }
         for file in paths { _ = robochain_termination_add_file(file) }
         let directory = CSVModelDirectory(path: path, files: paths)

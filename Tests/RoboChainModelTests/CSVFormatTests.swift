@@ -49,6 +49,28 @@ import Testing
         #expect(reloaded.title == "A, \"quoted\" title")
     }
 
+    /// The compact form (a plugin's CSV input) leaves out the optional columns of `firms.csv`
+    /// and `supplies.csv` that are empty in every row, keeps those with a value, and loads as
+    /// the same model.
+    @Test func compactCSVFilesLeaveOutEmptyOptionalColumns() throws {
+        let model = try ModelLoader.loadYAML("""
+            regions: [{id: CN, name: China}]
+            components: [{id: hand, name: Hand, segment: limbs}, {id: arm, name: Arm, segment: limbs}]
+            firms:
+              - {id: acme, name: Acme, region: CN, note: listed, supplies: [{component: hand, share: 0.5}, {component: arm, source: s}]}
+              - {id: bolt, name: Bolt, region: CN, supplies: [hand]}
+            """).model
+        let files = Dictionary(uniqueKeysWithValues: model.csvFiles(compact: true).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        #expect(files["firms.csv"] == "id,name,region,note\nacme,Acme,CN,listed\nbolt,Bolt,CN,\n")
+        #expect(files["supplies.csv"] == "firm,component,share,source\nacme,hand,0.5,\nacme,arm,,s\nbolt,hand,,\n")
+        let full = Dictionary(uniqueKeysWithValues: model.csvFiles().map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        #expect(full["supplies.csv"]?.hasPrefix("firm,component,share,product,source,note\n") == true)
+        let directory = try TemporaryDirectory("csv-compact")
+        defer { directory.remove() }
+        try ChainModel.write(model.csvFiles(compact: true), into: directory.path)
+        #expect(try ModelLoader.loadCSV(directory: directory.path).model == model)
+    }
+
     @Test func modelCSVNamesAnUnknownHome() throws {
         let directory = try CSVFixture.write(regions: CSVFixture.regions)
         defer { directory.remove() }
