@@ -234,51 +234,49 @@ extension ChainModel {
         let linkCount = keptLinks
         let componentCount = components.count
         let old = self
-        nonisolated(unsafe) var ids: [String] = []
-        nonisolated(unsafe) var names: [String] = []
-        nonisolated(unsafe) var regionIndex: [Int32] = []
-        nonisolated(unsafe) var linkStart: [Int32] = []
-        nonisolated(unsafe) var linkFirm: [Int32] = []
-        nonisolated(unsafe) var linkComponent: [Int32] = []
-        nonisolated(unsafe) var linkShare: [Double] = []
-        nonisolated(unsafe) var componentLinkStart: [Int32] = []
-        nonisolated(unsafe) var componentLinks: [Int32] = []
-        nonisolated(unsafe) var firmSparse: (SparseColumn<String>, SparseColumn<String>, AttributeTable)?
-        nonisolated(unsafe) var linkSparse: (SparseColumn<String>, SparseColumn<String>, SparseColumn<String>, AttributeTable)?
+        // Each job builds its arrays in local variables (fully optimised loops) and hands them
+        // over once, at its end.
+        let firmColumns = ResultSlot<([String], [String], [Int32], [Int32])>()
+        let linkColumns = ResultSlot<([Int32], [Int32], [Double])>()
+        let componentColumns = ResultSlot<([Int32], [Int32])>()
+        let sparseColumns = ResultSlot<(SparseColumn<String>, SparseColumn<String>, AttributeTable,
+            SparseColumn<String>, SparseColumn<String>, SparseColumn<String>, AttributeTable)>()
         let jobs: [@Sendable () -> Void] = [
             {
+                var ids: [String] = []
+                var names: [String] = []
+                var regionIndex: [Int32] = []
+                var linkStart: [Int32] = [0]
                 ids.reserveCapacity(firmCount)
                 names.reserveCapacity(firmCount)
                 regionIndex.reserveCapacity(firmCount)
                 linkStart.reserveCapacity(firmCount + 1)
-                linkStart.append(0)
+                var links: Int32 = 0
                 for firm in 0..<oldFirmCount where newFirm[firm] >= 0 {
                     ids.append(old.firms.ids[firm])
                     names.append(old.firms.names[firm])
                     regionIndex.append(firmRegions[firm])
-                    let links = old.firms.links(of: firm)
-                    linkStart.append(linkStart[linkStart.count - 1] + Int32(links.count))
+                    links += Int32(old.firms.links(of: firm).count)
+                    linkStart.append(links)
                 }
+                firmColumns.value = (ids, names, regionIndex, linkStart)
             },
             {
-                linkFirm = [Int32](unsafeUninitializedCapacity: linkCount) { buffer, count in
-                    for firm in 0..<oldFirmCount where newFirm[firm] >= 0 {
-                        for link in old.firms.links(of: firm) { buffer[Int(newLink[link])] = newFirm[firm] }
-                    }
-                    count = linkCount
+                var linkFirm = [Int32](repeating: 0, count: linkCount)
+                var linkComponent = [Int32](repeating: 0, count: linkCount)
+                var linkShare = [Double](repeating: 0, count: linkCount)
+                for link in 0..<newLink.count where newLink[link] >= 0 {
+                    let new = Int(newLink[link])
+                    linkFirm[new] = newFirm[old.supplies.firm(of: link)]
+                    linkComponent[new] = old.supplies.componentIndex[link]
+                    linkShare[new] = old.supplies.shareValue[link]
                 }
-                linkComponent = [Int32](unsafeUninitializedCapacity: linkCount) { buffer, count in
-                    for link in 0..<newLink.count where newLink[link] >= 0 { buffer[Int(newLink[link])] = old.supplies.componentIndex[link] }
-                    count = linkCount
-                }
-                linkShare = [Double](unsafeUninitializedCapacity: linkCount) { buffer, count in
-                    for link in 0..<newLink.count where newLink[link] >= 0 { buffer[Int(newLink[link])] = old.supplies.shareValue[link] }
-                    count = linkCount
-                }
+                linkColumns.value = (linkFirm, linkComponent, linkShare)
             },
             {
                 // The links of each component, in the old link order, which the new numbering keeps.
-                componentLinkStart = [Int32](repeating: 0, count: componentCount + 1)
+                var componentLinkStart = [Int32](repeating: 0, count: componentCount + 1)
+                var componentLinks: [Int32] = []
                 componentLinks.reserveCapacity(linkCount)
                 for component in 0..<componentCount {
                     for link in old.supplies.links(supplying: component) where newLink[Int(link)] >= 0 {
@@ -286,17 +284,21 @@ extension ChainModel {
                     }
                     componentLinkStart[component + 1] = Int32(componentLinks.count)
                 }
+                componentColumns.value = (componentLinkStart, componentLinks)
             },
             {
-                firmSparse = (old.firms.sources.renumbered(by: newFirm), old.firms.notes.renumbered(by: newFirm),
-                    old.firms.attributes.renumbered(by: newFirm))
-                linkSparse = (old.supplies.products.renumbered(by: newLink), old.supplies.sources.renumbered(by: newLink),
-                    old.supplies.notes.renumbered(by: newLink), old.supplies.attributes.renumbered(by: newLink))
+                sparseColumns.value = (
+                    old.firms.sources.renumbered(by: newFirm), old.firms.notes.renumbered(by: newFirm),
+                    old.firms.attributes.renumbered(by: newFirm), old.supplies.products.renumbered(by: newLink),
+                    old.supplies.sources.renumbered(by: newLink), old.supplies.notes.renumbered(by: newLink),
+                    old.supplies.attributes.renumbered(by: newLink))
             },
         ]
         DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
-        let (firmSources, firmNotes, firmAttributes) = firmSparse!
-        let (products, linkSources, linkNotes, linkAttributes) = linkSparse!
+        let (ids, names, regionIndex, linkStart) = firmColumns.value!
+        let (linkFirm, linkComponent, linkShare) = linkColumns.value!
+        let (componentLinkStart, componentLinks) = componentColumns.value!
+        let (firmSources, firmNotes, firmAttributes, products, linkSources, linkNotes, linkAttributes) = sparseColumns.value!
         let firmTable = FirmTable(
             ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart,
             sources: firmSources, notes: firmNotes, attributes: firmAttributes, index: firms.index,
@@ -311,6 +313,11 @@ extension ChainModel {
             id: id, title: title, home: home, regions: regions, segments: segments, components: components, firms: firmTable,
             supplies: supplyTable)
     }
+}
+
+/// A value one job of a `concurrentPerform` sets once, read after all jobs are done.
+private final class ResultSlot<Value>: @unchecked Sendable {
+    var value: Value?
 }
 
 extension AttributeTable {
