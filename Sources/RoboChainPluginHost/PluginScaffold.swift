@@ -41,11 +41,54 @@ public enum PluginScaffold {
 
     /// The RoboChain package's published URL — the one place the Swift scaffold takes it from
     /// (with ``sdkVersion``) — or nil while the project has none; `plugins new` then depends on
-    /// a local checkout by path (`--sdk-path`), and `--sdk-url` gives a URL.
+    /// the repository robochain's checkout was cloned from, when that checkout is of a release
+    /// (``defaultSDK(checkout:version:published:)``), or else on the checkout by path.
     public static let sdkURL: String? = nil
 
     /// The SDK version a new plugin asks for (`from:`): this robochain's.
     public static var sdkVersion: String { RoboChainVersion.current }
+
+    /// Where a new Swift plugin gets the SDK when neither `--sdk-url` nor `--sdk-path` is given:
+    /// the published URL (``sdkURL``) when there is one; else the repository the checkout at
+    /// `checkout` was cloned from, when that checkout holds the release tag `version` (a clone
+    /// of a release: its `origin` has the same tags, so SwiftPM resolves `from: version`
+    /// there); else the checkout itself, by path.
+    ///
+    /// The checkout is read, not run: its `.git/config` (`[remote "origin"]`'s `url`) and the
+    /// tag in `.git/refs/tags/` or `.git/packed-refs`. A checkout whose `.git` is a file (a
+    /// worktree) counts as without a tag.
+    public static func defaultSDK(checkout: String, version: String = sdkVersion, published: String? = sdkURL) -> SDKSource {
+        if let published { return .url(published, version: version) }
+        if let origin = releaseOrigin(checkout: checkout, version: version) { return .url(origin, version: version) }
+        return .path(checkout)
+    }
+
+    /// The `origin` URL of the git repository at `checkout` when it has the tag `version`.
+    static func releaseOrigin(checkout: String, version: String) -> String? {
+        let git = checkout + "/.git"
+        guard FileAccess.isDirectory(git), !version.isEmpty, !version.contains("/"),
+            let config = try? FileAccess.readFile(git + "/config", limit: 1 << 20)
+        else { return nil }
+        let tagged = FileAccess.exists(git + "/refs/tags/" + version)
+            || ((try? FileAccess.readFile(git + "/packed-refs", limit: 64 << 20)).map { packed in
+                String(decoding: packed, as: UTF8.self).split(separator: "\n").contains { $0.hasSuffix(" refs/tags/" + version) }
+            } ?? false)
+        guard tagged else { return nil }
+        var inOrigin = false
+        func trimmed<S: StringProtocol>(_ text: S) -> String {
+            String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+        }
+        for line in String(decoding: config, as: UTF8.self).split(separator: "\n") {
+            let text = trimmed(line)
+            if text.hasPrefix("[") {
+                inOrigin = text == "[remote \"origin\"]"
+            } else if inOrigin, text.hasPrefix("url"), let equals = text.firstIndex(of: "=") {
+                let url = trimmed(text[text.index(after: equals)...])
+                return url.isEmpty ? nil : url
+            }
+        }
+        return nil
+    }
 
     /// One file of a scaffold.
     public struct File: Sendable, Equatable {

@@ -82,7 +82,9 @@ struct PluginsNewCommand: ParsableCommand {
         abstract: "Write a ready-to-run plugin to start from.",
         discussion: """
             Writes OUTPUT/NAME: for Swift, a package depending on the RoboChain plugin SDK (the \
-            RoboChain package by URL and version; until it is published, a local checkout by path), with the analysis, the plugin executable, a test and \
+            RoboChain package by URL and version: --sdk-url, or the repository robochain's checkout was \
+            cloned from when that checkout has this version's tag; otherwise, or with --sdk-path, a \
+            local checkout by path), with the analysis, the plugin executable, a test and \
             plugin.json; for Python, run.py (standard library only), a test and plugin.json. The \
             example analysis flags components with fewer than `minimum` suppliers in the scope. \
             The README in the new directory says how to build, test and run it.
@@ -112,12 +114,15 @@ struct PluginsNewCommand: ParsableCommand {
         help: ArgumentHelp("For Swift: depend on the RoboChain package at this URL, from this robochain's version.", valueName: "url"))
     var sdkURL: String?
 
-    /// Where the Swift package gets the SDK: --sdk-path, --sdk-url, the published URL, or (while
-    /// there is none) the checkout this robochain was built from.
+    /// Where the Swift package gets the SDK: --sdk-url, --sdk-path, or by default by URL and
+    /// version where one is known (``PluginScaffold/defaultSDK(checkout:version:published:)``),
+    /// else the checkout this robochain was built from.
     func sdkSource() throws -> PluginScaffold.SDKSource {
         if sdkPath != nil && sdkURL != nil { throw usageFailure("give --sdk-path or --sdk-url, not both", command: Self.self) }
         if let sdkURL { return .url(sdkURL, version: PluginScaffold.sdkVersion) }
-        if sdkPath == nil, let published = PluginScaffold.sdkURL { return .url(published, version: PluginScaffold.sdkVersion) }
+        if sdkPath == nil, case .url(let url, let version) = PluginScaffold.defaultSDK(checkout: PackageLocation.sourceDirectory) {
+            return .url(url, version: version)
+        }
         let path = sdkPath ?? PackageLocation.sourceDirectory
         if language == .swift && !FileAccess.exists(path + "/Package.swift") {
             throw usageFailure("no RoboChain package at '\(path)'; give its path with --sdk-path, or its URL with --sdk-url", command: Self.self)
@@ -153,7 +158,7 @@ struct PluginsNewCommand: ParsableCommand {
                 if file.isExecutable { try OutputFile.makeExecutable(path) }
             }
             if case .path(let path) = sdk, sdkPath == nil, language == .swift {
-                printError("note: the RoboChain package has no published URL yet: the plugin depends on '\(path)' by path (--sdk-path, --sdk-url to choose)")
+                printError("note: the RoboChain package has no published URL yet and '\(path)' is not a clone of a tagged release: the plugin depends on it by path (--sdk-path, --sdk-url to choose)")
             }
             let lines = ["wrote \(directory):"] + files.map { "  \($0.path)" } + ["next: see \(directory)/README.md"]
             let output = try OutputFile.Stream(path: nil)

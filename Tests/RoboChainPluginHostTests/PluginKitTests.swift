@@ -1,5 +1,6 @@
 import Foundation
 import RoboChainJSON
+import RoboChainPluginHost
 import RoboChainTestSupport
 import Testing
 
@@ -198,6 +199,33 @@ import Testing
         let said = outside.standardOutput + outside.standardError
         #expect(said.contains("cannot find 'ModelLoader' in scope"), "\(said.suffix(2000))")
         #expect(said.contains("cannot find 'FileAccess' in scope"), "\(said.suffix(2000))")
+    }
+
+    /// Without --sdk-url or --sdk-path, a Swift plugin depends by URL and version on the
+    /// published package, else on the repository a release checkout was cloned from (its
+    /// `origin`, when the checkout has the version's tag), else on the checkout by path.
+    @Test func theDefaultSDKIsByURLAndVersionWhenTheCheckoutIsATaggedClone() throws {
+        let root = try TemporaryDirectory("sdk-default")
+        defer { root.remove() }
+        let checkout = root.path + "/robochain"
+        try root.write("[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = https://example.org/other.git\n"
+            + "[remote \"origin\"]\n\turl = https://git.example.org/robochain/robochain.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+            to: "robochain/.git/config")
+        #expect(PluginScaffold.defaultSDK(checkout: checkout, version: "0.3.0", published: nil) == .path(checkout))
+        try root.write("0123456789abcdef0123456789abcdef01234567\n", to: "robochain/.git/refs/tags/0.3.0")
+        #expect(PluginScaffold.defaultSDK(checkout: checkout, version: "0.3.0", published: nil)
+            == .url("https://git.example.org/robochain/robochain.git", version: "0.3.0"))
+        #expect(PluginScaffold.defaultSDK(checkout: checkout, version: "0.4.0", published: nil) == .path(checkout))
+        try root.write("# pack-refs with: peeled fully-peeled sorted\n0123456789abcdef0123456789abcdef01234567 refs/tags/0.4.0\n",
+            to: "robochain/.git/packed-refs")
+        #expect(PluginScaffold.defaultSDK(checkout: checkout, version: "0.4.0", published: nil)
+            == .url("https://git.example.org/robochain/robochain.git", version: "0.4.0"))
+        #expect(PluginScaffold.defaultSDK(checkout: checkout, version: "0.4.0", published: "https://github.com/o/robochain")
+            == .url("https://github.com/o/robochain", version: "0.4.0"))
+        // A worktree (.git is a file) or no git repository at all: by path.
+        try root.write("gitdir: /elsewhere\n", to: "worktree/.git")
+        #expect(PluginScaffold.defaultSDK(checkout: root.path + "/worktree", version: "0.4.0", published: nil) == .path(root.path + "/worktree"))
+        #expect(PluginScaffold.defaultSDK(checkout: root.path, version: "0.4.0", published: nil) == .path(root.path))
     }
 
     @Test func supplierConcentrationPassesItsTestsAndRunsThroughRobochain() throws {
