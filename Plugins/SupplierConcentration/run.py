@@ -79,6 +79,8 @@ class CSVModel:
     PARALLEL_BYTES = 4 << 20
     # Text is decoded and split this many bytes (whole lines) at a time.
     BLOCK = 1 << 20
+    # With a helper, the share of the links this process reads.
+    FIRST_PART = 0.5
 
     def __init__(self, directory):
         self.directory = directory
@@ -111,7 +113,8 @@ class CSVModel:
 
     def range_columns(self, name, wanted, number, count):
         """The columns `wanted` of part `number` of `count` of plain file `name`: its rows
-        split into `count` runs of about equal bytes, at line ends."""
+        split into `count` runs of about equal bytes (FIRST_PART and the rest for two), at
+        line ends."""
         data = self.data(name)
         body = data.index(b"\n") + 1
         names = [cell.strip().lower() for cell in data[:body - 1].decode("utf-8-sig").split(",")]
@@ -123,7 +126,9 @@ class CSVModel:
                 return body
             if part >= count:
                 return len(data)
-            return data.index(b"\n", body + (len(data) - body) * part // count - 1) + 1
+            # With two parts, the first (this process's) is FIRST_PART of the bytes.
+            fraction = self.FIRST_PART if count == 2 else part / count
+            return data.index(b"\n", body + int((len(data) - body) * fraction) - 1) + 1
 
         start, end = cut(number), cut(number + 1)
         columns = [[] for _ in wanted]
@@ -471,15 +476,22 @@ def respond(request, threshold, model, parts):
     names = dict(components)
     # Counted in bulk, then grouped only where it matters: links are millions in a registry,
     # links with a share and links of concentrated components far fewer.
-    summaries = each(parts, "summary")
     for part in parts[1:]:
-        part.start("prepare")  # a helper reads its firms while this process goes on
+        part.start("summary")
+        part.start("prepare")  # then the helper reads the firms while this process works out the HHIs
+    parts[0].start("summary")
+    summaries = [part.result() for part in parts]
     counts, given = summaries[0]
-    for more_counts, more_given in summaries[1:]:  # later parts hold later links
-        counts.update(more_counts)
-        for component, shares in more_given.items():
-            given.setdefault(component, []).extend(shares)
-    indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid, _ in components if cid in counts}
+    if len(summaries) == 1:
+        indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid, _ in components if cid in counts}
+    else:  # two parts: the helper's links come after this process's (link order)
+        (counts, given), (later_counts, later_given) = summaries
+        indices = {}
+        for cid, _ in components:
+            count = counts.get(cid, 0) + later_counts.get(cid, 0)
+            if count:
+                first, later = given.get(cid), later_given.get(cid)
+                indices[cid] = concentration(count, first + later if first and later else first or later or ())
     flagged = {cid for cid, index in indices.items() if index > threshold}
     for part in parts[1:]:
         part.result()  # prepare's

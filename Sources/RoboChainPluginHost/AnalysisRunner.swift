@@ -266,12 +266,13 @@ struct CSVModelDirectory: Sendable {
                 reason: "cannot make a temporary directory in \(base) for a plugin's CSV input: \(String(cString: strerror(errno)))"))
         }
         let path = String(cString: created)
-        let files = model.csvFiles(compact: true)
-        let paths = files.map { path + "/" + $0.name }
+        // Every file the directory can hold is registered for removal before any is written.
+        let paths = ["model.csv", "regions.csv", "segments.csv", "components.csv", "requires.csv", "firms.csv", "supplies.csv"]
+            .map { path + "/" + $0 }
         for file in paths { _ = robochain_termination_add_file(file) }
         let directory = CSVModelDirectory(path: path, files: paths)
         do {
-            try ChainModel.write(files, into: path)
+            try model.writeCSV(directory: path, compact: true)
         } catch {
             directory.remove()
             return .failure(.failed(analysis: "robochain", reason: "cannot write a plugin's CSV input: \(error)"))
