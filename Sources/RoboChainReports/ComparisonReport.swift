@@ -243,6 +243,9 @@ public struct ComparisonReport {
         "analysis", "change", "kind", "severity", "component", "firm", "name", "path", "base", "other", "difference", "detail",
     ]
 
+    /// The columns of numbers robochain writes itself (a negative one starts with `-`).
+    static let csvNumberColumns: Set<String> = ["base", "other", "difference"]
+
     /// A row per difference the table format shows: per finding that appeared (`added`), went
     /// (`removed`) or changed (`changed`); per table row only in the other run (`appeared`) or
     /// only in the base run (`went`), its path `tables/ID/KEY`; then per moved value (`moved`),
@@ -254,7 +257,9 @@ public struct ComparisonReport {
         func row(_ cells: [String: String]) {
             lines.append(Self.csvColumns.map { column in
                 let text = cells[column] ?? ""
-                return CSVWriter.field(["kind", "name", "detail", "path"].contains(column) ? PlainText.spreadsheetSafe(PlainText.line(text)) : text)
+                // Every text cell may hold a plugin's text (its kind, severity, ids, messages):
+                // neutralised as analyze's CSV does; the numbers robochain writes are left as they are.
+                return CSVWriter.field(Self.csvNumberColumns.contains(column) ? text : PlainText.spreadsheetSafe(PlainText.line(text)))
             }.joined(separator: ","))
         }
         func number(_ value: Double, _ type: ColumnType?) -> String {

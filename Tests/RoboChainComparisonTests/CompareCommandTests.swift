@@ -164,6 +164,46 @@ import Testing
         #expect(comparisons.map { $0.objectValue?["analysis"] } == ["gap-detection"])
     }
 
+    /// A plugin's text reaches compare's CSV neutralised in every text column, as in analyze's
+    /// CSV: no cell a spreadsheet would run as a formula (issue 16); numbers stay numbers.
+    @Test func aPluginsTextIsNeutralisedInCompareCSV() throws {
+        let directory = try TemporaryDirectory("compare-csv-injection")
+        defer { directory.remove() }
+        try directory.write("""
+            {"name": "formulas", "version": "1.0.0", "protocol": 1, "executable": "run", "description": "hostile text"}
+            """, to: "plugins/formulas/plugin.json")
+        try directory.write(#"""
+            #!/usr/bin/env python3
+            import json, sys
+            request = json.loads(sys.stdin.read())
+            findings = []
+            if request["scope"] == "CN-GD":
+                findings.append({"component": "humanoid", "kind": '=HYPERLINK("http://evil.example/","click")',
+                                 "severity": "@SUM(1+1)", "message": "+2+3", "note": "-1+1"})
+            print(json.dumps({"protocol": 1, "analysis": "formulas", "findings": findings,
+                              "metrics": {"score": 1.5 if request["scope"] == "CN-GD" else -2.5}}))
+            """#, to: "plugins/formulas/run", executable: true)
+        let result = try CommandRunner.robochain(
+            ["compare", Self.model, "--with", "formulas", "--against-scope", "CN-JS", "--format", "csv"],
+            environment: ["ROBOCHAIN_PLUGIN_PATH": directory.url.appendingPathComponent("plugins").path])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        let header = lines.first?.split(separator: ",").map(String.init) ?? []
+        let removed = try #require(lines.first { $0.hasPrefix("formulas,removed,") }, "\(result.standardOutput)")
+        #expect(removed.contains(#""'=HYPERLINK(""http://evil.example/"",""click"")""#))
+        #expect(removed.contains(",'@SUM(1+1),"))
+        #expect(removed.contains("'+2+3"))
+        for line in lines.dropFirst() {
+            // Cells without quotes, split naively: every text column starts safely.
+            for (column, cell) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false))
+            where !["base", "other", "difference"].contains(column) {
+                #expect(!["=", "+", "-", "@"].contains(cell.first.map(String.init) ?? ""), "\(column): \(cell)")
+            }
+        }
+        let moved = try #require(lines.first { $0.hasPrefix("formulas,moved,") })
+        #expect(moved.contains(",1.5,-2.5,-4,"), "\(moved)")
+    }
+
     /// Rows of tables that appear or go are differences in every format: the table, CSV (a row
     /// each) and JSON (`rows`, our addition to SPEC §7); CSV writes shares as analyze's CSV does.
     @Test func tableRowsThatAppearOrGoAreInEveryFormat() throws {
