@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include "CTermination.h"
@@ -52,6 +54,11 @@ static void terminate(int signalNumber) {
     for (int slot = 0; slot < slotCount; slot++) {
         char *path = atomic_load(&files[slot]);
         if (path != NULL) unlink(path);
+    }
+    // Then the directories registered (a plugin's CSV input), now that their files are gone.
+    for (int slot = 0; slot < slotCount; slot++) {
+        char *path = atomic_load(&files[slot]);
+        if (path != NULL) rmdir(path);
     }
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -296,4 +303,22 @@ void robochain_termination_remove_file(const char *path) {
             return;
         }
     }
+}
+
+int robochain_open_anonymous(const char *directory) {
+#ifdef O_TMPFILE
+    // Linking it later goes through /proc/self/fd: without /proc, a named temporary is used.
+    if (access("/proc/self/fd", X_OK) != 0) return -1;
+    return open(directory, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+#else
+    (void)directory;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+int robochain_link_anonymous(int descriptor, const char *path) {
+    char name[64];
+    snprintf(name, sizeof name, "/proc/self/fd/%d", descriptor);
+    return linkat(AT_FDCWD, name, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
 }

@@ -25,9 +25,13 @@ public enum ReportError: Swift.Error, Sendable, Equatable, CustomStringConvertib
 /// What is not a regular file is respected: a symbolic link is written through (atomically,
 /// at its target), a FIFO or a device (`/dev/stdout`) is written into directly.
 ///
-/// The temporary file exists only while the output is finished: bytes are kept in memory until
-/// ``Stream/commit()`` (or until they pass 4 MiB), so a robochain killed by `kill -9` while it
-/// works leaves nothing behind. A replaced file keeps its mode and owner (a private `0600`
+/// Bytes are kept in memory until ``Stream/commit()`` or until they pass 4 MiB; then they go to
+/// an anonymous file in the target's directory (Linux's `O_TMPFILE`), which gets a temporary
+/// name only at commit, just before the rename. So a robochain killed by `kill -9` while it
+/// works leaves nothing behind (only a kill in the moment between naming and renaming could).
+/// Where the file system or a missing `/proc` does not allow anonymous files, a named
+/// temporary file is made instead, and a `kill -9` while a large output is written leaves it
+/// (`.NAME.tmp-XXXXXX`; other signals remove it). A replaced file keeps its mode and owner (a private `0600`
 /// report stays private); a file with other hard links is rewritten in place instead, so the
 /// links keep sharing it (not atomically: that is the price of keeping them), as is a file
 /// owned by someone else that this process cannot give back to its owner.
@@ -65,6 +69,8 @@ public enum OutputFile {
         /// The open file, or -1 until the first bytes are flushed to it.
         private var descriptor: Int32 = -1
         private var temporary: String?
+        /// Whether the open file is anonymous (O_TMPFILE): it gets a name only at commit.
+        private var anonymous = false
         private var pending: [UInt8] = []
         private var failure: String?
         private var committed = false
@@ -166,6 +172,13 @@ public enum OutputFile {
             if descriptor < 0 {
                 switch target {
                 case .replacing(let path, let directory, let name):
+                    // An anonymous file where the system allows it: killed by SIGKILL while it
+                    // is written, robochain leaves nothing behind; it is named at commit.
+                    descriptor = robochain_open_anonymous(ByteText.cString(directory))
+                    if descriptor >= 0 {
+                        anonymous = true
+                        break
+                    }
                     var template = ByteText.cString(directory + "/.\(name).tmp-XXXXXX")
                     descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
                     guard descriptor >= 0 else {
@@ -245,8 +258,29 @@ public enum OutputFile {
             flush()
             if failure == nil { keepModeAndOwner(of: path) }
             if failure == nil, fsync(descriptor) != 0 { failure = OutputFile.systemReason() }
+            if failure == nil, anonymous, case .replacing(_, let directory, let name) = target { nameAnonymous(directory: directory, name: name) }
             if descriptor >= 0, close(descriptor) != 0, failure == nil { failure = OutputFile.systemReason() }
             descriptor = -1
+        }
+
+        /// Links the anonymous file into `directory` under a new temporary name, for the rename.
+        private func nameAnonymous(directory: String, name: String) {
+            let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+            for _ in 0..<100 {
+                let made = directory + "/.\(name).tmp-" + String((0..<6).map { _ in letters.randomElement()! })
+                _ = robochain_termination_add_file(ByteText.cString(made))
+                if robochain_link_anonymous(descriptor, ByteText.cString(made)) == 0 {
+                    temporary = made
+                    return
+                }
+                let error = errno
+                robochain_termination_remove_file(ByteText.cString(made))
+                guard error == EEXIST else {
+                    failure = OutputFile.systemReason(error)
+                    return
+                }
+            }
+            failure = "no unused temporary name in \(directory)"
         }
 
         /// Gives the temporary file the mode and owner of the file it replaces, or, for a new
@@ -387,8 +421,8 @@ public enum OutputFile {
         return Int(size.ws_col)
     }
 
-    fileprivate static func systemReason() -> String {
-        String(cString: strerror(errno))
+    fileprivate static func systemReason(_ error: Int32 = errno) -> String {
+        String(cString: strerror(error))
     }
 }
 

@@ -69,6 +69,18 @@ int robochain_termination_add_file(const char *path);
 /// Unregisters a file (once it has been renamed or removed).
 void robochain_termination_remove_file(const char *path);
 
+// A registered path that is a directory is removed (rmdir) after every registered file.
+
+/// Opens a new anonymous file in `directory` for writing (Linux's O_TMPFILE, mode 0600): it has
+/// no name until `robochain_link_anonymous` gives it one, so if robochain is killed (by SIGKILL
+/// too) before, nothing is left in the directory. Returns the descriptor (close-on-exec), or
+/// -1 with errno set when the file system, the kernel or a missing /proc does not allow it.
+int robochain_open_anonymous(const char *directory);
+
+/// Gives the anonymous file open on `descriptor` the name `path` (which must not exist), via
+/// /proc/self/fd. Returns 0, or -1 with errno set.
+int robochain_link_anonymous(int descriptor, const char *path);
+
 /// The supervisor: a small process between robochain and each child process it runs.
 ///
 /// robochain starts it with `posix_spawn` from its own binary (`robochain_supervisor_executable`,
