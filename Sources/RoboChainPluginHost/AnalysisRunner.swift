@@ -257,19 +257,26 @@ struct CSVModelDirectory: Sendable {
     let path: String
     let files: [String]
 
-    /// Writes `model` as CSV files into a new directory under `TMPDIR` (or `/tmp`).
+    /// The file names a directory can hold (``ChainModel/writeCSV(directory:compact:)``).
+    static let fileNames = ["model.csv", "regions.csv", "segments.csv", "components.csv", "requires.csv", "firms.csv", "supplies.csv"]
+
+    /// Writes `model` as CSV files into a new directory under `TMPDIR` (or `/tmp`), named
+    /// `robochain-model-PID-XXXXXX`. A robochain killed by SIGKILL cannot remove its directory;
+    /// the next one removes such directories of processes that no longer run (see
+    /// ``removeAbandoned(in:)``).
     static func make(_ model: ChainModel) -> Result<CSVModelDirectory, AnalysisError> {
         let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((base + "/robochain-model-XXXXXX").utf8CString)
+        removeAbandoned(in: base)
+        var template = Array((base + "/robochain-model-\(getpid())-XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else {
             return .failure(.failed(analysis: "robochain",
                 reason: "cannot make a temporary directory in \(base) for a plugin's CSV input: \(String(cString: strerror(errno)))"))
         }
         let path = String(cString: created)
-        // Every file the directory can hold is registered for removal before any is written.
-        let paths = ["model.csv", "regions.csv", "segments.csv", "components.csv", "requires.csv", "firms.csv", "supplies.csv"]
-            .map { path + "/" + $0 }
-        for file in paths { _ = robochain_termination_add_file(file) }
+        // Every file the directory can hold is registered for removal before any is written,
+        // and the directory itself (removed after its files).
+        let paths = fileNames.map { path + "/" + $0 }
+        for file in paths + [path] { _ = robochain_termination_add_file(file) }
         let directory = CSVModelDirectory(path: path, files: paths)
         do {
             try model.writeCSV(directory: path, compact: true)
@@ -287,5 +294,26 @@ struct CSVModelDirectory: Sendable {
             robochain_termination_remove_file(file)
         }
         rmdir(path)
+        robochain_termination_remove_file(path)
+    }
+
+    /// Removes what robochains killed by SIGKILL left in `base`: directories named
+    /// `robochain-model-PID-XXXXXX`, owned by this user, whose process no longer runs; only the
+    /// CSV files such a directory holds are removed, and then the directory if that empties it.
+    static func removeAbandoned(in base: String) {
+        guard let directory = opendir(base) else { return }
+        defer { closedir(directory) }
+        let user = geteuid()
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let parts = name.split(separator: "-")
+            guard name.hasPrefix("robochain-model-"), parts.count == 4, let pid = pid_t(parts[2]), pid > 0, pid != getpid() else { continue }
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }  // still running (or not ours to ask)
+            let path = base + "/" + name
+            var status = stat()
+            guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == user else { continue }
+            for file in fileNames { unlink(path + "/" + file) }
+            rmdir(path)
+        }
     }
 }

@@ -214,3 +214,51 @@ extension HostileProcessTests {
         return pid
     }
 }
+
+extension HostileProcessTests {
+    /// The temporary CSV directory a plugin with `"input": "csv"` reads (issue 16's audit): a
+    /// SIGTERM removes it whole, directory included; one left by a robochain killed by SIGKILL
+    /// is removed by the next robochain that makes one, and a live robochain's is not touched.
+    @Test func theCSVInputDirectoryIsNotLeftBehind() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let temporary = plugins.path + "/tmp"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        let pids = plugins.path + "/pids"
+        for (name, script) in [("slow-csv", "cat >/dev/null\necho $$ >> \(pids)\nsleep 1000"),
+                               ("quick-csv", "cat >/dev/null\necho '{\"protocol\": 1, \"analysis\": \"quick-csv\"}'")] {
+            try plugins.root.write("""
+                {"name": "\(name)", "version": "0.1.0", "protocol": 1, "executable": "run", "description": "d", "input": "csv"}
+                """, to: "\(name)/plugin.json")
+            try plugins.root.write("#!/bin/sh\n\(script)\n", to: "\(name)/run", executable: true)
+        }
+        func contents() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).sorted() }
+        var leftBySIGKILL: [String] = []
+        for signal in [SIGTERM, SIGKILL] {
+            try? FileManager.default.removeItem(atPath: pids)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandRunner.product("robochain"))
+            process.arguments = ["analyze", Self.model, "--with", "slow-csv"]
+            process.environment = ["ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "PATH": "/usr/bin:/bin",
+                                   "TMPDIR": temporary]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let started = Date()
+            while pidsIn(pids).isEmpty, Date().timeIntervalSince(started) < 20 { usleep(20_000) }
+            let made = contents()
+            #expect(made.count == 1 && made[0].hasPrefix("robochain-model-\(process.processIdentifier)-"), "\(made)")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            if signal == SIGTERM { #expect(contents() == [], "SIGTERM left \(contents())") } else { leftBySIGKILL = contents() }
+        }
+        #expect(leftBySIGKILL.count == 1, "\(leftBySIGKILL)")
+        // A directory of a process that still runs (this test's) is not touched.
+        let alive = "robochain-model-\(getpid())-abcdef"
+        try FileManager.default.createDirectory(atPath: temporary + "/" + alive, withIntermediateDirectories: true)
+        let next = try CommandRunner.robochain(["analyze", Self.model, "--with", "quick-csv", "--format", "json"],
+            environment: ["ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "TMPDIR": temporary])
+        #expect(next.exitStatus == 0, "\(next.standardError)")
+        #expect(contents() == [alive])
+    }
+}
