@@ -138,8 +138,9 @@ static void report(int32_t error, int32_t pid) {
     send(control, record, sizeof record, MSG_NOSIGNAL);
 }
 
-__attribute__((noreturn)) static void supervise(int argc, char **argv) {
-    // argv: NAME FLAG COUNT EXECUTABLE ARGUMENTS… ENVIRONMENT… (COUNT counts EXECUTABLE and ARGUMENTS)
+__attribute__((noreturn)) static void supervise(int argc, char **argv, char **envp) {
+    // argv: NAME FLAG COUNT EXECUTABLE ARGUMENTS… (COUNT counts EXECUTABLE and ARGUMENTS); the
+    // child's environment: the entries of envp prefixed with ROBOCHAIN_SUPERVISOR_ENVIRONMENT.
     if (fcntl(control, F_GETFD) < 0) {
         say(ROBOCHAIN_SUPERVISOR_NAME ": no control descriptor; this mode is for robochain's own use\n");
         _exit(127);
@@ -156,7 +157,17 @@ __attribute__((noreturn)) static void supervise(int argc, char **argv) {
         _exit(127);
     }
     memcpy(arguments, argv + 3, (size_t)count * sizeof *arguments);
-    char **environment = argv + 3 + count;  // to argv's terminating NULL
+    size_t entries = 0;
+    for (char **entry = envp; entry != NULL && *entry != NULL; entry++) entries++;
+    char **environment = calloc(entries + 1, sizeof *environment);
+    if (environment == NULL) {
+        report(ENOMEM, 0);
+        _exit(127);
+    }
+    size_t prefix = strlen(ROBOCHAIN_SUPERVISOR_ENVIRONMENT), kept = 0;
+    for (char **entry = envp; entry != NULL && *entry != NULL; entry++) {
+        if (strncmp(*entry, ROBOCHAIN_SUPERVISOR_ENVIRONMENT, prefix) == 0) environment[kept++] = *entry + prefix;
+    }
 
     // Nothing of robochain's but the child's standard streams and the control socket.
     if (syscall(SYS_close_range, (unsigned)control + 1, ~0U, 0U) != 0) {
@@ -237,8 +248,7 @@ __attribute__((noreturn)) static void supervise(int argc, char **argv) {
 
 // glibc passes constructors the program's arguments.
 __attribute__((constructor)) static void robochain_supervisor_entry(int argc, char **argv, char **envp) {
-    (void)envp;
     if (argc < 3 || argv == NULL || argv[0] == NULL || argv[1] == NULL) return;
     if (strcmp(argv[0], ROBOCHAIN_SUPERVISOR_NAME) != 0 || strcmp(argv[1], ROBOCHAIN_SUPERVISOR_FLAG) != 0) return;
-    supervise(argc, argv);
+    supervise(argc, argv, envp);
 }

@@ -133,7 +133,11 @@ public enum ChildProcess {
         var pid: pid_t = 0
         let environmentStrings = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? inheritedEnvironment()
         let supervisorArguments = [ROBOCHAIN_SUPERVISOR_NAME, ROBOCHAIN_SUPERVISOR_FLAG, String(1 + arguments.count), executable]
-            + arguments + environmentStrings
+            + arguments
+        // The child's environment goes in the supervisor's (readable by this user only, unlike
+        // its arguments), with nothing else of robochain's but the loader's library path.
+        let supervisorEnvironment = inheritedEnvironment().filter { $0.hasPrefix("LD_LIBRARY_PATH=") }
+            + environmentStrings.map { ROBOCHAIN_SUPERVISOR_ENVIRONMENT + $0 }
         // Between the start and its registration a stopping signal waits, so the process cannot
         // outlive robochain.
         guard robochain_termination_begin_start() == 0 else {
@@ -141,7 +145,9 @@ public enum ChildProcess {
             return failed(outcome, "robochain is being stopped")
         }
         let spawned = withCStrings(supervisorArguments) { argv in
-            posix_spawn(&pid, robochain_supervisor_executable(), &actions, &attributes, argv, environ)
+            withCStrings(supervisorEnvironment) { envp in
+                posix_spawn(&pid, robochain_supervisor_executable(), &actions, &attributes, argv, envp)
+            }
         }
         // If robochain is stopped by a signal meanwhile, the supervisor is asked to stop, and
         // waited for.

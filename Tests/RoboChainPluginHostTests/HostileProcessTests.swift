@@ -262,3 +262,31 @@ extension HostileProcessTests {
         #expect(contents() == [alive])
     }
 }
+
+extension HostileProcessTests {
+    /// The supervisor between robochain and a plugin (issue 16's audit): its arguments, which
+    /// every user can read in /proc, no longer carry the plugin's environment; and its own
+    /// environment, which the plugin (the same user) can read, holds none of robochain's secrets.
+    @Test func theSupervisorShowsNoEnvironmentToOthers() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        let arguments = plugins.path + "/supervisor-cmdline"
+        let environment = plugins.path + "/supervisor-environ"
+        try plugins.plugin("peek", script: """
+            cat >/dev/null
+            tr '\\0' '\\n' < /proc/$PPID/cmdline > \(arguments)
+            tr '\\0' '\\n' < /proc/$PPID/environ > \(environment)
+            echo '{"protocol": 1, "analysis": "peek"}'
+            """)
+        let result = try CommandRunner.robochain(["analyze", Self.model, "--with", "peek", "--format", "json"], environment: [
+            "ROBOCHAIN_PLUGIN_PATH": plugins.path, "HOME": plugins.root.path + "/home", "SECRET_TOKEN": "hunter2",
+        ])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        let shown = try String(contentsOfFile: arguments, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(shown.first == "robochain-supervisor" && shown.count == 4, "\(shown)")
+        #expect(!shown.contains { $0.contains("=") }, "\(shown)")
+        let own = try String(contentsOfFile: environment, encoding: .utf8)
+        #expect(!own.contains("hunter2"))
+        #expect(own.contains("ROBOCHAIN_SUPERVISED=HOME=" + plugins.root.path + "/home"))
+    }
+}

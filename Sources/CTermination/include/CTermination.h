@@ -85,7 +85,11 @@ int robochain_link_anonymous(int descriptor, const char *path);
 ///
 /// robochain starts it with `posix_spawn` from its own binary (`robochain_supervisor_executable`,
 /// `/proc/self/exe`) with the arguments `ROBOCHAIN_SUPERVISOR_NAME ROBOCHAIN_SUPERVISOR_FLAG COUNT
-/// EXECUTABLE ARGUMENTS… ENVIRONMENT…` (COUNT counts EXECUTABLE and its ARGUMENTS), in the child's
+/// EXECUTABLE ARGUMENTS…` (COUNT counts EXECUTABLE and its ARGUMENTS) and an environment of its
+/// own: the dynamic loader's `LD_LIBRARY_PATH` if robochain has one, and the child's environment
+/// ENVIRONMENT, each entry prefixed with `ROBOCHAIN_SUPERVISOR_ENVIRONMENT` (a process's
+/// arguments are readable by every user in /proc, its environment only by its own; and nothing
+/// else of robochain's environment is there for the child to read in its parent's), in the child's
 /// working directory, with the child's standard streams on descriptors 0–2, one end of a socket
 /// pair on descriptor `ROBOCHAIN_SUPERVISOR_CONTROL_FD` (robochain keeps the other end, close-on-exec,
 /// and no other process has it), and SIGCHLD, SIGTERM, SIGINT and SIGHUP blocked. A constructor in
@@ -109,6 +113,7 @@ int robochain_link_anonymous(int descriptor, const char *path);
 #define ROBOCHAIN_SUPERVISOR_NAME "robochain-supervisor"
 #define ROBOCHAIN_SUPERVISOR_FLAG "--robochain-supervise-1"
 #define ROBOCHAIN_SUPERVISOR_CONTROL_FD 3
+#define ROBOCHAIN_SUPERVISOR_ENVIRONMENT "ROBOCHAIN_SUPERVISED="
 
 /// The program to start as the supervisor: this process's own executable.
 const char *robochain_supervisor_executable(void);
