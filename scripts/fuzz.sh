@@ -7,6 +7,10 @@
 # the coverage reached (libFuzzer's "cov" edges and "ft" features).
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET ...]
+#
+# With ROBOCHAIN_FUZZ_KEEP=1, each target's corpus is then merged into its seed corpus
+# (libFuzzer's -merge=1: only the inputs that add coverage), to be committed, so that the next
+# campaign, CI's included, starts where this one stopped instead of from the first seeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -45,6 +49,12 @@ for entry in "${all[@]}"; do
     runs=$(grep -Eo '^stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo "?")
     coverage=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -Eo 'cov: [0-9]+ ft: [0-9]+' || echo "cov: ? ft: ?")
     summary+=("$target: $runs executions, $coverage, corpus $(ls "$work" | wc -l) inputs")
+    if [ "${ROBOCHAIN_FUZZ_KEEP:-0}" = 1 ] && [ "$status" -eq 0 ]; then
+        before=$(ls "Tests/Fuzz/Corpus/$corpus" | wc -l)
+        "${leaks[@]}" "$binary" -merge=1 -timeout=10 -detect_leaks=0 -rss_limit_mb=2048 -max_len=65536 \
+            "Tests/Fuzz/Corpus/$corpus" "$work" >>"$log" 2>&1
+        summary+=("  seeds of $target: $before -> $(ls "Tests/Fuzz/Corpus/$corpus" | wc -l) inputs")
+    fi
     if [ "$status" -ne 0 ]; then
         failed=1
         echo "error: $target failed (status $status); the end of its log:"
