@@ -1,6 +1,14 @@
 import RoboChainJSON
 import Yams
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A model as loaded, with the warnings its files gave.
 public struct LoadedModel: Sendable {
     public var model: ChainModel
@@ -47,6 +55,7 @@ public enum ModelLoader {
         } else {
             throw .unsupportedFormat(path: path)
         }
+        try refuseBinaryStart(path)
         let bytes: [UInt8]
         do {
             bytes = try FileAccess.readFile(path)
@@ -57,6 +66,33 @@ public enum ModelLoader {
         progress?.addTotal(bytes.count)
         defer { progress?.addProcessed(bytes.count) }
         return format == .yaml ? try loadYAML(bytes, file: path) : try loadJSON(bytes, file: path)
+    }
+
+    /// A YAML or JSON model is UTF-8 text, which has no NUL byte: one in the file's first 64 KiB
+    /// (a binary or sparse file, or UTF-16 text) is refused before the rest is read, so a file of
+    /// two gigabytes of zeros costs no more than its first block. (Any other problem, such as a
+    /// file that cannot be opened, is left to the full read to report.)
+    ///
+    /// - Throws: ``ModelError/syntax(_:problem:)`` at the line of the first NUL byte.
+    static func refuseBinaryStart(_ path: String) throws(ModelError) {
+        let descriptor = open(ByteText.cString(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
+            Int(status.st_size) <= FileAccess.maximumModelFileSize  // too large: the read says so
+        else { return }
+        let start = [UInt8](unsafeUninitializedCapacity: 1 << 16) { buffer, count in
+            count = max(0, pread(descriptor, buffer.baseAddress!, buffer.count, 0))
+        }
+        guard let nul = start.firstIndex(of: 0) else { return }
+        let line = start[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        // UTF-16: a byte-order mark, or ASCII text with a zero before or after each character.
+        let utf16 = start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF])
+            || (start.count >= 4 && (start[0] != 0) != (start[1] != 0) && (start[2] != 0) != (start[3] != 0))
+        throw .syntax(SourceLocation(file: path, line: line),
+            problem: utf16 ? "the file is UTF-16 text; save it as UTF-8"
+                : "a NUL byte (byte \(nul + 1)): the file is not text (a binary file, or one of zeros)")
     }
 
     /// Loads a model from YAML text.

@@ -92,6 +92,29 @@ import Testing
         #expect(truncate(path, off_t(size)) == 0)
         #expect(loadProblem(path) == "cannot read '\(path)': it is \(shown), more than the 2 GiB a file may be here")
     }
+
+    /// A file of zeros just under the size limit (sparse: it takes no disk) was read whole and
+    /// parsed, 21 s and 4.2 GB for 2 GiB; its first block now says it is not text. The same for
+    /// a model saved as UTF-16 and a binary file with a text start.
+    @Test(arguments: [("zeros.yaml", ""), ("zeros.json", ""), ("text-then-zeros.yaml", "home: CN\nregions:\n")])
+    func aFileOfZerosIsRefusedFromItsFirstBlock(name: String, start: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/" + name
+        try directory.write(start, to: name)
+        #expect(truncate(path, off_t(2 << 30) - 1) == 0)
+        let line = start.filter { $0 == "\n" }.count + 1
+        #expect(loadProblem(path) == "\(path):\(line): a NUL byte (byte \(start.utf8.count + 1)): the file is not text (a binary file, or one of zeros)")
+    }
+
+    @Test func aModelSavedAsUTF16IsNamedSo() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/model.yaml"
+        let text = "home: CN\nregions: [{id: CN, name: China}]\n"
+        FileManager.default.createFile(atPath: path, contents: Data([0xFF, 0xFE]) + text.data(using: .utf16LittleEndian)!)
+        #expect(loadProblem(path) == "\(path):1: the file is UTF-16 text; save it as UTF-8")
+    }
 }
 
 /// Messages quote what they must, never megabytes (issue #16, item 12).
