@@ -1,3 +1,5 @@
+import RoboChainModel
+
 /// Why an analysis, or a message of the plugin protocol, failed.
 public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
     /// An option was set to something the analysis does not accept (a usage error).
@@ -50,7 +52,9 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
         case .failed(let analysis, let reason):
             "analysis '\(analysis)' failed: \(reason)"
         case .malformedMessage(let message, let path, let problem):
-            path.isEmpty ? "malformed \(message): \(problem)" : "malformed \(message): '\(path)' \(problem)"
+            // Both may hold a plugin's text (a key, a value): never more than a screenful.
+            path.isEmpty ? "malformed \(message): \(MessageText.shortened(problem))"
+                : "malformed \(message): '\(MessageText.shortened(path, limit: MessageText.maximumQuoted * 4))' \(MessageText.shortened(problem))"
         case .pluginFailed(let analysis, let cause, let tail):
             "analysis '\(analysis)' failed: \(cause)"
                 + (tail.isEmpty ? "" : "\n  its standard error ended with:\n" + tail.map { "  | " + $0 }.joined(separator: "\n"))

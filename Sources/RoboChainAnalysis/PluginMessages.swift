@@ -143,13 +143,13 @@ extension AnalysisResult {
         }
         guard version == .number(Double(pluginProtocolVersion)) else {
             throw .malformedMessage(message: message, path: "protocol",
-                problem: "is \(JSONWriter.encode(version, style: .compact).asText), but this robochain speaks protocol \(pluginProtocolVersion)")
+                problem: "is \(MessageText.quoted(JSONWriter.encode(version, style: .compact).asText)), but this robochain speaks protocol \(pluginProtocolVersion)")
         }
         guard let name = object["analysis"]?.stringValue else {
             throw .malformedMessage(message: message, path: "analysis", problem: "must be the analysis name as a string")
         }
         guard name == analysis else {
-            throw .malformedMessage(message: message, path: "analysis", problem: "is '\(name)', expected '\(analysis)'")
+            throw .malformedMessage(message: message, path: "analysis", problem: "is '\(MessageText.quoted(name))', expected '\(analysis)'")
         }
         if let error = object["error"] {
             throw try rejection(error, analysis: name)
@@ -191,7 +191,7 @@ extension AnalysisResult {
                 var metrics: [String: Double] = [:]
                 for metric in metricsObject.members {
                     guard let value = metric.value.numberValue, value.isFinite else {
-                        throw .malformedMessage(message: message, path: "metrics.\(metric.key)",
+                        throw .malformedMessage(message: message, path: "metrics.\(MessageText.quoted(metric.key))",
                             problem: "must be a finite number, found \(JSONWriter.encode(metric.value, style: .compact).asText)")
                     }
                     metrics[metric.key] = value
@@ -205,7 +205,7 @@ extension AnalysisResult {
                 for (index, element) in elements.enumerated() {
                     let table = try ResultTable.decode(element, path: "tables[\(index)]")
                     guard ids.insert(table.id).inserted else {
-                        throw .malformedMessage(message: message, path: "tables[\(index)]", problem: "repeats the table id '\(table.id)'")
+                        throw .malformedMessage(message: message, path: "tables[\(index)]", problem: "repeats the table id '\(MessageText.quoted(table.id))'")
                     }
                     if let model { try table.check(against: model, path: "tables[\(index)]") }
                     result.tables.append(table)
@@ -264,7 +264,8 @@ extension AnalysisResult {
                 problem: "is '\(PlainTextCap.quote(kindText))'; it must be 'usage' or 'model'")
         }
         let text = try error.messageString("message", required: true, message: "response", path: "error")!
-        return .rejected(analysis: analysis, kind: kind, message: text)
+        // The plugin's own words, kept to a readable length: 8 MB of them are not printed.
+        return .rejected(analysis: analysis, kind: kind, message: MessageText.shortened(text))
     }
 
     /// Writes the response of an analysis that could not run on what it was given (SPEC §5
@@ -358,26 +359,27 @@ extension ResultTable {
         let id = try object.messageString("id", required: true, message: "response", path: path)!
         let title = try object.messageString("title", message: "response", path: path) ?? id
         let isView = object["view"]?.boolValue ?? false
+        let shownID = MessageText.quoted(id)  // a plugin's text: escaped and cut in messages
         guard let columnsJSON = object["columns"] else {
             throw .malformedMessage(message: "response", path: "\(path).columns", problem: "is missing")
         }
-        let columns = try TableColumn.decodeList(columnsJSON, path: "\(path) '\(id)' columns")
+        let columns = try TableColumn.decodeList(columnsJSON, path: "\(path) '\(shownID)' columns")
         var seen: Set<String> = []
         for column in columns where !seen.insert(column.id).inserted {
-            throw .malformedMessage(message: "response", path: "\(path) '\(id)'", problem: "has two columns with id '\(column.id)'")
+            throw .malformedMessage(message: "response", path: "\(path) '\(shownID)'", problem: "has two columns with id '\(MessageText.quoted(column.id))'")
         }
         guard case .array(let rowsJSON) = object["rows"] ?? .array([]) else {
-            throw .malformedMessage(message: "response", path: "\(path) '\(id)' rows", problem: "must be a list of row objects")
+            throw .malformedMessage(message: "response", path: "\(path) '\(shownID)' rows", problem: "must be a list of row objects")
         }
         var rows: [[CellValue?]] = []
         rows.reserveCapacity(rowsJSON.count)
         for (rowIndex, rowJSON) in rowsJSON.enumerated() {
             guard case .object(let rowObject) = rowJSON else {
-                throw .malformedMessage(message: "response", path: "\(path) '\(id)' row \(rowIndex)",
+                throw .malformedMessage(message: "response", path: "\(path) '\(shownID)' row \(rowIndex)",
                     problem: "must be an object keyed by column id")
             }
             for member in rowObject.members where !seen.contains(member.key) {
-                throw .malformedMessage(message: "response", path: "\(path) '\(id)' row \(rowIndex)",
+                throw .malformedMessage(message: "response", path: "\(path) '\(shownID)' row \(rowIndex)",
                     problem: "has a cell '\(PlainTextCap.quote(member.key))' for no column")
             }
             var row: [CellValue?] = []
@@ -388,7 +390,7 @@ extension ResultTable {
                     continue
                 }
                 guard let cell = CellValue(json: value, type: column.type) else {
-                    throw .malformedMessage(message: "response", path: "\(path) '\(id)' row \(rowIndex) column '\(column.id)'",
+                    throw .malformedMessage(message: "response", path: "\(path) '\(shownID)' row \(rowIndex) column '\(MessageText.quoted(column.id))'",
                         problem: "must be \(column.type.cellDescription), found \(value.typeDescription)")
                 }
                 row.append(cell)
@@ -556,7 +558,7 @@ extension JSONObject {
     fileprivate func messageColour(_ key: String, path: String) throws(AnalysisError) -> String? {
         guard let text = try messageString(key, message: "response", path: path) else { return nil }
         guard Annotation.isColour(text) else {
-            throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "must be a colour #rrggbb, found '\(text)'")
+            throw .malformedMessage(message: "response", path: "\(path).\(key)", problem: "must be a colour #rrggbb, found '\(MessageText.quoted(text))'")
         }
         return text
     }

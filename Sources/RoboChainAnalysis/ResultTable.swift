@@ -232,12 +232,23 @@ extension ResultTable {
     /// Generic over tables: no analysis or attribute is named. The results themselves (JSON,
     /// CSV, plugins) are unchanged; table, Markdown, workbook and report output show this form.
     ///
-    /// - Complexity: O(cells × a log f) for a attribute names and f firms with one.
+    /// - Complexity: O((r + l) × a log f) for r rows, l firms listed in `firms` cells, a
+    ///   attribute names and f firms with one; a new column's id is checked against a set of
+    ///   the ids taken, not against every column.
     public func withFirmAttributes(of model: ChainModel, language: Language = .en) -> ResultTable {
         let attributes = model.firms.attributes
         guard !attributes.isEmpty else { return self }
         func firm(_ id: String) -> Int? { model.firms.index(of: id) }
         var table = self
+        // The ids taken, so a new column's id is unique in O(1) a try (a search of the columns
+        // for each of 20,000 attributes was quadratic).
+        var taken = Set(columns.map(\.id))
+        func uniqueID(_ base: String) -> String {
+            var id = base
+            while taken.contains(id) { id += "_" }
+            taken.insert(id)
+            return id
+        }
         if let column = columns.firstIndex(where: { $0.type == .firm }) {
             let firms = rows.map { row -> Int? in if case .id(let id)? = row[column] { firm(id) } else { nil } }
             for name in attributes.names {
@@ -246,8 +257,7 @@ extension ResultTable {
                 guard !given.isEmpty else { continue }
                 let type: ColumnType = given.allSatisfy { $0.number != nil } ? .number
                     : (given.allSatisfy { $0.boolean != nil } ? .boolean : .text)
-                var id = columns[column].id + "." + name
-                while table.columns.contains(where: { $0.id == id }) { id += "_" }
+                let id = uniqueID(columns[column].id + "." + name)
                 table.columns.append(TableColumn(id, name, type, help: language.pick(
                     "attribute '\(name)' of the firm in '\(columns[column].title)' (from the model)",
                     "“\(columns[column].title)”中企业的属性“\(name)”（来自模型）")))
@@ -280,8 +290,7 @@ extension ResultTable {
                 texts.append(parts.isEmpty ? nil : parts.joined(separator: language.pick("; ", "；")))
             }
             guard texts.contains(where: { $0 != nil }) else { continue }
-            var id = column.id + ".attributes"
-            while table.columns.contains(where: { $0.id == id }) { id += "_" }
+            let id = uniqueID(column.id + ".attributes")
             table.columns.append(TableColumn(id, column.title + language.pick(": attributes", "：属性"), .text, help: language.pick(
                 "the model's attributes of the firms in '\(column.title)'", "“\(column.title)”中各企业在模型中的属性")))
             for (row, text) in texts.enumerated() { table.rows[row].append(text.map(CellValue.text)) }

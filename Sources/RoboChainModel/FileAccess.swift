@@ -75,6 +75,36 @@ public enum FileAccess {
         }
     }
 
+    /// Reads an open descriptor (standard input, a pipe) to its end, stopping once it has
+    /// given more than `limit` bytes: a stream with no end (`/dev/zero`) is refused after
+    /// `limit` + 1 bytes rather than read until memory runs out.
+    ///
+    /// - Parameters:
+    ///   - descriptor: The open descriptor; it is not closed.
+    ///   - name: What the descriptor is, for messages (`<stdin>`).
+    ///   - limit: The most bytes accepted (by default ``maximumModelFileSize``).
+    /// - Returns: Its bytes, at most `limit` of them.
+    /// - Throws: ``ModelError/unreadable(path:reason:)`` with the system's reason, or when it
+    ///   gives more than `limit` bytes ("it is more than the 2 GiB a model may be").
+    public static func readAll(descriptor: Int32, name: String, limit: Int = maximumModelFileSize) throws(ModelError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            // Never more than one byte past the limit: enough to know it was passed.
+            let wanted = min(chunk.count, limit + 1 - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            if count == 0 { return bytes }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: name, reason: String(cString: strerror(errno)))
+            }
+            bytes += chunk[..<count]
+            guard bytes.count <= limit else {
+                throw .unreadable(path: name, reason: "it is more than the \(describeSize(limit)) a model may be")
+            }
+        }
+    }
+
     /// A size for messages: "3 GiB", "300 MiB", "1 KiB", "12 bytes" (to the nearest unit).
     public static func describeSize(_ bytes: Int) -> String {
         if bytes >= 1 << 30 { return "\((bytes + (1 << 29)) >> 30) GiB" }

@@ -36,6 +36,22 @@ public enum MessageText {
         return shown
     }
 
+    /// The most characters of a longer text shown in a message: a plugin's own `error.message`,
+    /// say.
+    public static let maximumMessage = 2000
+
+    /// `text` as it is when it has at most `limit` characters, else its first `limit`
+    /// characters and "… (N more characters)". Unlike ``quoted(_:limit:)``, nothing is escaped.
+    ///
+    /// - Complexity: O(`limit`) for text of at most `limit` characters; O(text) otherwise (the
+    ///   characters cut are counted).
+    public static func shortened(_ text: String, limit: Int = maximumMessage) -> String {
+        guard let end = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), end != text.endIndex else {
+            return text
+        }
+        return text[..<end] + "… (\(text[end...].count) more characters)"
+    }
+
     /// `text` as it is but for the bytes that are not UTF-8 (``ByteText``), written as `\xFF`:
     /// for a message made elsewhere (by the argument parser) that may hold an argument.
     public static func showingBytes(_ text: String) -> String {

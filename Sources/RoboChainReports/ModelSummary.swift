@@ -33,7 +33,7 @@ public enum ModelSummary {
         let weighted = (0..<model.components.requirementCount).filter { model.components.weight(ofRequirement: $0) != nil }.count
         lines.append("  components:   \(model.components.count), \(Wording.count(model.components.requirementCount, "requires edge")) (\(weighted) with a weight)")
         let roots = model.components.roots.map { model.components.ids[Int($0)] }
-        lines.append("  roots:        \(roots.count)" + (roots.isEmpty ? "" : ": " + Wording.list(roots, first: 10)))
+        lines.append("  roots:        \(roots.count)" + (roots.isEmpty ? "" : ": " + Wording.list(roots.lazy.map { MessageText.quoted($0) }, first: 10)))
         lines.append("  firms:        \(model.firms.count)")
         let shares = (0..<model.supplies.count).filter { model.supplies.share(of: $0) != nil }.count
         lines.append("  supply links: \(model.supplies.count) (\(shares) with a share)")
@@ -44,19 +44,21 @@ public enum ModelSummary {
             ("firms", model.firms.attributes), ("supplies", model.supplies.attributes),
         ]
         let described = attributeTables.filter { !$0.1.isEmpty }.map { kind, table in
-            "\(kind): " + Wording.list(table.names.map { "\($0) (\(table.column($0)?.count ?? 0))" }, first: 8)
+            "\(kind): " + Wording.list(table.names.lazy.map { "\(MessageText.quoted($0)) (\(table.column($0)?.count ?? 0))" }, first: 8)
         }
         if !described.isEmpty {
             lines.append("  attributes:   " + described.joined(separator: "; "))
         }
 
+        // Ids and names quoted (MessageText.quoted): escaped and cut to 120 characters, so an
+        // id of megabytes is not printed whole.
         var warnings = loaded.warnings.map(\.description)
         let unsupplied = (0..<model.components.count).filter { model.supplies.supplierCount(of: $0) == 0 }
-            .lazy.map { model.components.ids[$0] }
+            .lazy.map { MessageText.quoted(model.components.ids[$0]) }
         if !unsupplied.isEmpty {
             warnings.append("\(Wording.count(unsupplied.count, "component has", "components have")) no supplier: \(Wording.list(unsupplied, first: 10))")
         }
-        let idle = (0..<model.firms.count).filter { model.firms.links(of: $0).isEmpty }.lazy.map { model.firms.ids[$0] }
+        let idle = (0..<model.firms.count).filter { model.firms.links(of: $0).isEmpty }.lazy.map { MessageText.quoted(model.firms.ids[$0]) }
         if !idle.isEmpty {
             warnings.append("\(Wording.count(idle.count, "firm supplies", "firms supply")) nothing: \(Wording.list(idle, first: 10))")
         }

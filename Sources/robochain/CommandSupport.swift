@@ -39,6 +39,48 @@ func finishProcess(_ status: Int32 = 0) -> Never {
     exit(status)
 }
 
+/// Makes the end of the process check standard output: what was printed through the C
+/// library's buffer (the help, `--version`, completion scripts — swift-argument-parser prints
+/// them with `print`) is flushed, and when that flush or an earlier write failed (a full disk,
+/// a closed descriptor, a pipe nobody reads while broken pipes are ignored) the process says
+/// so on standard error and exits 1 instead of 0 with nothing shown. Called first in `main`,
+/// so the check runs after every exit handler registered later.
+func checkStandardOutputAtExit() {
+    atexit {
+        // Every stream (standard error is unbuffered, so only standard output holds bytes);
+        // the C library keeps the bytes a failed write left, so an earlier failure fails here
+        // again, with its reason.
+        guard fflush(nil) != 0 else { return }
+        let reason = String(cString: strerror(errno))
+        printError("error: \(ReportError.cannotWrite(path: "standard output", reason: reason))")
+        _exit(ExitStatus.failure.rawValue)
+    }
+}
+
+/// Puts `/dev/null` on each of descriptors 0–2 that is closed (`robochain … >&-`), opened the
+/// other way (standard input for writing only, the others for reading only): otherwise the
+/// first file or pipe robochain opens would take the number, and standard output would be
+/// written into it or the model read from it. Used the wrong way round, it still fails
+/// ("Bad file descriptor"), so a closed descriptor is still reported as one.
+func holdClosedStandardDescriptors() {
+    for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) < 0 && errno == EBADF {
+        let null = open("/dev/null", descriptor == STDIN_FILENO ? O_WRONLY : O_RDONLY)
+        guard null >= 0 else { continue }
+        if null != descriptor {
+            _ = dup2(null, descriptor)
+            close(null)
+        }
+    }
+}
+
+/// Writes `bytes` to standard output, checked: when they cannot be written the reason goes
+/// to standard error and this throws exit status 1.
+func writeStandardOutput(_ bytes: [UInt8]) throws {
+    let output = try openOutput(nil)
+    output.write(bytes)
+    try commitOutput(output)
+}
+
 /// Writes a line to standard error (control characters from names made visible).
 func printError(_ text: String) {
     var standardError = StandardError()
@@ -110,19 +152,18 @@ private func checkReadable(_ path: String) throws {
 }
 
 /// Reads a model from standard input: JSON when its first character (after white space and a
-/// byte-order mark) is `{`, YAML otherwise.
+/// byte-order mark) is `{`, YAML otherwise. More than ``FileAccess/maximumModelFileSize``
+/// bytes (2 GiB) is refused with exit status 66, as a model file that large is.
 private func loadStandardInput() throws -> LoadedModel {
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-        if count == 0 { break }
-        if count < 0 {
-            if errno == EINTR { continue }
-            printError("error: cannot read model from standard input: \(String(cString: strerror(errno)))")
-            throw ExitStatus.modelUnreadable
-        }
-        bytes += buffer[..<count]
+    let bytes: [UInt8]
+    do {
+        // At most the size a model file may be: `validate - </dev/zero` is refused, not read
+        // until memory runs out.
+        bytes = try FileAccess.readAll(descriptor: STDIN_FILENO, name: standardInputName)
+    } catch {
+        let reason = if case .unreadable(_, let reason) = error { reason } else { "\(error)" }
+        printError("error: cannot read model from standard input: \(reason)")
+        throw ExitStatus.modelUnreadable
     }
     let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     let first = bytes[start...].first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }

@@ -82,9 +82,10 @@ struct PluginsCheckCommand: ParsableCommand {
                     command: Self.self)
             }
         }
+        // Checked: a report that cannot be written is a failure (exit 1), whatever it says.
         switch format {
-        case .table: OutputFile.writeStandardOutput(Array(report.text.utf8))
-        case .json: OutputFile.writeStandardOutput(JSONWriter.encode(report.json))
+        case .table: try writeStandardOutput(Array(report.text.utf8))
+        case .json: try writeStandardOutput(JSONWriter.encode(report.json))
         }
         if !report.passed { throw ExitStatus.pluginFailure }
     }
@@ -209,16 +210,18 @@ struct PluginsInstallCommand: ParsableCommand {
     var force = false
 
     func run() throws {
+        let message: String
         do {
             let directory = try PluginInstallation.userDirectory(environment: Environment.variables)
             let installed = try PluginInstallation.install(path, into: directory, mode: link ? .link : .copy, replace: force)
             let how = link ? "linked" : "copied"
-            OutputFile.writeStandardOutput(Array(
-                "installed \(installed.manifest.name) \(installed.manifest.version) (\(how)) in \(FileAccess.join(directory, installed.manifest.name))\n".utf8))
+            message = "installed \(installed.manifest.name) \(installed.manifest.version) (\(how)) in \(FileAccess.join(directory, installed.manifest.name))\n"
         } catch {
             printError("error: \(error)")
             throw ExitStatus.failure
         }
+        // Checked: the plugin is installed, but a confirmation nobody can read is a failure (1).
+        try writeStandardOutput(Array(message.utf8))
     }
 }
 
@@ -239,14 +242,16 @@ struct PluginsRemoveCommand: ParsableCommand {
     var name: String
 
     func run() throws {
+        let removed: String
         do {
             let directory = try PluginInstallation.userDirectory(environment: Environment.variables)
-            let removed = try PluginInstallation.remove(name, from: directory)
-            OutputFile.writeStandardOutput(Array("removed \(removed)\n".utf8))
+            removed = try PluginInstallation.remove(name, from: directory)
         } catch {
             printError("error: \(error)")
             throw ExitStatus.failure
         }
+        // Checked: the plugin is removed, but a confirmation nobody can read is a failure (1).
+        try writeStandardOutput(Array("removed \(removed)\n".utf8))
     }
 }
 
@@ -290,9 +295,10 @@ struct PluginsInfoCommand: ParsableCommand {
             lines.append("  input: \(plugin.manifest.input == .csv ? "the model as CSV files (modelDirectory)" : "the model as JSON (model)")")
             lines.append("  works with: robochain \(plugin.manifest.robochain?.description ?? "any version") (this is \(RoboChainVersion.current))")
         }
+        // Checked: information that cannot be written is a failure (exit 1).
         switch format {
-        case .table: OutputFile.writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
-        case .json: OutputFile.writeStandardOutput(JSONWriter.encode(.object(members)))
+        case .table: try writeStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
+        case .json: try writeStandardOutput(JSONWriter.encode(.object(members)))
         }
     }
 }

@@ -38,9 +38,13 @@ struct RoboChainCommand: ParsableCommand {
             ConvertCommand.self, PluginsCommand.self,
         ])
 
-    /// Runs the command. First, stopping robochain by a signal (Ctrl-C, SIGTERM, SIGHUP) is made
-    /// to kill the plugins it started and remove its temporary output files.
+    /// Runs the command. First, a closed standard descriptor is held by a read-only
+    /// `/dev/null`, standard output is checked at exit (help and `--version` that cannot be
+    /// written exit 1), and stopping robochain by a signal (Ctrl-C, SIGTERM, SIGHUP)
+    /// is made to kill the plugins it started and remove its temporary output files.
     static func main() {
+        holdClosedStandardDescriptors()
+        checkStandardOutputAtExit()
         robochain_termination_install()
         // swift-argument-parser takes time quadratic in the number of arguments (20,000
         // `--with` took 34 s): past a number no command needs, refuse before parsing.

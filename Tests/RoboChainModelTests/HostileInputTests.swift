@@ -167,3 +167,44 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 30)
     }
 }
+
+/// Standard input as the model (`-`) had no size limit: `validate - </dev/zero` grew to 14 GB.
+@Suite struct BoundedStandardInputTests {
+    /// A pipe holding `bytes` (at most its buffer, 64 KiB), its writing end closed.
+    func pipe(holding bytes: [UInt8]) throws -> Int32 {
+        var ends: [Int32] = [0, 0]
+        try #require(Glibc.pipe(&ends) == 0)
+        let written = bytes.withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) }
+        try #require(written == bytes.count)
+        close(ends[1])
+        return ends[0]
+    }
+
+    @Test func aStreamUpToTheLimitIsRead() throws {
+        let descriptor = try pipe(holding: Array(repeating: 0x61, count: 1000))
+        defer { close(descriptor) }
+        #expect(try FileAccess.readAll(descriptor: descriptor, name: "<stdin>", limit: 1000) == Array(repeating: 0x61, count: 1000))
+    }
+
+    @Test func aStreamPastTheLimitIsRefused() throws {
+        let descriptor = try pipe(holding: Array(repeating: 0x61, count: 1001))
+        defer { close(descriptor) }
+        #expect(throws: ModelError.unreadable(path: "<stdin>", reason: "it is more than the 1000 bytes a model may be")) {
+            _ = try FileAccess.readAll(descriptor: descriptor, name: "<stdin>", limit: 1000)
+        }
+    }
+
+    /// `/dev/zero` never ends: reading stops at the limit, without reading past it.
+    @Test func anEndlessStreamStopsAtTheLimit() throws {
+        let descriptor = open("/dev/zero", O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        #expect(throws: ModelError.unreadable(path: "<stdin>", reason: "it is more than the 1 MiB a model may be")) {
+            _ = try FileAccess.readAll(descriptor: descriptor, name: "<stdin>", limit: 1 << 20)
+        }
+    }
+
+    @Test func theLimitIsAModelFilesLimit() {
+        #expect(FileAccess.maximumModelFileSize == 2_147_483_647)
+    }
+}

@@ -117,3 +117,21 @@ struct FirmAttributesInChromiumTests {
         #expect((seen["cells"] as? [String])?.contains("Candidates 招商: attributes") == true, "\(seen["cells"] ?? "")")
     }
 }
+
+extension FirmAttributeTests {
+    /// 20,000 attribute names: each new column's id was checked against every column before it
+    /// (quadratic); a set of the ids taken makes it linear.
+    @Test func twentyThousandAttributesMakeTwentyThousandColumns() throws {
+        let names = (0..<20_000).map { "a\($0)" }
+        let attributes = names.map { "\($0): 1" }.joined(separator: ", ")
+        let yaml = Self.yaml.replacing("attributes: {revenue: 1200000000, listed: true}", with: "attributes: {\(attributes)}")
+        let model = try ModelLoader.loadYAML(yaml).model
+        let table = ResultTable(id: "t", title: "T", columns: [TableColumn("firm", "Firm", .firm), TableColumn("firm.a1", "Taken", .number)],
+            rows: [[.id("acme"), .number(0)]])
+        let shown = table.withFirmAttributes(of: model)
+        #expect(shown.columns.count == 2 + 20_000)  // Nabe's attributes: not in the table
+        #expect(Set(shown.columns.map(\.id)).count == shown.columns.count)
+        #expect(shown.columns[3].id == "firm.a1_")  // 'firm.a1' was taken
+        #expect(shown.rows[0].count == shown.columns.count)
+    }
+}
