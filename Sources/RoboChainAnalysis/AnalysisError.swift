@@ -45,6 +45,10 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
+    /// The characters shown of each line of a failed plugin's standard error (the last 20
+    /// lines of its last 64 KiB are shown: one long line would otherwise be 64 KiB).
+    public static let maximumLogLine = 400
+
     public var description: String {
         switch self {
         case .invalidOption(let analysis, let option, let problem):
@@ -57,7 +61,8 @@ public enum AnalysisError: Swift.Error, Sendable, Equatable, CustomStringConvert
                 : "malformed \(message): '\(MessageText.shortened(path, limit: MessageText.maximumQuoted * 4))' \(MessageText.shortened(problem))"
         case .pluginFailed(let analysis, let cause, let tail):
             "analysis '\(analysis)' failed: \(cause)"
-                + (tail.isEmpty ? "" : "\n  its standard error ended with:\n" + tail.map { "  | " + $0 }.joined(separator: "\n"))
+                + (tail.isEmpty ? "" : "\n  its standard error ended with:\n"
+                    + tail.map { "  | " + MessageText.shortened($0, limit: Self.maximumLogLine) }.joined(separator: "\n"))
         case .rejected(_, _, let message):
             message
         }

@@ -305,7 +305,7 @@ public enum PluginConformance {
         }
         if case .failure(let failure) = answer.result, case .pluginFailed(_, let cause, let tail) = failure {
             problems.append(cause)
-            if !tail.isEmpty { problems.append("its standard error ended with:\n" + tail.map { "| " + $0 }.joined(separator: "\n")) }
+            if !tail.isEmpty { problems.append("its standard error ended with:\n" + tail.map { "| " + MessageText.shortened($0, limit: AnalysisError.maximumLogLine) }.joined(separator: "\n")) }
         } else if case .failure(let failure) = answer.result, case .failed = failure {
             problems.append(failure.description)
         }

@@ -61,4 +61,22 @@ import Testing
         #expect(result.standardError.contains(String(repeating: "Q", count: 120) + "… (8388608 bytes in all)"),
             "\(result.standardError.prefix(2000))")
     }
+
+    /// A failing plugin's standard error is shown by its last lines, each cut at 400 characters:
+    /// one line of 64 KiB was shown whole.
+    @Test func aLongLineOnStandardErrorIsCut() throws {
+        let plugins = try PluginFixtures()
+        defer { plugins.remove() }
+        try plugins.plugin("noisy", script: """
+            import sys
+            sys.stdin.read()
+            sys.stderr.write('E' * 100000 + '\\nthe last line\\n')
+            sys.exit(3)
+            """, interpreter: "/usr/bin/env python3")
+        let result = try plugins.robochain(["analyze", Self.model, "--with", "noisy", "--format", "json"])
+        #expect(result.exitStatus == 70)
+        #expect(result.standardError.count < 2000, "\(result.standardError.count) characters")
+        #expect(result.standardError.contains("more characters)"))
+        #expect(result.standardError.contains("  | the last line"))
+    }
 }
