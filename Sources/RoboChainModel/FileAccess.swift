@@ -86,14 +86,25 @@ public enum FileAccess {
     /// - Returns: Its bytes, at most `limit` of them.
     /// - Throws: ``ModelError/unreadable(path:reason:)`` with the system's reason, or when it
     ///   gives more than `limit` bytes ("it is more than the 2 GiB a model may be").
-    public static func readAll(descriptor: Int32, name: String, limit: Int = maximumModelFileSize) throws(ModelError) -> [UInt8] {
+    public static func readAll(
+        descriptor: Int32, name: String, limit: Int = maximumModelFileSize,
+        checkingStart check: (([UInt8]) throws(ModelError) -> Void)? = nil
+    ) throws(ModelError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var checked = check == nil
         while true {
             // Never more than one byte past the limit: enough to know it was passed.
             let wanted = min(chunk.count, limit + 1 - bytes.count)
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
-            if count == 0 { return bytes }
+            if count > 0, !checked, bytes.count + count >= 1 << 16 {
+                checked = true
+                try check?(bytes + chunk[..<count])  // the start, before the rest is read
+            }
+            if count == 0 {
+                if !checked { try check?(bytes) }
+                return bytes
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .unreadable(path: name, reason: String(cString: strerror(errno)))

@@ -85,7 +85,13 @@ public enum ModelLoader {
         let start = [UInt8](unsafeUninitializedCapacity: 1 << 16) { buffer, count in
             count = max(0, pread(descriptor, buffer.baseAddress!, buffer.count, 0))
         }
-        guard let nul = start.firstIndex(of: 0) else { return }
+        try refuseBinaryStart(start, name: path)
+    }
+
+    /// The check of ``refuseBinaryStart(_:)`` on the first bytes of a model read from `name`
+    /// (a file, or standard input as it is read).
+    public static func refuseBinaryStart(_ start: [UInt8], name path: String) throws(ModelError) {
+        guard let nul = start.prefix(1 << 16).firstIndex(of: 0) else { return }
         let line = start[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
         // UTF-16: a byte-order mark, or ASCII text with a zero before or after each character.
         let utf16 = start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF])

@@ -157,11 +157,16 @@ private func checkReadable(_ path: String) throws {
 private func loadStandardInput() throws -> LoadedModel {
     let bytes: [UInt8]
     do {
-        // At most the size a model file may be: `validate - </dev/zero` is refused, not read
-        // until memory runs out.
-        bytes = try FileAccess.readAll(descriptor: STDIN_FILENO, name: standardInputName)
+        // At most the size a model file may be, and a NUL byte in the first 64 KiB stops the
+        // read at once: `validate - </dev/zero` is refused, not read until memory runs out.
+        bytes = try FileAccess.readAll(descriptor: STDIN_FILENO, name: standardInputName) { (start) throws(ModelError) in
+            try ModelLoader.refuseBinaryStart(start, name: standardInputName)
+        }
     } catch {
-        let reason = if case .unreadable(_, let reason) = error { reason } else { "\(error)" }
+        guard case .unreadable(_, let reason) = error else {
+            reportInvalidModel(error, path: standardInputName)
+            throw ExitStatus.invalidModel
+        }
         printError("error: cannot read model from standard input: \(reason)")
         throw ExitStatus.modelUnreadable
     }

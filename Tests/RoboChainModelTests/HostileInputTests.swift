@@ -207,4 +207,28 @@ import Testing
     @Test func theLimitIsAModelFilesLimit() {
         #expect(FileAccess.maximumModelFileSize == 2_147_483_647)
     }
+
+    /// `validate - </dev/zero` read 2 GiB before it was refused: a NUL byte in the first 64 KiB
+    /// now stops the read there (the check robochain gives standard input), and a short input
+    /// is checked when it ends.
+    @Test func aNULByteAtTheStartStopsTheRead() throws {
+        let descriptor = open("/dev/zero", O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        #expect(throws: ModelError.syntax(SourceLocation(file: "<stdin>", line: 1),
+            problem: "a NUL byte (byte 1): the file is not text (a binary file, or one of zeros)")) {
+            _ = try FileAccess.readAll(descriptor: descriptor, name: "<stdin>") { (start) throws(ModelError) in
+                #expect(start.count == 1 << 16)
+                try ModelLoader.refuseBinaryStart(start, name: "<stdin>")
+            }
+        }
+        let short = try pipe(holding: Array("home: CN\n\0".utf8))
+        defer { close(short) }
+        #expect(throws: ModelError.syntax(SourceLocation(file: "<stdin>", line: 2),
+            problem: "a NUL byte (byte 10): the file is not text (a binary file, or one of zeros)")) {
+            _ = try FileAccess.readAll(descriptor: short, name: "<stdin>") { (start) throws(ModelError) in
+                try ModelLoader.refuseBinaryStart(start, name: "<stdin>")
+            }
+        }
+    }
 }
