@@ -33,6 +33,7 @@ public struct ShareSource: Sendable, Equatable {
     /// Each component's share in both runs, by component id.
     public var shares: [String: ShareChange]
 
+    /// The shares of column `column` of table `table` of `analysis`, by component id.
     public init(analysis: String, table: String, column: String, shares: [String: ShareChange]) {
         self.analysis = analysis
         self.table = table

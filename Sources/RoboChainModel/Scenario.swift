@@ -63,6 +63,7 @@ public struct Scenario: Sendable, Hashable {
     /// The operations, in the order they apply.
     public var operations: [ScenarioOperation]
 
+    /// A scenario of `operations`, applied in the order given (none: the model as it is).
     public init(_ operations: [ScenarioOperation] = []) {
         self.operations = operations
     }
