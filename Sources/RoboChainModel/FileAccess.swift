@@ -116,6 +116,14 @@ public enum FileAccess {
         }
     }
 
+    /// The name of a `readdir` entry, read up to its NUL. (Not by copying `d_name`: that copies
+    /// all 256 bytes of the field, past the end of a short entry at the end of the kernel's
+    /// buffer, which AddressSanitizer reports as a heap overflow.)
+    public static func name(of entry: UnsafePointer<dirent>) -> String {
+        let field = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        return ByteText.decode(cString: field.assumingMemoryBound(to: CChar.self))
+    }
+
     /// A size for messages: "3 GiB", "300 MiB", "1 KiB", "12 bytes" (to the nearest unit).
     public static func describeSize(_ bytes: Int) -> String {
         if bytes >= 1 << 30 { return "\((bytes + (1 << 29)) >> 30) GiB" }

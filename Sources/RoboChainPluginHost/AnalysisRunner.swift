@@ -305,7 +305,7 @@ struct CSVModelDirectory: Sendable {
         defer { closedir(directory) }
         let user = geteuid()
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = FileAccess.name(of: entry)
             let parts = name.split(separator: "-")
             guard name.hasPrefix("robochain-model-"), parts.count == 4, let pid = pid_t(parts[2]), pid > 0, pid != getpid() else { continue }
             guard kill(pid, 0) != 0, errno == ESRCH else { continue }  // still running (or not ours to ask)

@@ -157,9 +157,7 @@ public enum PluginDiscovery {
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                ByteText.decode(raw.prefix(while: { $0 != 0 }))
-            }
+            let name = FileAccess.name(of: entry)
             if name == "." || name == ".." { continue }
             let path = FileAccess.join(directory, name)
             if FileAccess.isDirectory(path) { names.append(path) }

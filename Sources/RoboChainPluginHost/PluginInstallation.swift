@@ -217,9 +217,7 @@ public enum PluginInstallation {
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                ByteText.decode(raw.prefix(while: { $0 != 0 }))
-            }
+            let name = FileAccess.name(of: entry)
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
