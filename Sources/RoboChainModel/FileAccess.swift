@@ -83,9 +83,12 @@ public enum FileAccess {
     ///   - descriptor: The open descriptor; it is not closed.
     ///   - name: What the descriptor is, for messages (`<stdin>`).
     ///   - limit: The most bytes accepted (by default ``maximumModelFileSize``).
+    ///   - check: Called once with the first 64 KiB or more (all of a shorter stream) before the
+    ///     rest is read; what it throws stops the read (a NUL byte at the start of a model).
     /// - Returns: Its bytes, at most `limit` of them.
     /// - Throws: ``ModelError/unreadable(path:reason:)`` with the system's reason, or when it
-    ///   gives more than `limit` bytes ("it is more than the 2 GiB a model may be").
+    ///   gives more than `limit` bytes ("it is more than the 2 GiB a model may be"); or what
+    ///   `check` throws.
     public static func readAll(
         descriptor: Int32, name: String, limit: Int = maximumModelFileSize,
         checkingStart check: (([UInt8]) throws(ModelError) -> Void)? = nil
