@@ -117,9 +117,7 @@ class CSVModel:
         line ends."""
         data = self.data(name)
         body = data.index(b"\n") + 1
-        names = [cell.strip().lower() for cell in data[:body - 1].decode("utf-8-sig").split(",")]
-        positions = [names.index(column) for column in wanted]
-        width = len(names)
+        header = data[:body].decode("utf-8-sig")
 
         def cut(part):
             if part <= 0:
@@ -136,34 +134,28 @@ class CSVModel:
             stop = min(start + self.BLOCK, end)
             if stop < end:
                 stop = data.index(b"\n", stop - 1) + 1
-            text = data[start:stop].decode("utf-8")
-            cells = text[:-1].replace("\n", ",").split(",")
-            if len(cells) != width * text.count("\n"):
+            part = self.split_columns(header + data[start:stop].decode("utf-8"), wanted)
+            if part is None:
                 raise IrregularRows(name)
-            for column, position in zip(columns, positions):
-                column.extend(cells[position::width])
+            for column, cells in zip(columns, part):
+                column.extend(cells)
             start = stop
         return columns
 
     def columns(self, name, *wanted):
         """The columns `wanted` of file `name` as lists of text, one item a row (an empty cell is
-        ""); an absent file has no rows. The file is read a block of lines at a time, so the
-        list of all cells is never larger than a block's."""
-        path = os.path.join(self.directory, name)
-        if not os.path.exists(path):
+        ""); an absent file has no rows. A plain file is split a block of lines at a time
+        (range_columns), so the list of all cells is never larger than a block's; other text
+        is read with the csv module."""
+        data = self.data(name)
+        if not data:
             return [[] for _ in wanted]
-        columns = [[] for _ in wanted]
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            header = handle.readline()
-            while block := handle.read(1 << 20):
-                block += handle.readline()  # up to the end of the line the block stops in
-                part = self.split_columns(header + block, wanted)
-                if part is None:
-                    handle.seek(0)
-                    return self.read_columns(handle.read(), wanted)
-                for column, cells in zip(columns, part):
-                    column.extend(cells)
-        return columns
+        if self.plain(name):
+            try:
+                return self.range_columns(name, wanted, 0, 1)
+            except IrregularRows:
+                pass
+        return self.read_columns(data.decode("utf-8-sig"), wanted)
 
     @staticmethod
     def split_columns(text, wanted):
