@@ -15,10 +15,13 @@ manifest asks for the model as CSV files (`"input": "csv"`): the request names t
 (`modelDirectory`), whose files are read by columns (CSVModel) many times faster than json.loads
 reads the same model inline. The model inline (`model`) is read too, for other hosts and the
 tests. With millions of supply links, what costs is Python code run once per link: the analysis
-counts and selects links with C-level tools (str.split, list slices, Counter, itertools.compress)
-and runs Python code only for links that state a share or supply a concentrated component. On a
-large model it also uses a second core: a forked helper process reads and counts half of the
-links, then the firms' names, while this one does the other half and the HHIs (LinkPart, Helper).
+counts, sums and selects links with C-level tools (str.split, list slices, map, sum,
+itertools.compress) and runs Python code per component, not per link. robochain lists the
+links component by component, so a component's links are one run of rows (runs); links in
+another order are counted with a Counter, and only those that state a share reach Python code.
+On a large model it also uses a second core: a forked helper process reads and sums half of the
+links (cut at the end of a run), then the firms' names, while this one does the other half
+(LinkPart, Helper).
 
 Besides findings, metrics and map annotations, the response has a table with a column of every
 SPEC §5 type, which robochain shows in every output format.
@@ -31,9 +34,10 @@ import os
 import pickle
 import sys
 import traceback
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
-from itertools import compress
-from operator import mul
+from itertools import compress, islice, repeat
+from operator import lt, mul, ne, sub
 
 from robochain_plugin import link_weights  # SPEC §2's supply-link weights, from the project's helper module
 
@@ -45,13 +49,20 @@ def concentration(count, given):
     the same number as hhi(link_weights(...)) without a list of weights per component."""
     if not given:
         return 1.0 / count
-    missing = count - len(given)
-    stated = sum(given)
+    return closed_form(count, len(given), sum(given), sum(map(mul, given, given)))
+
+
+def closed_form(count, stating, stated, squares):
+    """`concentration` of a component with `count` links, `stating` of which state shares that
+    sum to `stated`, their squares to `squares` (sums made left to right, as sum() makes them)."""
+    if not stating:
+        return 1.0 / count
+    missing = count - stating
     rest = max(0.0, 1.0 - stated) / missing if missing else 0.0
     total = stated + rest * missing
     if total <= 0:
         return 1.0 / count
-    return (sum(map(mul, given, given)) + missing * rest * rest) / (total * total)
+    return (squares + missing * rest * rest) / (total * total)
 
 
 def hhi(weights):
@@ -111,13 +122,22 @@ class CSVModel:
             return [Local(LinkPart(self, 0, 2)), Helper(LinkPart(self, 1, 2))]
         return [Local(LinkPart(self, 0, 1))]
 
-    def range_columns(self, name, wanted, number, count):
+    # A cut between parts moves at most this many rows to keep a component's links together.
+    ALIGN_ROWS = 10000
+
+    def range_columns(self, name, wanted, number, count, together=None):
         """The columns `wanted` of part `number` of `count` of plain file `name`: its rows
         split into `count` runs of about equal bytes (FIRST_PART and the rest for two), at
-        line ends."""
+        line ends; with `together` (a column), a cut moves down past the rows whose cell in
+        that column is the row's above, so that a run of equal cells stays in one part (as
+        far as ALIGN_ROWS rows: past that, the run is split)."""
         data = self.data(name)
         body = data.index(b"\n") + 1
         header = data[:body].decode("utf-8-sig")
+        column = [cell.strip().lower() for cell in header.rstrip("\n").split(",")].index(together) if together else None
+
+        def cell(start, end):
+            return data[start:end].split(b",")[column]
 
         def cut(part):
             if part <= 0:
@@ -126,7 +146,18 @@ class CSVModel:
                 return len(data)
             # With two parts, the first (this process's) is FIRST_PART of the bytes.
             fraction = self.FIRST_PART if count == 2 else part / count
-            return data.index(b"\n", body + int((len(data) - body) * fraction) - 1) + 1
+            at = data.index(b"\n", body + int((len(data) - body) * fraction) - 1) + 1
+            if column is None or at >= len(data):
+                return at
+            above = cell(data.rindex(b"\n", 0, at - 1) + 1 if at - 1 > body else body, at - 1)
+            for _ in range(self.ALIGN_ROWS):
+                end = data.index(b"\n", at)
+                if cell(at, end) != above:
+                    return at
+                at = end + 1
+                if at >= len(data):
+                    return at
+            return at
 
         start, end = cut(number), cut(number + 1)
         columns = [[] for _ in wanted]
@@ -186,13 +217,23 @@ class CSVModel:
         ids, and shares as text ("" where a link has none; `share_value` makes them numbers,
         for the links that need one)."""
         if count > 1:
-            return tuple(self.range_columns("supplies.csv", ("firm", "component", "share"), number, count))
+            return tuple(self.range_columns("supplies.csv", ("firm", "component", "share"), number, count, together="component"))
         return tuple(self.columns("supplies.csv", "firm", "component", "share"))
 
     @staticmethod
     def stated(shares):
         """For each link, whether it states a share: its cell is not empty (a C-level map)."""
         return map(bool, shares)
+
+    @staticmethod
+    def share_values(cells):
+        """The numbers of share cells that are not empty (robochain writes plain numbers)."""
+        return list(map(float, cells))
+
+    def component_bound(self):
+        """At least the number of components: the lines of components.csv (a quoted cell
+        may hold line ends too)."""
+        return self.data("components.csv").count(b"\n")
 
     def firm_columns(self):
         """Ids, names and regions of the firms."""
@@ -244,6 +285,14 @@ class JSONModel:
         """For each link, whether it states a share (0 is a share; None is none)."""
         return (share is not None for share in shares)
 
+    @staticmethod
+    def share_values(shares):
+        """The numbers of shares that are not None."""
+        return list(map(float, shares))
+
+    def component_bound(self):
+        return len(self.model["components"])
+
     def firm_columns(self):
         return None
 
@@ -276,18 +325,41 @@ class LinkPart:
     def __init__(self, model, number, count):
         self.model, self.number, self.count = model, number, count
         self.prepared = None
+        self.runs = None
 
     def summary(self):
-        """The part's links counted by component, and the shares they state, by component in
-        link order. Only the links that state a share reach Python code: compress keeps the
-        positions whose share is not empty without a line of Python run for the others."""
+        """The part's links counted by component, the shares they state, by component in link
+        order, and (when each component's links are one run) the HHI of each component as if
+        the part held all of its links: (counts, given, indices or None).
+
+        robochain writes a plugin's `supplies.csv` component by component, so each
+        component's links are usually one run of rows (`runs`): then a count is the length of
+        a run, a component's stated shares are a slice of the list of all of them (found by
+        bisection), and their sums are sums of slices, so that no Python code runs per link.
+        Otherwise (another order: the inline model, other hosts) the links are counted with a
+        Counter and only the links that state a share reach Python code, grouped by a
+        dictionary."""
         self.link_firms, self.link_components, self.shares = self.model.links(self.number, self.count)
         components, shares = self.link_components, self.shares
         stated = list(compress(range(len(shares)), self.model.stated(shares)))
+        self.runs = runs(components, self.model.component_bound())
+        if self.runs is not None:
+            starts, ends, ids = self.runs
+            values = self.model.share_values(map(shares.__getitem__, stated))
+            cuts = list(map(bisect_left, repeat(stated, len(starts)), starts))
+            cuts.append(len(stated))
+            counts = list(map(sub, ends, starts))
+            slices = list(map(slice, cuts, islice(cuts, 1, None)))
+            stating = list(map(sub, islice(cuts, 1, None), cuts))
+            sums = map(sum, map(values.__getitem__, slices))
+            squares = list(map(mul, values, values))
+            indices = dict(zip(ids, map(closed_form, counts, stating, sums, map(sum, map(squares.__getitem__, slices)))))
+            given = {ids[run]: values[slices[run]] for run in compress(range(len(ids)), stating)}
+            return dict(zip(ids, counts)), given, indices
         given = defaultdict(list)
         for component, share in zip(map(components.__getitem__, stated), map(share_value, map(shares.__getitem__, stated))):
             given[component].append(share)
-        return Counter(components), dict(given)
+        return Counter(components), dict(given), None
 
     def prepare(self):
         """Reads the firms and the requires edges ahead of describe, in the last part only (a
@@ -298,6 +370,11 @@ class LinkPart:
     def select(self, flagged):
         """(component, firm, share text) of the part's links to a component in `flagged`, in order."""
         components, firms, shares = self.link_components, self.link_firms, self.shares
+        if self.runs is not None:  # each component's links are one run: take the runs of the flagged
+            starts, ends, ids = self.runs
+            return [(ids[run], firms[link], shares[link])
+                    for run in compress(range(len(ids)), map(flagged.__contains__, ids))
+                    for link in range(starts[run], ends[run])]
         return [(components[link], firms[link], shares[link])
                 for link in compress(range(len(components)), map(flagged.__contains__, components))]
 
@@ -420,6 +497,27 @@ class Helper:
             self.pid = None
 
 
+def runs(components, most=None):
+    """(starts, ends, ids) of the runs of equal ids in `components` (a list of the links'
+    component ids), when every component's links are one run; None when a component's links
+    are in more than one. A few passes in C: ids are compared with their neighbours, and
+    the runs' ids must all differ. `most`, if given, is at least the number of components:
+    links in another order are then given up on after `most` runs, not read to the end."""
+    if not components:
+        return [], [], []
+    later = compress(range(1, len(components)), map(ne, islice(components, 1, None), components))
+    starts = [0]
+    starts.extend(later if most is None else islice(later, max(most - 1, 0)))
+    if most is not None and next(later, None) is not None:
+        return None
+    ids = list(map(components.__getitem__, starts))
+    if len(set(ids)) != len(ids):
+        return None
+    ends = starts[1:]
+    ends.append(len(components))
+    return starts, ends, ids
+
+
 def share_value(cell):
     """A link's share as a number, from the CSV text or the JSON value; None where it has none.
     (robochain writes a number in its CSV input, never a percentage.)"""
@@ -464,22 +562,32 @@ def each(parts, name, *arguments):
 
 def respond(request, threshold, model, parts):
     """The response, with the model's links and firms read by `parts` (see LinkPart)."""
-    components = model.components()
-    names = dict(components)
     # Counted in bulk, then grouped only where it matters: links are millions in a registry,
     # links with a share and links of concentrated components far fewer.
     for part in parts[1:]:
         part.start("summary")
         part.start("prepare")  # then the helper reads the firms while this process works out the HHIs
     parts[0].start("summary")
+    components = model.components()
+    names = dict(components)
+    ids = [cid for cid, _ in components]
     summaries = [part.result() for part in parts]
-    counts, given = summaries[0]
-    if len(summaries) == 1:
-        indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid, _ in components if cid in counts}
+    found = [summary[2] for summary in summaries]
+    merged = {}
+    for part_indices in found:
+        merged.update(part_indices or {})
+    if None not in found and len(merged) == sum(map(len, found)):
+        # Every part had whole runs, and no component's links were in two parts: each part's
+        # HHIs are the component's. In component order:
+        present = list(compress(ids, map(merged.__contains__, ids)))
+        indices = dict(zip(present, map(merged.__getitem__, present)))
+    elif len(summaries) == 1:
+        counts, given, _ = summaries[0]
+        indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid in ids if cid in counts}
     else:  # two parts: the helper's links come after this process's (link order)
-        (counts, given), (later_counts, later_given) = summaries
+        (counts, given, _), (later_counts, later_given, _) = summaries
         indices = {}
-        for cid, _ in components:
+        for cid in ids:
             count = counts.get(cid, 0) + later_counts.get(cid, 0)
             if count:
                 first, later = given.get(cid), later_given.get(cid)

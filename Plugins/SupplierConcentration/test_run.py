@@ -36,6 +36,19 @@ class LinkWeightTests(unittest.TestCase):
         self.assertEqual(run.link_weights([0.0, 0.0]), [1.0, 1.0])
 
 
+class RunsTests(unittest.TestCase):
+    def test_runs_of_equal_ids(self):
+        self.assertEqual(run.runs(["a", "a", "b"]), ([0, 2], [2, 3], ["a", "b"]))
+        self.assertEqual(run.runs([]), ([], [], []))
+        self.assertIsNone(run.runs(["a", "b", "a"]))  # a's links in two runs
+
+    def test_at_most_so_many_runs(self):
+        self.assertEqual(run.runs(["a", "a", "b"], 2), ([0, 2], [2, 3], ["a", "b"]))
+        self.assertEqual(run.runs(["a", "a"], 1), ([0], [2], ["a"]))
+        self.assertIsNone(run.runs(["a", "b", "c"], 2))  # more runs than components: given up
+        self.assertIsNone(run.runs(["a", "b", "a"], 2))
+
+
 class HHITests(unittest.TestCase):
     def test_concentration_is_the_hhi_of_the_link_weights(self):
         for shares in [[None, None], [0.5, None, None], [0.7, 0.6, None], [0.0, 0.0], [0.2, 0.3], [None]]:
@@ -120,35 +133,11 @@ class InputAndTableTests(unittest.TestCase):
             self.assertIsNone(run.CSVModel.split_columns(other, ("component",)), other)
 
     def test_a_generated_model_gives_the_same_response_from_csv_as_inline(self):
-        # A few thousand links with and without shares, some components with one supplier:
-        # the CSV reading (by columns) and the inline JSON must give the same response.
-        rng = random.Random(11)
-        components = [f"c{i}" for i in range(300)]
-        firms = []
-        for i in range(1500):
-            links = []
-            for component in rng.sample(components[: rng.choice([20, 300])], rng.randint(0, 4)):
-                roll = rng.random()
-                links.append(component if roll < 0.3 else {"component": component, "share": round(rng.random(), 3)}
-                             if roll < 0.7 else {"component": component})
-            firms.append({"id": f"f{i}", "name": f"Firm {i}", "region": "CN", "supplies": links})
-        inline = request(firms)
-        inline["model"]["components"] = [{"id": c, "name": c.upper(), "segment": "limbs",
-                                          "requires": [components[(j + 1) % 300]]} for j, c in enumerate(components)]
+        # The CSV reading (by columns) of links listed firm by firm and the inline JSON must
+        # give the same response.
+        inline, files = self.generated_model()
         with tempfile.TemporaryDirectory() as directory:
-            files = {
-                "regions.csv": "id,name,parent\nCN,China,\n",
-                "components.csv": "id,name,segment\n" + "".join(f"{c},{c.upper()},limbs\n" for c in components),
-                "requires.csv": "parent,child,weight\n" + "".join(f"{c},{components[(j + 1) % 300]},\n"
-                                                               for j, c in enumerate(components)),
-                "firms.csv": "id,name,region\n" + "".join(f"{f['id']},{f['name']},CN\n" for f in firms),
-                "supplies.csv": "firm,component,share\n" + "".join(
-                    f"{f['id']},{link if isinstance(link, str) else link['component']},"
-                    f"{'' if isinstance(link, str) else link.get('share', '')}\n" for f in firms for link in f["supplies"]),
-            }
-            for name, text in files.items():
-                with open(os.path.join(directory, name), "w") as handle:
-                    handle.write(text)
+            self.write(directory, files)
             from_csv = dict(inline)
             del from_csv["model"]
             from_csv["modelDirectory"] = directory
@@ -170,15 +159,89 @@ class InputAndTableTests(unittest.TestCase):
     def test_a_helper_that_dies_is_replaced_by_this_process(self):
         with tempfile.TemporaryDirectory() as directory:
             self.write_small_model(directory)
+            with open(os.path.join(directory, "supplies.csv"), "w") as handle:
+                handle.write("firm,component,share\nf1,a,\nf2,a,0.6\nf2,b,\n")  # the helper's half: f2,b
             model = run.CSVModel(directory)
             helper = run.Helper(run.LinkPart(model, 1, 2))
             helper.start("summary")
             os.kill(helper.pid, 9)
-            counts, given = helper.result()  # computed here after the helper died
+            summary = helper.result()  # computed here after the helper died
             helper.start("select", {"b"})
             self.assertEqual(helper.result(), [("b", "f2", "")])
             helper.close()
-            self.assertEqual((counts, given), (run.Counter({"b": 1}), {}))
+            self.assertEqual(summary, ({"b": 1}, {}, {"b": 1.0}))
+
+    def test_links_listed_by_component_give_the_same_response(self):
+        # robochain lists a plugin's supply links component by component: each component's
+        # links are one run, counted and summed by slices, and a cut between the two
+        # processes' parts moves to the end of a run. The response is the one the inline
+        # model gives, in one process or two, with runs in any order, and when a cut has to
+        # split a run (then the parts' counts and shares are merged).
+        inline, files = self.generated_model()
+        answer = run.analyse(inline)
+        order = [line.split(",")[0] for line in files["components.csv"].splitlines()[1:]]
+        rows = files["supplies.csv"].splitlines()
+        by_component = sorted(rows[1:], key=lambda row: order.index(row.split(",")[1]))
+        for listed in (by_component, sorted(by_component, key=lambda row: -order.index(row.split(",")[1]))):
+            files["supplies.csv"] = "\n".join([rows[0]] + listed) + "\n"
+            with tempfile.TemporaryDirectory() as directory:
+                self.write(directory, files)
+                from_csv = {key: value for key, value in inline.items() if key != "model"}
+                from_csv["modelDirectory"] = directory
+                model = run.CSVModel(directory)
+                self.assertIsNotNone(run.runs(model.links()[1]))
+                for parallel in (False, True):
+                    response = run.analyse(from_csv, parallel=parallel)
+                    self.assertEqual(response, answer)
+                    self.assertEqual(list(response["hhi"]), list(answer["hhi"]))  # in component order
+                # The cut moved to a run's end: each half has whole runs, no component in both.
+                found = [set(run.LinkPart(model, number, 2).summary()[2]) for number in (0, 1)]
+                self.assertFalse(found[0] & found[1])
+                self.assertEqual(len(found[0]) + len(found[1]), len(answer["hhi"]))
+                aligned = run.CSVModel.ALIGN_ROWS
+                try:
+                    run.CSVModel.ALIGN_ROWS = 0  # the cut splits a run
+                    split = [set(run.LinkPart(run.CSVModel(directory), number, 2).summary()[2]) for number in (0, 1)]
+                    self.assertTrue(split[0] & split[1])
+                    self.assertEqual(run.analyse(from_csv, parallel=True), answer)
+                finally:
+                    run.CSVModel.ALIGN_ROWS = aligned
+
+    @staticmethod
+    def generated_model():
+        """A request with a generated model inline (a few thousand links with and without
+        shares, some components with one supplier), and the same model as CSV files, the
+        links firm by firm."""
+        rng = random.Random(11)
+        components = [f"c{i}" for i in range(300)]
+        firms = []
+        for i in range(1500):
+            links = []
+            for component in rng.sample(components[: rng.choice([20, 300])], rng.randint(0, 4)):
+                roll = rng.random()
+                links.append(component if roll < 0.3 else {"component": component, "share": round(rng.random(), 3)}
+                             if roll < 0.7 else {"component": component})
+            firms.append({"id": f"f{i}", "name": f"Firm {i}", "region": "CN", "supplies": links})
+        inline = request(firms)
+        inline["model"]["components"] = [{"id": c, "name": c.upper(), "segment": "limbs",
+                                          "requires": [components[(j + 1) % 300]]} for j, c in enumerate(components)]
+        files = {
+            "regions.csv": "id,name,parent\nCN,China,\n",
+            "components.csv": "id,name,segment\n" + "".join(f"{c},{c.upper()},limbs\n" for c in components),
+            "requires.csv": "parent,child,weight\n" + "".join(f"{c},{components[(j + 1) % 300]},\n"
+                                                           for j, c in enumerate(components)),
+            "firms.csv": "id,name,region\n" + "".join(f"{f['id']},{f['name']},CN\n" for f in firms),
+            "supplies.csv": "firm,component,share\n" + "".join(
+                f"{f['id']},{link if isinstance(link, str) else link['component']},"
+                f"{'' if isinstance(link, str) else link.get('share', '')}\n" for f in firms for link in f["supplies"]),
+        }
+        return inline, files
+
+    @staticmethod
+    def write(directory, files):
+        for name, text in files.items():
+            with open(os.path.join(directory, name), "w") as handle:
+                handle.write(text)
 
     def test_rows_of_another_width_in_a_plain_file_are_read_with_the_csv_module(self):
         with tempfile.TemporaryDirectory() as directory:

@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import RoboChainJSON
 import Synchronization
@@ -10,6 +11,34 @@ import Musl
 import Darwin
 #endif
 
+/// How ``ChainModel/csvFiles(_:)`` lays out the CSV form of a model: which optional columns it
+/// writes, and in what order it lists the supply links. Every layout loads as a model with the
+/// same elements and facts.
+public struct CSVLayout: Sendable, Equatable {
+    /// Leave out of `firms.csv` and `supplies.csv` each of the optional columns `product`,
+    /// `source` and `note` that is empty in every row (SPEC §1.2 requires only `id,name,region`
+    /// and `firm,component,share`).
+    public var compact: Bool
+    /// List `supplies.csv` component by component (in component order, each component's links
+    /// in firm order) instead of firm by firm. A firm's links then come in component order,
+    /// not in the order given: loaded back, each firm supplies the same links, perhaps in
+    /// another order.
+    public var linksByComponent: Bool
+
+    public init(compact: Bool, linksByComponent: Bool) {
+        self.compact = compact
+        self.linksByComponent = linksByComponent
+    }
+
+    /// Every column, each firm's links together in the order given: the form `convert` writes,
+    /// for people to read and fill in. Loading it gives back an equal model.
+    public static let complete = CSVLayout(compact: false, linksByComponent: false)
+    /// A plugin's CSV input (SPEC §5 `"input": "csv"`): no empty optional columns, and each
+    /// component's supply links in one run of rows, so that a plugin counts a component's
+    /// suppliers without hashing every link (what most analyses of supply need first).
+    public static let pluginInput = CSVLayout(compact: true, linksByComponent: true)
+}
+
 extension ChainModel {
     /// The files of the model in the CSV-directory form of SPEC §1.2, by file name:
     /// `model.csv`, `regions.csv`, `segments.csv` (when the model lists segments),
@@ -19,26 +48,30 @@ extension ChainModel {
     /// Boolean is quoted, so that it stays text.
     ///
     /// Loading the directory with ``ModelLoader/loadCSV(directory:progress:)`` gives back an
-    /// equal model. Cells are quoted only when they hold `,`, `"`, CR or LF; numbers are written
-    /// in their shortest exact form. The firms, the supply links and the rest are written on
-    /// up to three threads.
+    /// equal model for ``CSVLayout/complete`` and a compact layout; with
+    /// ``CSVLayout/linksByComponent``, the same model but for the order of each firm's links.
+    /// Cells are quoted only when they hold `,`, `"`, CR or LF; numbers are written in their
+    /// shortest exact form. The firms, the supply links and the rest are written on up to
+    /// three threads.
     ///
-    /// - Parameter compact: Leave out of `firms.csv` and `supplies.csv` each of the optional
-    ///   columns `product`, `source` and `note` that is empty in every row (SPEC §1.2 requires
-    ///   only `id,name,region` and `firm,component,share`): the same model in fewer bytes, for
-    ///   a plugin's CSV input. `convert` keeps them, for people to fill in.
+    /// - Parameter layout: The optional columns written and the order of the supply links.
     /// - Complexity: O(n) in the size of the model.
-    public func csvFiles(compact: Bool = false) -> [(name: String, bytes: [UInt8])] {
+    public func csvFiles(_ layout: CSVLayout = .complete) -> [(name: String, bytes: [UInt8])] {
         let parts = Mutex([[(name: String, bytes: [UInt8])]](repeating: [], count: 3))
         DispatchQueue.concurrentPerform(iterations: 3) { part in
-            let files = switch part {
-            case 0: smallCSVFiles()
-            case 1: [("firms.csv", firmsCSV(compact: compact))]
-            default: [("supplies.csv", suppliesCSV(compact: compact))]
-            }
+            let files = csvFiles(part: part, layout)
             parts.withLock { $0[part] = files }
         }
         return parts.withLock { $0.flatMap { $0 } }
+    }
+
+    /// Part `part` (0, 1 or 2) of ``csvFiles(_:)``: the small files, `firms.csv`, or `supplies.csv`.
+    private func csvFiles(part: Int, _ layout: CSVLayout) -> [(name: String, bytes: [UInt8])] {
+        switch part {
+        case 0: smallCSVFiles()
+        case 1: [("firms.csv", firmsCSV(compact: layout.compact))]
+        default: [("supplies.csv", suppliesCSV(layout))]
+        }
     }
 
     /// `model.csv`, `regions.csv`, `segments.csv`, `components.csv` and `requires.csv`.
@@ -111,12 +144,21 @@ extension ChainModel {
         return table.bytes
     }
 
-    /// `supplies.csv`: the links firm by firm, each firm's in the order given.
-    private func suppliesCSV(compact: Bool) -> [UInt8] {
+    /// `supplies.csv`: the links firm by firm, each firm's in the order given, or (by component)
+    /// component by component, each component's in link order.
+    ///
+    /// By component, the rows are first written firm by firm, each one's end noted, and then
+    /// copied in component order (`componentLinks`): a row's cells come from columns in link
+    /// order, so writing them in component order would fetch each row's firm, share and firm
+    /// id from far apart; copying fetches one run of bytes, asked for a few rows ahead.
+    private func suppliesCSV(_ layout: CSVLayout) -> [UInt8] {
         let optional = Self.optionalColumns(
-            [("product", supplies.products), ("source", supplies.sources), ("note", supplies.notes)], compact: compact)
+            [("product", supplies.products), ("source", supplies.sources), ("note", supplies.notes)], compact: layout.compact)
         var table = CSVWriter(["firm", "component", "share"] + optional.map(\.name), attributes: supplies.attributes,
             capacity: supplies.count * 32)
+        let header = table.bytes.count
+        var rowEnds: [Int] = []
+        if layout.linksByComponent { rowEnds.reserveCapacity(supplies.count) }
         for firm in 0..<firms.count {
             for link in firms.links(of: firm) {
                 table.cell(firms.ids[firm])
@@ -124,26 +166,53 @@ extension ChainModel {
                 table.cell(number: supplies.share(of: link))
                 for column in optional { table.cell(column.column[link]) }
                 table.endRow(element: link)
+                if layout.linksByComponent { rowEnds.append(table.bytes.count) }
             }
         }
-        return table.bytes
+        guard layout.linksByComponent else { return table.bytes }
+        return Self.rows(of: table.bytes, header: header, ends: rowEnds, in: supplies.componentLinks)
     }
 
-    /// Writes ``csvFiles(compact:)`` into `directory`, which must exist: each of the three
+    /// The bytes of `text` (a header of `header` bytes, then rows, row `i` ending at `ends[i]`)
+    /// with the rows in the order `order` lists them. O(bytes).
+    private static func rows(of text: [UInt8], header: Int, ends: [Int], in order: [Int32]) -> [UInt8] {
+        let ahead = 8
+        return [UInt8](unsafeUninitializedCapacity: text.count) { output, written in
+            text.withUnsafeBufferPointer { text in
+                ends.withUnsafeBufferPointer { ends in
+                    let base = output.baseAddress!
+                    var at = header
+                    base.update(from: text.baseAddress!, count: header)
+                    for position in order.indices {
+                        if position + 2 * ahead < order.count {
+                            robochain_prefetch(ends.baseAddress! + Int(order[position + 2 * ahead]))
+                        }
+                        if position + ahead < order.count {
+                            let later = Int(order[position + ahead])
+                            robochain_prefetch(text.baseAddress! + (later == 0 ? header : ends[later - 1]))
+                        }
+                        let row = Int(order[position])
+                        let start = row == 0 ? header : ends[row - 1]
+                        (base + at).update(from: text.baseAddress! + start, count: ends[row] - start)
+                        at += ends[row] - start
+                    }
+                    written = at
+                }
+            }
+        }
+    }
+
+    /// Writes ``csvFiles(_:)`` into `directory`, which must exist: each of the three
     /// parts (firms, supply links, the rest) is made and written by its own thread, so the
     /// kernel's copies of the bytes run side by side too.
     ///
-    /// - Returns: The paths written, in the order of ``csvFiles(compact:)``.
+    /// - Returns: The paths written, in the order of ``csvFiles(_:)``.
     /// - Throws: ``ModelError/unreadable(path:reason:)`` naming the file that could not be written.
     @discardableResult
-    public func writeCSV(directory: String, compact: Bool = false) throws(ModelError) -> [String] {
+    public func writeCSV(directory: String, layout: CSVLayout = .complete) throws(ModelError) -> [String] {
         let outcomes = Mutex([Result<[String], ModelError>](repeating: .success([]), count: 3))
         DispatchQueue.concurrentPerform(iterations: 3) { part in
-            let files: [(name: String, bytes: [UInt8])] = switch part {
-            case 0: smallCSVFiles()
-            case 1: [("firms.csv", firmsCSV(compact: compact))]
-            default: [("supplies.csv", suppliesCSV(compact: compact))]
-            }
+            let files = csvFiles(part: part, layout)
             let outcome = Result { () throws(ModelError) -> [String] in
                 try Self.write(files, into: directory)
                 return files.map { FileAccess.join(directory, $0.name) }
@@ -157,7 +226,7 @@ extension ChainModel {
         }
     }
 
-    /// Writes files made by ``csvFiles(compact:)`` into `directory`, which must exist.
+    /// Writes files made by ``csvFiles(_:)`` into `directory`, which must exist.
     ///
     /// - Throws: ``ModelError/unreadable(path:reason:)`` naming the file that could not be written.
     public static func write(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws(ModelError) {

@@ -2,7 +2,7 @@ import Foundation
 import ZIPFoundation
 
 extension ChainModel {
-    /// The model as an `.xlsx` workbook (SPEC §1.2): one sheet per file of ``csvFiles(compact:)``,
+    /// The model as an `.xlsx` workbook (SPEC §1.2): one sheet per file of ``csvFiles(_:)``,
     /// named as the file without `.csv` (`model`, `regions`, …), with the same columns, the
     /// attributes included.
     ///

@@ -248,16 +248,17 @@ extension String {
 /// A temporary CSV directory holding a model, for plugins whose manifest says `"input": "csv"`
 /// (SPEC §5): its files are registered for removal should robochain be stopped by a signal.
 ///
-/// It is always a copy written by ``ChainModel/csvFiles(compact:)`` (optional columns empty in
-/// every row left out), even when the model was loaded
-/// from a CSV directory and no scenario changed it: a plugin then reads one form (UTF-8, `,`,
-/// LF, every column, `model.csv` present) whatever the user's files look like, and cannot
-/// change or remove the user's files, which it could were it handed their directory.
+/// It is always a copy written by ``ChainModel/csvFiles(_:)`` in the layout
+/// ``CSVLayout/pluginInput`` (optional columns empty in every row left out, the supply links
+/// component by component), even when the model was loaded from a CSV directory and no
+/// scenario changed it: a plugin then reads one form (UTF-8, `,`, LF, every row with every
+/// column, `model.csv` present) whatever the user's files look like, and cannot change or
+/// remove the user's files, which it could were it handed their directory.
 struct CSVModelDirectory: Sendable {
     let path: String
     let files: [String]
 
-    /// The file names a directory can hold (``ChainModel/writeCSV(directory:compact:)``).
+    /// The file names a directory can hold (``ChainModel/writeCSV(directory:layout:)``).
     static let fileNames = ["model.csv", "regions.csv", "segments.csv", "components.csv", "requires.csv", "firms.csv", "supplies.csv"]
 
     /// Writes `model` as CSV files into a new directory under `TMPDIR` (or `/tmp`), named
@@ -279,7 +280,7 @@ struct CSVModelDirectory: Sendable {
         for file in paths + [path] { _ = robochain_termination_add_file(file) }
         let directory = CSVModelDirectory(path: path, files: paths)
         do {
-            try model.writeCSV(directory: path, compact: true)
+            try model.writeCSV(directory: path, layout: .pluginInput)
         } catch {
             directory.remove()
             return .failure(.failed(analysis: "robochain", reason: "cannot write a plugin's CSV input: \(error)"))

@@ -246,7 +246,7 @@ extension AnalysisRunner {
         }
         try PluginInstallation.makeDirectories(csvDirectory)
         do {
-            try ChainModel.write(model.csvFiles(compact: true), into: csvDirectory)
+            try ChainModel.write(model.csvFiles(.pluginInput), into: csvDirectory)
         } catch {
             throw .installation("cannot write the model's CSV files into '\(csvDirectory)': \(error)")
         }

@@ -49,9 +49,8 @@ import Testing
         #expect(reloaded.title == "A, \"quoted\" title")
     }
 
-    /// The compact form (a plugin's CSV input) leaves out the optional columns of `firms.csv`
-    /// and `supplies.csv` that are empty in every row, keeps those with a value, and loads as
-    /// the same model.
+    /// The compact form leaves out the optional columns of `firms.csv` and `supplies.csv` that
+    /// are empty in every row, keeps those with a value, and loads as the same model.
     @Test func compactCSVFilesLeaveOutEmptyOptionalColumns() throws {
         let model = try ModelLoader.loadYAML("""
             regions: [{id: CN, name: China}]
@@ -60,15 +59,60 @@ import Testing
               - {id: acme, name: Acme, region: CN, note: listed, supplies: [{component: hand, share: 0.5}, {component: arm, source: s}]}
               - {id: bolt, name: Bolt, region: CN, supplies: [hand]}
             """).model
-        let files = Dictionary(uniqueKeysWithValues: model.csvFiles(compact: true).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        let compact = CSVLayout(compact: true, linksByComponent: false)
+        let files = Dictionary(uniqueKeysWithValues: model.csvFiles(compact).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
         #expect(files["firms.csv"] == "id,name,region,note\nacme,Acme,CN,listed\nbolt,Bolt,CN,\n")
         #expect(files["supplies.csv"] == "firm,component,share,source\nacme,hand,0.5,\nacme,arm,,s\nbolt,hand,,\n")
         let full = Dictionary(uniqueKeysWithValues: model.csvFiles().map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
         #expect(full["supplies.csv"]?.hasPrefix("firm,component,share,product,source,note\n") == true)
         let directory = try TemporaryDirectory("csv-compact")
         defer { directory.remove() }
-        try ChainModel.write(model.csvFiles(compact: true), into: directory.path)
+        try ChainModel.write(model.csvFiles(compact), into: directory.path)
         #expect(try ModelLoader.loadCSV(directory: directory.path).model == model)
+    }
+
+    /// A plugin's CSV input lists the supply links component by component (components in
+    /// order, each one's links in firm order), compact; loaded back, every firm supplies the
+    /// same links with the same shares, products and attributes, in component order.
+    @Test func pluginInputListsSupplyLinksComponentByComponent() throws {
+        let model = try ModelLoader.loadYAML("""
+            regions: [{id: CN, name: China}]
+            components: [{id: hand, name: Hand, segment: limbs}, {id: arm, name: Arm, segment: limbs}, {id: eye, name: Eye, segment: senses}]
+            firms:
+              - {id: acme, name: Acme, region: CN, supplies: [{component: eye, share: 0.25, attributes: {grade: A}}, {component: hand, share: 0.5}, arm]}
+              - {id: bolt, name: Bolt, region: CN, supplies: [{component: arm, product: "B,1"}, hand]}
+              - {id: cog, name: Cog, region: CN, supplies: [eye]}
+            """).model
+        let files = Dictionary(uniqueKeysWithValues: model.csvFiles(.pluginInput).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        #expect(files["supplies.csv"] == """
+            firm,component,share,product,grade
+            acme,hand,0.5,,
+            bolt,hand,,,
+            acme,arm,,,
+            bolt,arm,,"B,1",
+            acme,eye,0.25,,A
+            cog,eye,,,
+
+            """)
+        let directory = try TemporaryDirectory("csv-plugin-input")
+        defer { directory.remove() }
+        try model.writeCSV(directory: directory.path, layout: .pluginInput)
+        let reloaded = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(reloaded.firms.ids == model.firms.ids)
+        #expect(reloaded.components.ids == model.components.ids)
+        /// Each firm's links as (component, share, product, grade), in component order.
+        func links(_ model: ChainModel) -> [[String]] {
+            (0..<model.firms.count).map { firm in
+                model.firms.links(of: firm).map { link in
+                    let share = model.supplies.share(of: link).map { "\($0)" } ?? "-"
+                    let grade = model.supplies.attributes.value("grade", of: link).map { "\($0)" } ?? "-"
+                    return "\(model.supplies.component(of: link)) \(share) \(model.supplies.products[link] ?? "-") \(grade)"
+                }.sorted()
+            }
+        }
+        #expect(links(reloaded) == links(model))
+        #expect(reloaded.firms.links(of: 0).map { reloaded.supplies.component(of: $0) } == [0, 1, 2])
+        #expect(model.firms.links(of: 0).map { model.supplies.component(of: $0) } == [2, 0, 1])
     }
 
     @Test func modelCSVNamesAnUnknownHome() throws {
