@@ -16,9 +16,10 @@ manifest asks for the model as CSV files (`"input": "csv"`): the request names t
 reads the same model inline. The model inline (`model`) is read too, for other hosts and the
 tests. With millions of supply links, what costs is Python code run once per link: the analysis
 counts, sums and selects links with C-level tools (str.split, list slices, map, sum,
-itertools.compress) and runs Python code per component, not per link. robochain lists the
-links component by component, so a component's links are one run of rows (runs); links in
-another order are counted with a Counter, and only those that state a share reach Python code.
+itertools.compress), and runs Python code per component, and per link only for the links of
+concentrated components. robochain lists the links component by component, so a component's
+links are one run of rows (runs); links in another order are counted with a Counter, and then
+the links that state a share reach Python code too.
 On a large model it also uses a second core: a forked helper process reads and sums half of the
 links (cut at the end of a run), then the firms' names, while this one does the other half
 (LinkPart, Helper).
@@ -37,7 +38,7 @@ import traceback
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from itertools import compress, islice, repeat
-from operator import lt, mul, ne, sub
+from operator import mul, ne, sub
 
 from robochain_plugin import link_weights  # SPEC §2's supply-link weights, from the project's helper module
 
@@ -137,7 +138,10 @@ class CSVModel:
         column = [cell.strip().lower() for cell in header.rstrip("\n").split(",")].index(together) if together else None
 
         def cell(start, end):
-            return data[start:end].split(b",")[column]
+            cells = data[start:end].split(b",")
+            if len(cells) <= column:
+                raise IrregularRows(name)  # a blank or short row: not robochain's form
+            return cells[column]
 
         def cut(part):
             if part <= 0:
@@ -231,8 +235,9 @@ class CSVModel:
         return list(map(float, cells))
 
     def component_bound(self):
-        """At least the number of components: the lines of components.csv (a quoted cell
-        may hold line ends too)."""
+        """A bound for `runs`: the line feeds of components.csv, at least the number of
+        components in robochain's form (a quoted cell may hold more). In a file with other line
+        ends it may be too small; `runs` then gives up and the links are counted the slow way."""
         return self.data("components.csv").count(b"\n")
 
     def firm_columns(self):
@@ -450,8 +455,11 @@ class Helper:
                 answer = ("value", getattr(self.work, name)(*arguments))
             except IrregularRows as problem:
                 answer = ("irregular", str(problem))
-            pickle.dump(answer, answers, pickle.HIGHEST_PROTOCOL)
-            answers.flush()
+            try:
+                pickle.dump(answer, answers, pickle.HIGHEST_PROTOCOL)
+                answers.flush()
+            except BrokenPipeError:
+                return  # this process stopped listening (it went on alone): nothing to report
 
     def fall_back(self):
         """Goes on in this process: replays the calls, keeping the values not yet received."""

@@ -252,6 +252,24 @@ class InputAndTableTests(unittest.TestCase):
                                   "options": {"threshold": 0.4}, "modelDirectory": directory}, parallel=True)
             self.assertEqual(answer["hhi"], {"a": 1.0, "b": 0.6 ** 2 + 0.4 ** 2})
 
+    def test_a_blank_or_short_row_near_a_cut_is_read_with_the_csv_module(self):
+        # Moving a cut to a run's end reads the component cell of the rows it passes: a blank
+        # row or one without that cell is not robochain's form, so the file is read again with
+        # csv.reader in one process, which skips blank rows and reads a short row's missing
+        # cells as empty.
+        for supplies, hhi in [("firm,component,share\nf1,a,\nf2,a,\n\nf2,b,\n", {"a": 0.5, "b": 1.0}),
+                              ("firm,component,share\nf1,a,\nf2,a,\nf1\nf2,b,\n", {"a": 0.5, "": 1.0, "b": 1.0})]:
+            with tempfile.TemporaryDirectory() as directory:
+                self.write_small_model(directory)
+                with open(os.path.join(directory, "supplies.csv"), "w") as handle:
+                    handle.write(supplies)
+                model = run.CSVModel(directory)
+                with self.assertRaises(run.IrregularRows):
+                    model.range_columns("supplies.csv", ("component",), 1, 2, together="component")
+                answer = run.analyse({"protocol": 1, "analysis": "supplier-concentration", "scope": "CN",
+                                      "options": {"threshold": 0.4}, "modelDirectory": directory}, parallel=True)
+                self.assertEqual(answer["hhi"], {k: v for k, v in hhi.items() if k in ("a", "b")})
+
     @staticmethod
     def write_small_model(directory):
         files = {

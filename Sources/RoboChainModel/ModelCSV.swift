@@ -25,6 +25,7 @@ public struct CSVLayout: Sendable, Equatable {
     /// another order.
     public var linksByComponent: Bool
 
+    /// A layout: ``compact`` or not, supply links ``linksByComponent`` or firm by firm.
     public init(compact: Bool, linksByComponent: Bool) {
         self.compact = compact
         self.linksByComponent = linksByComponent
@@ -174,7 +175,10 @@ extension ChainModel {
     }
 
     /// The bytes of `text` (a header of `header` bytes, then rows, row `i` ending at `ends[i]`)
-    /// with the rows in the order `order` lists them. O(bytes).
+    /// with the rows in the order `order` lists them: every row once, so the result has as
+    /// many bytes as `text`. Row `i` is link `i`, as `suppliesCSV` writes the links firm by
+    /// firm and ``FirmTable/links(of:)`` numbers them in that order from 0. O(bytes), with a
+    /// second copy of the text held while it runs.
     private static func rows(of text: [UInt8], header: Int, ends: [Int], in order: [Int32]) -> [UInt8] {
         let ahead = 8
         return [UInt8](unsafeUninitializedCapacity: text.count) { output, written in
@@ -182,7 +186,7 @@ extension ChainModel {
                 ends.withUnsafeBufferPointer { ends in
                     let base = output.baseAddress!
                     var at = header
-                    base.update(from: text.baseAddress!, count: header)
+                    base.initialize(from: text.baseAddress!, count: header)
                     for position in order.indices {
                         if position + 2 * ahead < order.count {
                             robochain_prefetch(ends.baseAddress! + Int(order[position + 2 * ahead]))
@@ -193,9 +197,10 @@ extension ChainModel {
                         }
                         let row = Int(order[position])
                         let start = row == 0 ? header : ends[row - 1]
-                        (base + at).update(from: text.baseAddress! + start, count: ends[row] - start)
+                        (base + at).initialize(from: text.baseAddress! + start, count: ends[row] - start)
                         at += ends[row] - start
                     }
+                    precondition(at == text.count, "every row is copied once")
                     written = at
                 }
             }

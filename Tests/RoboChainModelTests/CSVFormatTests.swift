@@ -77,10 +77,15 @@ import Testing
     @Test func pluginInputListsSupplyLinksComponentByComponent() throws {
         let model = try ModelLoader.loadYAML("""
             regions: [{id: CN, name: China}]
-            components: [{id: hand, name: Hand, segment: limbs}, {id: arm, name: Arm, segment: limbs}, {id: eye, name: Eye, segment: senses}]
+            components:
+              - {id: hand, name: Hand, segment: limbs}
+              - {id: leg, name: Leg, segment: limbs}
+              - {id: arm, name: Arm, segment: limbs}
+              - {id: eye, name: Eye, segment: senses}
             firms:
               - {id: acme, name: Acme, region: CN, supplies: [{component: eye, share: 0.25, attributes: {grade: A}}, {component: hand, share: 0.5}, arm]}
-              - {id: bolt, name: Bolt, region: CN, supplies: [{component: arm, product: "B,1"}, hand]}
+              - {id: idle, name: Idle, region: CN}
+              - {id: bolt, name: Bolt, region: CN, supplies: [{component: arm, product: "B,1\\nsecond \\"line\\""}, hand]}
               - {id: cog, name: Cog, region: CN, supplies: [eye]}
             """).model
         let files = Dictionary(uniqueKeysWithValues: model.csvFiles(.pluginInput).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
@@ -89,7 +94,8 @@ import Testing
             acme,hand,0.5,,
             bolt,hand,,,
             acme,arm,,,
-            bolt,arm,,"B,1",
+            bolt,arm,,"B,1
+            second ""line\"\"",
             acme,eye,0.25,,A
             cog,eye,,,
 
@@ -111,8 +117,20 @@ import Testing
             }
         }
         #expect(links(reloaded) == links(model))
-        #expect(reloaded.firms.links(of: 0).map { reloaded.supplies.component(of: $0) } == [0, 1, 2])
-        #expect(model.firms.links(of: 0).map { model.supplies.component(of: $0) } == [2, 0, 1])
+        #expect(reloaded.firms.links(of: 0).map { reloaded.supplies.component(of: $0) } == [0, 2, 3])
+        #expect(model.firms.links(of: 0).map { model.supplies.component(of: $0) } == [3, 0, 2])
+        #expect(reloaded.firms.links(of: 1).isEmpty)
+    }
+
+    /// A model without supply links: the plugin's `supplies.csv` is its header alone.
+    @Test func pluginInputOfAModelWithoutLinks() throws {
+        let model = try ModelLoader.loadYAML("""
+            regions: [{id: CN, name: China}]
+            components: [{id: hand, name: Hand, segment: limbs}]
+            firms: [{id: idle, name: Idle, region: CN}]
+            """).model
+        let files = Dictionary(uniqueKeysWithValues: model.csvFiles(.pluginInput).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        #expect(files["supplies.csv"] == "firm,component,share\n")
     }
 
     @Test func modelCSVNamesAnUnknownHome() throws {
