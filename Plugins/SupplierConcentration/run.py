@@ -240,8 +240,13 @@ class CSVModel:
         ends it may be too small; `runs` then gives up and the links are counted the slow way."""
         return self.data("components.csv").count(b"\n")
 
-    def firm_columns(self):
-        """Ids, names and regions of the firms."""
+    def firm_columns(self, number=0, count=1):
+        """Ids, names and regions of the firms (of part `number` of `count` of a plain
+        firms.csv; of all of them in part 0 of another file, none in the other parts)."""
+        if count > 1 and self.data("firms.csv") and self.plain("firms.csv"):
+            return tuple(self.range_columns("firms.csv", ("id", "name", "region"), number, count))
+        if number:
+            return [], [], []
         return self.columns("firms.csv", "id", "name", "region")
 
     def requires_columns(self):
@@ -298,7 +303,7 @@ class JSONModel:
     def component_bound(self):
         return len(self.model["components"])
 
-    def firm_columns(self):
+    def firm_columns(self, number=0, count=1):
         return None
 
     def requires_columns(self):
@@ -325,17 +330,19 @@ class IrregularRows(Exception):
 class LinkPart:
     """The work on part `number` of `count` of the supply links, and in the last part the
     firms' names and the parents: what each process of an analysis does (see CSVModel.parts).
-    Its methods are called in order: summary, prepare (optional), select, describe."""
+    Its methods are called in order: summary, prepare (optional), tally (optional), select,
+    describe."""
 
     def __init__(self, model, number, count):
         self.model, self.number, self.count = model, number, count
         self.prepared = None
         self.runs = None
+        self.tallied = None
 
     def summary(self):
-        """The part's links counted by component, the shares they state, by component in link
-        order, and (when each component's links are one run) the HHI of each component as if
-        the part held all of its links: (counts, given, indices or None).
+        """The HHI of each component as if the part held all of its links, when each
+        component's links are one run (None otherwise); kept for `tally`: the part's links
+        counted by component, and the shares they state, by component in link order.
 
         robochain writes a plugin's `supplies.csv` component by component, so each
         component's links are usually one run of rows (`runs`): then a count is the length of
@@ -359,18 +366,26 @@ class LinkPart:
             sums = map(sum, map(values.__getitem__, slices))
             squares = list(map(mul, values, values))
             indices = dict(zip(ids, map(closed_form, counts, stating, sums, map(sum, map(squares.__getitem__, slices)))))
-            given = {ids[run]: values[slices[run]] for run in compress(range(len(ids)), stating)}
-            return dict(zip(ids, counts)), given, indices
+            self.tallied = lambda: (dict(zip(ids, counts)), {ids[run]: values[slices[run]] for run in compress(range(len(ids)), stating)})
+            return indices
         given = defaultdict(list)
         for component, share in zip(map(components.__getitem__, stated), map(share_value, map(shares.__getitem__, stated))):
             given[component].append(share)
-        return Counter(components), dict(given), None
+        self.tallied = lambda: (Counter(components), dict(given))
+        return None
+
+    def tally(self):
+        """(counts, given) of the part's links, after summary: {component: number of links}
+        and {component: [stated shares, in link order]}; needed only when the parts' HHIs
+        cannot be taken as they are (a component's links in two parts, or not in runs)."""
+        return self.tallied()
 
     def prepare(self):
-        """Reads the firms and the requires edges ahead of describe, in the last part only (a
-        helper does it while it would otherwise wait for this process)."""
-        if self.number == self.count - 1 and self.prepared is None:
-            self.prepared = self.model.firm_columns(), self.model.requires_columns()
+        """Reads the part's share of the firms, and in part 0 the requires edges, ahead of
+        describe (a helper does it while this process works out the HHIs; this process after)."""
+        if self.prepared is None:
+            self.prepared = (self.model.firm_columns(self.number, self.count),
+                             self.model.requires_columns() if self.number == 0 else None)
 
     def select(self, flagged):
         """(component, firm, share text) of the part's links to a component in `flagged`, in order."""
@@ -384,13 +399,12 @@ class LinkPart:
                 for link in compress(range(len(components)), map(flagged.__contains__, components))]
 
     def describe(self, wanted_firms, wanted_components):
-        """In the last part: {firm: (name, region)} of the firms in `wanted_firms` and
-        {component: [parents]} of `wanted_components`; in the others, nothing."""
-        if self.number != self.count - 1:
-            return {}, {}
+        """{firm: (name, region)} of the part's firms in `wanted_firms`, and in part 0
+        {component: [parents]} of `wanted_components` ({} in the others)."""
         self.prepare()
         firm_columns, requires_columns = self.prepared
-        return self.model.firms(wanted_firms, firm_columns), self.model.parents(wanted_components, requires_columns)
+        parents = self.model.parents(wanted_components, requires_columns) if self.number == 0 else {}
+        return self.model.firms(wanted_firms, firm_columns), parents
 
 
 class Local:
@@ -574,13 +588,15 @@ def respond(request, threshold, model, parts):
     # links with a share and links of concentrated components far fewer.
     for part in parts[1:]:
         part.start("summary")
-        part.start("prepare")  # then the helper reads the firms while this process works out the HHIs
+        part.start("prepare")  # then the helper reads its firms while this process does its part
     parts[0].start("summary")
     components = model.components()
     names = dict(components)
     ids = [cid for cid, _ in components]
-    summaries = [part.result() for part in parts]
-    found = [summary[2] for summary in summaries]
+    found = [part.result() for part in parts]
+    parts[0].start("prepare")
+    for part in parts:
+        part.result()  # prepare's
     merged = {}
     for part_indices in found:
         merged.update(part_indices or {})
@@ -589,11 +605,11 @@ def respond(request, threshold, model, parts):
         # HHIs are the component's. In component order:
         present = list(compress(ids, map(merged.__contains__, ids)))
         indices = dict(zip(present, map(merged.__getitem__, present)))
-    elif len(summaries) == 1:
-        counts, given, _ = summaries[0]
+    elif len(parts) == 1:
+        counts, given = each(parts, "tally")[0]
         indices = {cid: concentration(counts[cid], given.get(cid, ())) for cid in ids if cid in counts}
     else:  # two parts: the helper's links come after this process's (link order)
-        (counts, given, _), (later_counts, later_given, _) = summaries
+        (counts, given), (later_counts, later_given) = each(parts, "tally")
         indices = {}
         for cid in ids:
             count = counts.get(cid, 0) + later_counts.get(cid, 0)
@@ -601,8 +617,6 @@ def respond(request, threshold, model, parts):
                 first, later = given.get(cid), later_given.get(cid)
                 indices[cid] = concentration(count, first + later if first and later else first or later or ())
     flagged = {cid for cid, index in indices.items() if index > threshold}
-    for part in parts[1:]:
-        part.result()  # prepare's
     suppliers_of = defaultdict(list)
     for selected in each(parts, "select", flagged):
         for component, firm, share in selected:

@@ -168,8 +168,10 @@ class InputAndTableTests(unittest.TestCase):
             summary = helper.result()  # computed here after the helper died
             helper.start("select", {"b"})
             self.assertEqual(helper.result(), [("b", "f2", "")])
+            helper.start("tally")
+            self.assertEqual(helper.result(), ({"b": 1}, {}))
             helper.close()
-            self.assertEqual(summary, ({"b": 1}, {}, {"b": 1.0}))
+            self.assertEqual(summary, {"b": 1.0})
 
     def test_links_listed_by_component_give_the_same_response(self):
         # robochain lists a plugin's supply links component by component: each component's
@@ -195,13 +197,13 @@ class InputAndTableTests(unittest.TestCase):
                     self.assertEqual(response, answer)
                     self.assertEqual(list(response["hhi"]), list(answer["hhi"]))  # in component order
                 # The cut moved to a run's end: each half has whole runs, no component in both.
-                found = [set(run.LinkPart(model, number, 2).summary()[2]) for number in (0, 1)]
+                found = [set(run.LinkPart(model, number, 2).summary()) for number in (0, 1)]
                 self.assertFalse(found[0] & found[1])
                 self.assertEqual(len(found[0]) + len(found[1]), len(answer["hhi"]))
                 aligned = run.CSVModel.ALIGN_ROWS
                 try:
                     run.CSVModel.ALIGN_ROWS = 0  # the cut splits a run
-                    split = [set(run.LinkPart(run.CSVModel(directory), number, 2).summary()[2]) for number in (0, 1)]
+                    split = [set(run.LinkPart(run.CSVModel(directory), number, 2).summary()) for number in (0, 1)]
                     self.assertTrue(split[0] & split[1])
                     self.assertEqual(run.analyse(from_csv, parallel=True), answer)
                 finally:
