@@ -21,8 +21,8 @@ concentrated components. robochain lists the links component by component, so a 
 links are one run of rows (runs); links in another order are counted with a Counter, and then
 the links that state a share reach Python code too.
 On a large model it also uses a second core: a forked helper process reads and sums half of the
-links (cut at the end of a run), then the firms' names, while this one does the other half
-(LinkPart, Helper).
+links (cut at the end of a run), then half of the firms' names, while this one does the other
+halves and the requires edges (LinkPart, Helper).
 
 Besides findings, metrics and map annotations, the response has a table with a column of every
 SPEC §5 type, which robochain shows in every output format.
@@ -328,8 +328,8 @@ class IrregularRows(Exception):
 
 
 class LinkPart:
-    """The work on part `number` of `count` of the supply links, and in the last part the
-    firms' names and the parents: what each process of an analysis does (see CSVModel.parts).
+    """The work on part `number` of `count` of the supply links and of the firms' names (and
+    in part 0 the parents): what each process of an analysis does (see CSVModel.parts).
     Its methods are called in order: summary, prepare (optional), tally (optional), select,
     describe."""
 
