@@ -119,7 +119,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Helpers for the tests: running the built binary, golden files, temporary directories.
-        .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess"]),
+        .target(name: "RoboChainTestSupport", dependencies: ["RoboChainProcess", "RoboChainModel", "RoboChainJSON"]),
         .testTarget(name: "RoboChainJSONTests", dependencies: ["RoboChainJSON"]),
         .testTarget(
             name: "RoboChainModelTests",

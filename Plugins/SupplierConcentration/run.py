@@ -229,11 +229,6 @@ class CSVModel:
         """For each link, whether it states a share: its cell is not empty (a C-level map)."""
         return map(bool, shares)
 
-    @staticmethod
-    def share_values(cells):
-        """The numbers of share cells that are not empty (robochain writes plain numbers)."""
-        return list(map(float, cells))
-
     def component_bound(self):
         """A bound for `runs`: the line feeds of components.csv, at least the number of
         components in robochain's form (a quoted cell may hold more). In a file with other line
@@ -295,11 +290,6 @@ class JSONModel:
         """For each link, whether it states a share (0 is a share; None is none)."""
         return (share is not None for share in shares)
 
-    @staticmethod
-    def share_values(shares):
-        """The numbers of shares that are not None."""
-        return list(map(float, shares))
-
     def component_bound(self):
         return len(self.model["components"])
 
@@ -357,7 +347,8 @@ class LinkPart:
         self.runs = runs(components, self.model.component_bound())
         if self.runs is not None:
             starts, ends, ids = self.runs
-            values = self.model.share_values(map(shares.__getitem__, stated))
+            # Stated shares as numbers: JSON numbers, or CSV cells (robochain writes plain numbers).
+            values = list(map(float, map(shares.__getitem__, stated)))
             cuts = list(map(bisect_left, repeat(stated, len(starts)), starts))
             cuts.append(len(stated))
             counts = list(map(sub, ends, starts))

@@ -99,26 +99,6 @@ import Testing
         #expect(array.map { $0.objectValue?["analysis"] } == ["gap-detection"])
     }
 
-    /// The JSON form of `model` with each firm's supply links sorted by component (stably).
-    static func linksInComponentOrder(_ model: ChainModel) throws -> JSONValue {
-        var root = try #require(try JSONParser.parse(model.encodedJSON()).objectValue)
-        let components = try #require(root["components"]?.arrayValue)
-        var position: [String: Int] = [:]
-        for (index, component) in components.enumerated() {
-            position[try #require(component.objectValue?["id"]?.stringValue)] = index
-        }
-        func component(_ link: JSONValue) -> Int {
-            (link.stringValue ?? link.objectValue?["component"]?.stringValue).flatMap { position[$0] } ?? -1
-        }
-        let firms = try #require(root["firms"]?.arrayValue).map { firm -> JSONValue in
-            guard var object = firm.objectValue, let links = object["supplies"]?.arrayValue else { return firm }
-            object["supplies"] = .array(links.enumerated().sorted { (component($0.element), $0.offset) < (component($1.element), $1.offset) }.map(\.element))
-            return .object(object)
-        }
-        root["firms"] = .array(firms)
-        return .object(root)
-    }
-
     /// SPEC §5 `"input": "csv"`: the plugin gets a CSV directory that `robochain validate`
     /// accepts and that holds the same model (each firm's links in component order, as the
     /// directory lists them component by component); the directory is removed afterwards.
@@ -144,7 +124,7 @@ import Testing
         let original = try ModelLoader.load(path: Self.model).model
         let reloaded = try ModelLoader.load(path: copy).model
         // The same model, each firm's links listed in component order as the CSV input has them.
-        #expect(try Self.linksInComponentOrder(reloaded) == Self.linksInComponentOrder(original))
+        #expect(try ModelComparison.linksInComponentOrder(reloaded) == ModelComparison.linksInComponentOrder(original))
         #expect(reloaded.encodedJSON() != original.encodedJSON(), "the default model has firms whose links are not in component order")
         let seen = try String(contentsOfFile: plugins.path + "/seen", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!FileManager.default.fileExists(atPath: seen), "the temporary directory is removed")
