@@ -42,46 +42,67 @@ public struct LocalSupply: Sendable {
         let firms = model.firms
         let linkCount = supplies.count
         let components = model.components.count
-        // Per component: links, links with a share, and the sum of those shares.
-        var linkTotal = [Int32](repeating: 0, count: components)
-        var givenCount = [Int32](repeating: 0, count: components)
-        var givenSum = [Double](repeating: 0, count: components)
-        var local = [Int32](repeating: 0, count: components)
-        var domestic = [Int32](repeating: 0, count: components)
-        supplies.shareValue.withUnsafeBufferPointer { shares in
-            for link in 0..<linkCount {
-                let component = supplies.component(of: link)
-                let region = firms.region(of: supplies.firm(of: link))
-                linkTotal[component] &+= 1
-                if regionIsLocal[region] { local[component] &+= 1 }
-                if regionIsDomestic[region] { domestic[component] &+= 1 }
-                let share = shares[link]
-                if !share.isNaN {
-                    givenCount[component] &+= 1
-                    givenSum[component] += share
+        // Per component: links, links with a share, the sum of those shares, local and domestic
+        // links — side by side in one record, so that a link touches one cache line of them.
+        struct Tally {
+            var links: Int32 = 0
+            var given: Int32 = 0
+            var local: Int32 = 0
+            var domestic: Int32 = 0
+            var givenSum = 0.0
+        }
+        var tallies = [Tally](repeating: Tally(), count: components)
+        tallies.withUnsafeMutableBufferPointer { tallies in
+            supplies.shareValue.withUnsafeBufferPointer { shares in
+                for link in 0..<linkCount {
+                    let component = supplies.component(of: link)
+                    let region = firms.region(of: supplies.firm(of: link))
+                    tallies[component].links &+= 1
+                    if regionIsLocal[region] { tallies[component].local &+= 1 }
+                    if regionIsDomestic[region] { tallies[component].domestic &+= 1 }
+                    let share = shares[link]
+                    if !share.isNaN {
+                        tallies[component].given &+= 1
+                        tallies[component].givenSum += share
+                    }
                 }
             }
         }
-        // Per component: the weight of a link without a share, then the total and local weights.
-        var missingWeight = [Double](repeating: 1, count: components)
-        for component in 0..<components where givenCount[component] != 0 && givenCount[component] != linkTotal[component] {
-            missingWeight[component] = max(0, 1 - givenSum[component]) / Double(linkTotal[component] - givenCount[component])
+        // Per component: the weight of a link without a share (1 when no link has one, so
+        // every link weighs 1), then the total and local weights, again in one record.
+        struct Weights {
+            var missing = 1.0
+            var total = 0.0
+            var local = 0.0
         }
-        var total = [Double](repeating: 0, count: components)
-        var localWeight = [Double](repeating: 0, count: components)
-        supplies.shareValue.withUnsafeBufferPointer { shares in
-            for link in 0..<linkCount {
-                let component = supplies.component(of: link)
-                let share = shares[link]
-                let weight = givenCount[component] == 0 ? 1 : (share.isNaN ? missingWeight[component] : share)
-                total[component] += weight
-                if regionIsLocal[firms.region(of: supplies.firm(of: link))] { localWeight[component] += weight }
+        var weights = [Weights](repeating: Weights(), count: components)
+        for component in 0..<components {
+            let tally = tallies[component]
+            if tally.given != 0 && tally.given != tally.links {
+                weights[component].missing = max(0, 1 - tally.givenSum) / Double(tally.links - tally.given)
+            }
+        }
+        weights.withUnsafeMutableBufferPointer { weights in
+            supplies.shareValue.withUnsafeBufferPointer { shares in
+                for link in 0..<linkCount {
+                    let component = supplies.component(of: link)
+                    let share = shares[link]
+                    let weight = share.isNaN ? weights[component].missing : share
+                    weights[component].total += weight
+                    if regionIsLocal[firms.region(of: supplies.firm(of: link))] { weights[component].local += weight }
+                }
             }
         }
         var direct = [Double](repeating: .nan, count: components)
-        for component in 0..<components where linkTotal[component] > 0 {
-            direct[component] = total[component] > 0
-                ? localWeight[component] / total[component] : Double(local[component]) / Double(linkTotal[component])
+        var local = [Int32](repeating: 0, count: components)
+        var domestic = [Int32](repeating: 0, count: components)
+        for component in 0..<components {
+            let tally = tallies[component]
+            local[component] = tally.local
+            domestic[component] = tally.domestic
+            guard tally.links > 0 else { continue }
+            let weight = weights[component]
+            direct[component] = weight.total > 0 ? weight.local / weight.total : Double(tally.local) / Double(tally.links)
         }
         localSuppliers = local
         domesticSuppliers = domestic

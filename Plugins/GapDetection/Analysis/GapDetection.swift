@@ -149,7 +149,7 @@ public struct GapDetection: Analysis {
 
         // Kinds by number (their rank, most severe first), so that sorting compares integers.
         let kinds = Kind.allCases
-        var found: [(component: Int, kind: Int)] = []
+        var kindsFound: [(component: Int, kind: Int)] = []
         for component in 0..<model.components.count {
             let suppliers = model.supplies.supplierCount(of: component)
             let kind: Kind
@@ -166,42 +166,71 @@ public struct GapDetection: Analysis {
             } else {
                 continue
             }
-            found.append((component, kinds.firstIndex(of: kind)!))
+            kindsFound.append((component, kinds.firstIndex(of: kind)!))
         }
-        let ranked = found.sorted { left, right in
-            if left.kind != right.kind { return left.kind < right.kind }
-            let leftWeight = valueWeight[left.component]
-            let rightWeight = valueWeight[right.component]
-            if leftWeight != rightWeight { return leftWeight > rightWeight }
-            return model.components.ids[left.component] < model.components.ids[right.component]
-        }
-
-        // The findings — sentences, candidates, details — in chunks on the cores there are.
-        let chunkCount = ranked.count < 4096 ? 1 : 16
-        let chunks = Mutex([[Finding]](repeating: [], count: chunkCount))
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            var part: [Finding] = []
-            var candidateBuffer: [Candidate] = []
-            for (component, kindNumber) in ranked[(ranked.count * chunk / chunkCount)..<(ranked.count * (chunk + 1) / chunkCount)] {
-                let kind = kinds[kindNumber]
-                let candidates = kind == .foreignOnly || kind == .noLocalSupplier
-                    ? recruitmentCandidates(component, model, supply, limit: candidateLimit, buffer: &candidateBuffer) : []
-                let message = sentence(
-                    kind: kind, component: component, model: model, supply: supply, threshold: threshold,
-                    scopeName: scopeName, nationName: nationName, candidates: candidates, language: language)
-                let details: JSONObject = [
-                    "localSuppliers": .number(Double(supply.localSuppliers[component])),
-                    "suppliers": .number(Double(model.supplies.supplierCount(of: component))),
-                    "dependents": .number(Double(dependents[component])),
-                    "valueWeight": .number(valueWeight[component]),
-                    "candidates": .array(candidates.map { .string(model.firms.ids[$0]) }),
-                ]
-                part.append(Finding(kind: kind.rawValue, severity: kind.severity, message: message,
-                    component: model.components.ids[component], details: details))
+        let found = kindsFound
+        // The findings' order (positions in `found`, by severity, value weight, then id) and
+        // what they need of their suppliers, side by side.
+        let sorted = Mutex<(order: [Int32], local: LocalFacts?)>(([], nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                var order = (0..<Int32(found.count)).map { $0 }
+                found.withUnsafeBufferPointer { found in
+                    order.sort { leftPosition, rightPosition in
+                        let left = found[Int(leftPosition)]
+                        let right = found[Int(rightPosition)]
+                        if left.kind != right.kind { return left.kind < right.kind }
+                        let leftWeight = valueWeight[left.component]
+                        let rightWeight = valueWeight[right.component]
+                        if leftWeight != rightWeight { return leftWeight > rightWeight }
+                        return model.components.ids[left.component] < model.components.ids[right.component]
+                    }
+                }
+                sorted.withLock { $0.order = order }
+            } else {
+                let local = Self.localFacts(found.map { (component: $0.component, kind: kinds[$0.kind]) }, model: model,
+                    supply: supply, limit: candidateLimit)
+                sorted.withLock { $0.local = local }
             }
-            chunks.withLock { $0[chunk] = part }
         }
-        let findings = chunks.withLock { $0.flatMap { $0 } }
+        let (order, local) = sorted.withLock { ($0.order, $0.local!) }
+        var ranks = [Int32](repeating: 0, count: found.count)
+        for (rank, position) in order.enumerated() { ranks[Int(position)] = Int32(rank) }
+        let rankOf = ranks
+
+        // The findings — sentences, candidates, details — in chunks on the cores there are, in
+        // component order (each component's measures read in turn, not at random), each put at
+        // its rank.
+        let chunkCount = found.count < 4096 ? 1 : 16
+        let findings = [Finding](unsafeUninitializedCapacity: found.count) { buffer, initialized in
+            let target = FindingSlots(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                var candidateBuffer: [Candidate] = []
+                for position in (found.count * chunk / chunkCount)..<(found.count * (chunk + 1) / chunkCount) {
+                    let (component, kindNumber) = found[position]
+                    let kind = kinds[kindNumber]
+                    let candidates = kind == .foreignOnly || kind == .noLocalSupplier
+                        ? local.candidates(of: component) ?? recruitmentCandidates(component, model, supply, limit: candidateLimit,
+                            buffer: &candidateBuffer)
+                        : []
+                    let message = sentence(
+                        kind: kind, component: component, model: model, supply: supply, threshold: threshold,
+                        scopeName: scopeName, nationName: nationName, candidates: candidates,
+                        localFirm: kind == .singleLocalSource ? local.onlyLocalFirm(of: component) : nil, language: language)
+                    let details: JSONObject = [
+                        "localSuppliers": .number(Double(supply.localSuppliers[component])),
+                        "suppliers": .number(Double(model.supplies.supplierCount(of: component))),
+                        "dependents": .number(Double(dependents[component])),
+                        "valueWeight": .number(valueWeight[component]),
+                        "candidates": .array(candidates.map { .string(model.firms.ids[$0]) }),
+                    ]
+                    (target.buffer.baseAddress! + Int(rankOf[position])).initialize(to: Finding(kind: kind.rawValue,
+                        severity: kind.severity, message: message, component: model.components.ids[component], details: details))
+                }
+            }
+            initialized = found.count
+        }
+        let ranked = order.map { found[Int($0)] }
         var result = AnalysisResult(analysis: name, scope: request.scopeID, findings: findings)
         if request.wantsTables {
             result.findingColumns = Self.findingColumns(language)
@@ -242,7 +271,7 @@ public struct GapDetection: Analysis {
     }
 
     /// A recruitment candidate: a firm outside the scope, and how it ranks.
-    struct Candidate {
+    struct Candidate: Sendable {
         var firm: Int
         var domestic: Bool
         var share: Double
@@ -254,6 +283,104 @@ public struct GapDetection: Analysis {
             if share != other.share { return share > other.share }
             return ids[firm] < ids[other.firm]
         }
+    }
+
+    /// What the findings need of their components' suppliers, found in one pass over the supply
+    /// links in storage order: the recruitment candidates of each `foreign-only` and
+    /// `no-local-supplier` finding, and the one local supplier of each `single-local-source`.
+    struct LocalFacts: Sendable {
+        /// The most candidates of a finding.
+        let limit: Int
+        /// For each component: its candidates' slot (≥ 0), -2 when its one local supplier is
+        /// wanted, else -1.
+        let slot: [Int32]
+        /// `limit` places for each slot, its candidates first, in order.
+        let candidates: [Candidate]
+        /// How many candidates each slot has.
+        let counts: [Int32]
+        /// For each component whose local supplier is wanted: that firm (the first met), or -1.
+        let localFirm: [Int32]
+
+        /// The candidates of a component, or `nil` when they were not kept.
+        func candidates(of component: Int) -> [Int]? {
+            let kept = Int(slot[component])
+            guard kept >= 0 else { return nil }
+            return candidates[(kept * limit)..<(kept * limit + Int(counts[kept]))].map(\.firm)
+        }
+
+        /// The local supplier of a component whose local supplier was wanted, if it has one.
+        func onlyLocalFirm(of component: Int) -> Int? {
+            localFirm[component] < 0 ? nil : Int(localFirm[component])
+        }
+    }
+
+    /// The most candidates per finding kept by ``localFacts(_:model:supply:limit:)``; above it,
+    /// each finding looks its candidates up itself (``recruitmentCandidates(_:_:_:limit:buffer:)``),
+    /// so that a large `--candidates` does not keep that many places for every finding.
+    static let keptCandidates = 8
+
+    /// ``LocalFacts`` for the findings `found`.
+    ///
+    /// Each component's links are read where they lie (links are stored firm by firm), not
+    /// component by component, so the firms, their regions and the shares are read in turn
+    /// rather than at random. The candidates are the first `limit` by ``Candidate/precedes(_:ids:)``,
+    /// a total order (a firm supplies a component at most once), so they do not depend on the
+    /// order the links are read in, and are those ``recruitmentCandidates(_:_:_:limit:buffer:)``
+    /// gives.
+    ///
+    /// - Complexity: O(links × limit).
+    static func localFacts(_ found: [(component: Int, kind: Kind)], model: ChainModel, supply: LocalSupply, limit: Int) -> LocalFacts {
+        let keeps = limit > 0 && limit <= keptCandidates
+        var slot = [Int32](repeating: -1, count: model.components.count)
+        var slots = 0
+        for (component, kind) in found {
+            switch kind {
+            case .foreignOnly, .noLocalSupplier where keeps:
+                slot[component] = Int32(slots)
+                slots += 1
+            case .singleLocalSource:
+                slot[component] = -2
+            default:
+                break
+            }
+        }
+        let width = keeps ? limit : 0
+        var store = [Candidate](repeating: Candidate(firm: 0, domestic: false, share: 0), count: slots * width)
+        var counts = [Int32](repeating: 0, count: slots)
+        var localFirm = [Int32](repeating: -1, count: slot.count)
+        let ids = model.firms.ids
+        let supplies = model.supplies
+        supplies.shareValue.withUnsafeBufferPointer { shares in
+            for link in 0..<supplies.count {
+                let component = supplies.component(of: link)
+                let kept = Int(slot[component])
+                guard kept != -1 else { continue }
+                let firm = supplies.firm(of: link)
+                let isLocal = supply.isLocal(firm: firm, in: model)
+                if kept == -2 {
+                    if isLocal && localFirm[component] < 0 { localFirm[component] = Int32(firm) }
+                    continue
+                }
+                guard !isLocal else { continue }
+                let share = shares[link]
+                let candidate = Candidate(firm: firm, domestic: supply.isDomestic(firm: firm, in: model), share: share.isNaN ? 0 : share)
+                // Insertion into the slot's places, as recruitmentCandidates does.
+                let base = kept * width
+                var count = Int(counts[kept])
+                if count == width {
+                    guard candidate.precedes(store[base + width - 1], ids: ids) else { continue }
+                    count -= 1
+                }
+                var position = count
+                while position > 0 && candidate.precedes(store[base + position - 1], ids: ids) {
+                    store[base + position] = store[base + position - 1]
+                    position -= 1
+                }
+                store[base + position] = candidate
+                counts[kept] = Int32(count + 1)
+            }
+        }
+        return LocalFacts(limit: width, slot: slot, candidates: store, counts: counts, localFirm: localFirm)
     }
 
     /// The firms outside the scope that supply `component`: those within the country first, then
@@ -284,13 +411,13 @@ public struct GapDetection: Analysis {
 
     private func sentence(
         kind: Kind, component: Int, model: ChainModel, supply: LocalSupply, threshold: Double, scopeName: String,
-        nationName: String, candidates: [Int], language: Language = .en
+        nationName: String, candidates: [Int], localFirm: Int?, language: Language = .en
     ) -> String {
         let name = model.components.names[component]
         let suppliers = model.supplies.supplierCount(of: component)
         if language == .zh {
             return chineseSentence(kind: kind, component: component, model: model, supply: supply, threshold: threshold,
-                scopeName: scopeName, nationName: nationName, candidates: candidates)
+                scopeName: scopeName, nationName: nationName, candidates: candidates, localFirm: localFirm)
         }
         let firstCandidates = candidates.prefix(3).map { model.firms.names[$0] }.joined(separator: ", ")
         switch kind {
@@ -304,9 +431,7 @@ public struct GapDetection: Analysis {
             return "No supplier of \(name) is in \(scopeName); \(Wording.count(Int(supply.domesticSuppliers[component]), "supplier")) elsewhere in \(nationName) (补链 gap)"
                 + (firstCandidates.isEmpty ? "." : "; recruitment candidates: \(firstCandidates).")
         case .singleLocalSource:
-            let local = model.supplies.links(supplying: component).map { model.supplies.firm(of: Int($0)) }
-                .first { supply.isLocal(firm: $0, in: model) }
-            let firmName = local.map { model.firms.names[$0] } ?? "one firm"
+            let firmName = localFirm.map { model.firms.names[$0] } ?? "one firm"
             return "\(name) has a single supplier in \(scopeName), \(firmName), out of \(Wording.count(suppliers, "supplier"))"
                 + " (local share \(Wording.percent(supply.direct(component))))."
         case .lowLocalShare:
@@ -317,7 +442,7 @@ public struct GapDetection: Analysis {
     /// The finding's sentence in Chinese.
     private func chineseSentence(
         kind: Kind, component: Int, model: ChainModel, supply: LocalSupply, threshold: Double, scopeName: String,
-        nationName: String, candidates: [Int]
+        nationName: String, candidates: [Int], localFirm: Int?
     ) -> String {
         let name = model.components.names[component]
         let suppliers = model.supplies.supplierCount(of: component)
@@ -332,12 +457,16 @@ public struct GapDetection: Analysis {
             return "\(name)在\(scopeName)没有供应企业；\(nationName)其他地区有 \(supply.domesticSuppliers[component]) 家（补链缺口）"
                 + (firstCandidates.isEmpty ? "。" : "；招商对象：\(firstCandidates)。")
         case .singleLocalSource:
-            let local = model.supplies.links(supplying: component).map { model.supplies.firm(of: Int($0)) }
-                .first { supply.isLocal(firm: $0, in: model) }
-            let firmName = local.map { model.firms.names[$0] } ?? "一家企业"
+            let firmName = localFirm.map { model.firms.names[$0] } ?? "一家企业"
             return "\(name)在\(scopeName)仅有一家供应企业（\(firmName)），共 \(suppliers) 家供应企业（本地份额 \(Wording.percent(supply.direct(component)))）。"
         case .lowLocalShare:
             return "\(scopeName)的供应企业提供\(name)的 \(Wording.percent(supply.direct(component)))，低于 \(Wording.percent(threshold)) 的阈值。"
         }
     }
+}
+
+/// The findings' array being filled, handed to the threads of `concurrentPerform`: each
+/// initialises its own places.
+private struct FindingSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Finding>
 }
