@@ -1,4 +1,4 @@
-import GapDetection
+@testable import GapDetection
 import LocalisationShare
 import RoboChainAnalysis
 import RoboChainJSON
@@ -163,6 +163,76 @@ enum Fixture {
         let values = try OptionValues(declarations: analysis.options, analysis: analysis.name)
         let loneResult = try analysis.run(AnalysisRequest(model: lone, scope: 0, options: values))
         #expect(loneResult.findings?.first?.message == "No supplier of Part is in China (CN): its only supplier is abroad (卡脖子 candidate); e.g. Jay.")
+    }
+}
+
+extension GapDetectionTests {
+    /// The recruitment candidates (kept in one pass over the links when at most
+    /// `GapDetection.keptCandidates` are asked for, looked up finding by finding above that) and
+    /// the one local supplier of a single-local-source finding follow their definition on random
+    /// models with tied shares and firm ids out of the firms' order: suppliers outside the scope,
+    /// those in the country first, then by share descending (none counts as 0), then by firm id.
+    @Test func candidatesFollowTheirDefinitionOnRandomModels() throws {
+        var generator = SplitMix(seed: 11)
+        let analysis = GapDetection()
+        var checked = (candidates: 0, local: 0)
+        for trial in 0..<8 {
+            var builder = ModelBuilder()
+            builder.addRegion(id: "CN", name: "China")
+            builder.addRegion(id: "CN-GD", name: "Guangdong", parent: "CN")
+            builder.addRegion(id: "CN-SH", name: "Shanghai", parent: "CN")
+            builder.addRegion(id: "JP", name: "Japan")
+            let componentCount = 40
+            for index in 0..<componentCount { builder.addComponent(id: "c\(index)", name: "Part \(index)", segment: "s") }
+            let shares: [Double?] = [nil, nil, 0.1, 0.2, 0.2]
+            for firm in 0..<120 {
+                let id = "f\(firm * 7919 % 1000)"
+                let draw = generator.next() % 8
+                builder.addFirm(id: id, name: "Firm \(id)", region: draw == 0 ? "CN-GD" : draw < 4 ? "CN-SH" : "JP")
+                var supplied = Set<Int>()
+                for _ in 0..<(1 + Int(generator.next() % 5)) { supplied.insert(Int(generator.next() % UInt64(componentCount))) }
+                for component in supplied.sorted() {
+                    builder.addSupply(firm: id, component: "c\(component)", share: shares[Int(generator.next() % 5)])
+                }
+            }
+            let model = try builder.build()
+            let scope = try #require(model.regions.index(of: "CN-GD"))
+            let componentIndex = Dictionary(uniqueKeysWithValues: model.components.ids.enumerated().map { ($1, $0) })
+            func region(_ firm: Int) -> String { model.regions.ids[model.firms.region(of: firm)] }
+            for limit in [0, 1, 3, GapDetection.keptCandidates, GapDetection.keptCandidates + 1, 30] {
+                let values = try OptionValues(declarations: analysis.options, overrides: ["candidates": .integer(limit)],
+                    analysis: analysis.name)
+                let result = try analysis.run(AnalysisRequest(model: model, scope: scope, options: values))
+                for finding in result.findings ?? [] {
+                    let component = try #require(finding.component.flatMap { componentIndex[$0] })
+                    let firms = model.supplies.links(supplying: component).map { model.supplies.firm(of: Int($0)) }
+                    let shareOf = Dictionary(uniqueKeysWithValues: model.supplies.links(supplying: component).map {
+                        (model.supplies.firm(of: Int($0)), model.supplies.share(of: Int($0)) ?? 0)
+                    })
+                    let candidates = finding.details["candidates"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                    switch finding.kind {
+                    case "foreign-only", "no-local-supplier":
+                        let expected = firms.filter { region($0) != "CN-GD" }.sorted { left, right in
+                            let leftDomestic = region(left) == "CN-SH"
+                            if leftDomestic != (region(right) == "CN-SH") { return leftDomestic }
+                            if shareOf[left]! != shareOf[right]! { return shareOf[left]! > shareOf[right]! }
+                            return model.firms.ids[left] < model.firms.ids[right]
+                        }.prefix(limit).map { model.firms.ids[$0] }
+                        #expect(candidates == expected, "trial \(trial), limit \(limit), \(finding.component!)")
+                        checked.candidates += 1
+                    case "single-local-source":
+                        let local = try #require(firms.first { region($0) == "CN-GD" })
+                        #expect(finding.message.contains(", \(model.firms.names[local]), out of"), "trial \(trial): \(finding.message)")
+                        #expect(candidates.isEmpty)
+                        checked.local += 1
+                    default:
+                        #expect(candidates.isEmpty)
+                    }
+                }
+            }
+        }
+        // The random models do have both kinds of finding, with several candidates each.
+        #expect(checked.candidates > 100 && checked.local > 100)
     }
 }
 

@@ -335,7 +335,8 @@ public struct GapDetection: Analysis {
         var slots = 0
         for (component, kind) in found {
             switch kind {
-            case .foreignOnly, .noLocalSupplier where keeps:
+            case .foreignOnly, .noLocalSupplier:
+                guard keeps else { continue }
                 slot[component] = Int32(slots)
                 slots += 1
             case .singleLocalSource:
