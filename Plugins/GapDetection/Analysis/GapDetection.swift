@@ -14,8 +14,10 @@ import Synchronization
 /// suppliers outside S, those within N first, then by share descending, then by firm id.
 /// Findings are ordered by severity, then value weight descending, then component id.
 ///
-/// The supply counts, value weights and dependents are computed side by side, and the findings
-/// are written in chunks on the cores there are; the result does not depend on how many.
+/// The supply counts, value weights and dependents are computed side by side; the candidates
+/// and the single local suppliers come from one pass over the supply links in storage order,
+/// beside the sort of the findings; and the findings are written in chunks on the cores there
+/// are. The result does not depend on how many.
 ///
 /// - Complexity: O(regions × depth + components + links) for the supply counts, plus the value
 ///   weights of ``ChainMeasures/forEachRootValueWeights(model:cost:_:)``, the dependents of
@@ -194,20 +196,16 @@ public struct GapDetection: Analysis {
             }
         }
         let (order, local) = sorted.withLock { ($0.order, $0.local!) }
-        var ranks = [Int32](repeating: 0, count: found.count)
-        for (rank, position) in order.enumerated() { ranks[Int(position)] = Int32(rank) }
-        let rankOf = ranks
 
         // The findings — sentences, candidates, details — in chunks on the cores there are, in
-        // component order (each component's measures read in turn, not at random), each put at
-        // its rank.
+        // rank order, so that they lie in memory in the order they are written out.
         let chunkCount = found.count < 4096 ? 1 : 16
         let findings = [Finding](unsafeUninitializedCapacity: found.count) { buffer, initialized in
             let target = FindingSlots(buffer: buffer)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 var candidateBuffer: [Candidate] = []
-                for position in (found.count * chunk / chunkCount)..<(found.count * (chunk + 1) / chunkCount) {
-                    let (component, kindNumber) = found[position]
+                for rank in (found.count * chunk / chunkCount)..<(found.count * (chunk + 1) / chunkCount) {
+                    let (component, kindNumber) = found[Int(order[rank])]
                     let kind = kinds[kindNumber]
                     let candidates = kind == .foreignOnly || kind == .noLocalSupplier
                         ? local.candidates(of: component) ?? recruitmentCandidates(component, model, supply, limit: candidateLimit,
@@ -224,7 +222,7 @@ public struct GapDetection: Analysis {
                         "valueWeight": .number(valueWeight[component]),
                         "candidates": .array(candidates.map { .string(model.firms.ids[$0]) }),
                     ]
-                    (target.buffer.baseAddress! + Int(rankOf[position])).initialize(to: Finding(kind: kind.rawValue,
+                    (target.buffer.baseAddress! + rank).initialize(to: Finding(kind: kind.rawValue,
                         severity: kind.severity, message: message, component: model.components.ids[component], details: details))
                 }
             }
