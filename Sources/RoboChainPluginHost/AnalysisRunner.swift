@@ -68,7 +68,20 @@ public enum AnalysisRunner {
         defer { if case .success(let directory) = csvInput { directory.remove() } }
         let measures = measures ?? SharedMeasures(model: model, scope: scope)
         let outcomes = Mutex([Result<AnalysisResult, AnalysisError>?](repeating: nil, count: jobs.count))
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+        // Each job on a thread of the global queue, not as an iteration of `concurrentPerform`:
+        // a `concurrentPerform` inside another one gets the cores divided by the outer one's
+        // threads (libdispatch's nested apply), so an analysis that spreads its own work (gap
+        // detection's findings) would keep to one core even after the others are done.
+        let group = DispatchGroup()
+        for index in jobs.indices {
+            DispatchQueue.global().async(group: group) {
+                run(index)
+            }
+        }
+        group.wait()
+        return outcomes.withLock { $0.map { $0! } }
+
+        @Sendable func run(_ index: Int) {
             let job = jobs[index]
             let outcome: Result<AnalysisResult, AnalysisError>
             switch job.analysis.origin {
@@ -96,7 +109,6 @@ public enum AnalysisRunner {
             } }
             finished?(job.analysis.name)
         }
-        return outcomes.withLock { $0.map { $0! } }
     }
 
     static func runBuiltIn(
