@@ -135,21 +135,25 @@ struct CSVModelReader {
         contents[Self.segments.name] = nil
 
         // firms.csv on one thread; requires.csv, then supplies.csv, on another.
-        let firmsBytes = contents.removeValue(forKey: Self.firms.name)
+        // Held where the firms' thread can take it, so that it is freed as soon as that thread
+        // is done with it rather than when this function returns.
+        let firmsBytes = Mutex(contents.removeValue(forKey: Self.firms.name))
         let requiresBytes = contents.removeValue(forKey: Self.requires.name)
         let suppliesBytes = contents.removeValue(forKey: Self.supplies.name)
         let files = log.emptyCopy()
         let halves = Mutex<(firms: FirmColumns?, links: LinkReading?)>((nil, nil))
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
-                let firms = readFirms(firmsBytes, regions: regionIDs, files: files)
+                let firms = readFirms(firmsBytes.withLock { $0.take() }, regions: regionIDs, files: files)
                 halves.withLock { $0.firms = firms }
             } else {
                 let links = readLinks(requires: requiresBytes, supplies: suppliesBytes, components: componentIDs, files: files)
                 halves.withLock { $0.links = links }
             }
         }
-        let (firmPart, linkPart) = halves.withLock { ($0.firms!, $0.links!) }
+        // Taken out, not copied: the link columns are resolved in place below.
+        let firmPart = halves.withLock { $0.firms.take()! }
+        var linkPart = halves.withLock { $0.links.take()! }
         log.merge(firmPart.log)
         log.merge(linkPart.log)
         model.firmIDs = firmPart.ids.strings
@@ -161,7 +165,7 @@ struct CSVModelReader {
         model.firmIndex = firmPart.ids.index
         model.edges = linkPart.edges
         model.links = linkPart.links
-        (model.links.firm, model.links.component) = resolveSupplyReferences(linkPart, firms: firmPart.ids, components: componentIDs,
+        (model.links.firm, model.links.component) = resolveSupplyReferences(&linkPart, firms: firmPart.ids, components: componentIDs,
             log: &log)
         return (model, log)
     }
@@ -595,19 +599,21 @@ struct CSVModelReader {
         var log: ProblemLog
     }
 
-    func readFirms(_ bytes: [UInt8]?, regions: IDTable, files: ProblemLog) -> FirmColumns {
+    /// Reads firms.csv. Its bytes are freed (when the caller holds no other reference to
+    /// them) once its rows are read, before the ids are indexed: the ids keep a copy of
+    /// their own bytes (``IDTable/keepOwnBytes()``).
+    func readFirms(_ bytes: consuming [UInt8]?, regions: IDTable, files: ProblemLog) -> FirmColumns {
         let table = Self.firms
         let capacity = FileAccess.lineCount(bytes) + 1
-        var log = files
-        var firms = FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: bytes ?? []), log: ProblemLog())
-        guard let bytes else {
-            firms.log = log
-            return firms
+        guard var text = bytes.take() else {
+            return FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: []), log: files)
         }
+        var log = files
+        var firms = FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: text), log: ProblemLog())
         firms.names.reserveCapacity(capacity)
         firms.region.reserveCapacity(capacity)
         let path = self.path(table)
-        Self.forEachRow(table, bytes, file: log.file(path), log: &log, progress: progress) { rows, log in
+        Self.forEachRow(table, text, file: log.file(path), log: &log, progress: progress) { rows, log in
             guard let id = Self.addID(rows, to: &firms.ids, log: &log) else { return }
             let position = firms.names.count
             firms.names.append(Self.requiredText(rows, 1, of: "firm '\(id)'", log: &log) ?? "")
@@ -625,6 +631,8 @@ struct CSVModelReader {
             }
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
         }
+        firms.ids.keepOwnBytes()
+        text = []
         ModelResolver.indexIDs(&firms.ids, log: &log)
         firms.log = log
         return firms
@@ -736,13 +744,21 @@ struct CSVModelReader {
     /// firms by their neighbours first (links are mostly listed firm by firm), the components
     /// in prefetching batches (``IDTable/findAll(starts:lengths:in:range:into:)``). Then reports
     /// those that name no id, in the order of the links.
+    ///
+    /// The positions are written over the references' start offsets (each read before it is
+    /// written), so that no second pair of columns is made: `reading`'s `firmStart` and
+    /// `componentStart` are taken, and returned as the positions (-1: unknown).
     func resolveSupplyReferences(
-        _ reading: LinkReading, firms: IDTable, components: IDTable, log: inout ProblemLog
+        _ reading: inout LinkReading, firms: IDTable, components: IDTable, log: inout ProblemLog
     ) -> (firm: [Int32], component: [Int32]) {
         let count = reading.firmStart.count
-        var firmOf = [Int32](repeating: -1, count: count)
-        var componentOf = [Int32](repeating: -1, count: count)
-        let unknown = Mutex<(firms: [Int], components: [Int])>(([], []))
+        var firmOf = reading.firmStart
+        var componentOf = reading.componentStart
+        reading.firmStart = []
+        reading.componentStart = []
+        let firmLength = reading.firmLength
+        let componentLength = reading.componentLength
+        let unknown = Mutex<(firms: [(link: Int, start: Int32)], components: [(link: Int, start: Int32)])>(([], []))
         firmOf.withUnsafeMutableBufferPointer { firmOutput in
             componentOf.withUnsafeMutableBufferPointer { componentOutput in
                 let firmTarget = SendableBuffer(pointer: firmOutput)
@@ -752,24 +768,25 @@ struct CSVModelReader {
                     let parts = count < 100_000 ? 1 : 2
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                         let range = (count * part / parts)..<(count * (part + 1) / parts)
-                        var missingFirms: [Int] = []
+                        var missingFirms: [(link: Int, start: Int32)] = []
                         var previous: Int32 = -1
                         for link in range {
-                            let start = Int(reading.firmStart[link])
-                            let field = UnsafeBufferPointer(rebasing: source.pointer[start..<(start + Int(reading.firmLength[link]))])
+                            let start = firmTarget.pointer[link]
+                            let lower = Int(start)
+                            let field = UnsafeBufferPointer(rebasing: source.pointer[lower..<(lower + Int(firmLength[link]))])
                             if let firm = firms.find(field, near: previous) {
                                 firmTarget.pointer[link] = firm
                                 previous = firm
                             } else {
-                                missingFirms.append(link)
+                                missingFirms.append((link, start))
                             }
                         }
-                        let missingComponents = reading.componentStart.withUnsafeBufferPointer { starts in
-                            reading.componentLength.withUnsafeBufferPointer { lengths in
-                                components.findAll(starts: starts, lengths: lengths, in: source.pointer, range: range,
-                                    into: componentTarget.pointer)
-                            }
-                        }
+                        // Each look-up reads its start before writing its position over it,
+                        // and the batch reads only starts ahead of the one it writes.
+                        let missingComponents = componentLength.withUnsafeBufferPointer { lengths in
+                            components.findAll(starts: UnsafeBufferPointer(componentTarget.pointer), lengths: lengths,
+                                in: source.pointer, range: range, into: componentTarget.pointer)
+                        }.map { (link: $0, start: componentTarget.pointer[$0]) }
                         if !missingFirms.isEmpty || !missingComponents.isEmpty {
                             unknown.withLock {
                                 $0.firms += missingFirms
@@ -780,19 +797,27 @@ struct CSVModelReader {
                 }
             }
         }
-        let (missingFirms, missingComponents) = unknown.withLock { (Set($0.firms), Set($0.components)) }
+        let (missingFirms, missingComponents) = unknown.withLock { ($0.firms, $0.components) }
+        guard !missingFirms.isEmpty || !missingComponents.isEmpty else { return (firmOf, componentOf) }
         func text(_ start: Int32, _ length: Int32) -> String {
             String(decoding: reading.suppliesBytes[Int(start)..<Int(start + length)], as: UTF8.self)
         }
-        for link in missingFirms.union(missingComponents).sorted() {
+        // The references as written, from the starts the misses kept.
+        var firmText: [Int: String] = [:]
+        var componentText: [Int: String] = [:]
+        for (link, start) in missingFirms { firmText[link] = text(start, firmLength[link]) }
+        for (link, start) in missingComponents { componentText[link] = text(start, componentLength[link]) }
+        for (link, _) in missingFirms { firmOf[link] = -1 }
+        for (link, _) in missingComponents { componentOf[link] = -1 }
+        for link in Set(firmText.keys).union(componentText.keys).sorted() {
             let location = reading.links.locations[link]
-            if missingComponents.contains(link) {
-                ModelResolver.unknownSupplyComponent(text(reading.componentStart[link], reading.componentLength[link]),
-                    firm: text(reading.firmStart[link], reading.firmLength[link]), at: location, column: reading.componentColumn, log: &log)
+            if let component = componentText[link] {
+                // The firm as written: its own text, or, if it resolved, its id.
+                let firm = firmText[link] ?? firms.strings[Int(firmOf[link])]
+                ModelResolver.unknownSupplyComponent(component, firm: firm, at: location, column: reading.componentColumn, log: &log)
             }
-            if missingFirms.contains(link) {
-                ModelResolver.unknownSupplyFirm(text(reading.firmStart[link], reading.firmLength[link]), at: location,
-                    column: reading.firmColumn, log: &log)
+            if let firm = firmText[link] {
+                ModelResolver.unknownSupplyFirm(firm, at: location, column: reading.firmColumn, log: &log)
             }
         }
         return (firmOf, componentOf)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A validated industry-chain model: regions, segments, components, firms and supply links.
 ///
 /// Every element is addressed by an integer index — regions, segments, components and firms by
@@ -250,7 +252,7 @@ public struct FirmTable: Sendable, Equatable {
     public let notes: SparseColumn<String>
     /// The firms' attributes (SPEC §1): `revenue`, `listed`, … as the model gives them.
     public let attributes: AttributeTable
-    let index: IDIndex
+    let index: OnDemandIndex
     /// For a table made from another by removing firms (a scenario, SPEC §6): the ids `index`
     /// was built from and the new position of each (-1: removed), so that removing firms does
     /// not rehash the million ids left; `nil` when `index` indexes ``ids``.
@@ -261,7 +263,8 @@ public struct FirmTable: Sendable, Equatable {
 
     /// The index of the firm with this id.
     ///
-    /// - Complexity: O(length of the id), expected.
+    /// - Complexity: O(length of the id), expected; the first look-up in a model of more than
+    ///   ``keptIndexLimit`` firms first makes the index, O(firms).
     public func index(of id: String) -> Int? {
         guard let remap = indexRemap else { return index.find(id, in: ids) }
         guard let old = index.find(id, in: remap.ids) else { return nil }
@@ -287,15 +290,23 @@ public struct FirmTable: Sendable, Equatable {
 }
 
 extension FirmTable {
-    /// A table whose index indexes its own ids.
+    /// A table whose index indexes its own ids: `index`, the one made while loading, is kept
+    /// for up to ``keptIndexLimit`` firms; above, it is dropped and made again on the first
+    /// look-up by id (``index(of:)``), if any.
     init(
         ids: [String], names: [String], regionIndex: [Int32], linkStart: [Int32], sources: SparseColumn<String>,
         notes: SparseColumn<String>, attributes: AttributeTable, index: IDIndex
     ) {
         self.init(
             ids: ids, names: names, regionIndex: regionIndex, linkStart: linkStart, sources: sources, notes: notes,
-            attributes: attributes, index: index, indexRemap: nil)
+            attributes: attributes, index: OnDemandIndex(ids.count <= Self.keptIndexLimit ? index : nil), indexRemap: nil)
     }
+
+    /// The most firms whose id index is kept after loading: 2 million (46 MiB of index). A
+    /// larger model, whose index takes more memory than most runs need (229 MiB at 10 million
+    /// firms; only a look-up by id uses it: a scenario naming firms, a table or map naming a
+    /// finding's firms), makes it again when it is first needed.
+    static let keptIndexLimit = 2_000_000
 }
 
 /// The supply links: which firm supplies which component, with an optional share and product.
@@ -348,5 +359,25 @@ public struct SupplyTable: Sendable, Equatable {
             && lhs.shareValue.elementsEqual(rhs.shareValue, by: ComponentTable.sameWeight)
             && lhs.products == rhs.products && lhs.sources == rhs.sources && lhs.notes == rhs.notes
             && lhs.attributes == rhs.attributes
+    }
+}
+
+/// An ``IDIndex`` made on first use, then kept: see ``FirmTable/keptIndexLimit``. Shared by a
+/// table and those made from it by a scenario, which look ids up in the same `ids`.
+final class OnDemandIndex: Sendable {
+    private let index: Mutex<IDIndex?>
+
+    init(_ index: IDIndex?) { self.index = Mutex(index) }
+
+    /// The position of `id` in `ids`, the unique ids this index indexes (made from them first,
+    /// if it has not been).
+    ///
+    /// - Complexity: O(length of the id) expected; O(ids) for the first look-up of an index
+    ///   not yet made.
+    func find(_ id: String, in ids: [String]) -> Int? {
+        index.withLock { index in
+            if index == nil { index = IDIndex(uniqueIDs: ids) }
+            return index!.find(id, in: ids)
+        }
     }
 }

@@ -14,7 +14,7 @@ struct ResolvedModel: Sendable {
     var regionParent: [Int32] = []
     var regionSources = SparseColumn<String>()
     var regionNotes = SparseColumn<String>()
-    var regionLocations: [ElementLocation] = []
+    var regionLocations = LocationColumn()
     var regionAttributes = AttributeTable()
     var regionIndex = IDIndex(capacity: 0)
 
@@ -59,7 +59,7 @@ struct EdgeColumns: Sendable {
     var sources = SparseColumn<String>()
     var notes = SparseColumn<String>()
     var attributes = AttributeTable()
-    var locations: [ElementLocation] = []
+    var locations = LocationColumn()
 }
 
 /// Supply links as read: firm and component (-1 where unresolved), shares, texts, places.
@@ -72,7 +72,7 @@ struct LinkColumns: Sendable {
     var sources = SparseColumn<String>()
     var notes = SparseColumn<String>()
     var attributes = AttributeTable()
-    var locations: [ElementLocation] = []
+    var locations = LocationColumn()
 }
 
 /// Checks applied to single values as they are read, shared by every loader.

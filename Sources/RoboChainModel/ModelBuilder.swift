@@ -288,7 +288,7 @@ public struct ModelBuilder: Sendable {
         model.regionNames = regionNames
         model.regionSources = regionSources
         model.regionNotes = regionNotes
-        model.regionLocations = regionLocations
+        model.regionLocations = LocationColumn(regionLocations)
         model.regionAttributes = regionAttributes
         model.regionIndex = regions.index
         model.regionParent = [Int32](repeating: -1, count: regionIDs.count)
@@ -342,7 +342,7 @@ public struct ModelBuilder: Sendable {
         model.edges.sources = requirementSources
         model.edges.notes = requirementNotes
         model.edges.attributes = requirementAttributes
-        model.edges.locations = requirementLocations
+        model.edges.locations = LocationColumn(requirementLocations)
         for edge in 0..<edgeCount {
             var parentID = requirementParents[edge]
             var childID = requirementChildren[edge]
@@ -387,7 +387,7 @@ public struct ModelBuilder: Sendable {
         model.links.sources = supplySources
         model.links.notes = supplyNotes
         model.links.attributes = supplyAttributes
-        model.links.locations = supplyLocations
+        model.links.locations = LocationColumn(supplyLocations)
         for link in 0..<linkCount {
             var firmID = supplyFirms[link]
             var componentID = supplyComponents[link]

@@ -10,7 +10,7 @@ struct IDTable: Sendable {
     var length: [Int32] = []
     var bytes: [UInt8] = []
     var index: IDIndex
-    var locations: [ElementLocation] = []
+    var locations = LocationColumn()
     let kind: ElementKind
     /// The positions of ids beyond ASCII (only those can differ by normalisation alone).
     var unicodePositions: [Int32] = []
@@ -38,6 +38,32 @@ struct IDTable: Sendable {
         start.append(Int32(fieldStart))
         length.append(Int32(fieldEnd - fieldStart))
         locations.append(location)
+    }
+
+    /// Copies the ids' bytes out of the file they were read from into a buffer of their own,
+    /// end to end, so that the file's bytes (names and every other cell too) can be freed
+    /// while the ids are still indexed and looked up.
+    ///
+    /// - Complexity: O(bytes of the ids).
+    mutating func keepOwnBytes() {
+        let total = length.reduce(0) { $0 + Int($1) }
+        bytes = bytes.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: total) { own, count in
+                start.withUnsafeMutableBufferPointer { start in
+                    length.withUnsafeBufferPointer { length in
+                        var end = 0
+                        for position in start.indices {
+                            let lower = Int(start[position])
+                            let size = Int(length[position])
+                            (own.baseAddress! + end).update(from: source.baseAddress! + lower, count: size)
+                            start[position] = Int32(end)
+                            end += size
+                        }
+                        count = end
+                    }
+                }
+            }
+        }
     }
 
     /// How many ids ahead of the one inserted or looked up a batch asks for its slot: enough

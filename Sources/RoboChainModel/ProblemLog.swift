@@ -6,6 +6,39 @@ struct ElementLocation: Sendable {
     static let unknown = ElementLocation(file: -1, line: 0)
 }
 
+/// Where each element of a table was read, in half the memory of an array of
+/// ``ElementLocation``: a table's elements come from one file (or sheet), so the file is kept
+/// once and a line per element; an element from another file (a model made by
+/// ``ModelBuilder`` may mix them) has its file kept apart.
+struct LocationColumn: Sendable {
+    /// The file of the first element; -1 before any.
+    private var file: Int32 = -1
+    private var lines: [Int32] = []
+    /// The file of each element whose file is not `file`, by position.
+    private var otherFiles: [Int: Int32] = [:]
+
+    init() {}
+
+    init(_ locations: [ElementLocation]) {
+        lines.reserveCapacity(locations.count)
+        for location in locations { append(location) }
+    }
+
+    var count: Int { lines.count }
+
+    mutating func reserveCapacity(_ capacity: Int) { lines.reserveCapacity(capacity) }
+
+    mutating func append(_ location: ElementLocation) {
+        if lines.isEmpty { file = location.file }
+        if location.file != file { otherFiles[lines.count] = location.file }
+        lines.append(location.line)
+    }
+
+    subscript(position: Int) -> ElementLocation {
+        ElementLocation(file: otherFiles.isEmpty ? file : otherFiles[position] ?? file, line: lines[position])
+    }
+}
+
 /// A sheet of a workbook read as CSV text (``WorkbookReader``): the workbook, the sheet's
 /// name, and where its CSV lines stop being its rows. Sheet row *n* is CSV line *n* until a
 /// text cell holds a line break, which takes a line of its own: from each `shifts` entry's

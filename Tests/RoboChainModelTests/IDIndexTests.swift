@@ -65,6 +65,34 @@ import Testing
         }
     }
 
+    /// Once the ids keep their own bytes (so that the file's can be freed), the table indexes,
+    /// finds (near and far) and reports repeats as it did over the file.
+    @Test func idsKeepTheirOwnBytes() {
+        let ids = (0..<300).map { $0 % 4 == 0 ? "firm-number-\($0)" : "f\($0)" } + ["f1"]
+        var file: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for id in ids {
+            file += Array("row,".utf8)
+            ranges.append(file.count..<(file.count + id.utf8.count))
+            file += Array(id.utf8) + Array(",a name,CN\n".utf8)
+        }
+        var table = IDTable(kind: .firm, capacity: ids.count, bytes: file)
+        for (id, range) in zip(ids, ranges) { table.append(id, start: range.lowerBound, end: range.upperBound, at: .unknown) }
+        table.keepOwnBytes()
+        #expect(table.bytes == Array(ids.joined().utf8))
+        let duplicates = table.indexAll()
+        #expect(duplicates.map(\.duplicate) == [300])
+        #expect(duplicates.map(\.first) == [1])
+        for position in [0, 1, 2, 4, 99, 299] {
+            var id = ids[position]
+            #expect(id.withUTF8 { table.find($0) } == Int32(position), "\(id)")
+            #expect(id.withUTF8 { table.find($0, near: Int32(position)) } == Int32(position), "\(id)")
+            #expect(id.withUTF8 { table.find($0, near: 7) } == Int32(position), "\(id)")
+        }
+        var absent = "firm-number-1"
+        #expect(absent.withUTF8 { table.find($0) } == nil)
+    }
+
     @Test func batchLookUpFindsEachReferenceAndListsTheUnknown() {
         let ids = (0..<500).map { "c\($0)" } + ["a-much-longer-component-id"]
         var table = Self.table(ids)
@@ -93,5 +121,51 @@ import Testing
         #expect(missing == [1, 4, 5])
         #expect(Array(output.prefix(6)) == [7, -1, 499, 500, -1, -1])
         #expect(Array(output.dropFirst(6)) == (0..<40).map { Int32($0 * 11) })
+    }
+}
+
+/// A large model's firm index is dropped after loading and made on the first look-up by id.
+@Suite struct OnDemandIndexTests {
+    @Test func madeOnFirstUseAndSharedWithTheTablesAScenarioMakes() throws {
+        let loaded = try ModelLoader.loadYAML("""
+            regions: [{id: CN, name: China}, {id: JP, name: Japan}]
+            components: [{id: p, name: Part, segment: s}]
+            firms:
+              - {id: a, name: A, region: CN, supplies: [p]}
+              - {id: firm-with-a-long-id, name: B, region: JP, supplies: [p]}
+              - {id: c, name: C, region: CN}
+            """).model
+        let firms = loaded.firms
+        let model = loaded.replacingFirms(FirmTable(
+            ids: firms.ids, names: firms.names, regionIndex: firms.regionIndex, linkStart: firms.linkStart,
+            sources: firms.sources, notes: firms.notes, attributes: firms.attributes, index: OnDemandIndex(nil), indexRemap: nil))
+        #expect(model.firms.index(of: "firm-with-a-long-id") == 1)
+        #expect(model.firms.index(of: "c") == 2)
+        #expect(model.firms.index(of: "b") == nil)
+        let without = try Scenario([try ScenarioOperation(without: "firm:a")]).apply(to: model)
+        #expect(without.firms.ids == ["firm-with-a-long-id", "c"])
+        #expect(without.firms.index(of: "a") == nil)
+        #expect(without.firms.index(of: "firm-with-a-long-id") == 0)
+        #expect(without.firms.index(of: "c") == 1)
+        // A model of at most FirmTable.keptIndexLimit firms keeps the index it was loaded with.
+        #expect(loaded.firms.count <= FirmTable.keptIndexLimit && loaded.firms.index(of: "c") == 2)
+    }
+}
+
+/// Where elements were read, a line each and the file once, or apart when it differs.
+@Suite struct LocationColumnTests {
+    @Test func keepsEachElementsFileAndLine() {
+        let locations = [
+            ElementLocation(file: 2, line: 5), ElementLocation(file: 2, line: 9), ElementLocation(file: -1, line: 0),
+            ElementLocation(file: 3, line: 1), ElementLocation(file: 2, line: 12),
+        ]
+        let column = LocationColumn(locations)
+        #expect(column.count == 5)
+        #expect((0..<5).map { column[$0].file } == [2, 2, -1, 3, 2])
+        #expect((0..<5).map { column[$0].line } == [5, 9, 0, 1, 12])
+        var one = LocationColumn()
+        one.append(ElementLocation(file: 4, line: 2))
+        one.append(ElementLocation(file: 4, line: 3))
+        #expect(one[1].file == 4 && one[1].line == 3)
     }
 }
