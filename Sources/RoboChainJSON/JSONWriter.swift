@@ -27,6 +27,12 @@ private final class ChunkResults: Sendable {
     }
 }
 
+/// A writer's sink handed to the one iteration of a wave that writes the wave before (see
+/// ``JSONWriter/writeElements(count:_:)``): never called from two threads at once.
+private struct SinkHandle: @unchecked Sendable {
+    let sink: (UnsafeRawBufferPointer) -> Void
+}
+
 /// Writes JSON text into a byte buffer, one token at a time.
 ///
 /// Use it to stream large documents: give it a ``sink`` and it hands its bytes over whenever
@@ -103,7 +109,8 @@ public struct JSONWriter {
 
     /// Writes `count` elements of the open array (or members of the open object), encoding them
     /// in chunks on all cores when there are many; the text is the same as writing them one by
-    /// one. Chunks are encoded in waves, so only a few are held at a time.
+    /// one. Chunks are encoded in waves, so only a few are held at a time; with a ``sink``, each
+    /// wave is handed to it while the next one is encoded.
     ///
     /// - Parameters:
     ///   - count: How many elements.
@@ -118,21 +125,39 @@ public struct JSONWriter {
         let wave = max(2, ProcessInfoCores.count * 2)
         let style = self.style
         let depth = self.depth
+        let afterElement = innermostHasElement
+        // What comes before the elements goes out first; from then on the sink is called only
+        // from the one iteration of each wave that writes the wave before, while this thread
+        // waits in concurrentPerform.
+        flush()
+        let sink = sink.map(SinkHandle.init)
+        var pending: [[UInt8]] = []
         var first = 0
         while first < chunks {
             let last = min(first + wave, chunks)
-            let afterElement = innermostHasElement
-            let encoded = ChunkResults(count: last - first)
+            let size = last - first
+            let encoded = ChunkResults(count: size)
             let waveStart = first
-            DispatchQueue.concurrentPerform(iterations: last - first) { offset in
+            let previous = sink == nil ? [] : pending
+            DispatchQueue.concurrentPerform(iterations: size + (previous.isEmpty ? 0 : 1)) { offset in
+                guard offset < size else {
+                    for bytes in previous { bytes.withUnsafeBytes { sink!.sink($0) } }
+                    return
+                }
                 let chunk = waveStart + offset
                 var writer = JSONWriter(style: style, continuingAtDepth: depth, afterElement: chunk > 0 || afterElement)
                 for index in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) { encode(index, &writer) }
                 encoded.set(offset, writer.bytes)
             }
-            for bytes in encoded.take() { appendElements(bytes) }
+            if sink == nil {
+                for bytes in encoded.take() { appendElements(bytes) }
+            } else {
+                pending = encoded.take()
+            }
             first = last
         }
+        // The last wave is buffered as any text is, and flushed when the buffer is full.
+        for bytes in pending { appendElements(bytes) }
     }
 
     /// Hands the bytes written so far to the sink, if there is one.

@@ -143,6 +143,41 @@ import Testing
         #expect(parallel(style, leading: leading, asObject: true) == sequential(style, leading: leading, asObject: true))
     }
 
+    /// With a sink, each wave of chunks is handed to it while the next wave is encoded: over
+    /// many waves, with text before and after the elements, the text is still the same.
+    @Test(arguments: [false, true])
+    func streamingManyWavesGivesTheSameText(asObject: Bool) {
+        let elements = (0..<70_000).map { JSONValue.number(Double($0) / 3) }
+        func write(_ writer: inout JSONWriter, parallel: Bool) {
+            writer.beginObject()
+            writer.key("before")
+            writer.string("text")
+            writer.key("items")
+            asObject ? writer.beginObject() : writer.beginArray()
+            let encode: @Sendable (Int, inout JSONWriter) -> Void = { index, writer in
+                if asObject { writer.key("k\(index)") }
+                writer.value(elements[index])
+            }
+            if parallel {
+                writer.writeElements(count: elements.count, encode)
+            } else {
+                for index in elements.indices { encode(index, &writer) }
+            }
+            asObject ? writer.endObject() : writer.endArray()
+            writer.key("after")
+            writer.null()
+            writer.endObject()
+            writer.finish()
+        }
+        let collected = Collected()
+        var streamed = JSONWriter(style: .pretty, flushThreshold: 4096) { collected.append($0) }
+        write(&streamed, parallel: true)
+        var plain = JSONWriter(style: .pretty)
+        write(&plain, parallel: false)
+        #expect(collected.bytes == plain.bytes)
+        #expect(collected.chunks > 10)
+    }
+
     @Test func streamingToASinkGivesTheSameText() {
         let collected = Collected()
         var writer = JSONWriter(style: .pretty, flushThreshold: 1000) { collected.append($0) }
