@@ -37,7 +37,8 @@ private struct SinkHandle: @unchecked Sendable {
 ///
 /// Use it to stream large documents: give it a ``sink`` and it hands its bytes over whenever
 /// more than ``flushThreshold`` have piled up at the end of an object or array (and at
-/// ``finish()``), or move ``bytes`` out yourself with ``takeBytes()``. Containers are tracked so commas, colons and (with
+/// ``finish()``; ``writeElements(count:_:)`` hands its chunks over as they are encoded, in
+/// pieces of any size), or move ``bytes`` out yourself with ``takeBytes()``. Containers are tracked so commas, colons and (with
 /// ``Style/pretty``) newlines and indentation are placed correctly. Strings are written as UTF-8
 /// with only `"`, `\` and control characters escaped. Non-finite numbers have no JSON form and are
 /// written as `null`; integral numbers below 2^53 in magnitude are written without a fraction.
@@ -153,6 +154,7 @@ public struct JSONWriter {
                 for bytes in encoded.take() { appendElements(bytes) }
             } else {
                 pending = encoded.take()
+                if pending.contains(where: { !$0.isEmpty }) { hasElement[hasElement.count - 1] = true }
             }
             first = last
         }

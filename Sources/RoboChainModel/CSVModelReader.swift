@@ -758,7 +758,8 @@ struct CSVModelReader {
         reading.componentStart = []
         let firmLength = reading.firmLength
         let componentLength = reading.componentLength
-        let unknown = Mutex<(firms: [(link: Int, start: Int32)], components: [(link: Int, start: Int32)])>(([], []))
+        let unknown = Mutex<(firms: [(link: Int, start: Int32)], components: [(link: Int, start: Int32)],
+            firmsOfComponents: [(link: Int, start: Int32)])>(([], [], []))
         firmOf.withUnsafeMutableBufferPointer { firmOutput in
             componentOf.withUnsafeMutableBufferPointer { componentOutput in
                 let firmTarget = SendableBuffer(pointer: firmOutput)
@@ -768,10 +769,24 @@ struct CSVModelReader {
                     let parts = count < 100_000 ? 1 : 2
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                         let range = (count * part / parts)..<(count * (part + 1) / parts)
+                        // Each look-up reads its start before writing its position over it,
+                        // and the batch reads only starts ahead of the one it writes.
+                        let missingComponents = componentLength.withUnsafeBufferPointer { lengths in
+                            components.findAll(starts: UnsafeBufferPointer(componentTarget.pointer), lengths: lengths,
+                                in: source.pointer, range: range, into: componentTarget.pointer)
+                        }.map { (link: $0, start: componentTarget.pointer[$0]) }
+                        // The firms next; where the component is unknown, the firm's start is
+                        // kept too, for the message (which names the firm as written).
                         var missingFirms: [(link: Int, start: Int32)] = []
+                        var firmsOfMissingComponents: [(link: Int, start: Int32)] = []
+                        var nextMissing = 0
                         var previous: Int32 = -1
                         for link in range {
                             let start = firmTarget.pointer[link]
+                            if nextMissing < missingComponents.count && missingComponents[nextMissing].link == link {
+                                firmsOfMissingComponents.append((link, start))
+                                nextMissing += 1
+                            }
                             let lower = Int(start)
                             let field = UnsafeBufferPointer(rebasing: source.pointer[lower..<(lower + Int(firmLength[link]))])
                             if let firm = firms.find(field, near: previous) {
@@ -781,40 +796,38 @@ struct CSVModelReader {
                                 missingFirms.append((link, start))
                             }
                         }
-                        // Each look-up reads its start before writing its position over it,
-                        // and the batch reads only starts ahead of the one it writes.
-                        let missingComponents = componentLength.withUnsafeBufferPointer { lengths in
-                            components.findAll(starts: UnsafeBufferPointer(componentTarget.pointer), lengths: lengths,
-                                in: source.pointer, range: range, into: componentTarget.pointer)
-                        }.map { (link: $0, start: componentTarget.pointer[$0]) }
                         if !missingFirms.isEmpty || !missingComponents.isEmpty {
                             unknown.withLock {
                                 $0.firms += missingFirms
                                 $0.components += missingComponents
+                                $0.firmsOfComponents += firmsOfMissingComponents
                             }
                         }
                     }
                 }
             }
         }
-        let (missingFirms, missingComponents) = unknown.withLock { ($0.firms, $0.components) }
+        let (missingFirms, missingComponents, firmsOfMissingComponents) = unknown.withLock {
+            ($0.firms, $0.components, $0.firmsOfComponents)
+        }
         guard !missingFirms.isEmpty || !missingComponents.isEmpty else { return (firmOf, componentOf) }
         func text(_ start: Int32, _ length: Int32) -> String {
             String(decoding: reading.suppliesBytes[Int(start)..<Int(start + length)], as: UTF8.self)
         }
-        // The references as written, from the starts the misses kept.
+        // The references as written, from the starts kept for the messages.
         var firmText: [Int: String] = [:]
         var componentText: [Int: String] = [:]
+        var componentFirmText: [Int: String] = [:]
         for (link, start) in missingFirms { firmText[link] = text(start, firmLength[link]) }
         for (link, start) in missingComponents { componentText[link] = text(start, componentLength[link]) }
+        for (link, start) in firmsOfMissingComponents { componentFirmText[link] = text(start, firmLength[link]) }
         for (link, _) in missingFirms { firmOf[link] = -1 }
         for (link, _) in missingComponents { componentOf[link] = -1 }
         for link in Set(firmText.keys).union(componentText.keys).sorted() {
             let location = reading.links.locations[link]
             if let component = componentText[link] {
-                // The firm as written: its own text, or, if it resolved, its id.
-                let firm = firmText[link] ?? firms.strings[Int(firmOf[link])]
-                ModelResolver.unknownSupplyComponent(component, firm: firm, at: location, column: reading.componentColumn, log: &log)
+                ModelResolver.unknownSupplyComponent(component, firm: componentFirmText[link]!, at: location,
+                    column: reading.componentColumn, log: &log)
             }
             if let firm = firmText[link] {
                 ModelResolver.unknownSupplyFirm(firm, at: location, column: reading.firmColumn, log: &log)

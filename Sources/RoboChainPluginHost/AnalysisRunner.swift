@@ -68,15 +68,26 @@ public enum AnalysisRunner {
         defer { if case .success(let directory) = csvInput { directory.remove() } }
         let measures = measures ?? SharedMeasures(model: model, scope: scope)
         let outcomes = Mutex([Result<AnalysisResult, AnalysisError>?](repeating: nil, count: jobs.count))
-        // Each job on a thread of the global queue, not as an iteration of `concurrentPerform`:
-        // a `concurrentPerform` inside another one gets the cores divided by the outer one's
-        // threads (libdispatch's nested apply), so an analysis that spreads its own work (gap
-        // detection's findings) would keep to one core even after the others are done.
+        // The first job on this thread, the others on threads of the global queue, not as
+        // iterations of `concurrentPerform`: a `concurrentPerform` inside another one gets the
+        // cores divided by the outer one's threads (libdispatch's nested apply), so an analysis
+        // that spreads its own work (gap detection's findings) would keep to one core even
+        // after the others are done. As many jobs run at once as there are cores, as before:
+        // a job waiting for its plugin sleeps, and the global queue would start another thread,
+        // and another plugin, every second.
+        let running = DispatchSemaphore(value: max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
         let group = DispatchGroup()
-        for index in jobs.indices {
+        for index in jobs.indices.dropFirst() {
             DispatchQueue.global().async(group: group) {
+                running.wait()
                 run(index)
+                running.signal()
             }
+        }
+        if !jobs.isEmpty {
+            running.wait()
+            run(0)
+            running.signal()
         }
         group.wait()
         return outcomes.withLock { $0.map { $0! } }

@@ -1,5 +1,8 @@
 import RoboChainJSON
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct JSONParserTests {
     @Test func parsesEveryKindOfValue() throws {
@@ -147,7 +150,9 @@ import Testing
     /// many waves, with text before and after the elements, the text is still the same.
     @Test(arguments: [false, true])
     func streamingManyWavesGivesTheSameText(asObject: Bool) {
-        let elements = (0..<70_000).map { JSONValue.number(Double($0) / 3) }
+        // At least six waves of chunks (2,048 elements each, two chunks per core in a wave).
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let elements = (0..<max(70_000, 6 * 2 * cores * 2048)).map { JSONValue.number(Double($0) / 3) }
         func write(_ writer: inout JSONWriter, parallel: Bool) {
             writer.beginObject()
             writer.key("before")

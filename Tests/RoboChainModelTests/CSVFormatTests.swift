@@ -190,6 +190,23 @@ import Testing
         ])
     }
 
+    /// Supply links whose firm, component or both name no id: each message names the ids as
+    /// the cell has them, for a firm that resolved too (its cell's text, quotes as written).
+    @Test func unknownSupplyReferencesAreNamedAsWritten() throws {
+        let directory = try CSVFixture.write(
+            firms: "id,name,region\nacme,Acme,CN-GD\n\"a\"\"b\",Quoted,CN-GD\n",
+            supplies: "firm,component\nacme,hand\nacme,nope\nghost,hand\nghost,gone\n\"a\"\"b\",zilch\n")
+        defer { directory.remove() }
+        let problems = CSVFixture.problems(directory).filter { $0.contains("supplies.csv") }
+        #expect(problems == [
+            "\(directory.path)/supplies.csv:3: 'supplies' of firm 'acme' names unknown component 'nope'",
+            "\(directory.path)/supplies.csv:4: 'firm' of a supply link names unknown firm 'ghost'",
+            "\(directory.path)/supplies.csv:5: 'supplies' of firm 'ghost' names unknown component 'gone'",
+            "\(directory.path)/supplies.csv:5: 'firm' of a supply link names unknown firm 'ghost'",
+            "\(directory.path)/supplies.csv:6: 'supplies' of firm 'a\"\"b' names unknown component 'zilch'",
+        ])
+    }
+
     @Test func emptyCellsAreAbsentValues() throws {
         let directory = try CSVFixture.write(
             requires: "parent,child,weight\nrobot,hand,\n", supplies: "firm,component,share,product\nacme,hand,,\n")

@@ -65,6 +65,38 @@ import Testing
         }
     }
 
+    /// The loader resolves references in place: the positions are written over the start
+    /// offsets they are read from (the look-ahead reads only starts not yet written).
+    @Test func batchLookUpInPlace() {
+        let ids = (0..<300).map { "c\($0)" }
+        var table = Self.table(ids)
+        #expect(table.indexAll().isEmpty)
+        let references = (0..<100).map { $0 % 7 == 3 ? "x\($0)" : "c\($0 * 3 % 300)" }
+        let source = Array(references.joined().utf8)
+        var starts: [Int32] = []
+        var lengths: [Int32] = []
+        var offset: Int32 = 0
+        for reference in references {
+            starts.append(offset)
+            lengths.append(Int32(reference.utf8.count))
+            offset += Int32(reference.utf8.count)
+        }
+        let original = starts
+        let missing = starts.withUnsafeMutableBufferPointer { positions in
+            lengths.withUnsafeBufferPointer { lengths in
+                source.withUnsafeBufferPointer { source in
+                    table.findAll(starts: UnsafeBufferPointer(positions), lengths: lengths, in: source, range: 0..<references.count,
+                        into: positions)
+                }
+            }
+        }
+        #expect(missing == (0..<100).filter { $0 % 7 == 3 })
+        for index in 0..<100 {
+            // Found: the position; not found: the start, left as it was.
+            #expect(starts[index] == (index % 7 == 3 ? original[index] : Int32(index * 3 % 300)), "\(index)")
+        }
+    }
+
     /// Once the ids keep their own bytes (so that the file's can be freed), the table indexes,
     /// finds (near and far) and reports repeats as it did over the file.
     @Test func idsKeepTheirOwnBytes() {
