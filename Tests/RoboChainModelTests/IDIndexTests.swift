@@ -49,6 +49,17 @@ import Testing
         return table
     }
 
+    /// References laid end to end in one buffer, with each one's start and length.
+    static func laidEndToEnd(_ references: [String]) -> (source: [UInt8], starts: [Int32], lengths: [Int32]) {
+        var starts: [Int32] = []
+        var offset: Int32 = 0
+        for reference in references {
+            starts.append(offset)
+            offset += Int32(reference.utf8.count)
+        }
+        return (Array(references.joined().utf8), starts, references.map { Int32($0.utf8.count) })
+    }
+
     @Test func batchIndexingReportsRepeatsNearAndFarWithTheFirstPosition() {
         // Repeats closer than the look-ahead, farther than it, and of long and short ids.
         var ids = (0..<1000).map { $0 % 3 == 0 ? "firm-number-\($0)" : "f\($0)" }
@@ -72,16 +83,8 @@ import Testing
         var table = Self.table(ids)
         #expect(table.indexAll().isEmpty)
         let references = (0..<100).map { $0 % 7 == 3 ? "x\($0)" : "c\($0 * 3 % 300)" }
-        let source = Array(references.joined().utf8)
-        var starts: [Int32] = []
-        var lengths: [Int32] = []
-        var offset: Int32 = 0
-        for reference in references {
-            starts.append(offset)
-            lengths.append(Int32(reference.utf8.count))
-            offset += Int32(reference.utf8.count)
-        }
-        let original = starts
+        let (source, original, lengths) = Self.laidEndToEnd(references)
+        var starts = original
         let missing = starts.withUnsafeMutableBufferPointer { positions in
             lengths.withUnsafeBufferPointer { lengths in
                 source.withUnsafeBufferPointer { source in
@@ -131,15 +134,7 @@ import Testing
         #expect(table.indexAll().isEmpty)
         let references = ["c7", "zz", "c499", "a-much-longer-component-id", "c5000", "a-much-longer-component-iX"]
             + (0..<40).map { "c\($0 * 11)" }
-        let source = Array(references.joined().utf8)
-        var starts: [Int32] = []
-        var lengths: [Int32] = []
-        var offset: Int32 = 0
-        for reference in references {
-            starts.append(offset)
-            lengths.append(Int32(reference.utf8.count))
-            offset += Int32(reference.utf8.count)
-        }
+        let (source, starts, lengths) = Self.laidEndToEnd(references)
         var output = [Int32](repeating: -1, count: references.count)
         let missing = starts.withUnsafeBufferPointer { starts in
             lengths.withUnsafeBufferPointer { lengths in

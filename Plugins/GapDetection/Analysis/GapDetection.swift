@@ -274,6 +274,36 @@ public struct GapDetection: Analysis {
         var domestic: Bool
         var share: Double
 
+        /// A supplier outside the scope as a candidate: its share (NaN, absent, counts as 0).
+        init(firm: Int, share: Double, model: ChainModel, supply: LocalSupply) {
+            self.init(firm: firm, domestic: supply.isDomestic(firm: firm, in: model), share: share.isNaN ? 0 : share)
+        }
+
+        init(firm: Int, domestic: Bool, share: Double) {
+            self.firm = firm
+            self.domestic = domestic
+            self.share = share
+        }
+
+        /// Puts this candidate among the best `width` kept in order at
+        /// `places[base..<base + count]`, if it is one of them (the last is dropped when all
+        /// `width` places are taken).
+        ///
+        /// - Complexity: O(width).
+        func keep(in places: inout [Candidate], base: Int, count: inout Int, width: Int, ids: [String]) {
+            if count == width {
+                guard precedes(places[base + width - 1], ids: ids) else { return }
+                count -= 1
+            }
+            var position = count
+            while position > 0 && precedes(places[base + position - 1], ids: ids) {
+                places[base + position] = places[base + position - 1]
+                position -= 1
+            }
+            places[base + position] = self
+            count += 1
+        }
+
         /// Whether this candidate comes before `other`: within the country first, then by share
         /// descending (absent counts as 0), then by firm id.
         func precedes(_ other: Candidate, ids: [String]) -> Bool {
@@ -361,22 +391,10 @@ public struct GapDetection: Analysis {
                     continue
                 }
                 guard !isLocal else { continue }
-                let share = shares[link]
-                let candidate = Candidate(firm: firm, domestic: supply.isDomestic(firm: firm, in: model), share: share.isNaN ? 0 : share)
-                // Insertion into the slot's places, as recruitmentCandidates does.
-                let base = kept * width
                 var count = Int(counts[kept])
-                if count == width {
-                    guard candidate.precedes(store[base + width - 1], ids: ids) else { continue }
-                    count -= 1
-                }
-                var position = count
-                while position > 0 && candidate.precedes(store[base + position - 1], ids: ids) {
-                    store[base + position] = store[base + position - 1]
-                    position -= 1
-                }
-                store[base + position] = candidate
-                counts[kept] = Int32(count + 1)
+                Candidate(firm: firm, share: shares[link], model: model, supply: supply)
+                    .keep(in: &store, base: kept * width, count: &count, width: width, ids: ids)
+                counts[kept] = Int32(count)
             }
         }
         return LocalFacts(limit: width, slot: slot, candidates: store, counts: counts, localFirm: localFirm)
@@ -389,23 +407,17 @@ public struct GapDetection: Analysis {
     func recruitmentCandidates(
         _ component: Int, _ model: ChainModel, _ supply: LocalSupply, limit: Int, buffer: inout [Candidate]
     ) -> [Int] {
-        buffer.removeAll(keepingCapacity: true)
         guard limit > 0 else { return [] }
+        if buffer.count < limit { buffer = [Candidate](repeating: Candidate(firm: 0, domestic: false, share: 0), count: limit) }
         let ids = model.firms.ids
+        var count = 0
         for link in model.supplies.links(supplying: component) {
             let firm = model.supplies.firm(of: Int(link))
             guard !supply.isLocal(firm: firm, in: model) else { continue }
-            let share = model.supplies.shareValue[Int(link)]
-            let candidate = Candidate(firm: firm, domestic: supply.isDomestic(firm: firm, in: model), share: share.isNaN ? 0 : share)
-            if buffer.count == limit {
-                guard candidate.precedes(buffer[limit - 1], ids: ids) else { continue }
-                buffer.removeLast()
-            }
-            var position = buffer.count
-            while position > 0 && candidate.precedes(buffer[position - 1], ids: ids) { position -= 1 }
-            buffer.insert(candidate, at: position)
+            Candidate(firm: firm, share: model.supplies.shareValue[Int(link)], model: model, supply: supply)
+                .keep(in: &buffer, base: 0, count: &count, width: limit, ids: ids)
         }
-        return buffer.map(\.firm)
+        return buffer[0..<count].map(\.firm)
     }
 
     private func sentence(
