@@ -36,7 +36,7 @@ public struct ModelBuilder: Sendable {
     private var regionParents: [String?] = []
     private var regionSources = SparseColumn<String>()
     private var regionNotes = SparseColumn<String>()
-    private var regionLocations: [ElementLocation] = []
+    private var regionLocations = LocationColumn()
     private var regionAttributes = AttributeTable()
 
     private var segmentIDs: [String] = []
@@ -44,7 +44,7 @@ public struct ModelBuilder: Sendable {
     private var segmentOrders: [Int?] = []
     private var segmentSources = SparseColumn<String>()
     private var segmentNotes = SparseColumn<String>()
-    private var segmentLocations: [ElementLocation] = []
+    private var segmentLocations = LocationColumn()
     private var segmentAttributes = AttributeTable()
 
     private var componentIDs: [String] = []
@@ -52,7 +52,7 @@ public struct ModelBuilder: Sendable {
     private var componentSegments: [String] = []
     private var componentSources = SparseColumn<String>()
     private var componentNotes = SparseColumn<String>()
-    private var componentLocations: [ElementLocation] = []
+    private var componentLocations = LocationColumn()
     private var componentAttributes = AttributeTable()
 
     private var requirementParents: [String] = []
@@ -60,7 +60,7 @@ public struct ModelBuilder: Sendable {
     private var requirementWeights: [Double] = []
     private var requirementSources = SparseColumn<String>()
     private var requirementNotes = SparseColumn<String>()
-    private var requirementLocations: [ElementLocation] = []
+    private var requirementLocations = LocationColumn()
     private var requirementAttributes = AttributeTable()
 
     private var firmIDs: [String] = []
@@ -68,7 +68,7 @@ public struct ModelBuilder: Sendable {
     private var firmRegions: [String] = []
     private var firmSources = SparseColumn<String>()
     private var firmNotes = SparseColumn<String>()
-    private var firmLocations: [ElementLocation] = []
+    private var firmLocations = LocationColumn()
     private var firmAttributes = AttributeTable()
 
     private var supplyFirms: [String] = []
@@ -77,7 +77,7 @@ public struct ModelBuilder: Sendable {
     private var supplyProducts = SparseColumn<String>()
     private var supplySources = SparseColumn<String>()
     private var supplyNotes = SparseColumn<String>()
-    private var supplyLocations: [ElementLocation] = []
+    private var supplyLocations = LocationColumn()
     private var supplyAttributes = AttributeTable()
 
     /// Warnings reported by the loader (e.g. unknown keys); they do not stop a build.
@@ -288,7 +288,7 @@ public struct ModelBuilder: Sendable {
         model.regionNames = regionNames
         model.regionSources = regionSources
         model.regionNotes = regionNotes
-        model.regionLocations = LocationColumn(regionLocations)
+        model.regionLocations = regionLocations
         model.regionAttributes = regionAttributes
         model.regionIndex = regions.index
         model.regionParent = [Int32](repeating: -1, count: regionIDs.count)
@@ -342,7 +342,7 @@ public struct ModelBuilder: Sendable {
         model.edges.sources = requirementSources
         model.edges.notes = requirementNotes
         model.edges.attributes = requirementAttributes
-        model.edges.locations = LocationColumn(requirementLocations)
+        model.edges.locations = requirementLocations
         for edge in 0..<edgeCount {
             var parentID = requirementParents[edge]
             var childID = requirementChildren[edge]
@@ -387,7 +387,7 @@ public struct ModelBuilder: Sendable {
         model.links.sources = supplySources
         model.links.notes = supplyNotes
         model.links.attributes = supplyAttributes
-        model.links.locations = LocationColumn(supplyLocations)
+        model.links.locations = supplyLocations
         for link in 0..<linkCount {
             var firmID = supplyFirms[link]
             var componentID = supplyComponents[link]

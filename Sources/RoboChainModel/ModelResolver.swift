@@ -55,7 +55,7 @@ struct IDTable: Sendable {
                         for position in start.indices {
                             let lower = Int(start[position])
                             let size = Int(length[position])
-                            (own.baseAddress! + end).update(from: source.baseAddress! + lower, count: size)
+                            (own.baseAddress! + end).initialize(from: source.baseAddress! + lower, count: size)
                             start[position] = Int32(end)
                             end += size
                         }
@@ -220,7 +220,7 @@ extension IDTable {
     /// A table of ids given as strings (``ModelBuilder``): their bytes are laid end to end in
     /// one buffer, then each is added through ``ModelResolver/addID(_:start:end:at:to:log:)``,
     /// so that they are checked as a file's ids are.
-    init(kind: ElementKind, ids: [String], locations: [ElementLocation], log: inout ProblemLog) {
+    init(kind: ElementKind, ids: [String], locations: LocationColumn, log: inout ProblemLog) {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(ids.reduce(0) { $0 + $1.utf8.count })
         var ranges: [Range<Int>] = []

@@ -19,11 +19,6 @@ struct LocationColumn: Sendable {
 
     init() {}
 
-    init(_ locations: [ElementLocation]) {
-        lines.reserveCapacity(locations.count)
-        for location in locations { append(location) }
-    }
-
     var count: Int { lines.count }
 
     mutating func reserveCapacity(_ capacity: Int) { lines.reserveCapacity(capacity) }

@@ -186,7 +186,8 @@ import Testing
             ElementLocation(file: 2, line: 5), ElementLocation(file: 2, line: 9), ElementLocation(file: -1, line: 0),
             ElementLocation(file: 3, line: 1), ElementLocation(file: 2, line: 12),
         ]
-        let column = LocationColumn(locations)
+        var column = LocationColumn()
+        for location in locations { column.append(location) }
         #expect(column.count == 5)
         #expect((0..<5).map { column[$0].file } == [2, 2, -1, 3, 2])
         #expect((0..<5).map { column[$0].line } == [5, 9, 0, 1, 12])
