@@ -365,9 +365,12 @@ public struct SupplyTable: Sendable, Equatable {
 /// An ``IDIndex`` made on first use, then kept: see ``FirmTable/keptIndexLimit``. Shared by a
 /// table and those made from it by a scenario, which look ids up in the same `ids`.
 final class OnDemandIndex: Sendable {
-    private let index: Mutex<IDIndex?>
+    /// The index given when made, read without a lock.
+    private let given: IDIndex?
+    /// The index made on first use, when none was given.
+    private let index = Mutex<IDIndex?>(nil)
 
-    init(_ index: IDIndex?) { self.index = Mutex(index) }
+    init(_ index: IDIndex?) { given = index }
 
     /// The position of `id` in `ids`, the unique ids this index indexes (made from them first,
     /// if it has not been).
@@ -375,7 +378,8 @@ final class OnDemandIndex: Sendable {
     /// - Complexity: O(length of the id) expected; O(ids) for the first look-up of an index
     ///   not yet made.
     func find(_ id: String, in ids: [String]) -> Int? {
-        index.withLock { index in
+        if let given { return given.find(id, in: ids) }
+        return index.withLock { index in
             if index == nil { index = IDIndex(uniqueIDs: ids) }
             return index!.find(id, in: ids)
         }
