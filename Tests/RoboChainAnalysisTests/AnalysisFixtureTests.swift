@@ -199,7 +199,7 @@ extension GapDetectionTests {
             let scope = try #require(model.regions.index(of: "CN-GD"))
             let componentIndex = Dictionary(uniqueKeysWithValues: model.components.ids.enumerated().map { ($1, $0) })
             func region(_ firm: Int) -> String { model.regions.ids[model.firms.region(of: firm)] }
-            for limit in [0, 1, 3, GapDetection.keptCandidates, GapDetection.keptCandidates + 1, 30] {
+            for limit in [0, 1, 3, GapDetection.keptCandidates, GapDetection.keptCandidates + 1, 30, 1_000_000_000] {
                 let values = try OptionValues(declarations: analysis.options, overrides: ["candidates": .integer(limit)],
                     analysis: analysis.name)
                 let result = try analysis.run(AnalysisRequest(model: model, scope: scope, options: values))

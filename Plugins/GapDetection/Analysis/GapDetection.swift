@@ -407,15 +407,17 @@ public struct GapDetection: Analysis {
     func recruitmentCandidates(
         _ component: Int, _ model: ChainModel, _ supply: LocalSupply, limit: Int, buffer: inout [Candidate]
     ) -> [Int] {
-        guard limit > 0 else { return [] }
-        if buffer.count < limit { buffer = [Candidate](repeating: Candidate(firm: 0, domestic: false, share: 0), count: limit) }
+        // No more places than the component has suppliers: `--candidates` may be huge.
+        let width = min(limit, model.supplies.supplierCount(of: component))
+        guard width > 0 else { return [] }
+        if buffer.count < width { buffer = [Candidate](repeating: Candidate(firm: 0, domestic: false, share: 0), count: width) }
         let ids = model.firms.ids
         var count = 0
         for link in model.supplies.links(supplying: component) {
             let firm = model.supplies.firm(of: Int(link))
             guard !supply.isLocal(firm: firm, in: model) else { continue }
             Candidate(firm: firm, share: model.supplies.shareValue[Int(link)], model: model, supply: supply)
-                .keep(in: &buffer, base: 0, count: &count, width: limit, ids: ids)
+                .keep(in: &buffer, base: 0, count: &count, width: width, ids: ids)
         }
         return buffer[0..<count].map(\.firm)
     }
