@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "RoboChainModel",
             dependencies: [
-                "RoboChainJSON", "CPrefetch", .product(name: "Yams", package: "Yams"),
+                "RoboChainJSON", "CPrefetch", "CTermination", .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         // The public analysis API: the protocol, options, results, protocol-1 messages, SPEC measures.
@@ -124,7 +124,8 @@ let package = Package(
         .testTarget(
             name: "RoboChainModelTests",
             dependencies: [
-                "RoboChainModel", "RoboChainJSON", "RoboChainTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "RoboChainModel", "RoboChainJSON", "RoboChainTestSupport", "CTermination",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Fixtures"]),
         .testTarget(

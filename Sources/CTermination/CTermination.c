@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,72 @@ static atomic_int exemptCount;
 static void killOrphans(bool everything);
 static void stopSupervisors(void);
 
+/// Kills what robochain started and removes its registered files (the first part of
+/// `terminate`, shared with the handler of faults in mapped files).
+static void cleanUp(void);
+
 static void terminate(int signalNumber) {
+    cleanUp();
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(signalNumber, &action, NULL);
+    raise(signalNumber);
+}
+
+// Mapped input files: slots of base address (0: free; 1: being filled), length and message.
+enum { mappingCount = 64, messageCapacity = 1024 };
+static _Atomic uintptr_t mappingBase[mappingCount];
+static _Atomic size_t mappingLength[mappingCount];
+static char mappingMessage[mappingCount][messageCapacity];
+
+static void mappedFileFault(int signalNumber, siginfo_t *info, void *context) {
+    (void)context;
+    uintptr_t address = (uintptr_t)info->si_addr;
+    for (int slot = 0; slot < mappingCount; slot++) {
+        uintptr_t base = atomic_load(&mappingBase[slot]);
+        if (base <= 1 || address < base || address - base >= atomic_load(&mappingLength[slot])) continue;
+        const char *message = mappingMessage[slot];
+        size_t length = strnlen(message, messageCapacity);
+        while (length > 0) {
+            ssize_t written = write(STDERR_FILENO, message, length);
+            if (written <= 0) break;
+            message += written;
+            length -= (size_t)written;
+        }
+        cleanUp();
+        _exit(66);
+    }
+    // Not a mapped model file: the default action, when the faulting access runs again.
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(signalNumber, &action, NULL);
+}
+
+int robochain_termination_add_mapping(const void *base, size_t length, const char *message) {
+    for (int slot = 0; slot < mappingCount; slot++) {
+        uintptr_t expected = 0;
+        if (!atomic_compare_exchange_strong(&mappingBase[slot], &expected, 1)) continue;
+        strncpy(mappingMessage[slot], message, messageCapacity - 1);
+        mappingMessage[slot][messageCapacity - 1] = 0;
+        atomic_store(&mappingLength[slot], length);
+        atomic_store(&mappingBase[slot], (uintptr_t)base);
+        return 0;
+    }
+    return -1;
+}
+
+void robochain_termination_remove_mapping(const void *base) {
+    for (int slot = 0; slot < mappingCount; slot++) {
+        uintptr_t expected = (uintptr_t)base;
+        if (expected > 1 && atomic_compare_exchange_strong(&mappingBase[slot], &expected, 0)) return;
+    }
+}
+
+static void cleanUp(void) {
     // Sequentially consistent with robochain_termination_begin_start: either that sees
     // `terminating` and starts nothing, or this sees its count and waits for it to register
     // what it started (its thread has these signals blocked meanwhile, so it is not this one).
@@ -60,12 +126,6 @@ static void terminate(int signalNumber) {
         char *path = atomic_load(&files[slot]);
         if (path != NULL) rmdir(path);
     }
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = SIG_DFL;
-    sigemptyset(&action.sa_mask);
-    sigaction(signalNumber, &action, NULL);
-    raise(signalNumber);
 }
 
 void robochain_termination_install(void) {
@@ -85,6 +145,12 @@ void robochain_termination_install(void) {
         sigfillset(&action.sa_mask);  // one cleanup at a time
         sigaction(signals[index], &action, NULL);
     }
+    struct sigaction fault;
+    memset(&fault, 0, sizeof fault);
+    fault.sa_sigaction = mappedFileFault;
+    fault.sa_flags = SA_SIGINFO;
+    sigfillset(&fault.sa_mask);
+    sigaction(SIGBUS, &fault, NULL);
     robochain_termination_adopt_orphans();
 }
 

@@ -93,14 +93,14 @@ struct CSVModelReader {
     ///   problems found; the model is only complete when there are none.
     func read() -> (model: ResolvedModel, log: ProblemLog) {
         var log = ProblemLog()
-        var contents: [String: [UInt8]] = [:]
+        var contents: [String: FileBytes] = [:]
         for table in Self.tables {
             let path = self.path(table)
             _ = log.file(path)
             if let sheets = workbookSheets {
                 if let sheet = sheets[Self.sheetName(table)] {
                     _ = log.sheet(path, sheet.place)
-                    contents[table.name] = sheet.bytes
+                    contents[table.name] = FileBytes(sheet.bytes)
                     progress?.addTotal(sheet.bytes.count)
                 } else if table.isRequired {
                     log.report(.syntax(SourceLocation(file: directory),
@@ -114,7 +114,7 @@ struct CSVModelReader {
                 // limit (2 GiB) is checked from the file's size before it is read.
                 // Spreadsheets save UTF-8 (with or without a byte-order mark) or, on Chinese
                 // Windows, GBK: the bytes are converted only when they are not valid UTF-8.
-                let bytes = try TextEncoding.utf8(try FileAccess.readFile(path), path: path)
+                let bytes = try TextEncoding.utf8(try FileAccess.mapFile(path), path: path)
                 contents[table.name] = bytes
                 progress?.addTotal(bytes.count)
             } catch {
@@ -238,7 +238,7 @@ struct CSVModelReader {
     /// table's kind is marked incomplete, so that references to the lost ids are not also
     /// reported as unknown; any other problem in a row leaves its id known.
     static func forEachRow(
-        _ table: Table, _ bytes: [UInt8], file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
+        _ table: Table, _ bytes: FileBytes, file: Int32, log: inout ProblemLog, progress: LoadProgress? = nil,
         _ body: (inout Rows, inout ProblemLog) -> Void
     ) {
         func rowsLost(_ log: inout ProblemLog) {
@@ -464,9 +464,9 @@ struct CSVModelReader {
 
     // MARK: - Regions, segments, components
 
-    func readRegions(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDTable {
+    func readRegions(_ bytes: FileBytes?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDTable {
         let table = Self.regions
-        var ids = IDTable(kind: .region, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
+        var ids = IDTable(kind: .region, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? .empty)
         guard let bytes else { return ids }
         let path = self.path(table)
         var parents: [(field: CSVTokenizer.Field?, text: String?)] = []
@@ -501,7 +501,7 @@ struct CSVModelReader {
 
     /// Reads `model.csv` (SPEC §1.2): one row of `id`, `title` and `home`, the model's id, title
     /// and default scope, as a YAML file has them.
-    func readModelInfo(_ bytes: [UInt8]?, regions: IDTable, into model: inout ResolvedModel, log: inout ProblemLog) {
+    func readModelInfo(_ bytes: FileBytes?, regions: IDTable, into model: inout ResolvedModel, log: inout ProblemLog) {
         guard let bytes else { return }
         let path = self.path(Self.modelInfo)
         var rowCount = 0
@@ -521,7 +521,7 @@ struct CSVModelReader {
         }
     }
 
-    func readSegments(_ bytes: [UInt8]?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDTable? {
+    func readSegments(_ bytes: FileBytes?, into model: inout ResolvedModel, log: inout ProblemLog) -> IDTable? {
         guard let bytes else { return nil }
         let table = Self.segments
         var ids = IDTable(kind: .segment, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes)
@@ -551,10 +551,10 @@ struct CSVModelReader {
     }
 
     func readComponents(
-        _ bytes: [UInt8]?, segments declared: IDTable?, into model: inout ResolvedModel, log: inout ProblemLog
+        _ bytes: FileBytes?, segments declared: IDTable?, into model: inout ResolvedModel, log: inout ProblemLog
     ) -> IDTable {
         let table = Self.components
-        var ids = IDTable(kind: .component, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? [])
+        var ids = IDTable(kind: .component, capacity: FileAccess.lineCount(bytes) + 1, bytes: bytes ?? .empty)
         guard let bytes else { return ids }
         let path = self.path(table)
         var derived = ModelResolver.DerivedSegments()
@@ -602,11 +602,11 @@ struct CSVModelReader {
     /// Reads firms.csv. Its bytes are freed (when the caller holds no other reference to
     /// them) once its rows are read, before the ids are indexed: the ids keep a copy of
     /// their own bytes (``IDTable/keepOwnBytes()``).
-    func readFirms(_ bytes: consuming [UInt8]?, regions: IDTable, files: ProblemLog) -> FirmColumns {
+    func readFirms(_ bytes: consuming FileBytes?, regions: IDTable, files: ProblemLog) -> FirmColumns {
         let table = Self.firms
         let capacity = FileAccess.lineCount(bytes) + 1
         guard var text = bytes.take() else {
-            return FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: []), log: files)
+            return FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: .empty), log: files)
         }
         var log = files
         var firms = FirmColumns(ids: IDTable(kind: .firm, capacity: capacity, bytes: text), log: ProblemLog())
@@ -632,7 +632,7 @@ struct CSVModelReader {
             if !rows.header.extras.isEmpty { Self.attributes(rows, into: &firms.attributes, at: position, of: "firm '\(id)'", log: &log) }
         }
         firms.ids.keepOwnBytes()
-        text = []
+        text = .empty
         ModelResolver.indexIDs(&firms.ids, log: &log)
         firms.log = log
         return firms
@@ -650,14 +650,14 @@ struct CSVModelReader {
         /// The component references, resolved in a batch (``IDTable/findAll(starts:lengths:in:range:into:)``).
         var componentStart: [Int32] = []
         var componentLength: [Int32] = []
-        var suppliesBytes: [UInt8] = []
+        var suppliesBytes = FileBytes.empty
         /// The fields of a supply link's firm and component (for messages).
         var firmColumn = -1
         var componentColumn = -1
         var log: ProblemLog
     }
 
-    func readLinks(requires: [UInt8]?, supplies: [UInt8]?, components: IDTable, files: ProblemLog) -> LinkReading {
+    func readLinks(requires: FileBytes?, supplies: FileBytes?, components: IDTable, files: ProblemLog) -> LinkReading {
         var log = files
         var reading = LinkReading(log: ProblemLog())
         if let requires {

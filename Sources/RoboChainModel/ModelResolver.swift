@@ -8,7 +8,7 @@ struct IDTable: Sendable {
     var strings: [String] = []
     var start: [Int32] = []
     var length: [Int32] = []
-    var bytes: [UInt8] = []
+    var bytes = FileBytes.empty
     var index: IDIndex
     var locations = LocationColumn()
     let kind: ElementKind
@@ -19,7 +19,7 @@ struct IDTable: Sendable {
 
     /// An empty table with room for `capacity` ids held in `bytes`; its index is made by
     /// ``indexAll()``, when every id is in.
-    init(kind: ElementKind, capacity: Int, bytes: [UInt8]) {
+    init(kind: ElementKind, capacity: Int, bytes: FileBytes) {
         self.kind = kind
         self.bytes = bytes
         index = IDIndex(capacity: 0)
@@ -47,7 +47,7 @@ struct IDTable: Sendable {
     /// - Complexity: O(bytes of the ids).
     mutating func keepOwnBytes() {
         let total = length.reduce(0) { $0 + Int($1) }
-        bytes = bytes.withUnsafeBufferPointer { source in
+        bytes = FileBytes(bytes.withUnsafeBufferPointer { source in
             [UInt8](unsafeUninitializedCapacity: total) { own, count in
                 start.withUnsafeMutableBufferPointer { start in
                     length.withUnsafeBufferPointer { length in
@@ -63,7 +63,7 @@ struct IDTable: Sendable {
                     }
                 }
             }
-        }
+        })
     }
 
     /// How many ids ahead of the one inserted or looked up a batch asks for its slot: enough
@@ -230,7 +230,7 @@ extension IDTable {
             buffer.append(contentsOf: id.utf8)
             ranges.append(lower..<buffer.count)
         }
-        self.init(kind: kind, capacity: ids.count, bytes: buffer)
+        self.init(kind: kind, capacity: ids.count, bytes: FileBytes(buffer))
         for (position, id) in ids.enumerated() {
             ModelResolver.addID(id, start: ranges[position].lowerBound, end: ranges[position].upperBound,
                 at: locations[position], to: &self, log: &log)

@@ -11,19 +11,30 @@ import Darwin
 /// The encodings spreadsheets save CSV in (SPEC §1.2): UTF-8, with or without a byte-order
 /// mark, or GB18030 (which includes GBK, what Excel writes on a Chinese Windows PC).
 enum TextEncoding {
-    /// The file's text as UTF-8: the bytes themselves when they are valid UTF-8 (the common
-    /// case costs one validation pass, eight ASCII bytes at a time, and no copy), else the
-    /// bytes converted from GB18030 by the C library's `iconv`.
+    /// The file's text as UTF-8: the bytes themselves (mapped or not) when they are valid UTF-8
+    /// (the common case costs one validation pass, 32 ASCII bytes at a time, and no copy), else
+    /// the bytes converted from GB18030 by the C library's `iconv`.
     ///
     /// - Parameter path: The file, for the message.
     /// - Throws: ``ModelError/syntax(_:problem:)`` for UTF-16 (a byte-order mark says so), or at the first line whose bytes are neither
     ///   UTF-8 nor GB18030, saying how to save the file instead.
     /// - Complexity: O(n).
-    static func utf8(_ bytes: [UInt8], path: String) throws(ModelError) -> [UInt8] {
-        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+    static func utf8(_ bytes: FileBytes, path: String) throws(ModelError) -> FileBytes {
+        if bytes.withUnsafeBufferPointer(isUTF16) {
             throw .syntax(SourceLocation(file: path, line: 1), problem: "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheets)")
         }
         if bytes.withUnsafeBufferPointer(isUTF8) { return bytes }
+        return FileBytes(try converted(bytes[0..<bytes.count], path: path))
+    }
+
+    /// Whether the bytes start with a UTF-16 byte-order mark.
+    private static func isUTF16(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF))
+    }
+
+    /// Bytes that are not UTF-8 converted from GB18030, or the message naming the first line
+    /// that is neither.
+    private static func converted(_ bytes: [UInt8], path: String) throws(ModelError) -> [UInt8] {
         switch fromGB18030(bytes) {
         case .success(let converted):
             // Offsets into a file are 32-bit; GB18030 grows by up to half as UTF-8.

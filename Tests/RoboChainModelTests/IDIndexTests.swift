@@ -40,7 +40,7 @@ import Testing
 @Suite struct IDTableTests {
     /// A table of `ids` laid end to end in one buffer, not yet indexed.
     static func table(_ ids: [String]) -> IDTable {
-        var table = IDTable(kind: .firm, capacity: ids.count, bytes: Array(ids.joined().utf8))
+        var table = IDTable(kind: .firm, capacity: ids.count, bytes: FileBytes(Array(ids.joined().utf8)))
         var offset = 0
         for id in ids {
             table.append(id, start: offset, end: offset + id.utf8.count, at: .unknown)
@@ -111,10 +111,10 @@ import Testing
             ranges.append(file.count..<(file.count + id.utf8.count))
             file += Array(id.utf8) + Array(",a name,CN\n".utf8)
         }
-        var table = IDTable(kind: .firm, capacity: ids.count, bytes: file)
+        var table = IDTable(kind: .firm, capacity: ids.count, bytes: FileBytes(file))
         for (id, range) in zip(ids, ranges) { table.append(id, start: range.lowerBound, end: range.upperBound, at: .unknown) }
         table.keepOwnBytes()
-        #expect(table.bytes == Array(ids.joined().utf8))
+        #expect(table.bytes[0..<table.bytes.count] == Array(ids.joined().utf8))
         let duplicates = table.indexAll()
         #expect(duplicates.map(\.duplicate) == [300])
         #expect(duplicates.map(\.first) == [1])

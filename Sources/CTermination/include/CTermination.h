@@ -20,7 +20,8 @@
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP, except those that are ignored (as under
 /// `nohup`), and unblocks them in the calling thread's signal mask (threads started later
-/// inherit it). Call once, early, before starting threads.
+/// inherit it); and the handler of SIGBUS for mapped input files (below). Call once, early,
+/// before starting threads.
 void robochain_termination_install(void);
 
 /// Begins starting a process: blocks the termination signals in the calling thread and counts
@@ -70,6 +71,22 @@ int robochain_termination_add_file(const char *path);
 void robochain_termination_remove_file(const char *path);
 
 // A registered path that is a directory is removed (rmdir) after every registered file.
+
+/// Mapped input files. A file mapped into memory (a model file read without copying) that
+/// another program cuts short while robochain reads it makes the next read past its new end
+/// raise SIGBUS, which would kill robochain with no message. The handler installed by
+/// `robochain_termination_install` catches it: if the faulting address lies in a registered
+/// mapping, it writes that mapping's message to standard error, cleans up as for a termination
+/// signal (processes killed, registered files removed) and exits with status 66 (input cannot
+/// be read); any other SIGBUS keeps its default action. Registering is thread-safe.
+///
+/// Registers the mapping [`base`, `base` + `length`) with the message to print (a copy of at
+/// most 1023 bytes is kept). Returns 0, or -1 when the registry is full (then a fault in the
+/// mapping kills robochain as before).
+int robochain_termination_add_mapping(const void *base, size_t length, const char *message);
+
+/// Unregisters the mapping that starts at `base` (before it is unmapped).
+void robochain_termination_remove_mapping(const void *base);
 
 /// Opens a new anonymous file in `directory` for writing (Linux's O_TMPFILE, mode 0600): it has
 /// no name until `robochain_link_anonymous` gives it one, so if robochain is killed (by SIGKILL

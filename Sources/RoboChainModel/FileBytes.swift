@@ -1,0 +1,64 @@
+import CTermination
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bytes of a model file, read-only: mapped from the page cache (``FileAccess/mapFile(_:limit:)``)
+/// or held in an array (a small file, bytes converted from GB18030, a workbook's sheet).
+///
+/// Shared, not copied, by the tables that refer to its bytes; a mapping is unmapped when the
+/// last of them lets it go. While it is mapped, it is registered with the handler of SIGBUS
+/// (`robochain_termination_add_mapping`): a file that another program cuts short while it is
+/// read ends robochain with a message naming it and exit status 66, rather than a crash.
+final class FileBytes: @unchecked Sendable {
+    // Immutable after initialisation, and the mapping is read-only: safe to share.
+    private let array: [UInt8]
+    private let mapping: UnsafeRawPointer?
+    /// The number of bytes.
+    let count: Int
+
+    /// No bytes.
+    static let empty = FileBytes([])
+
+    /// Bytes held in an array.
+    init(_ array: [UInt8]) {
+        self.array = array
+        mapping = nil
+        count = array.count
+    }
+
+    /// The first `count` bytes of the open file `descriptor` mapped read-only, or `nil` when
+    /// the system does not map it (then read it instead).
+    init?(mapping descriptor: Int32, count: Int, path: String) {
+        guard count > 0 else { return nil }
+        let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        guard let address, address != MAP_FAILED else { return nil }
+        let message = "error: \(path) was cut short while robochain read it (another program is writing it?); run again once it is saved\n"
+        _ = robochain_termination_add_mapping(address, count, message)
+        array = []
+        mapping = UnsafeRawPointer(address)
+        self.count = count
+    }
+
+    deinit {
+        guard let mapping else { return }
+        robochain_termination_remove_mapping(mapping)
+        munmap(UnsafeMutableRawPointer(mutating: mapping), count)
+    }
+
+    /// Calls `body` with the bytes.
+    func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        guard let mapping else { return try array.withUnsafeBufferPointer(body) }
+        return try body(UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+
+    /// A copy of the bytes in `range`.
+    subscript(range: Range<Int>) -> [UInt8] {
+        withUnsafeBufferPointer { Array($0[range]) }
+    }
+}

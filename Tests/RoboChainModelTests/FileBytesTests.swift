@@ -1,0 +1,101 @@
+import CTermination
+import Foundation
+@testable import RoboChainModel
+import RoboChainTestSupport
+import Testing
+
+/// Model files mapped rather than read (``FileAccess/mapFile(_:limit:)``): the same bytes, the
+/// same models, and a file cut short while mapped ends robochain with a message, not a crash.
+@Suite struct FileBytesTests {
+    /// Bytes that differ from one position to the next, so a misplaced page would show.
+    static func pattern(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) }
+    }
+
+    @Test(arguments: [0, 100, FileAccess.mappingThreshold - 1, FileAccess.mappingThreshold, FileAccess.mappingThreshold + 4097])
+    func aFileGivesItsBytesMappedOrRead(size: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/file.csv"
+        let expected = Self.pattern(size)
+        try Data(expected).write(to: URL(fileURLWithPath: path))
+        let bytes = try FileAccess.mapFile(path)
+        #expect(bytes.count == size)
+        #expect(bytes[0..<bytes.count] == expected)
+        #expect(try FileAccess.readFile(path) == expected)
+    }
+
+    @Test func aDirectoryIsRefusedAsReadFileRefusesIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(throws: ModelError.unreadable(path: directory.path, reason: "it is a directory")) {
+            _ = try FileAccess.mapFile(directory.path)
+        }
+        #expect(throws: ModelError.missingFile(path: directory.path + "/none.csv")) {
+            _ = try FileAccess.mapFile(directory.path + "/none.csv")
+        }
+    }
+
+    /// A model whose firms and supplies files are mapped (over 1 MiB each) loads as the same
+    /// rows written small would: every firm, region and link in place, in UTF-8 and in GBK.
+    @Test(arguments: [false, true])
+    func aLargeCSVModelIsMappedAndLoaded(gbk: Bool) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let firmCount = 50_000
+        try directory.write("id,name,parent\nCN,China,\nCN-GD,广东,CN\nJP,Japan,\n", to: "regions.csv")
+        try directory.write("id,name,segment\nrobot,Robot,body\nhand,Hand 灵巧手,limbs\n", to: "components.csv")
+        try directory.write("parent,child,weight\nrobot,hand,0.4\n", to: "requires.csv")
+        var firms = "id,name,region\n"
+        var supplies = "firm,component,share\n"
+        for firm in 0..<firmCount {
+            firms += "f\(firm),供应商 \(firm),\(firm % 3 == 0 ? "JP" : "CN-GD")\n"
+            supplies += "f\(firm),hand,\n"
+            if firm % 2 == 1 { supplies += "f\(firm),robot,0.001\n" }
+        }
+        var firmBytes = Array(firms.utf8)
+        if gbk {
+            guard case .success(let converted) = TestEncoding.toGB18030(firmBytes) else {
+                Issue.record("no GB18030 conversion")
+                return
+            }
+            firmBytes = converted
+        }
+        #expect(firmBytes.count >= FileAccess.mappingThreshold)
+        #expect(supplies.utf8.count >= FileAccess.mappingThreshold)
+        try Data(firmBytes).write(to: URL(fileURLWithPath: directory.path + "/firms.csv"))
+        try directory.write(supplies, to: "supplies.csv")
+
+        let model = try ModelLoader.loadCSV(directory: directory.path).model
+        #expect(model.firms.count == firmCount)
+        #expect(model.supplies.count == firmCount + firmCount / 2)
+        let last = firmCount - 1
+        #expect(model.firms.ids[last] == "f49999")
+        #expect(model.firms.names[last] == "供应商 49999")
+        #expect(model.regions.ids[model.firms.region(of: last)] == "CN-GD")
+        #expect(model.regions.ids[model.firms.region(of: last - 1)] == "JP")  // 49,998 is a multiple of 3
+        let links = model.firms.links(of: last).map { model.components.ids[model.supplies.component(of: $0)] }
+        #expect(links == ["hand", "robot"])
+        #expect(model.firms.index(of: "f20000") == 20_000)
+    }
+
+    /// Cut short while mapped: the next read past the new end raises SIGBUS, and the handler
+    /// names the file, removes the registered files and exits with 66.
+    @Test func aFileCutShortWhileMappedEndsWithAMessage() async throws {
+        let path = NSTemporaryDirectory() + "/robochain-cut-short-\(getpid()).csv"
+        defer { unlink(path) }
+        let result = await #expect(processExitsWith: .exitCode(66), observing: [\.standardErrorContent]) {
+            robochain_termination_install()
+            let path = NSTemporaryDirectory() + "/robochain-cut-short-\(getppid()).csv"
+            try Data(repeating: UInt8(ascii: "a"), count: 2 << 20).write(to: URL(fileURLWithPath: path))
+            _ = robochain_termination_add_file(path)
+            let bytes = try FileAccess.mapFile(path)
+            #expect(truncate(path, 0) == 0)
+            let byte = bytes.withUnsafeBufferPointer { $0[1 << 20] }
+            print("read \(byte) past the end")
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message == "error: \(path) was cut short while robochain read it (another program is writing it?); run again once it is saved\n")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
