@@ -74,12 +74,13 @@ static void mappedFileFault(int signalNumber, siginfo_t *info, void *context) {
         cleanUp();
         _exit(66);
     }
-    // Not a mapped model file: the default action, when the faulting access runs again.
+    // Not a mapped model file (or sent by kill): the default action, as soon as this returns.
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = SIG_DFL;
     sigemptyset(&action.sa_mask);
     sigaction(signalNumber, &action, NULL);
+    raise(signalNumber);
 }
 
 int robochain_termination_add_mapping(const void *base, size_t length, const char *message) {

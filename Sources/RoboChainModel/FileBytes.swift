@@ -38,7 +38,8 @@ final class FileBytes: @unchecked Sendable {
         guard count > 0 else { return nil }
         let address = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0)
         guard let address, address != MAP_FAILED else { return nil }
-        let message = "error: \(path) was cut short while robochain read it (another program is writing it?); run again once it is saved\n"
+        let message = "error: " + ModelError.unreadable(path: path,
+            reason: "it was cut short while robochain read it (is another program writing it?); run again once it is saved").description + "\n"
         _ = robochain_termination_add_mapping(address, count, message)
         array = []
         mapping = UnsafeRawPointer(address)

@@ -95,7 +95,7 @@ import Testing
             print("read \(byte) past the end")
         }
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(message == "error: \(path) was cut short while robochain read it (another program is writing it?); run again once it is saved\n")
+        #expect(message == "error: cannot read '\(path)': it was cut short while robochain read it (is another program writing it?); run again once it is saved\n")
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
