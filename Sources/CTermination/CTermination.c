@@ -57,12 +57,23 @@ static _Atomic uintptr_t mappingBase[mappingCount];
 static _Atomic size_t mappingLength[mappingCount];
 static char mappingMessage[mappingCount][messageCapacity];
 
+/// What SIGBUS did before `robochain_termination_install` (the Swift runtime's backtracer, or
+/// the default), for every SIGBUS that is not a read past the end of a mapped model file.
+static struct sigaction previousBusAction;
+static atomic_flag faultReported = ATOMIC_FLAG_INIT;
+
 static void mappedFileFault(int signalNumber, siginfo_t *info, void *context) {
     (void)context;
-    uintptr_t address = (uintptr_t)info->si_addr;
-    for (int slot = 0; slot < mappingCount; slot++) {
+    // Only a fault of the hardware past a mapping's end (BUS_ADRERR) carries a real address; a
+    // signal sent by a process (si_code <= 0) or a memory error is someone else's.
+    uintptr_t address = info->si_code == BUS_ADRERR ? (uintptr_t)info->si_addr : 0;
+    for (int slot = 0; address != 0 && slot < mappingCount; slot++) {
         uintptr_t base = atomic_load(&mappingBase[slot]);
         if (base <= 1 || address < base || address - base >= atomic_load(&mappingLength[slot])) continue;
+        // Two threads reading two cut files: one message and one cleanup.
+        if (atomic_flag_test_and_set(&faultReported)) {
+            for (;;) pause();
+        }
         const char *message = mappingMessage[slot];
         size_t length = strnlen(message, messageCapacity);
         while (length > 0) {
@@ -74,13 +85,10 @@ static void mappedFileFault(int signalNumber, siginfo_t *info, void *context) {
         cleanUp();
         _exit(66);
     }
-    // Not a mapped model file (or sent by kill): the default action, as soon as this returns.
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = SIG_DFL;
-    sigemptyset(&action.sa_mask);
-    sigaction(signalNumber, &action, NULL);
-    raise(signalNumber);
+    // Not a mapped model file: back to what SIGBUS did before. A fault of the hardware runs
+    // its instruction again and meets it; a signal that was sent is sent again.
+    sigaction(signalNumber, &previousBusAction, NULL);
+    if (info->si_code <= 0) raise(signalNumber);
 }
 
 int robochain_termination_add_mapping(const void *base, size_t length, const char *message) {
@@ -106,7 +114,8 @@ void robochain_termination_remove_mapping(const void *base) {
 static void cleanUp(void) {
     // Sequentially consistent with robochain_termination_begin_start: either that sees
     // `terminating` and starts nothing, or this sees its count and waits for it to register
-    // what it started (its thread has these signals blocked meanwhile, so it is not this one).
+    // what it started (its thread has the termination signals blocked meanwhile, so it is not
+    // this one; a fault in a mapped file cannot be blocked, and then this waits its 3 s).
     atomic_store(&terminating, true);
     for (int wait = 0; wait < 300 && atomic_load(&startsUnderway) > 0; wait++) {
         struct timespec pause = { 0, 10 * 1000 * 1000 };
@@ -151,7 +160,7 @@ void robochain_termination_install(void) {
     fault.sa_sigaction = mappedFileFault;
     fault.sa_flags = SA_SIGINFO;
     sigfillset(&fault.sa_mask);
-    sigaction(SIGBUS, &fault, NULL);
+    sigaction(SIGBUS, &fault, &previousBusAction);
     robochain_termination_adopt_orphans();
 }
 

@@ -20,19 +20,26 @@ import Testing
         let expected = Self.pattern(size)
         try Data(expected).write(to: URL(fileURLWithPath: path))
         let bytes = try FileAccess.mapFile(path)
+        #expect(bytes.isMapped == (size >= FileAccess.mappingThreshold))
         #expect(bytes.count == size)
         #expect(bytes[0..<bytes.count] == expected)
         #expect(try FileAccess.readFile(path) == expected)
     }
 
-    @Test func aDirectoryIsRefusedAsReadFileRefusesIt() throws {
+    @Test func whatReadFileRefusesMapFileRefuses() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        #expect(throws: ModelError.unreadable(path: directory.path, reason: "it is a directory")) {
-            _ = try FileAccess.mapFile(directory.path)
-        }
-        #expect(throws: ModelError.missingFile(path: directory.path + "/none.csv")) {
-            _ = try FileAccess.mapFile(directory.path + "/none.csv")
+        let sparse = directory.path + "/sparse.csv"
+        let descriptor = open(sparse, O_WRONLY | O_CREAT, 0o644)
+        #expect(ftruncate(descriptor, 3 << 20) == 0)
+        close(descriptor)
+        for (path, problem) in [
+            (directory.path, ModelError.unreadable(path: directory.path, reason: "it is a directory")),
+            (directory.path + "/none.csv", ModelError.missingFile(path: directory.path + "/none.csv")),
+            (sparse, ModelError.unreadable(path: sparse, reason: "it is 3 MiB, more than the 2 MiB a file may be here")),
+        ] {
+            #expect(throws: problem) { _ = try FileAccess.mapFile(path, limit: 2 << 20) }
+            #expect(throws: problem) { _ = try FileAccess.readFile(path, limit: 2 << 20) }
         }
     }
 
@@ -65,6 +72,8 @@ import Testing
         #expect(supplies.utf8.count >= FileAccess.mappingThreshold)
         try Data(firmBytes).write(to: URL(fileURLWithPath: directory.path + "/firms.csv"))
         try directory.write(supplies, to: "supplies.csv")
+        #expect(try FileAccess.mapFile(directory.path + "/firms.csv").isMapped)
+        #expect(try FileAccess.mapFile(directory.path + "/supplies.csv").isMapped)
 
         let model = try ModelLoader.loadCSV(directory: directory.path).model
         #expect(model.firms.count == firmCount)
@@ -97,5 +106,25 @@ import Testing
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(message == "error: cannot read '\(path)': it was cut short while robochain read it (is another program writing it?); run again once it is saved\n")
         #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    /// Each mapping lets its place in the handler's registry go when it is unmapped: after a
+    /// hundred files mapped and dropped (the registry holds 64), a cut file is still caught.
+    @Test func mappingsLetTheirPlaceGo() async throws {
+        let path = NSTemporaryDirectory() + "/robochain-many-maps-\(getpid()).csv"
+        defer { unlink(path) }
+        await #expect(processExitsWith: .exitCode(66)) {
+            robochain_termination_install()
+            let path = NSTemporaryDirectory() + "/robochain-many-maps-\(getppid()).csv"
+            try Data(repeating: UInt8(ascii: "a"), count: 2 << 20).write(to: URL(fileURLWithPath: path))
+            _ = robochain_termination_add_file(path)
+            for _ in 0..<100 {
+                #expect(try FileAccess.mapFile(path).isMapped)
+            }
+            let bytes = try FileAccess.mapFile(path)
+            #expect(bytes.isMapped)
+            #expect(truncate(path, 0) == 0)
+            print("read \(bytes.withUnsafeBufferPointer { $0[1 << 20] }) past the end")
+        }
     }
 }

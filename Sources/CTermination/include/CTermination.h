@@ -76,13 +76,15 @@ void robochain_termination_remove_file(const char *path);
 /// another program cuts short while robochain reads it makes the next read past its new end
 /// raise SIGBUS, which would kill robochain with no message. The handler installed by
 /// `robochain_termination_install` catches it: if the faulting address lies in a registered
-/// mapping, it writes that mapping's message to standard error, cleans up as for a termination
-/// signal (processes killed, registered files removed) and exits with status 66 (input cannot
-/// be read); any other SIGBUS keeps its default action. Registering is thread-safe.
+/// mapping (a fault past its end, `BUS_ADRERR`), it writes that mapping's message to standard
+/// error (once, if two threads fault), cleans up as for a termination signal (processes killed,
+/// registered files removed) and exits with status 66 (input cannot be read). Any other SIGBUS
+/// goes to what handled it before the install (the Swift runtime's crash backtracer, or the
+/// default action). Registering is thread-safe.
 ///
 /// Registers the mapping [`base`, `base` + `length`) with the message to print (a copy of at
-/// most 1023 bytes is kept). Returns 0, or -1 when the registry is full (then a fault in the
-/// mapping kills robochain as before).
+/// most 1023 bytes is kept). Returns 0, or -1 when the registry (64 mappings) is full: then do
+/// not use the mapping (read the file instead).
 int robochain_termination_add_mapping(const void *base, size_t length, const char *message);
 
 /// Unregisters the mapping that starts at `base` (before it is unmapped).
