@@ -130,27 +130,38 @@ struct CSVModelReader {
         let regionIDs = readRegions(contents[Self.regions.name], into: &model, log: &log)
         readModelInfo(contents.removeValue(forKey: Self.modelInfo.name), regions: regionIDs, into: &model, log: &log)
         let segmentIDs = readSegments(contents[Self.segments.name], into: &model, log: &log)
-        let componentIDs = readComponents(contents[Self.components.name], segments: segmentIDs, into: &model, log: &log)
         contents[Self.regions.name] = nil
         contents[Self.segments.name] = nil
 
-        // firms.csv on one thread; requires.csv, then supplies.csv, on another.
-        // Held where the firms' thread can take it, so that it is freed as soon as that thread
-        // is done with it rather than when this function returns.
+        // firms.csv on one thread; components.csv, requires.csv, then supplies.csv on another
+        // (the links need the components, the firms only the regions). Held where the firms'
+        // thread can take it, so that it is freed as soon as that thread is done with it
+        // rather than when this function returns.
         let firmsBytes = Mutex(contents.removeValue(forKey: Self.firms.name))
+        let componentsBytes = contents.removeValue(forKey: Self.components.name)
         let requiresBytes = contents.removeValue(forKey: Self.requires.name)
         let suppliesBytes = contents.removeValue(forKey: Self.supplies.name)
         let files = log.emptyCopy()
-        let halves = Mutex<(firms: FirmColumns?, links: LinkReading?)>((nil, nil))
+        let before = model
+        let halves = Mutex<(firms: FirmColumns?, links: LinkReading?, model: ResolvedModel?, components: IDTable?)>((nil, nil, nil, nil))
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 let firms = readFirms(firmsBytes.withLock { $0.take() }, regions: regionIDs, files: files)
                 halves.withLock { $0.firms = firms }
             } else {
-                let links = readLinks(requires: requiresBytes, supplies: suppliesBytes, components: componentIDs, files: files)
-                halves.withLock { $0.links = links }
+                var model = before
+                var log = files
+                let componentIDs = readComponents(componentsBytes, segments: segmentIDs, into: &model, log: &log)
+                let links = readLinks(requires: requiresBytes, supplies: suppliesBytes, components: componentIDs, files: log)
+                halves.withLock {
+                    $0.links = links
+                    $0.model = model
+                    $0.components = componentIDs
+                }
             }
         }
+        model = halves.withLock { $0.model.take()! }
+        let componentIDs = halves.withLock { $0.components.take()! }
         // Taken out, not copied: the link columns are resolved in place below.
         let firmPart = halves.withLock { $0.firms.take()! }
         var linkPart = halves.withLock { $0.links.take()! }
