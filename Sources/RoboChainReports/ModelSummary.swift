@@ -19,7 +19,7 @@ public enum ModelSummary {
         if let home = model.home {
             lines.append("  home:         \(Wording.region(home, in: model))")
         }
-        let countries = (0..<model.regions.count).filter { model.regions.parent(of: $0) == nil }.count
+        let countries = (0..<model.regions.count).lazy.filter { model.regions.parent(of: $0) == nil }.count
         lines.append("  regions:      \(model.regions.count) (\(Wording.count(countries, "country", "countries")))")
         var perSegment = [Int](repeating: 0, count: model.segments.count)
         for component in 0..<model.components.count { perSegment[model.components.segment(of: component)] += 1 }
@@ -30,12 +30,13 @@ public enum ModelSummary {
             let padding = String(repeating: " ", count: labelWidth - DisplayWidth.of(label))
             lines.append("    \(label)\(padding)  \(Wording.count(perSegment[segment], "component"))")
         }
-        let weighted = (0..<model.components.requirementCount).filter { model.components.weight(ofRequirement: $0) != nil }.count
+        let weighted = (0..<model.components.requirementCount).lazy.filter { model.components.weight(ofRequirement: $0) != nil }.count
         lines.append("  components:   \(model.components.count), \(Wording.count(model.components.requirementCount, "requires edge")) (\(weighted) with a weight)")
         let roots = model.components.roots.map { model.components.ids[Int($0)] }
         lines.append("  roots:        \(roots.count)" + (roots.isEmpty ? "" : ": " + Wording.list(roots.lazy.map { MessageText.quoted($0) }, first: 10)))
         lines.append("  firms:        \(model.firms.count)")
-        let shares = (0..<model.supplies.count).filter { model.supplies.share(of: $0) != nil }.count
+        // Counted, not listed: a list of ten million links' positions is 80 MB.
+        let shares = (0..<model.supplies.count).lazy.filter { model.supplies.share(of: $0) != nil }.count
         lines.append("  supply links: \(model.supplies.count) (\(shares) with a share)")
         // Attributes (SPEC §1): the names each kind of element carries, and how many have each.
         let attributeTables: [(String, AttributeTable)] = [

@@ -84,6 +84,21 @@ import Glibc
             """)
     }
 
+    /// Indentation past the depth the writer appends in one piece (31 levels) is the same two
+    /// spaces a level: arrays nested 40 deep, each line checked.
+    @Test func indentsDeepNestingTwoSpacesALevel() {
+        var value: JSONValue = 7
+        for _ in 0..<40 { value = [value] }
+        let lines = String(decoding: JSONWriter.encode(value), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 82)  // 40 openings, the number, 40 closings, and the final line feed's empty line
+        for depth in 0..<40 {
+            #expect(lines[depth] == String(repeating: " ", count: 2 * depth) + "[")
+            #expect(lines[80 - depth] == String(repeating: " ", count: 2 * depth) + "]")
+        }
+        #expect(lines[40] == String(repeating: " ", count: 80) + "7")
+        #expect(lines[81] == "")
+    }
+
     @Test func writesCompactTextAndNumbers() {
         let value: JSONValue = [1e-7, 1.5e20, -0.0, .number(.nan), .number(.infinity), 123456789012, .number(0.1 + 0.2)]
         let text = String(decoding: JSONWriter.encode(value, style: .compact), as: UTF8.self)
