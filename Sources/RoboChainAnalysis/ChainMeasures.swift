@@ -1,4 +1,3 @@
-import Dispatch
 import RoboChainModel
 
 /// Where each component's suppliers are, for one scope: the supply side of SPEC §2.
@@ -31,16 +30,8 @@ public struct LocalSupply: Sendable {
     /// Two passes over the links in storage order (firm order), so the firm and region
     /// look-ups and the link columns are read sequentially: first each component's count and
     /// sum of given shares, then each link's weight. A component's links are met in the order
-    /// ``SupplyTable/links(supplying:)`` lists them, so every sum is added up in that order. With
-    /// a million links or more, each of two threads makes both passes for half the components
-    /// (every link is read by both, and counted by the one whose half its component is in), so
-    /// the sums are the same, added in the same order.
+    /// ``SupplyTable/links(supplying:)`` lists them, so every sum is added up in that order.
     public init(model: ChainModel, scope: Int) {
-        self.init(model: model, scope: scope, parts: model.supplies.count >= 1 << 20 ? 2 : 1)
-    }
-
-    /// The measures, with the components split into `parts` ranges, each on a thread of its own.
-    init(model: ChainModel, scope: Int, parts requested: Int) {
         self.scope = scope
         nationalScope = model.regions.nationalScope(of: scope)
         let regionIsLocal = model.regions.withinFlags(scope: scope)
@@ -51,16 +42,54 @@ public struct LocalSupply: Sendable {
         let firms = model.firms
         let linkCount = supplies.count
         let components = model.components.count
-        var tallies = [SupplyTally](repeating: SupplyTally(), count: components)
-        var weights = [SupplyWeight](repeating: SupplyWeight(), count: components)
-        let parts = max(1, min(requested, components))
-        tallies.withUnsafeMutableBufferPointer { tallyBuffer in
-            weights.withUnsafeMutableBufferPointer { weightBuffer in
-                let shared = TallyBuffers(tallies: tallyBuffer, weights: weightBuffer)
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let range = (components * part / parts)..<(components * (part + 1) / parts)
-                    Self.tally(supplies: supplies, firms: firms, regionIsLocal: regionIsLocal, regionIsDomestic: regionIsDomestic,
-                        components: range, into: shared)
+        // Per component: links, links with a share, the sum of those shares, local and domestic
+        // links — side by side in one record, so that a link touches one cache line of them.
+        struct Tally {
+            var links: Int32 = 0
+            var given: Int32 = 0
+            var local: Int32 = 0
+            var domestic: Int32 = 0
+            var givenSum = 0.0
+        }
+        var tallies = [Tally](repeating: Tally(), count: components)
+        tallies.withUnsafeMutableBufferPointer { tallies in
+            supplies.shareValue.withUnsafeBufferPointer { shares in
+                for link in 0..<linkCount {
+                    let component = supplies.component(of: link)
+                    let region = firms.region(of: supplies.firm(of: link))
+                    tallies[component].links &+= 1
+                    if regionIsLocal[region] { tallies[component].local &+= 1 }
+                    if regionIsDomestic[region] { tallies[component].domestic &+= 1 }
+                    let share = shares[link]
+                    if !share.isNaN {
+                        tallies[component].given &+= 1
+                        tallies[component].givenSum += share
+                    }
+                }
+            }
+        }
+        // Per component: the weight of a link without a share (1 when no link has one, so
+        // every link weighs 1), then the total and local weights, again in one record.
+        struct Weights {
+            var missing = 1.0
+            var total = 0.0
+            var local = 0.0
+        }
+        var weights = [Weights](repeating: Weights(), count: components)
+        for component in 0..<components {
+            let tally = tallies[component]
+            if tally.given != 0 && tally.given != tally.links {
+                weights[component].missing = max(0, 1 - tally.givenSum) / Double(tally.links - tally.given)
+            }
+        }
+        weights.withUnsafeMutableBufferPointer { weights in
+            supplies.shareValue.withUnsafeBufferPointer { shares in
+                for link in 0..<linkCount {
+                    let component = supplies.component(of: link)
+                    let share = shares[link]
+                    let weight = share.isNaN ? weights[component].missing : share
+                    weights[component].total += weight
+                    if regionIsLocal[firms.region(of: supplies.firm(of: link))] { weights[component].local += weight }
                 }
             }
         }
@@ -78,50 +107,6 @@ public struct LocalSupply: Sendable {
         localSuppliers = local
         domesticSuppliers = domestic
         directShare = direct
-    }
-
-    /// Both passes for the components in `range`, over every link.
-    private static func tally(
-        supplies: SupplyTable, firms: FirmTable, regionIsLocal: [Bool], regionIsDomestic: [Bool], components range: Range<Int>,
-        into buffers: TallyBuffers
-    ) {
-        let tallies = buffers.tallies
-        let weights = buffers.weights
-        let lower = range.lowerBound
-        let width = UInt(range.count)
-        // Per component: links, links with a share, the sum of those shares, local and domestic
-        // links — side by side in one record, so that a link touches one cache line of them.
-        supplies.shareValue.withUnsafeBufferPointer { shares in
-            for link in 0..<supplies.count {
-                let component = supplies.component(of: link)
-                guard UInt(bitPattern: component &- lower) < width else { continue }
-                let region = firms.region(of: supplies.firm(of: link))
-                tallies[component].links &+= 1
-                if regionIsLocal[region] { tallies[component].local &+= 1 }
-                if regionIsDomestic[region] { tallies[component].domestic &+= 1 }
-                let share = shares[link]
-                if !share.isNaN {
-                    tallies[component].given &+= 1
-                    tallies[component].givenSum += share
-                }
-            }
-            // Per component: the weight of a link without a share (1 when no link has one, so
-            // every link weighs 1), then the total and local weights, again in one record.
-            for component in range {
-                let tally = tallies[component]
-                if tally.given != 0 && tally.given != tally.links {
-                    weights[component].missing = max(0, 1 - tally.givenSum) / Double(tally.links - tally.given)
-                }
-            }
-            for link in 0..<supplies.count {
-                let component = supplies.component(of: link)
-                guard UInt(bitPattern: component &- lower) < width else { continue }
-                let share = shares[link]
-                let weight = share.isNaN ? weights[component].missing : share
-                weights[component].total += weight
-                if regionIsLocal[firms.region(of: supplies.firm(of: link))] { weights[component].local += weight }
-            }
-        }
     }
 
     /// D(c), or `nil` when the component has no supplier.
@@ -524,27 +509,3 @@ public struct SuppliedValue: Sendable {
         start = count
     }
 }
-
-/// What ``LocalSupply`` tallies per component on its first pass.
-struct SupplyTally {
-    var links: Int32 = 0
-    var given: Int32 = 0
-    var local: Int32 = 0
-    var domestic: Int32 = 0
-    var givenSum = 0.0
-}
-
-/// What ``LocalSupply`` adds up per component on its second pass.
-struct SupplyWeight {
-    var missing = 1.0
-    var total = 0.0
-    var local = 0.0
-}
-
-/// ``LocalSupply``'s per-component records, handed to the threads of `concurrentPerform`: each
-/// writes only the components of its own range.
-private struct TallyBuffers: @unchecked Sendable {
-    let tallies: UnsafeMutableBufferPointer<SupplyTally>
-    let weights: UnsafeMutableBufferPointer<SupplyWeight>
-}
-

@@ -1,6 +1,6 @@
 @testable import GapDetection
 import LocalisationShare
-@testable import RoboChainAnalysis
+import RoboChainAnalysis
 import RoboChainJSON
 import RoboChainModel
 import Testing
@@ -358,41 +358,6 @@ extension GapDetectionTests {
         // The sparse pass gives up past its budget; the blocked closure must agree.
         #expect(ChainMeasures.dependentCounts(model: model, sparseBudget: 1000) == counts)
         #expect(ChainMeasures.blockedDependentCounts(model: model) == counts)
-    }
-
-    /// ``LocalSupply`` split by component range over several threads (as it is with a million
-    /// links or more) gives the same counts and bit for bit the same shares as one pass: each
-    /// component's sums are added in the same order.
-    @Test func localSupplyIsTheSameSplitOverThreads() throws {
-        var generator = SplitMix(seed: 7)
-        for trial in 0..<6 {
-            var builder = ModelBuilder()
-            builder.addRegion(id: "CN", name: "China")
-            builder.addRegion(id: "CN-GD", name: "Guangdong", parent: "CN")
-            builder.addRegion(id: "JP", name: "Japan")
-            let componentCount = 37
-            for index in 0..<componentCount { builder.addComponent(id: "c\(index)", name: "Part", segment: "s") }
-            let shares: [Double?] = [nil, nil, 0.1, 0.2, 1.0 / 3, 0.7, 1e-17, 0]
-            for firm in 0..<300 {
-                let draw = generator.next() % 3
-                builder.addFirm(id: "f\(firm)", name: "Firm", region: draw == 0 ? "CN-GD" : draw == 1 ? "CN" : "JP")
-                var supplied = Set<Int>()
-                for _ in 0..<(1 + Int(generator.next() % 6)) { supplied.insert(Int(generator.next() % UInt64(componentCount - 2))) }
-                for component in supplied.sorted() {
-                    builder.addSupply(firm: "f\(firm)", component: "c\(component)", share: shares[Int(generator.next() % 8)])
-                }
-            }
-            let model = try builder.build()
-            let scope = try #require(model.regions.index(of: "CN-GD"))
-            let whole = LocalSupply(model: model, scope: scope, parts: 1)
-            #expect(whole.directShare.filter(\.isNaN).count == 2)  // the two components nobody supplies
-            for parts in [2, 3, 7, componentCount, componentCount + 5] {
-                let split = LocalSupply(model: model, scope: scope, parts: parts)
-                #expect(split.localSuppliers == whole.localSuppliers, "trial \(trial), \(parts) parts")
-                #expect(split.domesticSuppliers == whole.domesticSuppliers, "trial \(trial), \(parts) parts")
-                #expect(split.directShare.map(\.bitPattern) == whole.directShare.map(\.bitPattern), "trial \(trial), \(parts) parts")
-            }
-        }
     }
 
     @Test func bothDependentAlgorithmsAgreeOnRandomGraphs() throws {
