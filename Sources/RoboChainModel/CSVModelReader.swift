@@ -143,20 +143,22 @@ struct CSVModelReader {
         let suppliesBytes = contents.removeValue(forKey: Self.supplies.name)
         let files = log.emptyCopy()
         let before = model
-        let halves = Mutex<(firms: FirmColumns?, links: LinkReading?, model: ResolvedModel?, components: IDTable?)>((nil, nil, nil, nil))
+        let halves = Mutex<(firms: FirmColumns?, links: LinkReading?, model: ResolvedModel?, components: IDTable?, componentLog: ProblemLog?)>(
+            (nil, nil, nil, nil, nil))
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 let firms = readFirms(firmsBytes.withLock { $0.take() }, regions: regionIDs, files: files)
                 halves.withLock { $0.firms = firms }
             } else {
                 var model = before
-                var log = files
-                let componentIDs = readComponents(componentsBytes, segments: segmentIDs, into: &model, log: &log)
-                let links = readLinks(requires: requiresBytes, supplies: suppliesBytes, components: componentIDs, files: log)
+                var componentLog = files
+                let componentIDs = readComponents(componentsBytes, segments: segmentIDs, into: &model, log: &componentLog)
+                let links = readLinks(requires: requiresBytes, supplies: suppliesBytes, components: componentIDs, files: files)
                 halves.withLock {
                     $0.links = links
                     $0.model = model
                     $0.components = componentIDs
+                    $0.componentLog = componentLog
                 }
             }
         }
@@ -165,6 +167,9 @@ struct CSVModelReader {
         // Taken out, not copied: the link columns are resolved in place below.
         let firmPart = halves.withLock { $0.firms.take()! }
         var linkPart = halves.withLock { $0.links.take()! }
+        // In the order the files were read in before the two threads (components first): the
+        // problems kept, when there are more than a log keeps, are the same.
+        log.merge(halves.withLock { $0.componentLog.take()! })
         log.merge(firmPart.log)
         log.merge(linkPart.log)
         model.firmIDs = firmPart.ids.strings
