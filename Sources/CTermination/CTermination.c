@@ -160,7 +160,9 @@ void robochain_termination_install(void) {
     fault.sa_sigaction = mappedFileFault;
     fault.sa_flags = SA_SIGINFO;
     sigfillset(&fault.sa_mask);
-    sigaction(SIGBUS, &fault, &previousBusAction);
+    struct sigaction previous;
+    // Installed twice, the handler must not come back to itself for a fault it does not own.
+    if (sigaction(SIGBUS, &fault, &previous) == 0 && previous.sa_sigaction != mappedFileFault) previousBusAction = previous;
     robochain_termination_adopt_orphans();
 }
 
