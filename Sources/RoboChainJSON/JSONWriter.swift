@@ -300,18 +300,9 @@ public struct JSONWriter {
 
     private mutating func newline() {
         guard case .pretty = style else { return }
-        let depth = hasElement.count
-        if depth <= Self.indentations.count / 2 - 1 {
-            // A line feed and the indentation in one append.
-            Self.indentations.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<(1 + 2 * depth)])) }
-        } else {
-            bytes.append(0x0A)
-            for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
-        }
+        bytes.append(0x0A)
+        for _ in 0..<hasElement.count { bytes.append(0x20); bytes.append(0x20) }
     }
-
-    /// A line feed and the spaces of the deepest indentation appended in one piece.
-    private static let indentations: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 63)
 
     private mutating func closeContainer(_ byte: UInt8) {
         let hadElements = hasElement.removeLast()

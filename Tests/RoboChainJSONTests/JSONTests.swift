@@ -84,8 +84,8 @@ import Glibc
             """)
     }
 
-    /// Indentation past the depth the writer appends in one piece (31 levels) is the same two
-    /// spaces a level: arrays nested 40 deep, each line checked.
+    /// Pretty text indents two spaces a level however deep: arrays nested 40 deep, each line
+    /// checked.
     @Test func indentsDeepNestingTwoSpacesALevel() {
         var value: JSONValue = 7
         for _ in 0..<40 { value = [value] }
