@@ -25,6 +25,9 @@ public struct LocalSupply: Sendable {
     /// For each component: D(c), or NaN when it has no supplier. Prefer ``direct(_:)``.
     public let directShare: [Double]
 
+    /// How many links ahead a pass over the links asks for the tally of their component.
+    static let lookahead = 16
+
     /// Computes the measures for `scope`.
     ///
     /// Two passes over the links in storage order (firm order), so the firm and region
@@ -55,6 +58,10 @@ public struct LocalSupply: Sendable {
         tallies.withUnsafeMutableBufferPointer { tallies in
             supplies.shareValue.withUnsafeBufferPointer { shares in
                 for link in 0..<linkCount {
+                    // The components are met at random: each tally is asked for some links ahead.
+                    if link + Self.lookahead < linkCount {
+                        CacheHint.prefetch(tallies.baseAddress! + supplies.component(of: link + Self.lookahead))
+                    }
                     let component = supplies.component(of: link)
                     let region = firms.region(of: supplies.firm(of: link))
                     tallies[component].links &+= 1
@@ -85,6 +92,9 @@ public struct LocalSupply: Sendable {
         weights.withUnsafeMutableBufferPointer { weights in
             supplies.shareValue.withUnsafeBufferPointer { shares in
                 for link in 0..<linkCount {
+                    if link + Self.lookahead < linkCount {
+                        CacheHint.prefetch(weights.baseAddress! + supplies.component(of: link + Self.lookahead))
+                    }
                     let component = supplies.component(of: link)
                     let share = shares[link]
                     let weight = share.isNaN ? weights[component].missing : share
@@ -302,22 +312,39 @@ public enum ChainMeasures {
         let components = model.components
         let count = components.count
         var dependents = [Int32](repeating: 0, count: count)
-        var start = [Int32](repeating: 0, count: count)
-        var end = [Int32](repeating: 0, count: count)
-        var stamp = [Int32](repeating: -1, count: count)
+        // Per component, in one record (a parent's look-up touches one cache line): where its
+        // ancestors lie in `ancestors`, and the last component whose list it joined.
+        struct Entry {
+            var start: Int32 = 0
+            var end: Int32 = 0
+            var stamp: Int32 = -1
+        }
+        var entries = [Entry](repeating: Entry(), count: count)
         var ancestors: [Int32] = []
-        for position in components.topologicalOrder.reversed() {
+        let parentsFirst = Array(components.topologicalOrder.reversed())
+        for step in parentsFirst.indices {
+            let position = parentsFirst[step]
             let component = Int(position)
+            // The components are met at random: what each reads is asked for a few steps ahead.
+            if step + 8 < count { CacheHint.prefetchStructure(of: Int(parentsFirst[step + 8]), in: components) }
+            if step + 6 < count { CacheHint.prefetch(components.parents(of: Int(parentsFirst[step + 6]))) }
+            if step + 4 < count {
+                entries.withUnsafeBufferPointer { entries in
+                    for parent in components.parents(of: Int(parentsFirst[step + 4])) {
+                        CacheHint.prefetch(entries.baseAddress! + Int(parent))
+                    }
+                }
+            }
             let begin = ancestors.count
             for parent in components.parents(of: component) {
-                if stamp[Int(parent)] != position {
-                    stamp[Int(parent)] = position
+                if entries[Int(parent)].stamp != position {
+                    entries[Int(parent)].stamp = position
                     ancestors.append(parent)
                 }
-                for index in Int(start[Int(parent)])..<Int(end[Int(parent)]) {
+                for index in Int(entries[Int(parent)].start)..<Int(entries[Int(parent)].end) {
                     let ancestor = ancestors[index]
-                    if stamp[Int(ancestor)] != position {
-                        stamp[Int(ancestor)] = position
+                    if entries[Int(ancestor)].stamp != position {
+                        entries[Int(ancestor)].stamp = position
                         ancestors.append(ancestor)
                     }
                 }
@@ -326,8 +353,8 @@ public enum ChainMeasures {
             if components.isLeaf(component) {
                 ancestors.removeSubrange(begin...)  // nothing asks for a leaf's ancestors
             } else {
-                start[component] = Int32(begin)
-                end[component] = Int32(ancestors.count)
+                entries[component].start = Int32(begin)
+                entries[component].end = Int32(ancestors.count)
                 if ancestors.count > sparseBudget { return blockedDependentCounts(model: model) }
             }
         }

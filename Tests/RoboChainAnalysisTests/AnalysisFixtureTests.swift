@@ -234,6 +234,56 @@ extension GapDetectionTests {
         // The random models do have both kinds of finding, with several candidates each.
         #expect(checked.candidates > 100 && checked.local > 100)
     }
+
+    /// The facts gathered from two parts of the supply links and merged are those of one pass
+    /// over them all, wherever the links are cut: the same candidates in the same order, and
+    /// the same local supplier (the first met). A large model is cut in two this way; the
+    /// random models here are cut at every link.
+    @Test func localFactsOfTwoPartsMergeToThoseOfOnePass() throws {
+        var generator = SplitMix(seed: 29)
+        var compared = 0
+        for _ in 0..<4 {
+            var builder = ModelBuilder()
+            builder.addRegion(id: "CN", name: "China")
+            builder.addRegion(id: "CN-GD", name: "Guangdong", parent: "CN")
+            builder.addRegion(id: "CN-SH", name: "Shanghai", parent: "CN")
+            builder.addRegion(id: "JP", name: "Japan")
+            for index in 0..<12 { builder.addComponent(id: "c\(index)", name: "Part \(index)", segment: "s") }
+            let shares: [Double?] = [nil, 0.1, 0.2, 0.2]
+            for firm in 0..<40 {
+                let id = "f\(firm * 7919 % 100)"
+                let draw = generator.next() % 6
+                builder.addFirm(id: id, name: id, region: draw == 0 ? "CN-GD" : draw < 3 ? "CN-SH" : "JP")
+                var supplied = Set<Int>()
+                for _ in 0..<(1 + Int(generator.next() % 4)) { supplied.insert(Int(generator.next() % 12)) }
+                for component in supplied.sorted() {
+                    builder.addSupply(firm: id, component: "c\(component)", share: shares[Int(generator.next() % 4)])
+                }
+            }
+            let model = try builder.build()
+            let supply = LocalSupply(model: model, scope: try #require(model.regions.index(of: "CN-GD")))
+            let found: [(component: Int, kind: GapDetection.Kind)] = (0..<12).map { component in
+                (component, component % 3 == 0 ? .singleLocalSource : component % 3 == 1 ? .foreignOnly : .noLocalSupplier)
+            }
+            for limit in [1, 3, GapDetection.keptCandidates] {
+                let slots = GapDetection.LocalFacts.Slots(found, components: 12, limit: limit)
+                let links = model.supplies.count
+                let whole = GapDetection.localFacts(slots, links: 0..<links, model: model, supply: supply)
+                for cut in 0...links {
+                    let merged = GapDetection.localFacts(slots, links: 0..<cut, model: model, supply: supply)
+                        .merged(with: GapDetection.localFacts(slots, links: cut..<links, model: model, supply: supply), ids: model.firms.ids)
+                    for component in 0..<12 {
+                        #expect(merged.candidates(of: component) == whole.candidates(of: component), "limit \(limit), cut \(cut)")
+                        #expect(merged.onlyLocalFirm(of: component) == whole.onlyLocalFirm(of: component), "cut \(cut)")
+                    }
+                    compared += 1
+                }
+                // Some candidates are kept: the comparison is not of empty lists.
+                #expect((0..<12).contains { (whole.candidates(of: $0)?.count ?? 0) >= limit })
+            }
+        }
+        #expect(compared > 200)
+    }
 }
 
 @Suite struct LocalisationShareTests {

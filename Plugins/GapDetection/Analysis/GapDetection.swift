@@ -15,9 +15,10 @@ import Synchronization
 /// Findings are ordered by severity, then value weight descending, then component id.
 ///
 /// The supply counts, value weights and dependents are computed side by side; the candidates
-/// and the single local suppliers come from one pass over the supply links in storage order,
-/// beside the sort of the findings; and the findings are written in chunks on the cores there
-/// are. The result does not depend on how many.
+/// and the single local suppliers come from a pass over each half of the supply links in
+/// storage order, beside the sort of the findings; and the findings are written in chunks on
+/// the cores there are, asking for what each reads a few findings ahead (``CacheHint``). The
+/// result does not depend on how many cores there are.
 ///
 /// - Complexity: O(regions × depth + components + links) for the supply counts, plus the value
 ///   weights of ``ChainMeasures/forEachRootValueWeights(model:cost:_:)``, the dependents of
@@ -171,40 +172,51 @@ public struct GapDetection: Analysis {
             kindsFound.append((component, kinds.firstIndex(of: kind)!))
         }
         let found = kindsFound
-        // The findings' order (positions in `found`, by severity, value weight, then id) and
-        // what they need of their suppliers, side by side.
-        let sorted = Mutex<(order: [Int32], local: LocalFacts?)>(([], nil))
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                var order = (0..<Int32(found.count)).map { $0 }
-                found.withUnsafeBufferPointer { found in
-                    order.sort { leftPosition, rightPosition in
-                        let left = found[Int(leftPosition)]
-                        let right = found[Int(rightPosition)]
-                        if left.kind != right.kind { return left.kind < right.kind }
-                        let leftWeight = valueWeight[left.component]
-                        let rightWeight = valueWeight[right.component]
-                        if leftWeight != rightWeight { return leftWeight > rightWeight }
-                        return model.components.ids[left.component] < model.components.ids[right.component]
-                    }
-                }
+        // The findings' order (positions in `found`, by severity, value weight, then id) beside
+        // what they need of their suppliers, gathered from the two halves of the supply links.
+        let slots = LocalFacts.Slots(found.map { (component: $0.component, kind: kinds[$0.kind]) },
+            components: model.components.count, limit: candidateLimit)
+        let parts = model.supplies.count < 100_000 ? 1 : 2
+        let sorted = Mutex<(order: [Int32], local: [LocalFacts?])>(([], Array(repeating: nil, count: parts)))
+        DispatchQueue.concurrentPerform(iterations: parts + 1) { part in
+            if part == parts {
+                let order = Self.rankOrder(found, valueWeight: valueWeight, ids: model.components.ids)
                 sorted.withLock { $0.order = order }
             } else {
-                let local = Self.localFacts(found.map { (component: $0.component, kind: kinds[$0.kind]) }, model: model,
-                    supply: supply, limit: candidateLimit)
-                sorted.withLock { $0.local = local }
+                let links = (model.supplies.count * part / parts)..<(model.supplies.count * (part + 1) / parts)
+                let local = Self.localFacts(slots, links: links, model: model, supply: supply)
+                sorted.withLock { $0.local[part] = local }
             }
         }
-        let (order, local) = sorted.withLock { ($0.order, $0.local!) }
+        let (order, halves) = sorted.withLock { ($0.order, $0.local.map { $0! }) }
+        let local = halves.dropFirst().reduce(halves[0]) { $0.merged(with: $1, ids: model.firms.ids) }
 
         // The findings — sentences, candidates, details — in chunks on the cores there are, in
         // rank order, so that they lie in memory in the order they are written out.
         let chunkCount = found.count < 4096 ? 1 : 16
+        @Sendable func prefetchComponent(_ component: Int) {
+            CacheHint.prefetch(supply.localSuppliers, at: component)
+            CacheHint.prefetch(supply.domesticSuppliers, at: component)
+            CacheHint.prefetch(supply.directShare, at: component)
+            CacheHint.prefetchSuppliers(of: component, in: model.supplies)
+            CacheHint.prefetch(dependents, at: component)
+            CacheHint.prefetch(valueWeight, at: component)
+            CacheHint.prefetch(model.components.ids, at: component)
+            CacheHint.prefetch(model.components.names, at: component)
+            local.prefetchSlot(of: component)
+        }
         let findings = [Finding](unsafeUninitializedCapacity: found.count) { buffer, initialized in
             let target = FindingSlots(buffer: buffer)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 var candidateBuffer: [Candidate] = []
-                for rank in (found.count * chunk / chunkCount)..<(found.count * (chunk + 1) / chunkCount) {
+                let ranks = (found.count * chunk / chunkCount)..<(found.count * (chunk + 1) / chunkCount)
+                for rank in ranks {
+                    // The findings are in rank order, their components and firms at random: what
+                    // each reads is asked for a few findings ahead (``CacheHint``).
+                    if rank + 4 < ranks.upperBound { CacheHint.prefetch(found, at: Int(order[rank + 4])) }
+                    if rank + 3 < ranks.upperBound { prefetchComponent(found[Int(order[rank + 3])].component) }
+                    if rank + 2 < ranks.upperBound { local.prefetchCandidates(of: found[Int(order[rank + 2])].component) }
+                    if rank + 1 < ranks.upperBound { local.prefetchFirms(of: found[Int(order[rank + 1])].component, in: model) }
                     let (component, kindNumber) = found[Int(order[rank])]
                     let kind = kinds[kindNumber]
                     let candidates = kind == .foreignOnly || kind == .noLocalSupplier
@@ -313,26 +325,58 @@ public struct GapDetection: Analysis {
         }
     }
 
-    /// What the findings need of their components' suppliers, found in one pass over the supply
-    /// links in storage order: the recruitment candidates of each `foreign-only` and
-    /// `no-local-supplier` finding, and the one local supplier of each `single-local-source`.
+    /// What the findings need of their components' suppliers, found in a pass over the supply
+    /// links in storage order (or over parts of them, ``merged(with:ids:)`` after): the
+    /// recruitment candidates of each `foreign-only` and `no-local-supplier` finding, and the one
+    /// local supplier of each `single-local-source`.
     struct LocalFacts: Sendable {
-        /// The most candidates of a finding.
-        let limit: Int
-        /// For each component: its candidates' slot (≥ 0), -2 when its one local supplier is
-        /// wanted, else -1.
-        let slot: [Int32]
-        /// `limit` places for each slot, its candidates first, in order.
-        let candidates: [Candidate]
+        /// Which components want what: the same for every part of the links.
+        struct Slots: Sendable {
+            /// The most candidates of a finding (0 when they are not kept, see ``keptCandidates``).
+            let limit: Int
+            /// For each component: its candidates' slot (≥ 0), -2 when its one local supplier is
+            /// wanted, else -1.
+            let slot: [Int32]
+            /// How many components have a candidates' slot.
+            let count: Int
+
+            /// The slots of the findings `found` among `components` components, for at most `limit`
+            /// candidates each.
+            init(_ found: [(component: Int, kind: Kind)], components: Int, limit: Int) {
+                let keeps = limit > 0 && limit <= keptCandidates
+                var slot = [Int32](repeating: -1, count: components)
+                var count = 0
+                for (component, kind) in found {
+                    switch kind {
+                    case .foreignOnly, .noLocalSupplier:
+                        guard keeps else { continue }
+                        slot[component] = Int32(count)
+                        count += 1
+                    case .singleLocalSource:
+                        slot[component] = -2
+                    default:
+                        break
+                    }
+                }
+                self.limit = keeps ? limit : 0
+                self.slot = slot
+                self.count = count
+            }
+        }
+
+        let slots: Slots
+        /// `slots.limit` places for each slot, its candidates first, in order.
+        var candidates: [Candidate]
         /// How many candidates each slot has.
-        let counts: [Int32]
+        var counts: [Int32]
         /// For each component whose local supplier is wanted: that firm (the first met), or -1.
-        let localFirm: [Int32]
+        var localFirm: [Int32]
 
         /// The candidates of a component, or `nil` when they were not kept.
         func candidates(of component: Int) -> [Int]? {
-            let kept = Int(slot[component])
+            let kept = Int(slots.slot[component])
             guard kept >= 0 else { return nil }
+            let limit = slots.limit
             return candidates[(kept * limit)..<(kept * limit + Int(counts[kept]))].map(\.firm)
         }
 
@@ -340,14 +384,64 @@ public struct GapDetection: Analysis {
         func onlyLocalFirm(of component: Int) -> Int? {
             localFirm[component] < 0 ? nil : Int(localFirm[component])
         }
+
+        /// Asks for what ``candidates(of:)`` and ``onlyLocalFirm(of:)`` read first (``CacheHint``).
+        func prefetchSlot(of component: Int) {
+            CacheHint.prefetch(slots.slot, at: component)
+            CacheHint.prefetch(localFirm, at: component)
+        }
+
+        /// Asks for a component's candidates, once its slot is in the cache.
+        func prefetchCandidates(of component: Int) {
+            let kept = Int(slots.slot[component])
+            guard kept >= 0 else { return }
+            CacheHint.prefetch(counts, at: kept)
+            CacheHint.prefetch(candidates, at: kept * slots.limit)
+            CacheHint.prefetch(candidates, at: kept * slots.limit + slots.limit - 1)
+        }
+
+        /// Asks for the ids and names of a component's candidates or of its local supplier, once
+        /// they are in the cache.
+        func prefetchFirms(of component: Int, in model: ChainModel) {
+            let kept = Int(slots.slot[component])
+            if kept == -2, localFirm[component] >= 0 {
+                CacheHint.prefetch(model.firms.names, at: Int(localFirm[component]))
+            }
+            guard kept >= 0 else { return }
+            for place in (kept * slots.limit)..<(kept * slots.limit + Int(counts[kept])) {
+                CacheHint.prefetch(model.firms.ids, at: candidates[place].firm)
+                CacheHint.prefetch(model.firms.names, at: candidates[place].firm)
+            }
+        }
+
+        /// The facts of these links followed by those of `later`, the links after them: the best
+        /// candidates of both (the order is total, so they are those of one pass over all the
+        /// links), and the local supplier met first.
+        ///
+        /// - Complexity: O(components + slots × limit).
+        func merged(with later: LocalFacts, ids: [String]) -> LocalFacts {
+            var merged = self
+            let width = slots.limit
+            for kept in 0..<slots.count where later.counts[kept] > 0 {
+                var count = Int(merged.counts[kept])
+                for place in (kept * width)..<(kept * width + Int(later.counts[kept])) {
+                    later.candidates[place].keep(in: &merged.candidates, base: kept * width, count: &count, width: width, ids: ids)
+                }
+                merged.counts[kept] = Int32(count)
+            }
+            for component in 0..<localFirm.count where merged.localFirm[component] < 0 {
+                merged.localFirm[component] = later.localFirm[component]
+            }
+            return merged
+        }
     }
 
-    /// The most candidates per finding kept by ``localFacts(_:model:supply:limit:)``; above it,
+    /// The most candidates per finding kept by ``localFacts(_:links:model:supply:)``; above it,
     /// each finding looks its candidates up itself (``recruitmentCandidates(_:_:_:limit:buffer:)``),
     /// so that a large `--candidates` does not keep that many places for every finding.
     static let keptCandidates = 8
 
-    /// ``LocalFacts`` for the findings `found`.
+    /// ``LocalFacts`` for the findings given by `slots`, from the supply links `links`.
     ///
     /// Each component's links are read where they lie (links are stored firm by firm), not
     /// component by component, so the firms, their regions and the shares are read in turn
@@ -356,31 +450,17 @@ public struct GapDetection: Analysis {
     /// order the links are read in, and are those ``recruitmentCandidates(_:_:_:limit:buffer:)``
     /// gives.
     ///
-    /// - Complexity: O(links × limit).
-    static func localFacts(_ found: [(component: Int, kind: Kind)], model: ChainModel, supply: LocalSupply, limit: Int) -> LocalFacts {
-        let keeps = limit > 0 && limit <= keptCandidates
-        var slot = [Int32](repeating: -1, count: model.components.count)
-        var slots = 0
-        for (component, kind) in found {
-            switch kind {
-            case .foreignOnly, .noLocalSupplier:
-                guard keeps else { continue }
-                slot[component] = Int32(slots)
-                slots += 1
-            case .singleLocalSource:
-                slot[component] = -2
-            default:
-                break
-            }
-        }
-        let width = keeps ? limit : 0
-        var store = [Candidate](repeating: Candidate(firm: 0, domestic: false, share: 0), count: slots * width)
-        var counts = [Int32](repeating: 0, count: slots)
-        var localFirm = [Int32](repeating: -1, count: slot.count)
+    /// - Complexity: O(components + links × limit).
+    static func localFacts(_ slots: LocalFacts.Slots, links: Range<Int>, model: ChainModel, supply: LocalSupply) -> LocalFacts {
+        let width = slots.limit
+        var store = [Candidate](repeating: Candidate(firm: 0, domestic: false, share: 0), count: slots.count * width)
+        var counts = [Int32](repeating: 0, count: slots.count)
+        var localFirm = [Int32](repeating: -1, count: slots.slot.count)
         let ids = model.firms.ids
         let supplies = model.supplies
+        let slot = slots.slot
         supplies.shareValue.withUnsafeBufferPointer { shares in
-            for link in 0..<supplies.count {
+            for link in links {
                 let component = supplies.component(of: link)
                 let kept = Int(slot[component])
                 guard kept != -1 else { continue }
@@ -397,7 +477,33 @@ public struct GapDetection: Analysis {
                 counts[kept] = Int32(count)
             }
         }
-        return LocalFacts(limit: width, slot: slot, candidates: store, counts: counts, localFirm: localFirm)
+        return LocalFacts(slots: slots, candidates: store, counts: counts, localFirm: localFirm)
+    }
+
+    /// The order of the findings `found` (positions in it): by kind (their rank, most severe
+    /// first), value weight descending, then component id. The kinds and weights are gathered
+    /// side by side first, so that the sort compares what lies together and reads an id only
+    /// on a tie.
+    ///
+    /// - Complexity: O(f log f) for f findings.
+    static func rankOrder(_ found: [(component: Int, kind: Int)], valueWeight: [Double], ids: [String]) -> [Int32] {
+        var keys = found.indices.map { position in
+            RankKey(kind: Int32(found[position].kind), position: Int32(position), weight: valueWeight[found[position].component])
+        }
+        keys.sort { left, right in
+            if left.kind != right.kind { return left.kind < right.kind }
+            if left.weight != right.weight { return left.weight > right.weight }
+            return ids[found[Int(left.position)].component] < ids[found[Int(right.position)].component]
+        }
+        return keys.map(\.position)
+    }
+
+    /// What ``rankOrder(_:valueWeight:ids:)`` sorts: a finding's kind and value weight, and its
+    /// position.
+    struct RankKey {
+        var kind: Int32
+        var position: Int32
+        var weight: Double
     }
 
     /// The firms outside the scope that supply `component`: those within the country first, then
