@@ -151,11 +151,12 @@ enum ModelAssembly {
                 let requirements = assembleRequirements(model, log: &partLog)
                 parts.withLock { $0.requirements = requirements }
             } else {
-                let links = assembleLinks(model, log: &partLog)
+                let links = groupLinksByFirm(model)
                 parts.withLock { $0.links = links }
             }
         }
-        let (requirements, links) = parts.withLock { ($0.requirements!, $0.links!) }
+        let requirements = parts.withLock { $0.requirements.take()! }
+        let links = indexLinks(parts.withLock { $0.links.take()! }, model, log: files)
         log.merge(requirements.log)
         log.merge(links.log)
         if let error = log.error { throw error }
@@ -259,33 +260,49 @@ enum ModelAssembly {
         var log = ProblemLog()
     }
 
-    /// Groups the links by firm (stable); checks that no firm supplies a component twice;
-    /// indexes the links by component.
-    static func assembleLinks(_ model: ResolvedModel, log: inout ProblemLog) -> LinksPart {
+    /// Groups the links by firm (stable): the first half of assembling them.
+    static func groupLinksByFirm(_ model: ResolvedModel) -> LinksPart {
         var part = LinksPart()
-        let firmCount = model.firmIDs.count
-        let componentCount = model.componentIDs.count
-        (part.firmStart, part.order) = groupStable(model.links.firm, groups: firmCount)
+        (part.firmStart, part.order) = groupStable(model.links.firm, groups: model.firmIDs.count)
         part.isIdentity = part.order.count == model.links.firm.count && part.order.enumerated().allSatisfy { $0.offset == Int($0.element) }
         part.firm = part.isIdentity ? model.links.firm : part.order.map { model.links.firm[Int($0)] }
         part.component = part.isIdentity ? model.links.component : part.order.map { model.links.component[Int($0)] }
         part.share = part.isIdentity ? model.links.share : part.order.map { model.links.share[Int($0)] }
-        var lastFirmOfComponent = [Int32](repeating: -1, count: componentCount)
-        for link in 0..<part.firm.count {
-            let component = part.component[link]
-            guard component >= 0 else { continue }
-            if lastFirmOfComponent[Int(component)] == part.firm[link] {
-                log.report(.duplicateSupply(log.describe(model.links.locations[Int(part.order[link])]),
-                    firm: model.firmIDs[Int(part.firm[link])], component: model.componentIDs[Int(component)]))
+        return part
+    }
+
+    /// The second half: checks that no firm supplies a component twice, beside indexing the
+    /// links by component (kept only when the links have no problem).
+    static func indexLinks(_ grouped: LinksPart, _ model: ResolvedModel, log files: ProblemLog) -> LinksPart {
+        let componentCount = model.componentIDs.count
+        let halves = Mutex<(log: ProblemLog?, index: (start: [Int32], links: [Int32])?)>((nil, nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            if half == 0 {
+                var log = files
+                var lastFirmOfComponent = [Int32](repeating: -1, count: componentCount)
+                for link in 0..<grouped.firm.count {
+                    // The components fall at random: each one's last firm is asked for some links ahead.
+                    if link + 16 < grouped.firm.count { CacheHint.prefetch(lastFirmOfComponent, at: Int(grouped.component[link + 16])) }
+                    let component = grouped.component[link]
+                    guard component >= 0 else { continue }
+                    if lastFirmOfComponent[Int(component)] == grouped.firm[link] {
+                        log.report(.duplicateSupply(log.describe(model.links.locations[Int(grouped.order[link])]),
+                            firm: model.firmIDs[Int(grouped.firm[link])], component: model.componentIDs[Int(component)]))
+                    }
+                    lastFirmOfComponent[Int(component)] = grouped.firm[link]
+                }
+                halves.withLock { $0.log = log }
+            } else {
+                // Unknown components (-1) are left out; the index is dropped below if there are any.
+                let index = groupStable(grouped.component, groups: componentCount)
+                halves.withLock { $0.index = (index.start, index.order) }
             }
-            lastFirmOfComponent[Int(component)] = part.firm[link]
         }
-        guard log.isEmpty, !part.component.contains(where: { $0 < 0 }) else {
-            part.log = log
-            return part
-        }
-        (part.componentStart, part.componentLinks) = groupStable(part.component, groups: componentCount)
+        var part = grouped
+        let (log, index) = halves.withLock { ($0.log.take()!, $0.index.take()!) }
         part.log = log
+        guard log.isEmpty, !part.component.contains(where: { $0 < 0 }) else { return part }
+        (part.componentStart, part.componentLinks) = index
         return part
     }
 
@@ -297,13 +314,32 @@ enum ModelAssembly {
     /// - Complexity: O(keys + groups).
     static func groupStable(_ keys: [Int32], groups: Int) -> (start: [Int32], order: [Int32]) {
         var start = [Int32](repeating: 0, count: groups + 1)
-        for key in keys where key >= 0 { start[Int(key) + 1] += 1 }
+        let count = keys.count
+        // The keys fall at random among many groups: each counter is asked for some keys ahead
+        // (``CacheHint``), and, in the second pass, the place it points to half as far ahead.
+        start.withUnsafeMutableBufferPointer { start in
+            for position in 0..<count {
+                if position + 16 < count, keys[position + 16] >= 0 { CacheHint.prefetch(start.baseAddress! + Int(keys[position + 16]) + 1) }
+                let key = keys[position]
+                if key >= 0 { start[Int(key) + 1] += 1 }
+            }
+        }
         for group in 0..<groups { start[group + 1] += start[group] }
         var next = start
         var order = [Int32](repeating: 0, count: Int(start[groups]))
-        for (position, key) in keys.enumerated() where key >= 0 {
-            order[Int(next[Int(key)])] = Int32(position)
-            next[Int(key)] += 1
+        next.withUnsafeMutableBufferPointer { next in
+            order.withUnsafeMutableBufferPointer { order in
+                for position in 0..<count {
+                    if position + 16 < count, keys[position + 16] >= 0 { CacheHint.prefetch(next.baseAddress! + Int(keys[position + 16])) }
+                    if position + 8 < count, keys[position + 8] >= 0 {
+                        CacheHint.prefetch(order.baseAddress! + Int(next[Int(keys[position + 8])]))
+                    }
+                    let key = keys[position]
+                    guard key >= 0 else { continue }
+                    order[Int(next[Int(key)])] = Int32(position)
+                    next[Int(key)] += 1
+                }
+            }
         }
         return (start, order)
     }
