@@ -94,7 +94,11 @@ struct CSVModelReader {
     func read() -> (model: ResolvedModel, log: ProblemLog) {
         var log = ProblemLog()
         var contents: [String: FileBytes] = [:]
-        for table in Self.tables {
+        // The files of a directory are mapped and checked as text side by side (the check
+        // reads every byte, and firms.csv and supplies.csv are most of them); what each gives
+        // is taken in the order of the tables below, so the problems are reported in that order.
+        let opened = workbookSheets == nil ? openAll() : []
+        for (number, table) in Self.tables.enumerated() {
             let path = self.path(table)
             _ = log.file(path)
             if let sheets = workbookSheets {
@@ -110,11 +114,7 @@ struct CSVModelReader {
                 continue
             }
             do {
-                // Byte offsets into a file are kept as 32-bit numbers, for memory: the default
-                // limit (2 GiB) is checked from the file's size before it is read.
-                // Spreadsheets save UTF-8 (with or without a byte-order mark) or, on Chinese
-                // Windows, GBK: the bytes are converted only when they are not valid UTF-8.
-                let bytes = try TextEncoding.utf8(try FileAccess.mapFile(path), path: path)
+                let bytes = try opened[number].get()
                 contents[table.name] = bytes
                 progress?.addTotal(bytes.count)
             } catch {
@@ -184,6 +184,26 @@ struct CSVModelReader {
         (model.links.firm, model.links.component) = resolveSupplyReferences(&linkPart, firms: firmPart.ids, components: componentIDs,
             log: &log)
         return (model, log)
+    }
+
+    /// Maps every file of the directory and makes it UTF-8, on the cores there are: for each
+    /// table in ``tables``' order, its bytes or why they cannot be had.
+    ///
+    /// Byte offsets into a file are kept as 32-bit numbers, for memory: the default limit
+    /// (2 GiB) is checked from the file's size before it is read. Spreadsheets save UTF-8 (with
+    /// or without a byte-order mark) or, on Chinese Windows, GBK: the bytes are converted only
+    /// when they are not valid UTF-8.
+    func openAll() -> [Result<FileBytes, ModelError>] {
+        let tables = Self.tables
+        let paths = tables.map(path)
+        let opened = Mutex([Result<FileBytes, ModelError>?](repeating: nil, count: tables.count))
+        DispatchQueue.concurrentPerform(iterations: tables.count) { number in
+            let result = Result { () throws(ModelError) -> FileBytes in
+                try TextEncoding.utf8(try FileAccess.mapFile(paths[number]), path: paths[number])
+            }
+            opened.withLock { $0[number] = result }
+        }
+        return opened.withLock { $0.map { $0! } }
     }
 
     // MARK: - Rows
