@@ -232,7 +232,7 @@ struct CSVModelReader {
         var header: Header
         let file: Int32
         var tokenizer: CSVTokenizer
-        var fields: [CSVTokenizer.Field] = []
+        var fields = CSVTokenizer.Fields()
         var line = 0
 
         init(table: Table, file: Int32, tokenizer: CSVTokenizer) {

@@ -20,6 +20,53 @@ struct CSVTokenizer {
         var isQuoted: Bool
     }
 
+    /// The fields of one record, in storage kept from record to record: reading a record
+    /// allocates nothing, and checks that the storage is its own once, not once per field.
+    /// A value: a copy keeps the fields it had when the next record is read into the original.
+    struct Fields: RandomAccessCollection {
+        /// Room for fields, grown by doubling.
+        final class Storage {
+            let base: UnsafeMutablePointer<Field>
+            let capacity: Int
+
+            init(capacity: Int) {
+                base = UnsafeMutablePointer<Field>.allocate(capacity: capacity)
+                self.capacity = capacity
+            }
+
+            deinit { base.deallocate() }
+        }
+
+        private var storage = Storage(capacity: 8)
+        private(set) var count = 0
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { count }
+
+        subscript(position: Int) -> Field {
+            precondition(position >= 0 && position < count, "field index out of range")
+            return storage.base[position]
+        }
+
+        /// Empties the list for the next record, with storage of its own.
+        mutating func removeAll() {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(capacity: storage.capacity) }
+            count = 0
+        }
+
+        /// Adds a field (after ``removeAll()``, the storage is this list's own).
+        @inline(__always)
+        mutating func append(_ field: Field) {
+            if count == storage.capacity {
+                let larger = Storage(capacity: storage.capacity * 2)
+                larger.base.initialize(from: storage.base, count: count)
+                storage = larger
+            }
+            (storage.base + count).initialize(to: field)
+            count += 1
+        }
+    }
+
     /// A break in the CSV grammar, at a 1-based line.
     struct Problem: Swift.Error {
         var line: Int
@@ -72,10 +119,10 @@ struct CSVTokenizer {
     /// Reads the next non-blank record into `fields`.
     ///
     /// - Returns: The line the record starts on, or `nil` at the end of the text.
-    mutating func nextRecord(into fields: inout [Field]) throws(Problem) -> Int? {
+    mutating func nextRecord(into fields: inout Fields) throws(Problem) -> Int? {
         let count = bytes.count
         while true {
-            fields.removeAll(keepingCapacity: true)
+            fields.removeAll()
             guard position < count else { return nil }
             let recordLine = line
             var endOfRecord = false

@@ -57,7 +57,7 @@ enum WorkbookSheetWriter {
         var xml = Array("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>".utf8)
         csv.withUnsafeBufferPointer { buffer in
             var tokenizer = CSVTokenizer(buffer)
-            var fields: [CSVTokenizer.Field] = []
+            var fields = CSVTokenizer.Fields()
             while let line = try? tokenizer.nextRecord(into: &fields) {
                 xml += Array("<row r=\"\(line)\">".utf8)
                 for (column, field) in fields.enumerated() where field.start != field.end {
