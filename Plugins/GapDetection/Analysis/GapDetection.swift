@@ -418,7 +418,7 @@ public struct GapDetection: Analysis {
         /// candidates of both (the order is total, so they are those of one pass over all the
         /// links), and the local supplier met first.
         ///
-        /// - Complexity: O(components + slots × limit).
+        /// - Complexity: O(components + slots × limit²): each of `later`'s candidates is kept by insertion.
         func merged(with later: LocalFacts, ids: [String]) -> LocalFacts {
             var merged = self
             let width = slots.limit
