@@ -180,26 +180,43 @@ public enum FileAccess {
     /// The number of record ends in `bytes` — line feeds, and carriage returns not followed by
     /// one (old Mac files) — an upper bound on a CSV file's records, less one.
     ///
-    /// - Complexity: O(bytes), two `memchr` scans.
+    /// - Complexity: O(bytes): the line feeds counted 32 bytes at a time, then one `memchr`
+    ///   scan for carriage returns (a file without them is passed over at once).
     static func lineCount(_ bytes: FileBytes?) -> Int {
         guard let bytes else { return 0 }
-        return bytes.withUnsafeBufferPointer { buffer in
-            guard let start = UnsafeRawPointer(buffer.baseAddress) else { return 0 }
-            let end = start + buffer.count
-            var count = 0
-            var cursor = start
-            while let found = memchr(cursor, 0x0A, end - cursor) {
-                count += 1
-                cursor = UnsafeRawPointer(found) + 1
+        return bytes.withUnsafeBufferPointer(lineCount)
+    }
+
+    /// The record ends of a buffer, as for a file.
+    static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let start = UnsafeRawPointer(buffer.baseAddress) else { return 0 }
+        let size = buffer.count
+        var count = 0
+        // Line feeds: each lane of `tally` counts those in its column of up to 255 blocks
+        // (a `memchr` per line costs more than the line: lines are short).
+        let lineFeed = SIMD32<UInt8>(repeating: 0x0A)
+        var offset = 0
+        while size - offset >= 32 {
+            var tally = SIMD32<UInt8>()
+            for _ in 0..<min((size - offset) / 32, 255) {
+                let block = start.loadUnaligned(fromByteOffset: offset, as: SIMD32<UInt8>.self)
+                tally &+= SIMD32<UInt8>().replacing(with: 1, where: block .== lineFeed)
+                offset += 32
             }
-            cursor = start
-            while let found = memchr(cursor, 0x0D, end - cursor) {
-                let next = UnsafeRawPointer(found) + 1
-                if next == end || next.load(as: UInt8.self) != 0x0A { count += 1 }
-                cursor = next
-            }
-            return count
+            count += Int(SIMD32<UInt16>(truncatingIfNeeded: tally).wrappedSum())
         }
+        while offset < size {
+            if start.load(fromByteOffset: offset, as: UInt8.self) == 0x0A { count += 1 }
+            offset += 1
+        }
+        let end = start + size
+        var cursor = start
+        while let found = memchr(cursor, 0x0D, end - cursor) {
+            let next = UnsafeRawPointer(found) + 1
+            if next == end || next.load(as: UInt8.self) != 0x0A { count += 1 }
+            cursor = next
+        }
+        return count
     }
 
     /// Whether `path` names a directory (following links).

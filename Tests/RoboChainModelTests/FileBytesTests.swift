@@ -128,3 +128,42 @@ import Testing
         }
     }
 }
+
+/// ``FileAccess/lineCount(_:)`` sizes the columns of a CSV file before it is read, and an
+/// index made too small stops the program: it must never count fewer record ends than there are.
+@Suite struct LineCountTests {
+    /// The record ends counted one byte at a time: line feeds, and carriage returns not
+    /// followed by one.
+    static func expected(_ bytes: [UInt8]) -> Int {
+        bytes.indices.filter { bytes[$0] == 0x0A || (bytes[$0] == 0x0D && ($0 + 1 == bytes.count || bytes[$0 + 1] != 0x0A)) }.count
+    }
+
+    @Test func smallCasesHaveTheirExactCounts() {
+        #expect(FileAccess.lineCount(nil) == 0)
+        #expect(FileAccess.lineCount(FileBytes([])) == 0)
+        #expect(FileAccess.lineCount(FileBytes(Array("id,name\n".utf8))) == 1)
+        #expect(FileAccess.lineCount(FileBytes(Array("a\r\nb\rc\n\r".utf8))) == 4)
+        // 300 blocks of 32 line feeds: more than a lane counts (255) before it is added up.
+        #expect(FileAccess.lineCount(FileBytes([UInt8](repeating: 0x0A, count: 300 * 32 + 5))) == 300 * 32 + 5)
+    }
+
+    /// Random text of every length around the 32-byte blocks and the 255-block tallies, with
+    /// line feeds, carriage returns and both dense and sparse.
+    @Test func randomTextIsCountedAsByteByByte() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let lengths = Array(0...70) + [255 * 32 - 1, 255 * 32, 255 * 32 + 1, 255 * 32 + 33, 20_000]
+        for length in lengths {
+            for density in [2, 5, 40] {
+                let bytes = (0..<length).map { _ -> UInt8 in
+                    let draw = next() % UInt64(density)
+                    return draw == 0 ? 0x0A : draw == 1 ? 0x0D : UInt8(0x20 + next() % 90)
+                }
+                #expect(FileAccess.lineCount(FileBytes(bytes)) == Self.expected(bytes), "length \(length), density \(density)")
+            }
+        }
+    }
+}
