@@ -416,12 +416,56 @@ public struct JSONParser {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    /// Converts validated decimal text to the nearest `Double` (correctly rounded by `strtod`).
+    /// Converts validated decimal text to the nearest `Double`, correctly rounded.
+    ///
+    /// A number without an exponent whose digits, the point left out, make an integer below
+    /// 2⁵³ with at most 22 of them after the point (`0.158`, `30`, `-12.5`) is that integer
+    /// divided by a power of ten: both are exact doubles, so the one rounding of the division
+    /// gives the nearest double (Clinger's fast path, 1990), as `strtod` would. Any other
+    /// number is handed to `strtod`.
     package static func decimalToDouble(_ digits: UnsafeBufferPointer<UInt8>) -> Double {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: digits.count + 1) { buffer in
+        if let value = exactSmallDecimal(digits) { return value }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: digits.count + 1) { buffer in
             for index in 0..<digits.count { buffer[index] = CChar(bitPattern: digits[index]) }
             buffer[digits.count] = 0
             return strtod(buffer.baseAddress!, nil)
         }
+    }
+
+    /// The powers of ten that are exact doubles: 10⁰ to 10²².
+    private static let exactPowersOfTen: [Double] = (0...22).map { power in
+        (0..<power).reduce(1.0) { value, _ in value * 10 }
+    }
+
+    /// ``decimalToDouble(_:)``'s fast path, or `nil` when it does not apply.
+    @inline(__always)
+    private static func exactSmallDecimal(_ digits: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        let count = digits.count
+        let negative = count > 0 && digits[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var mantissa: UInt64 = 0
+        var afterPoint = -1
+        var significant = 0
+        while index < count {
+            let byte = digits[index]
+            if byte == UInt8(ascii: ".") {
+                guard afterPoint < 0 else { return nil }
+                afterPoint = 0
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                // At most 19 digits cannot overflow; the bound below is checked after.
+                significant += 1
+                guard significant <= 19 else { return nil }
+                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if afterPoint >= 0 { afterPoint += 1 }
+            } else {
+                return nil  // an exponent, or anything else: strtod
+            }
+            index += 1
+        }
+        let scale = max(afterPoint, 0)
+        guard significant > 0, mantissa <= 1 << 53, scale <= 22 else { return nil }
+        let value = Double(mantissa) / exactPowersOfTen[scale]
+        return negative ? -value : value
     }
 }

@@ -248,3 +248,43 @@ final class Collected: @unchecked Sendable {
         }
     }
 }
+
+/// Decimals are converted to the nearest double, whether by the exact fast path (short
+/// decimals without an exponent) or by `strtod`: the two always agree.
+@Suite struct DecimalConversionTests {
+    static func strtodValue(_ text: String) -> Double { strtod(text, nil) }
+
+    static func converted(_ text: String) -> Double {
+        Array(text.utf8).withUnsafeBufferPointer { JSONParser.decimalToDouble($0) }
+    }
+
+    @Test(arguments: [
+        "0", "-0", "30", "0.158", "0.0081", "5.", ".5", "-12.5", "0.1", "0.3", "1.0000000000000002",
+        "9007199254740992", "9007199254740993", "0.0000000000000000000001", "0.00000000000000000000001",
+        "123456789012345678", "1234567890123456789", "12345678901234567890", "1e3", "2.5E-3", "0.30000000000000004",
+    ])
+    func agreesWithStrtod(text: String) {
+        let value = Self.converted(text)
+        #expect(value.bitPattern == Self.strtodValue(text).bitPattern, "\(text)")
+    }
+
+    /// Random decimals of up to 19 digits, the point anywhere: bit for bit as `strtod`.
+    @Test func randomDecimalsAgreeWithStrtod() {
+        var state: UInt64 = 12345
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        var fast = 0
+        for _ in 0..<20_000 {
+            let length = 1 + Int(next() % 19)
+            var digits = (0..<length).map { _ in Character(String(next() % 10)) }
+            if next() % 4 != 0 { digits.insert(".", at: Int(next() % UInt64(length + 1))) }
+            let text = (next() % 3 == 0 ? "-" : "") + String(digits)
+            let value = Self.converted(text)
+            #expect(value.bitPattern == Self.strtodValue(text).bitPattern, "\(text)")
+            if length <= 15 { fast += 1 }
+        }
+        #expect(fast > 10_000)
+    }
+}
