@@ -143,12 +143,12 @@ import Testing
         #expect(FileAccess.lineCount(FileBytes([])) == 0)
         #expect(FileAccess.lineCount(FileBytes(Array("id,name\n".utf8))) == 1)
         #expect(FileAccess.lineCount(FileBytes(Array("a\r\nb\rc\n\r".utf8))) == 4)
-        // 300 blocks of 32 line feeds: more than a lane counts (255) before it is added up.
+        // Nothing but line feeds, over many blocks of 32 bytes and a tail.
         #expect(FileAccess.lineCount(FileBytes([UInt8](repeating: 0x0A, count: 300 * 32 + 5))) == 300 * 32 + 5)
     }
 
-    /// Random text of every length around the 32-byte blocks and the 255-block tallies, with
-    /// line feeds, carriage returns and both dense and sparse.
+    /// Random text of every length around the 32-byte blocks and larger, with line feeds and
+    /// carriage returns both dense and sparse.
     @Test func randomTextIsCountedAsByteByByte() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> UInt64 {
