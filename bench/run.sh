@@ -88,7 +88,7 @@ for size in sizes:
     wall, per, cpu, cpuper, mib, val = m.groups()
     rows[size] = (float(per), float(cpuper))
     targets = re.findall(r"^target: (.*)$", text, re.M)
-    unmet = [t for t in targets if t.endswith("NOT met")]
+    unmet = [t for t in targets if "NOT met" in t]
     print(f"{size:>11,} {float(wall):>10.3f} {float(per):>12.3f} {float(cpu):>8.2f} {float(cpuper):>10.3f} {int(mib):>9} {float(val):>11.3f}   "
           f"{len(targets) - len(unmet)} of {len(targets)} met")
     for t in unmet:
@@ -234,7 +234,8 @@ if "duckdb" in results:
     for line in peer_agreement.strip().splitlines():
         print(f"peer output: {line}")
 if firms >= 10_000_000:
-    print(f"target: analyze at most 10 s: {an_t:.2f} s, {verdict(an_t <= 10)}; at most 2048 MiB: {an_m / 1024:.0f} MiB, {verdict(an_m / 1024 <= 2048)}")
+    print(f"target: analyze at most 10 s: {an_t:.2f} s, {verdict(an_t <= 10)}")
+    print(f"target: analyze in at most 2048 MiB: {an_m / 1024:.0f} MiB, {verdict(an_m / 1024 <= 2048)}")
     print(f"target: validate at most 5 s: {med(results['validate'][0]):.2f} s, {verdict(med(results['validate'][0]) <= 5)}")
 an_cpu = med(results["analyze"][2])
 print(f"curve: {firms} firms, analyze {an_t:.3f} s = {an_t / firms * 1e6:.3f} s per million firms (CPU {an_cpu:.2f} s = {an_cpu / firms * 1e6:.3f} s per million), {an_m / 1024:.0f} MiB; "
