@@ -167,6 +167,17 @@ enum Fixture {
 }
 
 extension GapDetectionTests {
+    /// A builder with China (CN), its Guangdong (CN-GD, the scope) and Shanghai (CN-SH), and
+    /// Japan (JP): in scope, in the country, abroad.
+    static func threeRegions() -> ModelBuilder {
+        var builder = ModelBuilder()
+        builder.addRegion(id: "CN", name: "China")
+        builder.addRegion(id: "CN-GD", name: "Guangdong", parent: "CN")
+        builder.addRegion(id: "CN-SH", name: "Shanghai", parent: "CN")
+        builder.addRegion(id: "JP", name: "Japan")
+        return builder
+    }
+
     /// The recruitment candidates (kept in one pass over the links when at most
     /// `GapDetection.keptCandidates` are asked for, looked up finding by finding above that) and
     /// the one local supplier of a single-local-source finding follow their definition on random
@@ -177,11 +188,7 @@ extension GapDetectionTests {
         let analysis = GapDetection()
         var checked = (candidates: 0, local: 0)
         for trial in 0..<8 {
-            var builder = ModelBuilder()
-            builder.addRegion(id: "CN", name: "China")
-            builder.addRegion(id: "CN-GD", name: "Guangdong", parent: "CN")
-            builder.addRegion(id: "CN-SH", name: "Shanghai", parent: "CN")
-            builder.addRegion(id: "JP", name: "Japan")
+            var builder = Self.threeRegions()
             let componentCount = 40
             for index in 0..<componentCount { builder.addComponent(id: "c\(index)", name: "Part \(index)", segment: "s") }
             let shares: [Double?] = [nil, nil, 0.1, 0.2, 0.2]
@@ -243,11 +250,7 @@ extension GapDetectionTests {
         var generator = SplitMix(seed: 29)
         var compared = 0
         for _ in 0..<4 {
-            var builder = ModelBuilder()
-            builder.addRegion(id: "CN", name: "China")
-            builder.addRegion(id: "CN-GD", name: "Guangdong", parent: "CN")
-            builder.addRegion(id: "CN-SH", name: "Shanghai", parent: "CN")
-            builder.addRegion(id: "JP", name: "Japan")
+            var builder = Self.threeRegions()
             for index in 0..<12 { builder.addComponent(id: "c\(index)", name: "Part \(index)", segment: "s") }
             let shares: [Double?] = [nil, 0.1, 0.2, 0.2]
             for firm in 0..<40 {
